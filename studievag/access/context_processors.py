@@ -1,0 +1,26 @@
+from django.conf import settings
+
+from .policy import may, roles_of
+
+
+def roles(request):
+    """Roles, menu flags and the languages offered, for the page frame."""
+    user = getattr(request, "user", None)
+    context = {
+        "staff_languages": settings.STAFF_LANGUAGES,
+        "family_languages": settings.FAMILY_LANGUAGES,
+        "user_roles": set(),
+        "nav": {},
+    }
+    if user is None or not user.is_authenticated:
+        return context
+    context["user_roles"] = roles_of(user)
+    context["nav"] = {
+        "students": may(user, "student.list"),
+        "audit": may(user, "audit.school_log"),
+        "family": may(user, "family.view"),
+        "own_reads": may(user, "family.own_reads"),
+        "overview": may(user, "organisation.overview"),
+        "admin": may(user, "organisation.admin"),
+    }
+    return context

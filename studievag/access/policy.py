@@ -1,0 +1,350 @@
+"""The one place that decides who may see and do what.
+
+Two questions are answered here and nowhere else:
+
+* *Which students may this user see, and which parts of their record?*
+  :func:`visible_students` returns a queryset built from the user's grants:
+  staff role assignments (scoped and dated), the student's own login and
+  guardian links (with the rule that guardianship ends at 18 unless the
+  student consents).
+* *May this user use this page?* :func:`may` checks an action against
+  :data:`ACTIONS`.
+
+Views fetch students through :func:`student_for_view`, which also writes the
+audit row. A student that does not exist and one outside the user's scope
+give the same 404.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from studievag.enrolments.models import Enrolment, GroupMembership
+from studievag.people.models import AGE_OF_MAJORITY, GuardianLink, Student, add_years
+
+from .models import Role, RoleAssignment
+
+# Staff at a school unit keep seeing a student who has left for this many
+# days, so that the follow-up 6 and 12 months after the programme can be done.
+FORMER_STUDENT_DAYS = 400
+
+
+class Part:
+    """Parts of a student's individual record, each granted and logged separately."""
+
+    RECORD = "record"  # name, identity number, programme: what a list shows
+    BACKGROUND = "background"  # languages, arrival, schooling
+    ENROLMENTS = "enrolments"
+    GUARDIANS = "guardians"
+    AUDIT_LOG = "audit_log"  # who has read the record
+
+    LABELS = {
+        RECORD: gettext_lazy("Basic record"),
+        BACKGROUND: gettext_lazy("Background"),
+        ENROLMENTS: gettext_lazy("Enrolments"),
+        GUARDIANS: gettext_lazy("Guardians"),
+        AUDIT_LOG: gettext_lazy("Read log"),
+    }
+
+
+_ALL_RECORD = {Part.RECORD, Part.BACKGROUND, Part.ENROLMENTS, Part.GUARDIANS}
+PARTS_BY_ROLE: dict[str, set[str]] = {
+    Role.STUDENT: _ALL_RECORD | {Part.AUDIT_LOG},
+    Role.GUARDIAN: {Part.RECORD, Part.BACKGROUND, Part.ENROLMENTS},
+    Role.MENTOR: _ALL_RECORD,
+    Role.TEACHER: {Part.RECORD, Part.BACKGROUND, Part.ENROLMENTS},
+    Role.COUNSELLOR: _ALL_RECORD,
+    Role.STUDENT_HEALTH: _ALL_RECORD,
+    Role.PRINCIPAL: _ALL_RECORD | {Part.AUDIT_LOG},
+    # Group level only: no individual records.
+    Role.ORGANISER_ANALYST: set(),
+    Role.REGIONAL_COORDINATOR: set(),
+    Role.SENDING_SCHOOL: set(),
+    Role.ADMIN: set(),
+}
+INDIVIDUAL_STAFF_ROLES = {
+    Role.MENTOR, Role.TEACHER, Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL,
+}
+
+# Page-level actions and the roles that may take them (scope still applies
+# to every student the page touches).
+ACTIONS: dict[str, set[str]] = {
+    "student.list": set(INDIVIDUAL_STAFF_ROLES),
+    "student.create": {Role.COUNSELLOR, Role.PRINCIPAL},
+    "audit.school_log": {Role.PRINCIPAL},
+    "family.view": {Role.STUDENT, Role.GUARDIAN},
+    "family.own_reads": {Role.STUDENT},
+    "organisation.overview": {Role.ORGANISER_ANALYST, Role.REGIONAL_COORDINATOR},
+    "organisation.admin": {Role.ADMIN},
+}
+
+
+@dataclass(frozen=True)
+class Grants:
+    """What one user holds on one day; computed once per request."""
+
+    day: datetime.date
+    assignments: tuple[RoleAssignment, ...]
+    student_id: int | None
+    guardian_id: int | None
+
+    @property
+    def roles(self) -> set[str]:
+        roles = {a.role for a in self.assignments}
+        if self.student_id:
+            roles.add(Role.STUDENT)
+        if self.guardian_id:
+            roles.add(Role.GUARDIAN)
+        return roles
+
+    def scoped(self, role: str, kind: str) -> list[int]:
+        return [
+            getattr(a, f"{kind}_id")
+            for a in self.assignments
+            if a.role == role and getattr(a, f"{kind}_id") is not None
+        ]
+
+
+def grants_for(user, day: datetime.date | None = None) -> Grants:
+    day = day or timezone.localdate()
+    cache = getattr(user, "_studievag_grants", None)
+    if cache is not None and cache.day == day:
+        return cache
+    if not user.is_authenticated or not user.is_active:
+        grants = Grants(day=day, assignments=(), student_id=None, guardian_id=None)
+    else:
+        assignments = tuple(
+            RoleAssignment.objects.filter(user=user).active_on(day).select_related(
+                "region", "organiser", "school_unit__organiser", "group__school_unit"
+            )
+        )
+        student_id = Student.objects.filter(user=user).values_list("pk", flat=True).first()
+        guardian_id = (
+            GuardianLink.objects.filter(guardian__user=user)
+            .filter(valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+            .values_list("guardian_id", flat=True)
+            .first()
+        )
+        grants = Grants(
+            day=day, assignments=assignments, student_id=student_id, guardian_id=guardian_id
+        )
+    user._studievag_grants = grants
+    return grants
+
+
+def roles_of(user) -> set[str]:
+    return grants_for(user).roles
+
+
+def may(user, action: str) -> bool:
+    return bool(roles_of(user) & ACTIONS[action])
+
+
+def has_individual_access(user) -> bool:
+    return bool(roles_of(user) & (INDIVIDUAL_STAFF_ROLES | {Role.STUDENT, Role.GUARDIAN}))
+
+
+# --- Which students ---------------------------------------------------------
+
+
+def _unit_students(unit_ids: list[int], day: datetime.date) -> Q:
+    since = day - datetime.timedelta(days=FORMER_STUDENT_DAYS)
+    enrolments = Enrolment.objects.filter(school_unit_id__in=unit_ids).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=since)
+    )
+    return Q(pk__in=enrolments.values("student_id"))
+
+
+def _group_students(group_ids: list[int], day: datetime.date) -> Q:
+    memberships = GroupMembership.objects.filter(group_id__in=group_ids, start_date__lte=day).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day)
+    )
+    return Q(pk__in=memberships.values("student_id"))
+
+
+def guardian_may_follow(day: datetime.date) -> Q:
+    """Guardian links that give access on ``day``: the student is under 18, or consents."""
+    adult_born_on_or_before = add_years(day, -AGE_OF_MAJORITY)
+    consent = Q(
+        consents__given_on__lte=day,
+    ) & (Q(consents__withdrawn_on__isnull=True) | Q(consents__withdrawn_on__gt=day))
+    return (
+        Q(valid_from__lte=day)
+        & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        & (Q(student__date_of_birth__gt=adult_born_on_or_before) | consent)
+    )
+
+
+def _role_q(grants: Grants, role: str, user) -> Q | None:
+    day = grants.day
+    if role == Role.STUDENT:
+        return Q(pk=grants.student_id)
+    if role == Role.GUARDIAN:
+        links = GuardianLink.objects.filter(guardian_id=grants.guardian_id).filter(
+            guardian_may_follow(day)
+        )
+        return Q(pk__in=links.values("student_id"))
+    q = Q(pk__in=[])
+    if units := grants.scoped(role, "school_unit"):
+        q |= _unit_students(units, day)
+    if groups := grants.scoped(role, "group"):
+        q |= _group_students(groups, day)
+    if students := grants.scoped(role, "student"):
+        q |= Q(pk__in=students)
+    return q
+
+
+def _scope_q(user, part: str) -> tuple[Q, list[str]]:
+    grants = grants_for(user)
+    q = Q(pk__in=[])
+    roles = [r for r in grants.roles if part in PARTS_BY_ROLE.get(r, set())]
+    for role in roles:
+        q |= _role_q(grants, role, user)
+    return q, roles
+
+
+def visible_students(user, part: str = Part.RECORD) -> QuerySet[Student]:
+    """Every student whose ``part`` this user may see today."""
+    q, roles = _scope_q(user, part)
+    if not roles:
+        return Student.objects.none()
+    return Student.objects.filter(q)
+
+
+def grounds(user, student: Student, part: str) -> list[str]:
+    """The roles through which this user may see ``part`` of this student's record."""
+    grants = grants_for(user)
+    return sorted(
+        role
+        for role in grants.roles
+        if part in PARTS_BY_ROLE.get(role, set())
+        and Student.objects.filter(_role_q(grants, role, user), pk=student.pk).exists()
+    )
+
+
+def may_view(user, student: Student, part: str) -> bool:
+    return visible_students(user, part).filter(pk=student.pk).exists()
+
+
+def may_edit_student(user, student: Student) -> bool:
+    """Counsellors and principals edit students enrolled at their own units."""
+    grants = grants_for(user)
+    units = grants.scoped(Role.COUNSELLOR, "school_unit") + grants.scoped(
+        Role.PRINCIPAL, "school_unit"
+    )
+    return bool(units) and Student.objects.filter(
+        _unit_students(units, grants.day), pk=student.pk
+    ).exists()
+
+
+def units_for_action(user, action: str):
+    """School units where the user holds a role that allows ``action``."""
+    from studievag.organisations.models import SchoolUnit
+
+    grants = grants_for(user)
+    unit_ids = [
+        a.school_unit_id
+        for a in grants.assignments
+        if a.role in ACTIONS[action] and a.school_unit_id
+    ]
+    return SchoolUnit.objects.filter(pk__in=unit_ids).select_related("organiser")
+
+
+def student_for_view(request: HttpRequest, pk: int, parts: Iterable[str]) -> Student:
+    """Fetch a student for a page that shows ``parts``; log the read; 404 if out of scope.
+
+    Missing and not-yours are the same 404, so a page never tells whether a
+    student exists outside the user's scope.
+    """
+    from studievag.audit.services import audit_record_read
+
+    parts = list(parts)
+    qs = visible_students(request.user, parts[0])
+    for part in parts[1:]:
+        qs = qs.filter(pk__in=visible_students(request.user, part).values("pk"))
+    student = qs.filter(pk=pk).first()
+    if student is None:
+        raise Http404(_("No such student."))
+    audit_record_read(
+        request=request,
+        student=student,
+        parts=parts,
+        roles=grounds(request.user, student, parts[0]),
+    )
+    return student
+
+
+# --- Protected identity -----------------------------------------------------
+
+
+def _own_unit_q(grants: Grants) -> Q:
+    """Students reached through their own school unit (or as the named mentee)."""
+    q = Q(pk__in=[])
+    unit_roles = [r for r in grants.roles if r in INDIVIDUAL_STAFF_ROLES]
+    for role in unit_roles:
+        if units := grants.scoped(role, "school_unit"):
+            q |= _unit_students(units, grants.day)
+        if groups := grants.scoped(role, "group"):
+            memberships = GroupMembership.objects.filter(group_id__in=groups).filter(
+                student__enrolments__school_unit=F("group__school_unit"),
+            )
+            q |= Q(pk__in=memberships.values("student_id"))
+        if students := grants.scoped(role, "student"):
+            q |= Q(pk__in=students)
+    if grants.student_id:
+        q |= Q(pk=grants.student_id)
+    if grants.guardian_id:
+        q |= Q(guardian_links__guardian_id=grants.guardian_id)
+    return q
+
+
+def names_visible_students(user) -> QuerySet[Student]:
+    """Students whose name this user may see even under protected identity."""
+    return Student.objects.filter(_own_unit_q(grants_for(user)))
+
+
+PROTECTED_LABEL = gettext_lazy("Protected identity")
+
+
+def label_students(user, students: Iterable[Student]) -> list[Student]:
+    """Set ``display_name`` and ``display_number`` on each student for this user.
+
+    A student with protected identity is shown by name only to staff with
+    individual access at the student's own school unit (and to the student
+    and guardians); everyone else sees “Protected identity” and no number.
+    """
+    students = list(students)
+    protected = [s.pk for s in students if s.has_protected_identity]
+    visible: set[int] = set()
+    if protected:
+        grants = grants_for(user)
+        visible = set(
+            Student.objects.filter(_own_unit_q(grants), pk__in=protected).values_list(
+                "pk", flat=True
+            )
+        )
+    for s in students:
+        if s.has_protected_identity and s.pk not in visible:
+            s.display_name = f"{PROTECTED_LABEL} #{s.pk}"
+            s.display_number = "—"
+            s.name_hidden = True
+        else:
+            s.display_name = s.full_name
+            s.display_number = s.formatted_identity_number
+            s.name_hidden = False
+    return students
+
+
+def students_through(user, role: str) -> QuerySet[Student]:
+    """Students this user reaches through one particular role (for start pages)."""
+    grants = grants_for(user)
+    if role not in grants.roles:
+        return Student.objects.none()
+    return Student.objects.filter(_role_q(grants, role, user))

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    default = True
+    name = "studievag.core"
+    verbose_name = _("Core")
+
+
+class StudievagAdminConfig(admin_apps.AdminConfig):
+    default = False
+    default_site = "studievag.core.admin_site.StudievagAdminSite"

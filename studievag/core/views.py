@@ -1,0 +1,76 @@
+"""The start page per role, and the health check."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from studievag.access.models import Role
+from studievag.access.policy import grants_for, label_students, students_through
+from studievag.enrolments.models import Enrolment, StudentGroup
+from studievag.organisations.models import SchoolUnit
+from studievag.people.selectors import with_current_enrolment
+
+
+@login_required
+def home(request):
+    grants = grants_for(request.user)
+    roles = grants.roles
+    if roles and roles <= {Role.STUDENT, Role.GUARDIAN}:
+        return redirect("people:family_home")
+    today = timezone.localdate()
+    context = {"roles": roles}
+    if Role.MENTOR in roles:
+        mentees = with_current_enrolment(students_through(request.user, Role.MENTOR)).order_by(
+            "first_name", "last_name"
+        )
+        context["mentees"] = label_students(request.user, mentees)
+    if Role.TEACHER in roles:
+        context["teacher_groups"] = StudentGroup.objects.filter(
+            pk__in=grants.scoped(Role.TEACHER, "group")
+        ).annotate(
+            n=Count(
+                "memberships",
+                filter=Q(memberships__start_date__lte=today)
+                & (Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)),
+            )
+        ).select_related("school_unit")
+    unit_ids = {
+        a.school_unit_id
+        for a in grants.assignments
+        if a.role in (Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL)
+    }
+    if unit_ids:
+        units = SchoolUnit.objects.filter(pk__in=unit_ids).select_related("organiser")
+        counts = dict(
+            Enrolment.objects.active_on(today)
+            .filter(school_unit_id__in=unit_ids)
+            .values_list("school_unit_id")
+            .annotate(n=Count("student_id", distinct=True))
+        )
+        context["units"] = [(u, counts.get(u.pk, 0)) for u in units]
+    context["sending_units"] = [
+        a.school_unit for a in grants.assignments if a.role == Role.SENDING_SCHOOL
+    ]
+    context["overview_scopes"] = [
+        a.scope for a in grants.assignments
+        if a.role in (Role.ORGANISER_ANALYST, Role.REGIONAL_COORDINATOR)
+    ]
+    return render(request, "core/home.html", context)
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Answers 200 when the application and its database are up, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # noqa: BLE001 - any database failure means "down"
+        return JsonResponse({"status": "error", "database": str(error)[:200]}, status=503)
+    return JsonResponse({"status": "ok", "database": connection.vendor})

@@ -1,0 +1,65 @@
+"""Group-level reads about organisations: counts only, never individuals."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from studievag.access.models import Role
+from studievag.access.policy import grants_for
+from studievag.enrolments.models import Enrolment
+
+from .models import CURRENT_PROGRAMMES, SchoolUnit
+
+# A count under this is shown as ".." (Swedish official statistics practice).
+# The quality-reporting area will bring complementary suppression; this page
+# shows only counts per unit and programme, with the row total suppressed
+# whenever a cell in the row is, and no column totals.
+MIN_COUNT = 5
+
+
+def units_in_overview_scope(user) -> QuerySet[SchoolUnit]:
+    grants = grants_for(user)
+    organisers = grants.scoped(Role.ORGANISER_ANALYST, "organiser")
+    regions = grants.scoped(Role.REGIONAL_COORDINATOR, "region")
+    return (
+        SchoolUnit.objects.filter(school_type=SchoolUnit.SchoolType.UPPER_SECONDARY)
+        .filter(Q(organiser_id__in=organisers) | Q(organiser__region_id__in=regions))
+        .select_related("organiser")
+        .order_by("organiser__name", "name")
+    )
+
+
+@dataclass
+class UnitCounts:
+    unit: SchoolUnit
+    cells: list[str]
+    total: str
+
+
+def _shown(n: int) -> str:
+    return ".." if 0 < n < MIN_COUNT else str(n)
+
+
+def current_student_counts(user) -> list[UnitCounts]:
+    """Current students per school unit and programme, small counts suppressed."""
+    units = list(units_in_overview_scope(user))
+    today = timezone.localdate()
+    rows = (
+        Enrolment.objects.active_on(today)
+        .filter(school_unit__in=units)
+        .values("school_unit_id", "programme__code")
+        .annotate(n=Count("student_id", distinct=True))
+    )
+    counts: dict[tuple[int, str], int] = {
+        (r["school_unit_id"], r["programme__code"]): r["n"] for r in rows
+    }
+    result = []
+    for unit in units:
+        numbers = [counts.get((unit.pk, code), 0) for code in CURRENT_PROGRAMMES]
+        cells = [_shown(n) for n in numbers]
+        # A shown total would give away a hidden cell (or the sum of several,
+        # which for small counts can be just as telling): hide it too.
+        total = ".." if ".." in cells else _shown(sum(numbers))
+        result.append(UnitCounts(unit=unit, cells=cells, total=total))
+    return result

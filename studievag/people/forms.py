@@ -1,0 +1,114 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from studievag.organisations.models import Programme
+
+from .identity import parse_identity_number
+from .languages import LANGUAGES
+from .models import Student
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class StudentBackgroundForm(forms.ModelForm):
+    other_languages = forms.MultipleChoiceField(
+        label=_("Other languages"),
+        choices=LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Student
+        fields = [
+            "first_name",
+            "last_name",
+            "gender",
+            "mother_tongue",
+            "other_languages",
+            "country_of_birth",
+            "arrived_in_sweden",
+            "first_school_start_in_sweden",
+            "schooling_years_abroad",
+            "security_marking",
+        ]
+        widgets = {
+            "arrived_in_sweden": DateInput(),
+            "first_school_start_in_sweden": DateInput(),
+        }
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        arrived = data.get("arrived_in_sweden")
+        school_start = data.get("first_school_start_in_sweden")
+        if arrived and arrived > today:
+            self.add_error("arrived_in_sweden", _("The date of arrival cannot be in the future."))
+        if school_start and school_start > today:
+            self.add_error(
+                "first_school_start_in_sweden",
+                _("The first school start in Sweden cannot be in the future."),
+            )
+        if arrived and school_start and school_start < arrived:
+            self.add_error(
+                "first_school_start_in_sweden",
+                _("The first school start in Sweden cannot be before the arrival in Sweden."),
+            )
+        return data
+
+
+class StudentChangeForm(StudentBackgroundForm):
+    reason = forms.CharField(
+        label=_("Why the change"),
+        max_length=300,
+        help_text=_("Kept in the record's history with your name and the time."),
+    )
+
+
+class StudentCreateForm(StudentBackgroundForm):
+    personal_identity_number = forms.CharField(
+        label=_("Personal identity number"),
+        help_text=_("Personnummer or samordningsnummer, YYYYMMDD-NNNN."),
+        max_length=13,
+    )
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.filter(is_active=True)
+    )
+    school_unit = forms.ModelChoiceField(label=_("School unit"), queryset=None)
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+
+    field_order = ["personal_identity_number", "first_name", "last_name"]
+
+    def __init__(self, *args, school_units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school_unit"].queryset = school_units
+        if school_units.count() == 1:
+            self.fields["school_unit"].initial = school_units.first()
+
+    def clean_personal_identity_number(self):
+        number = parse_identity_number(self.cleaned_data["personal_identity_number"])
+        if Student.objects.filter(personal_identity_number=number.value).exists():
+            raise forms.ValidationError(_("A student with this number is already registered."))
+        self.identity = number
+        return number.value
+
+    def clean(self):
+        data = super().clean()
+        number = getattr(self, "identity", None)
+        school_start = data.get("first_school_start_in_sweden")
+        if number and school_start and school_start <= number.date_of_birth:
+            self.add_error(
+                "first_school_start_in_sweden", _("The school start must be after the birth date.")
+            )
+        return data
+
+    def _post_clean(self):
+        # The model instance is built by the service, not here: skip the
+        # ModelForm's instance validation (it lacks the derived birth date).
+        pass

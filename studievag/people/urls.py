@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+urlpatterns = [
+    path("students/", views.student_list, name="student_list"),
+    path("students/new/", views.student_create, name="student_create"),
+    path("students/<int:pk>/", views.student_detail, name="student_detail"),
+    path("students/<int:pk>/edit/", views.student_edit, name="student_edit"),
+    path("my/", views.family_home, name="family_home"),
+    path("my/students/<int:pk>/", views.family_student, name="family_student"),
+    path("my/reads/", views.family_reads, name="family_reads"),
+]

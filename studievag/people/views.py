@@ -1,0 +1,168 @@
+"""Student pages for staff, and the student's and guardian's own pages."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from studievag.access.decorators import require_action
+from studievag.access.policy import (
+    Part,
+    label_students,
+    may_edit_student,
+    may_view,
+    student_for_view,
+    units_for_action,
+    visible_students,
+)
+from studievag.audit.selectors import reads_of
+from studievag.enrolments.models import StudentGroup
+from studievag.organisations.models import Programme
+
+from . import services
+from .forms import StudentChangeForm, StudentCreateForm
+from .selectors import student_search, with_current_enrolment
+
+STAFF_PARTS = [Part.RECORD, Part.BACKGROUND, Part.ENROLMENTS]
+
+
+def _int_or_none(value):
+    return int(value) if value and str(value).isdigit() else None
+
+
+@require_action("student.list")
+def student_list(request):
+    params = request.GET
+    students = student_search(
+        request.user,
+        query=params.get("q", ""),
+        school_unit_id=_int_or_none(params.get("unit")),
+        group_id=_int_or_none(params.get("group")),
+        programme_code=params.get("programme", ""),
+        include_former=params.get("former") == "1",
+    )
+    page = Paginator(students, 50).get_page(params.get("page"))
+    label_students(request.user, page.object_list)
+    visible = visible_students(request.user).values("pk")
+    return render(
+        request,
+        "people/student_list.html",
+        {
+            "page": page,
+            "params": params,
+            "programmes": Programme.objects.filter(is_active=True),
+            "groups": StudentGroup.objects.filter(members__in=visible).distinct().select_related(
+                "school_unit"
+            ),
+            "units": units_for_action(request.user, "student.list"),
+            "may_create": units_for_action(request.user, "student.create").exists(),
+        },
+    )
+
+
+@require_action("student.list")
+def student_detail(request, pk: int):
+    student = student_for_view(request, pk, STAFF_PARTS)
+    label_students(request.user, [student])
+    show_guardians = may_view(request.user, student, Part.GUARDIANS)
+    today = timezone.localdate()
+    return render(
+        request,
+        "people/student_detail.html",
+        {
+            "student": student,
+            "enrolments": student.enrolments.select_related("programme", "school_unit"),
+            "groups": student.memberships.select_related("group__school_unit"),
+            "guardian_links": (
+                student.guardian_links.select_related("guardian") if show_guardians else None
+            ),
+            "may_edit": may_edit_student(request.user, student),
+            "age": student.age_on(today),
+            "adult": student.is_adult_on(today),
+            "newly_arrived": student.is_newly_arrived_on(today),
+            "history": student.history.select_related("history_user")[:20],
+        },
+    )
+
+
+@require_action("student.create")
+def student_create(request):
+    units = units_for_action(request.user, "student.create")
+    form = StudentCreateForm(request.POST or None, school_units=units)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            student = services.student_create(acting_user=request.user, **data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The student was registered."))
+            return redirect("people:student_detail", pk=student.pk)
+    return render(request, "people/student_form.html", {"form": form, "creating": True})
+
+
+@require_action("student.list")
+def student_edit(request, pk: int):
+    student = student_for_view(request, pk, STAFF_PARTS)
+    if not may_edit_student(request.user, student):
+        raise PermissionDenied
+    form = StudentChangeForm(request.POST or None, instance=student)
+    if request.method == "POST" and form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in form.changed_data if f != "reason"}
+        if changes:
+            # Reload: the form has already written its values onto `student`.
+            fresh = type(student).objects.get(pk=student.pk)
+            services.student_update(
+                acting_user=request.user, student=fresh, reason=form.cleaned_data["reason"],
+                **changes,
+            )
+            messages.success(request, _("The changes were saved."))
+        else:
+            messages.info(request, _("Nothing was changed."))
+        return redirect("people:student_detail", pk=student.pk)
+    label_students(request.user, [student])
+    return render(
+        request, "people/student_form.html", {"form": form, "student": student, "creating": False}
+    )
+
+
+# --- The student's and guardian's own pages ---------------------------------
+
+
+@require_action("family.view")
+def family_home(request):
+    students = list(
+        with_current_enrolment(visible_students(request.user, Part.RECORD)).order_by("first_name")
+    )
+    if len(students) == 1:
+        return redirect("people:family_student", pk=students[0].pk)
+    return render(request, "people/family_home.html", {"students": students})
+
+
+@require_action("family.view")
+def family_student(request, pk: int):
+    student = student_for_view(request, pk, [Part.RECORD, Part.BACKGROUND, Part.ENROLMENTS])
+    today = timezone.localdate()
+    return render(
+        request,
+        "people/family_student.html",
+        {
+            "student": student,
+            "enrolments": student.enrolments.select_related("programme", "school_unit"),
+            "today": today,
+            "is_self": getattr(request.user, "student", None) == student,
+        },
+    )
+
+
+@require_action("family.own_reads")
+def family_reads(request):
+    student = request.user.student
+    if not may_view(request.user, student, Part.AUDIT_LOG):
+        raise Http404
+    page = Paginator(reads_of(student), 50).get_page(request.GET.get("page"))
+    return render(request, "people/family_reads.html", {"student": student, "page": page})
