@@ -1,0 +1,68 @@
+# Studieväg: the two commands a newcomer needs are `make demo` and `make test`.
+# Everything else is a step they depend on, or for developers.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+SCALE  ?= 60000
+# The PostgreSQL server the suite (and the benchmark) uses when one answers.
+PG_URL ?= postgres://postgres@127.0.0.1:5432/studievag
+DEMO_DB := var/demo.sqlite3
+
+export STUDIEVAG_DEBUG ?= 1
+
+.PHONY: demo test test-sqlite test-postgres bench lint messages system-deps venv clean
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## Compile the translation catalogues (.po -> .mo) with polib; no gettext needed.
+messages: venv
+	$(BIN)/python scripts/compile_messages.py
+
+## Debian packages for browser tests and PDFs (Chromium, Pango, fonts), when root and missing.
+system-deps:
+	@scripts/system-deps
+
+## Start the application on 127.0.0.1:$(PORT) with the demo data set on SQLite.
+demo: venv messages
+	mkdir -p var
+	rm -f $(DEMO_DB)
+	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/python manage.py migrate --no-input -v 0
+	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/python manage.py demo_seed
+	@echo "Studieväg runs on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+## The whole suite: on SQLite, and on PostgreSQL as well when one is reachable.
+test: venv messages system-deps
+	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
+	$(MAKE) --no-print-directory test-sqlite
+	@if scripts/pg-up "$(PG_URL)"; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else \
+		echo "PostgreSQL is not reachable at $(PG_URL): the suite ran on SQLite only."; \
+	fi
+
+test-sqlite: venv
+	@echo "== Test suite on SQLite =="
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-postgres: venv
+	@echo "== Test suite on PostgreSQL ($(PG_URL)) =="
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+## Benchmarks on PostgreSQL: one figure a line, `name: value unit`.
+bench: venv
+	@scripts/pg-up "$(PG_URL)" || (echo "make bench needs PostgreSQL at $(PG_URL)"; exit 1)
+	DATABASE_URL=$(PG_URL) $(BIN)/python manage.py bench --scale $(SCALE)
+
+lint: venv
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) var staticfiles

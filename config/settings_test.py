@@ -1,0 +1,21 @@
+"""Fast settings for the test suite: cheap password hashing, no secure cookies.
+
+The database comes from ``DATABASE_URL`` like everywhere else; the Makefile
+runs the suite once on SQLite and once on PostgreSQL when one is reachable.
+"""
+
+import os
+
+os.environ.setdefault("STUDIEVAG_DEBUG", "0")
+os.environ.setdefault("STUDIEVAG_SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("STUDIEVAG_SECURE_COOKIES", "0")
+
+from .settings import *  # noqa: E402,F403
+from .settings import STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,3 @@
+from studievag.testing import Route
+
+ROUTES = [Route("audit:read_log", frozenset({"principal"}))]

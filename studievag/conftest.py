@@ -1,0 +1,67 @@
+"""The fixed cast every test can use, and the browser set-up.
+
+School A (unit ``unit_a``, organiser ``organiser_a`` in region ``region``) is
+where most things happen; school B (``unit_b``, organiser ``organiser_b`` in
+the same region) is the place whose staff must see nothing of A.
+"""
+
+import datetime
+import os
+import shutil
+
+import pytest
+
+from studievag.testing import Cast, build_cast
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def today() -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    return build_cast()
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a user of the cast: ``login(cast.mentor_a)``."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+# --- Browser tests ------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium package.")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium).")
+    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "sv-SE", "timezone_id": "Europe/Stockholm"}

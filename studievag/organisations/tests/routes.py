@@ -1,0 +1,3 @@
+from studievag.testing import Route
+
+ROUTES = [Route("organisations:overview", frozenset({"organiser_analyst", "regional_coordinator"}))]
