@@ -12,7 +12,7 @@ DEMO_DB := var/demo.sqlite3
 
 export STUDIEVAG_DEBUG ?= 1
 
-.PHONY: demo test test-sqlite test-postgres bench lint messages system-deps venv clean
+.PHONY: assets demo test test-sqlite test-postgres bench lint messages system-deps venv clean
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -25,12 +25,22 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 messages: venv
 	$(BIN)/python scripts/compile_messages.py
 
+## Front-end libraries from the npm registry, copied where Django serves static files.
+VENDOR := studievag/static/vendor
+assets: $(VENDOR)/.installed
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	mkdir -p $(VENDOR)/chart.js
+	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chart.js/
+	cp node_modules/chart.js/LICENSE.md $(VENDOR)/chart.js/
+	touch $@
+
 ## Debian packages for browser tests and PDFs (Chromium, Pango, fonts), when root and missing.
 system-deps:
 	@scripts/system-deps
 
 ## Start the application on 127.0.0.1:$(PORT) with the demo data set on SQLite.
-demo: venv messages
+demo: venv messages assets
 	mkdir -p var
 	rm -f $(DEMO_DB)
 	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/python manage.py migrate --no-input -v 0
@@ -39,7 +49,7 @@ demo: venv messages
 	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 ## The whole suite: on SQLite, and on PostgreSQL as well when one is reachable.
-test: venv messages system-deps
+test: venv messages assets system-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	$(MAKE) --no-print-directory test-sqlite
 	@if scripts/pg-up "$(PG_URL)"; then \
