@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     # Domain areas, one app each.
     "studievag.core",
     "studievag.organisations",
+    "studievag.catalogue",
     "studievag.people",
     "studievag.enrolments",
     "studievag.access",

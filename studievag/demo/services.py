@@ -16,6 +16,8 @@ from django.db import transaction
 
 from studievag.access.models import Role, RoleAssignment
 from studievag.audit.models import RecordRead
+from studievag.catalogue.models import Course
+from studievag.catalogue.services import DEFAULT_CSV, catalogue_ensure_core, catalogue_import
 from studievag.enrolments.eligibility import latest_im_start
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.organisations.models import Organiser, Programme, Region, SchoolUnit
@@ -42,7 +44,14 @@ IM_UNITS = {
 }
 # Approximate national shares of IM students by programme (2023/24).
 PROGRAMME_WEIGHTS = {"IMS": 38, "IMY": 27, "IMV": 20, "IMA": 15}
-COURSES = ["Svenska som andraspråk", "Matematik", "Engelska", "Samhällskunskap", "Yrkesämne"]
+# Course groups at every unit: (group name, school type, course code).
+COURSES = [
+    ("Svenska som andraspråk", "GR", "GRGRSVA01_7-9"),
+    ("Matematik", "GR", "GRGRMAT01_7-9"),
+    ("Engelska", "GR", "GRGRENG01_7-9"),
+    ("Samhällskunskap", "GR", "GRGRSAM01_7-9"),
+    ("Fordonsteknik", "GY", "FODFOO0"),
+]
 EXIT_REASONS = [
     (Enrolment.ExitReason.NATIONAL_PROGRAMME, 45),
     (Enrolment.ExitReason.OTHER_IM_PROGRAMME, 15),
@@ -310,10 +319,12 @@ class _Builder:
             )
             self._members(group, members)
             groups["mentor"].append(group)
-        for course in COURSES:
+        for course_name, school_type, code in COURSES:
+            course = Course.objects.get(school_type=school_type, code=code)
             for j in range(0, len(students), 22):
                 group = StudentGroup.objects.create(
-                    school_unit=unit, name=f"{course} {j // 22 + 1}", kind=StudentGroup.Kind.COURSE_GROUP
+                    school_unit=unit, name=f"{course_name} {j // 22 + 1}",
+                    kind=StudentGroup.Kind.COURSE_GROUP, course=course,
                 )
                 self._members(group, students[j:j + 22])
                 groups["course"].append(group)
@@ -334,6 +345,9 @@ class _Builder:
 
     @transaction.atomic
     def build(self) -> DemoSummary:
+        if DEFAULT_CSV.exists():
+            catalogue_import(DEFAULT_CSV)
+        catalogue_ensure_core()
         self.organisations()
         per_unit = max(1, self.n_students // len(self.units))
         main_unit = self.units[0]

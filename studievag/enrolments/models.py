@@ -84,6 +84,15 @@ class StudentGroup(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    course = models.ForeignKey(
+        "catalogue.Course",
+        verbose_name=_("course"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="groups",
+        help_text=_("For a course group: the course it reads."),
+    )
     members = models.ManyToManyField(
         Student, through="GroupMembership", related_name="student_groups"
     )
