@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "studievag.access",
     "studievag.audit",
     "studievag.demo",
+    "studievag.intake",
+    "studievag.progress",
 ]
 
 MIDDLEWARE = [
