@@ -22,5 +22,9 @@ def roles(request):
         "own_reads": may(user, "family.own_reads"),
         "overview": may(user, "organisation.overview"),
         "admin": may(user, "organisation.admin"),
+        # Progress and intake (issue 4).
+        "progress_record": may(user, "progress.record"),
+        "progress_team": may(user, "progress.team"),
+        "progress_settings": may(user, "progress.settings"),
     }
     return context
