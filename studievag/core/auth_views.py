@@ -15,6 +15,9 @@ class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sso_enabled": settings.OIDC_ENABLED}
+
     def form_valid(self, form):
         response = super().form_valid(form)
         language = preferred_language(form.get_user())
