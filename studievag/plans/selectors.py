@@ -107,3 +107,80 @@ def settings_for_organiser(organiser_id: int | None) -> PlanSettings:
         if found:
             return found
     return PlanSettings(organiser_id=organiser_id)
+
+
+# --- Pages ------------------------------------------------------------------------
+
+
+@dataclass
+class PlanListRow:
+    student: object
+    plan: Plan | None
+    status: PlanStatus
+
+    @property
+    def late(self) -> bool:
+        return self.status.plan_late
+
+    @property
+    def due(self) -> bool:
+        return self.status.review_due
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.status.overdue_goals)
+
+    @property
+    def approval_state(self) -> rules.ApprovalState | None:
+        return self.plan.approval_state if self.plan else None
+
+    @property
+    def unapproved(self) -> bool:
+        return self.plan is not None and self.approval_state != rules.ApprovalState.APPROVED
+
+
+def plan_list_rows(user, *, on: datetime.date) -> list[PlanListRow]:
+    """Current students in the user's plan scope, with their plan's flags.
+
+    Queries: grants (cached per request) + students with current enrolment,
+    protected-name check when needed, plans, and the four of ``plan_status_for``.
+    """
+    from studievag.access.policy import Part, label_students, visible_students
+    from studievag.people.selectors import with_current_enrolment
+
+    students = list(
+        with_current_enrolment(
+            visible_students(user, Part.PLAN).filter(
+                pk__in=Enrolment.objects.active_on(on).values("student_id")
+            )
+        ).order_by("last_name", "first_name", "pk")
+    )
+    label_students(user, students)
+    ids = [s.pk for s in students]
+    plans = {p.student_id: p for p in Plan.objects.filter(student_id__in=ids)}
+    statuses = plan_status_for(ids, on=on)
+    return [PlanListRow(s, plans.get(s.pk), statuses[s.pk]) for s in students]
+
+
+def plan_detail_context(plan: Plan, *, full: bool) -> dict:
+    """What a plan page shows; ``full=False`` (teacher summary, family page) leaves out the
+    revisions and the talks' notes."""
+    context = {
+        "goals": list(plan.goals.order_by("term", "target_date", "pk")),
+        "courses": list(plan.courses.select_related("course__subject").order_by(
+            "course__school_type", "course__code")),
+        "internships": list(plan.internships.order_by("start_date")),
+        "education_plan": plan.education_plan(),
+        "last_review": plan.reviews.order_by("-held_on").first(),
+    }
+    if full:
+        context["revisions"] = list(plan.revisions.select_related("author").order_by("-version")[:10])
+        context["reviews"] = list(plan.reviews.select_related("recorded_by").order_by("-held_on")[:10])
+    return context
+
+
+def next_review_on(plan: Plan) -> datetime.date:
+    """When the next plan talk is due, by the organiser's interval."""
+    last = plan.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
+    interval = settings_for_organiser(plan.organiser_id).review_interval_days
+    return (last or plan.created_on) + datetime.timedelta(days=interval)
