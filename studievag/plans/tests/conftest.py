@@ -40,3 +40,9 @@ def plan_post(*, version: int, reason: str, goals=(), courses=(), internships=()
             for key, value in row.items():
                 data[f"{prefix}-{i}-{key}"] = value
     return data
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Pages in English (the source language), so checks on text hold after translation."""
+    settings.LANGUAGE_CODE = "en"
