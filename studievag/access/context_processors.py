@@ -22,6 +22,8 @@ def roles(request):
         "own_reads": may(user, "family.own_reads"),
         "overview": may(user, "organisation.overview"),
         "admin": may(user, "organisation.admin"),
+        "plans": may(user, "plan.list"),
+        "education_plans": may(user, "plan.education_plan.view"),
         # Progress and intake (issue 4).
         "progress_record": may(user, "progress.record"),
         "progress_team": may(user, "progress.team"),

@@ -142,7 +142,8 @@ class SupportNeeds(models.Model):
     """Support needs found at intake or later: sensitive, need-to-know, every read logged."""
 
     student = models.OneToOneField(
-        Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="support_needs"
+        Student, verbose_name=_("student"), on_delete=models.CASCADE,
+        related_name="intake_support_needs",
     )
     text = models.TextField(_("support needs"))
     recorded_by = models.ForeignKey(
