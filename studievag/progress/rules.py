@@ -24,12 +24,12 @@ Edge cases: when the start step is the goal step the line is flat at the
 goal; after the planned end date the expected step is the goal; a planned
 end on or before the start date means the goal is expected at once.
 
-* Starting step: the starting level for the course's subject in the mapping
-  at intake; else the first record's step.
-* Start date: the day the student joined the course group; else the
-  enrolment's start.
-* Planned end: the course's end date in the student's plan when the plan has
-  one; else the enrolment's end date when set; else the start date plus the
+* Starting step and start date: the starting level for the course's subject
+  in the mapping at intake, from the day the student joined the course group;
+  without one, the first record's step, from that record's day.
+* Planned end: the course's end in the student's plan when the plan says
+  when it is read (a term such as "HT 2026" ends on 20 December, "VT 2027"
+  on 10 June); else the enrolment's end date when set; else the start date plus the
   organiser's default course length (20 weeks, one term, unless changed).
 
 Early signals
@@ -132,6 +132,20 @@ def planned_end_for(
     if enrolment_end is not None:
         return enrolment_end
     return start_date + datetime.timedelta(weeks=default_weeks)
+
+
+TERM_ENDS = {"HT": (12, 20), "VT": (6, 10)}
+
+
+def term_end(term: str) -> datetime.date | None:
+    """The last day of a term written "HT 2026" or "VT 2027" (autumn/spring); None otherwise."""
+    import re
+
+    match = re.fullmatch(r"\s*(HT|VT)\s*-?\s*(\d{4})\s*", (term or "").upper())
+    if not match:
+        return None
+    month, day = TERM_ENDS[match.group(1)]
+    return datetime.date(int(match.group(2)), month, day)
 
 
 def expected_position(
@@ -278,6 +292,18 @@ def no_progress_signal(
         message % {"course": course_name, "date": since.isoformat(), "weeks": weeks,
                    "threshold": n_weeks},
     )
+
+
+def no_progress_signals(stalled: list[Signal], weeks: dict[str, int], *, n_weeks: int) -> list[Signal]:
+    """One signal for several courses without steps, so a row stays readable."""
+    if len(stalled) <= 1:
+        return stalled
+    return [Signal(
+        "no_progress",
+        _("No progression step in %(courses)s for %(weeks)s weeks or more (threshold %(threshold)s)")
+        % {"courses": ", ".join(sorted(weeks)), "weeks": min(weeks.values()),
+           "threshold": n_weeks},
+    )]
 
 
 def plan_signals(status) -> list[Signal]:

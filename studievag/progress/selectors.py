@@ -19,6 +19,8 @@ from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.intake.models import StartingLevel
 from studievag.organisations.models import SchoolUnit
 from studievag.people.models import Student
+from studievag.plans.models import PlanCourse
+from studievag.plans.selectors import plan_status_for
 
 from . import rules
 from .models import (
@@ -148,13 +150,15 @@ class FollowUp:
         return " ".join(f"{i * step:.1f},{22 - v * 0.2:.1f}" for i, v in known)
 
 
-def _plan_statuses(student_ids: Collection[int], on: datetime.date) -> dict[int, object]:
-    """Plan statuses from the plans area, when that area is installed."""
-    try:
-        from studievag.plans.selectors import plan_status_for
-    except ImportError:
-        return {}
-    return plan_status_for(student_ids, on=on)
+def _plan_course_ends(student_ids: Collection[int]) -> dict[tuple[int, int], datetime.date]:
+    """(student, course) → the end of the term the plan reads the course in (one query)."""
+    ends = {}
+    for student_id, course_id, term in PlanCourse.objects.filter(
+        plan__student_id__in=student_ids
+    ).exclude(term="").values_list("plan__student_id", "course_id", "term"):
+        if end := rules.term_end(term):
+            ends[(student_id, course_id)] = end
+    return ends
 
 
 def follow_up_for(
@@ -227,7 +231,8 @@ def follow_up_for(
     organiser_ids |= {m.group.school_unit.organiser_id for m in memberships}
     book = ScaleBook(organiser_ids)
     settings = settings_for(i for i in organiser_ids if i is not None)
-    plan_statuses = _plan_statuses(ids, on)
+    plan_statuses = plan_status_for(ids, on=on)
+    plan_ends = _plan_course_ends(ids)
     decisions = {}
     if with_decisions:
         for d in TeamDecision.objects.filter(student_id__in=ids).order_by("decided_on", "pk"):
@@ -257,12 +262,14 @@ def follow_up_for(
             scale = book.for_subject(m.group.school_unit.organiser_id, course.subject.code)
             course_records = records.get((student.pk, course.pk), [])
             start_step = starting.get((student.pk, course.subject_id))
-            if start_step is None and course_records:
-                start_step = course_records[0].step
             start_date = m.start_date
+            if start_step is None and course_records:
+                # No mapping: the line starts at the first record, on its day.
+                start_step = course_records[0].step
+                start_date = course_records[0].recorded_on
             planned_end = rules.planned_end_for(
                 start_date=start_date,
-                plan_end=None,  # the plans area does not publish course end dates yet
+                plan_end=plan_ends.get((student.pk, course.pk)),
                 enrolment_end=enrolment.end_date if enrolment else None,
                 default_weeks=conf.default_course_weeks,
             )
@@ -291,15 +298,18 @@ def signals_for(follow: FollowUp, *, on: datetime.date) -> list[rules.Signal]:
         n_weeks=conf.attendance_weeks,
     ):
         signals.append(s)
+    stalled, weeks = [], {}
     for line in follow.courses:
         if line.grade is not None:
             continue  # graded: the course is done
+        last = line.latest.recorded_on if line.latest else None
         if s := rules.no_progress_signal(
-            course_name=line.course.subject.name,
-            last_recorded_on=line.latest.recorded_on if line.latest else None,
+            course_name=line.course.subject.name, last_recorded_on=last,
             course_start=line.start_date, on=on, n_weeks=conf.no_progress_weeks,
         ):
-            signals.append(s)
+            stalled.append(s)
+            weeks[line.course.subject.name] = (on - (last or line.start_date)).days // 7
+    signals.extend(rules.no_progress_signals(stalled, weeks, n_weeks=conf.no_progress_weeks))
     signals.extend(rules.plan_signals(follow.plan_status))
     return signals
 
