@@ -9,8 +9,11 @@ from .helpers import ensure_course, maths_step
 
 
 @pytest.fixture(autouse=True)
-def english():
-    """Messages are checked in the source language."""
+def english(client):
+    """Messages are checked in the source language (pages too: the language cookie)."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
 
