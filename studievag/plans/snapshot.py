@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Plan
+from .models import Plan, course_label
 
 SCALAR_FIELDS = {
     "programme": _("Programme"),
@@ -60,9 +60,9 @@ def plan_snapshot(plan: Plan) -> dict:
             {
                 "key": f"{c.course.school_type}:{c.course.code}",
                 "school_type": c.course.school_type, "code": c.course.code,
-                "name": c.course.name, "term": c.term, "status": c.status,
+                "name": course_label(c.course), "term": c.term, "status": c.status,
             }
-            for c in plan.courses.select_related("course").order_by("pk")
+            for c in plan.courses.select_related("course__subject").order_by("pk")
         ],
         "internships": [
             {
