@@ -52,9 +52,11 @@ def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
 def seed_plans(builder) -> None:
     """Plans for the demo data set; ``builder`` is ``demo.services._Builder``."""
     rng, today, users = builder.rng, builder.today, builder.users
-    courses = {c.code: c for c in Course.objects.filter(code__in=[
-        "GRGRSVA01_7-9", "GRGRMAT01_7-9", "GRGRENG01_7-9", "GRGRSAM01_7-9", "SVASVA01",
-        "MATMAT01a", "ENGENG05", "FODFOO0"])}
+    # The same code can exist under several school types: compulsory school (GR) here.
+    courses = {c.code: c for c in Course.objects.filter(
+        school_type__in=["GR", "GY"], code__in=[
+            "GRGRSVA01_7-9", "GRGRMAT01_7-9", "GRGRENG01_7-9", "GRGRSAM01_7-9", "SVASVA01",
+            "MATMAT01a", "ENGENG05", "FODFOO0"])}
     main_organiser = builder.units[0].organiser
     PlanSettings.objects.create(organiser=main_organiser, review_interval_days=30,
                                 plan_deadline_weeks=4)
