@@ -239,7 +239,7 @@ def _demo_student_plan(builder, courses, truck) -> None:
         plan=plan, held_on=last_talk, participants="Mentor, eleven, vårdnadshavare (tolk på arabiska)",
         notes="Svenskan går framåt. Praktik inom vården har ordnats.",
         student_view="Jag ser fram emot praktiken.",
-        decisions="Praktik på Vårdcentralen Norr. Truckkort tas bort, hygienkurs läggs till.",
+        decisions="Praktik på Vårdcentralen Norr. Hygienkurs läggs till.",
         plan_version=2, recorded_by=mentor, recorded_at=_at(last_talk, 14),
     )
     plan.refresh_from_db()

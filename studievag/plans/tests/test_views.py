@@ -281,3 +281,20 @@ def test_local_course_can_be_added_and_used_in_a_plan(cast, login, courses):
         version=0, reason="Start", courses=[{"course": "LOCAL:TRUCK1", "status": "planned"}]))
     assert response.status_code == 302
     assert Plan.objects.get().courses.get().course.name == "Truckkort A+B"
+
+
+def test_untouched_new_rows_are_left_out(cast, login, alice_plan):
+    # What the browser sends for the empty extra rows: the selects' shown values.
+    data = plan_post(
+        version=1, reason="Bara en ny mening", study_path="Ny",
+        goals=[_goal(alice_plan), {"term": "short", "kind": "national_programme", "title": "",
+                                   "target_date": "", "status": "planned"}],
+        courses=[_course(alice_plan), {"course": "", "term": "", "status": "planned"}],
+        internships=[{"workplace": "", "start_date": "", "end_date": "", "supervisor": "",
+                      "tasks": ""}],
+    )
+    response = login(cast.mentor_a).post(
+        reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk}), data)
+    assert response.status_code == 302
+    alice_plan.refresh_from_db()
+    assert (alice_plan.version, alice_plan.goals.count(), alice_plan.courses.count()) == (2, 1, 1)
