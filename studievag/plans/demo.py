@@ -88,6 +88,7 @@ def seed_plans(builder) -> None:
         unit_id = a.group.school_unit_id if a.group_id else a.school_unit_id
         writers.setdefault(unit_id, {}).setdefault(a.role, a.user)
 
+    reviews: list[PlanReview] = []
     current = (
         Enrolment.objects.active_on(today).select_related("student", "programme", "school_unit")
         .order_by("student_id")
@@ -102,7 +103,8 @@ def seed_plans(builder) -> None:
         people = writers.get(enrolment.school_unit_id, {})
         mentor = people.get(Role.MENTOR) or users["mentor"]
         principal = people.get(Role.PRINCIPAL) or users["principal"]
-        _ordinary_plan(rng, today, enrolment, mentor, principal, courses)
+        reviews += _ordinary_plan(rng, today, enrolment, mentor, principal, courses)
+    PlanReview.objects.bulk_create(reviews)
     _demo_student_plan(builder, courses, truck)
 
 
@@ -124,7 +126,8 @@ def _goals(rng, programme_code: str, start: datetime.date) -> list[dict]:
     return [long_goal, short]
 
 
-def _ordinary_plan(rng, today, enrolment, mentor, principal, courses) -> None:
+def _ordinary_plan(rng, today, enrolment, mentor, principal, courses) -> list[PlanReview]:
+    """One plan with its versions; returns its plan talks, for one bulk insert."""
     start = enrolment.start_date
     created = min(today, start + datetime.timedelta(days=rng.randint(7, 40)))
     code = enrolment.programme.code
@@ -143,16 +146,15 @@ def _ordinary_plan(rng, today, enrolment, mentor, principal, courses) -> None:
     # Plan talks every month or so; for about a fifth they stopped more than a month ago.
     stop = today if rng.random() > 0.2 else today - datetime.timedelta(days=rng.randint(35, 70))
     day = created + datetime.timedelta(days=rng.randint(20, 32))
-    talks = 0
+    talks: list[PlanReview] = []
     while day <= stop:
         notes, view, decisions = rng.choice(TALKS)
-        PlanReview.objects.create(
+        talks.append(PlanReview(
             plan=plan, held_on=day, participants="Mentor, eleven", notes=notes,
             student_view=view, decisions=decisions, plan_version=plan.version, recorded_by=mentor,
             recorded_at=_at(day, 14),
-        )
-        talks += 1
-        if talks == 2 and rng.random() < 0.8:
+        ))
+        if len(talks) == 2 and rng.random() < 0.8:
             goals = list(plan.goals.order_by("pk"))
             rows = [{"id": g.pk, "term": g.term, "kind": g.kind, "title": g.title,
                      "target_date": g.target_date, "status": g.status} for g in goals]
@@ -162,7 +164,9 @@ def _ordinary_plan(rng, today, enrolment, mentor, principal, courses) -> None:
             plan.refresh_from_db()
         day += datetime.timedelta(days=rng.randint(25, 35))
     if rng.random() < 0.5 and plan.created_on < today:
-        approved_on = min(today, plan.created_on + datetime.timedelta(days=rng.randint(3, 20)))
+        # Approved a few days after the latest version was saved.
+        last_saved = timezone.localdate(plan.updated_at)
+        approved_on = min(today, last_saved + datetime.timedelta(days=rng.randint(2, 10)))
         services.plan_approve(acting_user=principal, plan=plan, version=plan.version, on=approved_on)
         if rng.random() < 0.3 and approved_on < today:
             services.plan_revise(
@@ -173,6 +177,7 @@ def _ordinary_plan(rng, today, enrolment, mentor, principal, courses) -> None:
                 }],
                 at=_at(min(today, approved_on + datetime.timedelta(days=5)), 11),
             )
+    return talks
 
 
 def _demo_student_plan(builder, courses, truck) -> None:

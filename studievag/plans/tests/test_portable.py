@@ -9,7 +9,12 @@ from django.urls import reverse
 
 from studievag.people.models import Student
 from studievag.plans.models import Plan
-from studievag.plans.portable import export_schema, plan_export, plan_import, schema_errors
+from studievag.plans.portable import (
+    export_schema,
+    plan_export,
+    plan_import,
+    schema_errors,
+)
 from studievag.plans.snapshot import plan_snapshot
 
 pytestmark = pytest.mark.django_db
