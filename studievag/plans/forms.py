@@ -66,11 +66,15 @@ class _RowForm(forms.Form):
 
 
 class GoalForm(_RowForm):
-    term = forms.ChoiceField(label=_("Term"), choices=GoalTerm.choices)
-    kind = forms.ChoiceField(label=_("Kind"), choices=GoalKind.choices)
+    # Initial values equal to what an empty row shows, so an untouched new row
+    # counts as unchanged and is left out rather than refused.
+    term = forms.ChoiceField(label=_("Term"), choices=GoalTerm.choices, initial=GoalTerm.SHORT)
+    kind = forms.ChoiceField(label=_("Kind"), choices=GoalKind.choices,
+                             initial=GoalKind.NATIONAL_PROGRAMME)
     title = forms.CharField(label=_("Goal"), max_length=300)
     target_date = forms.DateField(label=_("Target date"), required=False, widget=DATE)
-    status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices,
+                               initial=GoalStatus.PLANNED)
 
 
 class CourseForm(_RowForm):
@@ -80,7 +84,8 @@ class CourseForm(_RowForm):
         help_text=_("School type and code, e.g. GY:SVASVA01."),
     )
     term = forms.CharField(label=_("When"), max_length=50, required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=CourseStatus.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=CourseStatus.choices,
+                               initial=CourseStatus.PLANNED)
 
     def clean_course(self) -> Course:
         value = self.cleaned_data["course"].strip()

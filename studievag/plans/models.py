@@ -219,6 +219,13 @@ class PlanGoal(models.Model):
         return self.title
 
 
+def course_label(course: Course) -> str:
+    """A course's name with its subject where the name alone says little ("Årskurs 7-9")."""
+    if course.name.lower().startswith(course.subject.name.lower()):
+        return course.name
+    return f"{course.subject.name}, {course.name[:1].lower()}{course.name[1:]}"
+
+
 class CourseStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     ONGOING = "ongoing", _("Ongoing")
@@ -248,6 +255,10 @@ class PlanCourse(models.Model):
 
     def __str__(self) -> str:
         return str(self.course)
+
+    @property
+    def label(self) -> str:
+        return course_label(self.course)
 
 
 class Internship(models.Model):

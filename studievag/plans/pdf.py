@@ -8,6 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language_bidi
 
+from studievag.access.policy import PROTECTED_LABEL
+
 from .models import Plan
 from .selectors import next_review_on, plan_detail_context
 
@@ -19,8 +21,8 @@ def plan_pdf(request, plan: Plan) -> bytes:
     context = {
         "student": student, "plan": plan, "today": timezone.localdate(),
         "rtl": get_language_bidi(), "next_review": next_review_on(plan),
-        # Protected identity: the PDF may travel; show the first name only.
-        "name": student.first_name if student.has_protected_identity else student.full_name,
+        # Protected identity: the PDF may travel to another school, so no name at all.
+        "name": PROTECTED_LABEL if student.has_protected_identity else student.full_name,
         **plan_detail_context(plan, full=False),
     }
     html = render_to_string("plans/plan_pdf.html", context, request=request)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Plan
+from .models import CourseStatus, GoalKind, GoalStatus, GoalTerm, Plan, course_label
 
 SCALAR_FIELDS = {
     "programme": _("Programme"),
@@ -60,9 +60,9 @@ def plan_snapshot(plan: Plan) -> dict:
             {
                 "key": f"{c.course.school_type}:{c.course.code}",
                 "school_type": c.course.school_type, "code": c.course.code,
-                "name": c.course.name, "term": c.term, "status": c.status,
+                "name": course_label(c.course), "term": c.term, "status": c.status,
             }
-            for c in plan.courses.select_related("course").order_by("pk")
+            for c in plan.courses.select_related("course__subject").order_by("pk")
         ],
         "internships": [
             {
@@ -73,6 +73,20 @@ def plan_snapshot(plan: Plan) -> dict:
             for i in plan.internships.order_by("pk")
         ],
     }
+
+
+# Stored values shown by their labels when two versions are compared.
+VALUE_LABELS = {
+    ("goals", "term"): GoalTerm, ("goals", "kind"): GoalKind, ("goals", "status"): GoalStatus,
+    ("courses", "status"): CourseStatus,
+}
+
+
+def _shown(section: str, column: str, value):
+    choices = VALUE_LABELS.get((section, column))
+    if choices is not None and value in choices.values:
+        return choices(value).label
+    return value
 
 
 ADDED, REMOVED, CHANGED, SAME = "added", "removed", "changed", "same"
@@ -98,11 +112,13 @@ class RowDiff:
     def cells(self) -> list[tuple[str, object, object, bool]]:
         """(field, old, new, changed) for the row's columns, in order."""
         return [
-            (name, (self.old or {}).get(name), (self.new or {}).get(name), name in self.changed_fields)
+            (name, _shown(self.section, name, (self.old or {}).get(name)),
+             _shown(self.section, name, (self.new or {}).get(name)), name in self.changed_fields)
             for name in self.columns
         ]
 
     columns: tuple[str, ...] = ()
+    section: str = ""
 
 
 @dataclass
@@ -162,12 +178,12 @@ def diff_snapshots(old: dict, new: dict) -> PlanDiff:
         for key, row in new_rows.items():
             before = old_rows.get(key)
             if before is None:
-                rows.append(RowDiff(ADDED, None, row, set(columns), tuple(columns)))
+                rows.append(RowDiff(ADDED, None, row, set(columns), tuple(columns), name))
             else:
                 changed = {c for c in columns if before.get(c) != row.get(c)}
-                rows.append(RowDiff(CHANGED if changed else SAME, before, row, changed, tuple(columns)))
+                rows.append(RowDiff(CHANGED if changed else SAME, before, row, changed, tuple(columns), name))
         for key, row in old_rows.items():
             if key not in new_rows:
-                rows.append(RowDiff(REMOVED, row, None, set(columns), tuple(columns)))
+                rows.append(RowDiff(REMOVED, row, None, set(columns), tuple(columns), name))
         sections.append(SectionDiff(name, str(label), columns, rows))
     return PlanDiff(fields, sections)

@@ -40,7 +40,7 @@ from .forms import (
     goal_initial,
     internship_initial,
 )
-from .models import EducationPlan, Plan, PlanRevision
+from .models import EducationPlan, Plan, PlanRevision, course_label
 from .pdf import plan_pdf
 from .portable import export_schema, plan_export, plan_import
 from .snapshot import diff_snapshots, plan_snapshot
@@ -177,8 +177,10 @@ def plan_edit(request, pk: int):
     return render(request, "plans/plan_form.html", {
         "student": student, "plan": plan, "form": form, "formsets": formsets,
         "abilities": abilities, "conflict": conflict,
-        "course_options": Course.objects.order_by("school_type", "code").values_list(
-            "school_type", "code", "name"),
+        "course_options": [
+            (c.school_type, c.code, course_label(c))
+            for c in Course.objects.select_related("subject").order_by("school_type", "code")
+        ],
     })
 
 

@@ -133,7 +133,7 @@ def test_compare_marks_added_removed_and_changed(cast, login, alice_plan, course
     assert "1 added, 1 removed, 1 changed." in page
     assert 'class="diff-added"' in page and "Klara Engelska 5" in page
     assert 'class="diff-removed"' in page and "Svenska som andraspråk 1" in page
-    assert "<del>planned</del> → <ins>met</ins>" in page
+    assert "<del>Not started</del> → <ins>Met</ins>" in page
     assert client.get(reverse("plans:plan_compare", kwargs={"pk": cast.alice.pk}),
                       {"a": 1, "b": 7}).status_code == 404
 
@@ -281,3 +281,59 @@ def test_local_course_can_be_added_and_used_in_a_plan(cast, login, courses):
         version=0, reason="Start", courses=[{"course": "LOCAL:TRUCK1", "status": "planned"}]))
     assert response.status_code == 302
     assert Plan.objects.get().courses.get().course.name == "Truckkort A+B"
+
+
+def test_untouched_new_rows_are_left_out(cast, login, alice_plan):
+    # What the browser sends for the empty extra rows: the selects' shown values.
+    data = plan_post(
+        version=1, reason="Bara en ny mening", study_path="Ny",
+        goals=[_goal(alice_plan), {"term": "short", "kind": "national_programme", "title": "",
+                                   "target_date": "", "status": "planned"}],
+        courses=[_course(alice_plan), {"course": "", "term": "", "status": "planned"}],
+        internships=[{"workplace": "", "start_date": "", "end_date": "", "supervisor": "",
+                      "tasks": ""}],
+    )
+    response = login(cast.mentor_a).post(
+        reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk}), data)
+    assert response.status_code == 302
+    alice_plan.refresh_from_db()
+    assert (alice_plan.version, alice_plan.goals.count(), alice_plan.courses.count()) == (2, 1, 1)
+
+
+def test_history_lists_every_version_with_who_and_why(cast, login, alice_plan):
+    services.plan_revise(acting_user=cast.counsellor_a, plan=alice_plan, expected_version=1,
+                         reason="Vägledningssamtal", fields={"study_path": "Ny väg"})
+    page = login(cast.principal_a).get(
+        reverse("plans:plan_history", kwargs={"pk": cast.alice.pk})).content.decode()
+    assert page.index("Vägledningssamtal") < page.index("Första planen")
+    assert "Sara Syv" in page and "Maria Mentor" in page
+
+
+def test_import_page_names_the_bad_fields_and_keeps_nothing(cast, login, courses):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = b'{"format": "studievag.plan/1", "student": {"protected_identity": false}}'
+    response = login(cast.counsellor_a).post(
+        reverse("plans:import", kwargs={"pk": cast.alice.pk}),
+        {"file": SimpleUploadedFile("plan.json", bad, content_type="application/json")})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "&#x27;plan&#x27; is a required property" in page
+    assert "&#x27;from_school&#x27; is a required property" in page
+    assert not Plan.objects.exists()
+
+
+def test_education_plans_are_readable_by_staff_of_the_organiser_only(cast, login):
+    from studievag.organisations.models import Programme
+
+    document = services.education_plan_publish(
+        acting_user=cast.principal_a, organiser=cast.organiser_a,
+        programme=Programme.objects.get(code="IMS"), title="Plan för utbildning IMS",
+        body="Studiehandledning erbjuds alla.", valid_from=datetime.date(2026, 8, 1))
+    listing = login(cast.teacher_a).get(reverse("plans:education_plan_list")).content.decode()
+    assert "Plan för utbildning IMS" in listing
+    detail = login(cast.analyst).get(
+        reverse("plans:education_plan_detail", kwargs={"pk": document.pk})).content.decode()
+    assert "Studiehandledning erbjuds alla." in detail
+    assert "Plan för utbildning IMS" not in login(cast.mentor_b).get(
+        reverse("plans:education_plan_list")).content.decode()
