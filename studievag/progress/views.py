@@ -88,8 +88,7 @@ def grid(request, pk: int):
                     raise Http404(_("The student is not in this course group."))
                 if kind == "step":
                     line = current.get(int(sid))
-                    step = line.current_step if line else None
-                    if step is not None and str(step.pk) == value and line.latest:
+                    if line and line.latest and str(line.latest.step_id) == value:
                         continue  # unchanged
                     services.progress_record(acting_user=request.user, group=group,
                                              student_id=int(sid), step_id=value, on=today)

@@ -137,3 +137,17 @@ def test_the_form_with_an_outside_student_is_404_and_saves_nothing(cast, maths, 
     })
     assert response.status_code == 404
     assert not ProgressRecord.objects.exists()
+
+
+def test_a_starting_level_is_marked_but_not_recorded_by_an_untouched_form(cast, maths, login, today):
+    from studievag.intake.models import IntakeMapping, StartingLevel
+
+    mapping = IntakeMapping.objects.create(student=cast.alice, mapped_on=today,
+                                           recorded_by=cast.counsellor_a)
+    StartingLevel.objects.create(mapping=mapping, subject=maths.course.subject, step=maths_step(2))
+    client = login(cast.teacher_a)
+    html = client.get(reverse("progress:grid", args=[maths.pk])).content.decode()
+    alice_row = html.split(f'<tr data-student="{cast.alice.pk}">')[1].split("</tr>")[0]
+    assert 'class="start-mark"' in alice_row and " checked" not in alice_row
+    client.post(reverse("progress:grid", args=[maths.pk]), {f"grade-{cast.alice.pk}": ""})
+    assert not ProgressRecord.objects.exists()
