@@ -65,3 +65,43 @@ def browser_type_launch_args():
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "sv-SE", "timezone_id": "Europe/Stockholm"}
+
+
+
+
+# --- Rows made by data migrations, for browser tests ---------------------------------------
+# Browser tests run against a live server in transactions that end with a flush, which also
+# removes the rows the data migrations made (programmes, progression scales …), so the next
+# browser test on the same worker would start without them. A copy of those rows is taken
+# once, right after the test database is made, and put back when a browser test finds them
+# gone. (Django's own serialized rollback does not survive Playwright: the test's database
+# connection is a fresh one by then.)
+_MIGRATED_ROWS: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        _MIGRATED_ROWS["default"] = connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _restore_migrated_rows(request):
+    if not request.node.get_closest_marker("browser"):
+        return
+    request.getfixturevalue("transactional_db")
+    from studievag.organisations.models import Programme
+
+    if _MIGRATED_ROWS.get("default") and not Programme.objects.exists():
+        from django.contrib.auth.models import Permission
+        from django.contrib.contenttypes.models import ContentType
+        from django.core import serializers
+        from django.db import transaction
+
+        # Content types and permissions are made again by the flush itself.
+        with transaction.atomic():
+            for row in serializers.deserialize("json", _MIGRATED_ROWS["default"]):
+                if not isinstance(row.object, (ContentType, Permission)):
+                    row.save()

@@ -16,23 +16,6 @@ from studievag.intake.models import IntakeMapping, StartingLevel
 from .helpers import ensure_course, maths_step
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    """Put back what the data migrations made: a browser test before this one on the same
-    worker flushed the database (transactional tests end with a flush)."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from studievag.organisations.models import Programme
-    from studievag.progress.defaults import create_default_scales
-    from studievag.progress.models import ProgressionScale, ProgressionStep
-
-    if not Programme.objects.exists():
-        import_module("studievag.organisations.migrations.0002_programmes").add_programmes(apps, None)
-    create_default_scales(ProgressionScale, ProgressionStep)
-
-
 def _log_in(page, live_server, username):
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/login/")
@@ -44,7 +27,7 @@ def _log_in(page, live_server, username):
 
 @pytest.mark.browser
 def test_teacher_records_steps_with_the_keyboard_and_the_team_sees_the_colours(
-    transactional_db, reference_data, live_server, page, cast
+    transactional_db, live_server, page, cast
 ):
     group = ensure_course(cast).course_group_a
     alice, adam = cast.alice, cast.adam
