@@ -130,9 +130,9 @@ def progress_demo(*, rng: random.Random, today: datetime.date, users: dict, demo
         goal = goal_position(scale)
         newly = enrolment_of[sid].programme.code == "IMS"
         first = rng.randint(1, max(1, goal - (2 if newly else 1)))
-        name, pace = trajectory()
+        _kind, pace = trajectory()
         if sid == demo_student.pk:
-            name, pace = ("behind", 0.5) if course.subject.code.endswith("MAT01") else ("in_line", 1.1)
+            _kind, pace = ("behind", 0.5) if course.subject.code.endswith("MAT01") else ("in_line", 1.1)
         mapping = mapping_of.get(sid)
         if mapping and (sid, course.subject_id) not in seen_levels:
             seen_levels.add((sid, course.subject_id))

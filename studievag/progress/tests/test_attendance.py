@@ -86,9 +86,9 @@ def test_csv_import_without_the_columns_says_which_are_missing(cast, maths, logi
     response = login(cast.teacher_a).post(reverse("progress:attendance_import", args=[maths.pk]),
                                           {"file": upload})
     assert response.status_code == 400
-    assert response.context["errors"] == [
+    assert response.context["errors"] == [(
         "The file lacks the columns: personal_identity_number, week_start, scheduled_minutes, "
-        "valid_absence_minutes, invalid_absence_minutes"]
+        "valid_absence_minutes, invalid_absence_minutes")]
 
 
 def test_csv_import_reads_semicolons_too(cast, maths, login):

@@ -91,8 +91,8 @@ def test_a_starting_level_without_records_is_judged_from_the_start():
 
 
 def test_thresholds_come_from_the_organiser():
-    s = standing(2, on=START + datetime.timedelta(days=40), behind_steps=Decimal("1"),
-                 far_behind_steps=Decimal("2"))
+    s = standing(2, on=START + datetime.timedelta(days=40), behind_steps=Decimal(1),
+                 far_behind_steps=Decimal(2))
     assert s.status == Status.IN_LINE
 
 
