@@ -49,11 +49,15 @@ def test_teacher_records_steps_with_the_keyboard_and_the_team_sees_the_colours(
     first_id = int(first.get_attribute("data-student"))
     second_id = adam.pk if first_id == alice.pk else alice.pk
     # Number key 4 for the first student, arrow down, number key 1 for the second.
+    # Before: both on their starting level, far behind the line.
+    assert page.locator(f"{rows[first_id]} .status-cell .status-far_behind").count() == 1
     page.keyboard.press("4")
-    page.locator(f"{rows[first_id]} .status-cell .status-in_line").wait_for()
+    page.locator(f"{rows[first_id]} .save-state", has_text="✓").wait_for()
+    assert page.locator(f"{rows[first_id]} .status-cell .status-in_line").count() == 1
     page.keyboard.press("ArrowDown")
     page.keyboard.press("1")
-    page.locator(f"{rows[second_id]} .status-cell .status-far_behind").wait_for()
+    page.locator(f"{rows[second_id]} .save-state", has_text="✓").wait_for()
+    assert page.locator(f"{rows[second_id]} .status-cell .status-far_behind").count() == 1
     assert page.locator(f"{rows[second_id]} input[data-position='1']").is_checked()
     # Saved without reloading: a fresh load of the grid shows both steps as recorded today.
     page.reload()
