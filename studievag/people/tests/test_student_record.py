@@ -363,3 +363,23 @@ def test_the_consent_form_is_shown_only_for_adults_and_to_those_who_may_record(c
     assert "Record consent" in login(cast.counsellor_a).get(detail(cast.adam)).content.decode()
     assert "Record consent" not in login(cast.counsellor_a).get(detail(cast.alice)).content.decode()
     assert "Record consent" not in login(cast.mentor_a).get(detail(cast.adam)).content.decode()
+
+
+def test_staff_elsewhere_see_neither_the_protected_name_nor_the_guardians(cast, mentor_elsewhere, login, en):
+    from studievag.people.models import Guardian, GuardianLink
+
+    guardian = Guardian.objects.create(first_name="Greta", last_name="Skyddad", phone="070-1")
+    GuardianLink.objects.create(student=cast.protected, guardian=guardian,
+                                relation=GuardianLink.Relation.PARENT,
+                                valid_from=cast.protected.date_of_birth)
+
+    response = login(mentor_elsewhere).get(detail(cast.protected))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"Protected identity #{cast.protected.pk}" in html
+    assert "Skyddad" not in html and "Petra" not in html and "Greta" not in html
+    assert cast.protected.personal_identity_number[:8] not in html
+    # At her own school the mentor sees the guardian, but not the phone number.
+    html = login(cast.mentor_a).get(detail(cast.protected)).content.decode()
+    assert "Greta Skyddad" in html and "070-1" not in html
