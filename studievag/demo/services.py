@@ -456,8 +456,11 @@ class _Builder:
         # Students of 18 or more who let a guardian go on following their studies.
         adults = Student.objects.filter(
             date_of_birth__lte=add_years(self.today, -18), guardian_links__isnull=False
-        ).distinct()[:10]
-        for adult in adults:
+        ).distinct()
+        # Two at the demo users' own school (one adult there is left without consent).
+        at_main = list(adults.filter(enrolments__school_unit=main_unit).order_by("pk")[:2])
+        elsewhere = list(adults.exclude(enrolments__school_unit=main_unit).order_by("pk")[:8])
+        for adult in at_main + elsewhere:
             GuardianConsent.objects.create(
                 link=adult.guardian_links.first(),
                 given_on=add_years(adult.date_of_birth, 18),

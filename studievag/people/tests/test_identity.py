@@ -4,9 +4,17 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from studievag.demo.services import is_demo_identity_number, make_identity_number
 from studievag.people.identity import parse_identity_number
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages in the source language, whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
+
 
 # 2008-01-01, birth number 980: check digit 3 (Luhn over 080101980).
 VALID = "200801019803"
