@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import User
-from django.utils import timezone
 
 from studievag.access.models import Role, RoleAssignment
 from studievag.access.policy import (

@@ -81,7 +81,7 @@ def test_the_admin_sees_the_set_up_with_counts_and_links(cast, login, en):
 
     assert reverse("admin:organisations_schoolunit_changelist") in html
     assert reverse("admin:access_roleassignment_changelist") in html
-    setup = dict((str(label), n) for label, n, _url in login(cast.admin).get(HOME).context["setup"])
+    setup = {str(label): n for label, n, _url in login(cast.admin).get(HOME).context["setup"]}
     assert setup["School units"] == 3
     assert setup["Organisers"] == 2
     assert setup["Regions"] == 1

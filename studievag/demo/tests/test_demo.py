@@ -7,7 +7,12 @@ import pytest
 from django.db.models import Min
 from django.urls import reverse
 
-from studievag.demo.services import DEMO_PASSWORD, DEMO_USERS, demo_seed, is_demo_identity_number
+from studievag.demo.services import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    demo_seed,
+    is_demo_identity_number,
+)
 from studievag.enrolments.eligibility import latest_im_start
 from studievag.enrolments.models import Enrolment
 from studievag.people.identity import parse_identity_number

@@ -9,6 +9,7 @@ from django.utils import translation
 from studievag.demo.services import is_demo_identity_number, make_identity_number
 from studievag.people.identity import parse_identity_number
 
+
 @pytest.fixture(autouse=True)
 def english():
     """Messages in the source language, whatever an earlier test left active."""

@@ -5,9 +5,6 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from studievag.audit.models import RecordRead
-from studievag.demo.services import make_identity_number
-from studievag.enrolments.eligibility import latest_im_start
 from studievag.enrolments.models import Enrolment
 from studievag.people.models import Student
 from studievag.testing import make_student
