@@ -8,11 +8,13 @@ from playwright.sync_api import expect
 from studievag.audit.models import RecordRead
 from studievag.testing import build_cast
 
-pytestmark = pytest.mark.browser
+# The live server needs committed data; serialized_rollback restores what the
+# migrations put in (the programmes) after each test has flushed the database.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
-def live_cast(transactional_db):
+def live_cast():
     cast = build_cast()
     cast.mentor_a.set_password("a-long-test-password")
     cast.mentor_a.save()
@@ -48,3 +50,33 @@ def test_a_mentor_logs_in_and_opens_a_mentees_record(live_cast, live_server, pag
     assert set(RecordRead.objects.filter(student=cast.alice).values_list("username", flat=True)) == {
         "mentor_a"
     }
+
+
+def test_a_counsellor_records_an_adult_students_consent_for_a_guardian(live_cast, live_server, page):
+    from studievag.people.models import GuardianConsent
+
+    cast = live_cast
+    cast.counsellor_a.set_password("a-long-test-password")
+    cast.counsellor_a.save()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "counsellor_a")
+    page.fill("#id_password", "a-long-test-password")
+    page.locator("main button[type=submit]").click()
+
+    page.goto(f"{live_server.url}/students/{cast.adam.pk}/")
+    guardians = page.locator("#guardians")
+    expect(guardians).to_contain_text("Samira Andersson")
+    guardians.locator("button[type=submit]").click()
+
+    expect(page.locator("#guardians input[name=action]")).to_have_value("withdraw")
+    expect(page.locator("#guardians .consent-history")).to_contain_text("Sara Syv")
+    consent = GuardianConsent.objects.get()
+    assert consent.link.student == cast.adam and consent.withdrawn_on is None
+
+    # The button now withdraws the consent.
+    page.locator("#guardians button[type=submit]").click()
+    # Once saved, the form offers to record a new consent again.
+    expect(page.locator("#guardians input[name=action]")).to_have_value("give")
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is not None
+    assert consent.withdrawal_recorded_by == cast.counsellor_a
