@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from studievag.access.decorators import require_action
@@ -87,9 +88,20 @@ def student_detail(request, pk: int):
             "age": student.age_on(today),
             "adult": student.is_adult_on(today),
             "newly_arrived": student.is_newly_arrived_on(today),
-            "history": student.history.select_related("history_user")[:20],
+            "history": _history(student),
         },
     )
+
+
+HISTORY_LABELS = {"+": _lazy("Registered"), "~": _lazy("Changed"), "-": _lazy("Removed")}
+
+
+def _history(student, limit: int = 20):
+    """The latest changes to the record, each with who and why (or what kind of change)."""
+    entries = list(student.history.select_related("history_user")[:limit])
+    for h in entries:
+        h.label = h.history_change_reason or HISTORY_LABELS.get(h.history_type, h.history_type)
+    return entries
 
 
 def _guardian_links(student, today):

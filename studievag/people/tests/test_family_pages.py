@@ -103,3 +103,31 @@ def test_switching_to_english_changes_the_interface(cast, login):
 
     assert '<html lang="en" dir="ltr">' in html
     assert "<h1>Students</h1>" in html
+
+
+def test_a_guardian_whose_only_child_is_adult_without_consent_is_told_why(cast, login, en):
+    from studievag.people.models import GuardianLink
+
+    GuardianLink.objects.filter(student=cast.alice).delete()
+
+    response = login(cast.guardian).get(reverse("people:family_home"))
+
+    assert response.status_code == 200
+    assert response.context["students"] == []
+    html = response.content.decode()
+    assert "until the child turns 18" in html
+    assert "Adam" not in html
+
+
+def test_a_guardian_with_consent_from_an_adult_child_chooses_between_the_children(cast, login, today):
+    from studievag.people.models import GuardianConsent
+
+    GuardianConsent.objects.create(link=cast.adam.guardian_links.get(), given_on=today,
+                                   recorded_by=cast.counsellor_a)
+
+    response = login(cast.guardian).get(reverse("people:family_home"))
+
+    assert response.status_code == 200
+    assert {s.first_name for s in response.context["students"]} == {"Alice", "Adam"}
+    html = response.content.decode()
+    assert own_page(cast.alice) in html and own_page(cast.adam) in html
