@@ -1,5 +1,6 @@
 """Journeys in a real browser (system Chromium through Playwright)."""
 
+import importlib
 import re
 
 import pytest
@@ -8,13 +9,18 @@ from playwright.sync_api import expect
 from studievag.audit.models import RecordRead
 from studievag.testing import build_cast
 
-# The live server needs committed data; serialized_rollback restores what the
-# migrations put in (the programmes) after each test has flushed the database.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def live_cast():
+def live_cast(transactional_db):
+    # The live server needs committed data, and a transactional test ends by
+    # emptying every table, the programmes from the data migration too: put them back.
+    from django.apps import apps
+
+    importlib.import_module("studievag.organisations.migrations.0002_programmes").add_programmes(
+        apps, None
+    )
     cast = build_cast()
     cast.mentor_a.set_password("a-long-test-password")
     cast.mentor_a.save()
