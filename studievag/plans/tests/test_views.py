@@ -6,6 +6,7 @@ from django.urls import reverse
 from studievag.audit.models import RecordRead
 from studievag.plans import services
 from studievag.plans.models import Plan, PlanReview, PlanSettings, SupportNeedsEntry
+from studievag.testing import make_student
 
 from .conftest import plan_post
 
@@ -188,7 +189,7 @@ def test_plan_list_flags_late_and_due_plans_within_a_query_budget(
     client = login(cast.principal_a)
     url = reverse("plans:plan_list")
     client.get(url)  # warm the session
-    # session, user, grants (3), students, protected names, plans, status (4)
+    # session, user, grants (3), students, protected names, plans, status (4), page frame (2)
     with django_assert_max_num_queries(14):
         response = client.get(url)
     page = response.content.decode()
@@ -199,6 +200,15 @@ def test_plan_list_flags_late_and_due_plans_within_a_query_budget(
     # School B's mentor sees only Bertil.
     other = login(cast.mentor_b).get(url).content.decode()
     assert "Bertil" in other and "Alice" not in other
+    # Ten more students with plans and goals: still the same number of queries.
+    for _ in range(10):
+        student = make_student(cast.unit_a)
+        services.plan_create(acting_user=cast.principal_a, student=student, reason="Start",
+                             goals=[{"term": "long", "kind": "job", "title": "Jobb"}])
+    client = login(cast.principal_a)
+    client.get(url)
+    with django_assert_max_num_queries(14):
+        assert client.get(url).content.decode().count("version 1") == 11
 
 
 def test_teacher_sees_a_summary_only(cast, login, alice_plan):
