@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("studievag.people.urls")),
     path("", include("studievag.audit.urls")),
     path("", include("studievag.organisations.urls")),
+    path("", include("studievag.plans.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.OIDC_ENABLED:

@@ -22,5 +22,7 @@ def roles(request):
         "own_reads": may(user, "family.own_reads"),
         "overview": may(user, "organisation.overview"),
         "admin": may(user, "organisation.admin"),
+        "plans": may(user, "plan.list"),
+        "education_plans": may(user, "plan.education_plan.view"),
     }
     return context

@@ -17,11 +17,22 @@ from django.db import transaction
 from studievag.access.models import Role, RoleAssignment
 from studievag.audit.models import RecordRead
 from studievag.catalogue.models import Course
-from studievag.catalogue.services import DEFAULT_CSV, catalogue_ensure_core, catalogue_import
+from studievag.catalogue.services import (
+    DEFAULT_CSV,
+    catalogue_ensure_core,
+    catalogue_import,
+)
 from studievag.enrolments.eligibility import latest_im_start
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.organisations.models import Organiser, Programme, Region, SchoolUnit
-from studievag.people.models import Guardian, GuardianConsent, GuardianLink, Student, add_years
+from studievag.people.models import (
+    Guardian,
+    GuardianConsent,
+    GuardianLink,
+    Student,
+    add_years,
+)
+from studievag.plans.demo import seed_plans
 
 from .names import PROFILES, STAFF_FIRST, STAFF_LAST
 
@@ -383,6 +394,7 @@ class _Builder:
             self.assign(self.staff_user("syv"), Role.COUNSELLOR, school_unit=unit)
         self._demo_users(main_unit, groups_by_unit)
         self._sample_history_and_reads(groups_by_unit[main_unit][1])
+        seed_plans(self)
         self.summary.students = Student.objects.count()
         self.summary.current_students = (
             Enrolment.objects.active_on(self.today).values("student").distinct().count()

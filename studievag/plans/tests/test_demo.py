@@ -1,0 +1,33 @@
+import pytest
+from django.utils import timezone
+
+from studievag.demo.services import demo_seed
+from studievag.enrolments.models import Enrolment
+from studievag.people.models import Student
+from studievag.plans.models import Plan, PlanRevision
+from studievag.plans.rules import ApprovalState
+from studievag.plans.selectors import plan_status_for
+from studievag.plans.snapshot import plan_snapshot
+
+
+@pytest.mark.django_db
+def test_demo_plans_show_every_state():
+    demo_seed(students=80)
+    today = timezone.localdate()
+    current = set(Enrolment.objects.active_on(today).values_list("student_id", flat=True))
+    statuses = plan_status_for(current, on=today).values()
+    with_plan = [s for s in statuses if s.has_plan]
+    assert len(with_plan) > 0.7 * len(current)  # most current students
+    assert any(s.plan_late for s in statuses)
+    assert any(s.review_due for s in statuses)
+    states = {p.approval_state for p in Plan.objects.all()}
+    assert states == {ApprovalState.NOT_APPROVED, ApprovalState.APPROVED,
+                      ApprovalState.CHANGED_SINCE_APPROVAL}
+    assert PlanRevision.objects.filter(version__gte=2).exists()
+    student = Student.objects.get(user__username="student")
+    plan = student.plan
+    assert plan.approval_state == ApprovalState.CHANGED_SINCE_APPROVAL
+    assert (plan.goals.count(), plan.courses.count(), plan.internships.count()) == (4, 3, 1)
+    # Every plan's newest revision is the plan as it stands.
+    for p in Plan.objects.all()[:40]:
+        assert p.revisions.order_by("-version").first().snapshot == plan_snapshot(p)
