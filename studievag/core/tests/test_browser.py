@@ -1,6 +1,5 @@
 """Journeys in a real browser (system Chromium through Playwright)."""
 
-import importlib
 import re
 
 import pytest
@@ -14,13 +13,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def live_cast(transactional_db):
-    # The live server needs committed data, and a transactional test ends by
-    # emptying every table, the programmes from the data migration too: put them back.
-    from django.apps import apps
-
-    importlib.import_module("studievag.organisations.migrations.0002_programmes").add_programmes(
-        apps, None
-    )
+    # The live server needs committed data; build_cast puts back the reference
+    # data that an earlier transactional test emptied.
     cast = build_cast()
     cast.mentor_a.set_password("a-long-test-password")
     cast.mentor_a.save()
