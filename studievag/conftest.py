@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from studievag.testing import Cast, build_cast
+from studievag.testing import Cast, build_cast, ensure_reference_data
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -25,6 +25,20 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Put back the data migrations' reference data an earlier transactional test emptied."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & names:
+        request.getfixturevalue("transactional_db")
+    elif marker or "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    ensure_reference_data()
 
 
 @pytest.fixture

@@ -158,6 +158,26 @@ class Cast:
         }
 
 
+# Reference data that data migrations put in every database: (model whose
+# table it fills, migration module, function). A transactional test (every
+# browser test) ends by emptying all tables, so the suite's conftest puts it
+# back before each database test that finds the table empty.
+REFERENCE_DATA_MIGRATIONS = [
+    ("organisations.Programme", "studievag.organisations.migrations.0002_programmes",
+     "add_programmes"),
+]
+
+
+def ensure_reference_data() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    for label, module, function in REFERENCE_DATA_MIGRATIONS:
+        if not apps.get_model(label).objects.exists():
+            getattr(importlib.import_module(module), function)(apps, None)
+
+
 def build_cast() -> Cast:
     region = Region.objects.create(name="Testregion")
     organiser_a = make_organiser("Kommun A", region)

@@ -77,6 +77,7 @@ INDIVIDUAL_STAFF_ROLES = {
 ACTIONS: dict[str, set[str]] = {
     "student.list": set(INDIVIDUAL_STAFF_ROLES),
     "student.create": {Role.COUNSELLOR, Role.PRINCIPAL},
+    "student.guardian_consent": {Role.COUNSELLOR, Role.PRINCIPAL},
     "audit.school_log": {Role.PRINCIPAL},
     "family.view": {Role.STUDENT, Role.GUARDIAN},
     "family.own_reads": {Role.STUDENT},

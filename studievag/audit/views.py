@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from studievag.access.decorators import require_action
-from studievag.access.policy import Part, label_students
+from studievag.access.policy import Part, label_students, visible_students
 
 from .selectors import reads_visible_to
 
@@ -15,9 +15,12 @@ def read_log(request):
         reads = reads.filter(username__icontains=username)
     if part := request.GET.get("part", ""):
         reads = reads.filter(part=part)
-    if student := request.GET.get("student", ""):
-        if student.isdigit():
-            reads = reads.filter(student_id=int(student))
+    shown_student = None
+    if (student := request.GET.get("student", "")) and student.isdigit():
+        reads = reads.filter(student_id=int(student))
+        shown_student = visible_students(request.user, Part.AUDIT_LOG).filter(pk=int(student)).first()
+        if shown_student:
+            label_students(request.user, [shown_student])
     page = Paginator(reads, 100).get_page(request.GET.get("page"))
     # One instance per student, so each is labelled once for all its rows.
     by_pk = {}
@@ -27,5 +30,10 @@ def read_log(request):
     return render(
         request,
         "audit/read_log.html",
-        {"page": page, "params": request.GET, "parts": Part.LABELS.items()},
+        {
+            "page": page,
+            "params": request.GET,
+            "parts": Part.LABELS.items(),
+            "shown_student": shown_student,
+        },
     )

@@ -60,7 +60,50 @@ def home(request):
         a.scope for a in grants.assignments
         if a.role in (Role.ORGANISER_ANALYST, Role.REGIONAL_COORDINATOR)
     ]
+    if context["overview_scopes"]:
+        context["overview"] = _overview_summary(request.user, today)
+    if Role.ADMIN in roles:
+        context["setup"] = _setup_summary(today)
     return render(request, "core/home.html", context)
+
+
+def _overview_summary(user, today) -> dict:
+    """Units and current students in an analyst's or coordinator's scope (counts only)."""
+    from studievag.organisations.selectors import MIN_COUNT, units_in_overview_scope
+
+    units = units_in_overview_scope(user)
+    n = (
+        Enrolment.objects.active_on(today)
+        .filter(school_unit__in=units.values("pk"))
+        .values("student_id")
+        .distinct()
+        .count()
+    )
+    return {"units": units.count(), "students": ".." if 0 < n < MIN_COUNT else n}
+
+
+def _setup_summary(today) -> list[tuple[str, int, str]]:
+    """What the administrator looks after, with a count and a link into the admin."""
+    from django.contrib.auth.models import User
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from studievag.access.models import RoleAssignment
+    from studievag.organisations.models import Organiser, Region
+
+    return [
+        (_("Regions"), Region.objects.count(), reverse("admin:organisations_region_changelist")),
+        (_("Organisers"), Organiser.objects.count(),
+         reverse("admin:organisations_organiser_changelist")),
+        (_("School units"), SchoolUnit.objects.count(),
+         reverse("admin:organisations_schoolunit_changelist")),
+        (_("Student groups"), StudentGroup.objects.count(),
+         reverse("admin:enrolments_studentgroup_changelist")),
+        (_("Accounts"), User.objects.filter(is_active=True).count(),
+         reverse("admin:auth_user_changelist")),
+        (_("Role assignments in force"), RoleAssignment.objects.active_on(today).count(),
+         reverse("admin:access_roleassignment_changelist")),
+    ]
 
 
 @require_GET

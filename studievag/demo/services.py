@@ -132,14 +132,15 @@ class _Builder:
 
     # --- helpers -------------------------------------------------------
     def identity(self, born: datetime.date, female: bool, coordination=False) -> str:
-        for _ in range(200):
-            n = self.rng.choice([b for b in DEMO_BIRTH_NUMBERS if (b % 2 == 0) == female])
+        """A free demo number for exactly this birth date (the date is never changed)."""
+        birth_numbers = [b for b in DEMO_BIRTH_NUMBERS if (b % 2 == 0) == female]
+        self.rng.shuffle(birth_numbers)
+        for n in birth_numbers:
             value = make_identity_number(born, n, coordination)
             if value not in self.used_numbers:
                 self.used_numbers.add(value)
                 return value
-            born += datetime.timedelta(days=1)
-        raise RuntimeError("ran out of demo identity numbers")
+        raise ValueError(f"no free demo number for {born}")
 
     def weighted(self, pairs):
         items, weights = zip(*pairs, strict=True)
@@ -241,8 +242,15 @@ class _Builder:
         first = rng.choice(profile.female if female else profile.male)
         last = rng.choice(profile.last)
         languages = [lang for lang in profile.other_languages if rng.random() < 0.5]
+        coordination = foreign and rng.random() < 0.08
+        while True:
+            try:
+                number = self.identity(born, female, coordination)
+                break
+            except ValueError:  # ten demo numbers a day and sex: use the day before
+                born -= datetime.timedelta(days=1)
         student = Student.objects.create(
-            personal_identity_number=self.identity(born, female, coordination=foreign and rng.random() < 0.08),
+            personal_identity_number=number,
             first_name=first,
             last_name=last,
             date_of_birth=born,
@@ -290,12 +298,17 @@ class _Builder:
             student = self.student(unit)
             enrolment = self.enrolment
             start = enrolment.start_date - datetime.timedelta(days=self.rng.randint(300, 700))
+            # Not before 15, not after the age limit, not before school start in Sweden.
+            start = max(start, add_years(student.date_of_birth, 15))
             start = min(start, latest_im_start(student.date_of_birth))
             if student.first_school_start_in_sweden and start < student.first_school_start_in_sweden:
                 start = student.first_school_start_in_sweden
             end = min(self.today - datetime.timedelta(days=self.rng.randint(20, 500)), enrolment.start_date + datetime.timedelta(days=500))
             if end < start:
                 end = start + datetime.timedelta(days=120)
+            if end >= self.today:  # a former student has left
+                end = self.today - datetime.timedelta(days=1)
+                start = min(start, end - datetime.timedelta(days=60))
             student.enrolments.all().delete()
             Enrolment.objects.create(
                 student=student, programme=enrolment.programme, school_unit=unit,
@@ -361,11 +374,9 @@ class _Builder:
             catalogue_import(DEFAULT_CSV)
         catalogue_ensure_core()
         self.organisations()
-        per_unit = max(1, self.n_students // len(self.units))
         main_unit = self.units[0]
         groups_by_unit = {}
-        for k, unit in enumerate(self.units):
-            size = per_unit + (per_unit // 3 if k == 0 else 0)
+        for unit, size in zip(self.units, self._unit_sizes(), strict=True):
             current = []
             for _ in range(size):
                 s = self.student(unit)
@@ -392,6 +403,13 @@ class _Builder:
         )
         self.summary.guardians = Guardian.objects.count()
         return self.summary
+
+    def _unit_sizes(self) -> list[int]:
+        """Current students per unit, adding up to the number asked for; the main unit is larger."""
+        weights = [4] + [3] * (len(self.units) - 1)
+        sizes = [max(1, self.n_students * w // sum(weights)) for w in weights]
+        sizes[0] += max(0, self.n_students - sum(sizes))
+        return sizes
 
     def _demo_users(self, main_unit, groups_by_unit):
         groups, current = groups_by_unit[main_unit]
@@ -452,8 +470,11 @@ class _Builder:
         # Students of 18 or more who let a guardian go on following their studies.
         adults = Student.objects.filter(
             date_of_birth__lte=add_years(self.today, -18), guardian_links__isnull=False
-        ).distinct()[:10]
-        for adult in adults:
+        ).distinct()
+        # Two at the demo users' own school (one adult there is left without consent).
+        at_main = list(adults.filter(enrolments__school_unit=main_unit).order_by("pk")[:2])
+        elsewhere = list(adults.exclude(enrolments__school_unit=main_unit).order_by("pk")[:8])
+        for adult in at_main + elsewhere:
             GuardianConsent.objects.create(
                 link=adult.guardian_links.first(),
                 given_on=add_years(adult.date_of_birth, 18),

@@ -112,3 +112,13 @@ class StudentCreateForm(StudentBackgroundForm):
         # The model instance is built by the service, not here: skip the
         # ModelForm's instance validation (it lacks the derived birth date).
         pass
+
+
+class GuardianConsentForm(forms.Form):
+    """The counsellor or principal records an adult student's consent, or its withdrawal."""
+
+    GIVE = "give"
+    WITHDRAW = "withdraw"
+
+    action = forms.ChoiceField(choices=[(GIVE, GIVE), (WITHDRAW, WITHDRAW)])
+    date = forms.DateField(label=_("Date"), widget=DateInput())

@@ -214,9 +214,15 @@ class GuardianConsent(models.Model):
     given_on = models.DateField(_("given on"))
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        related_name="+",
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    withdrawal_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("withdrawal recorded by"),
+        on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+    )
+    withdrawal_recorded_at = models.DateTimeField(_("withdrawal recorded at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("consent to guardian access")
@@ -227,3 +233,10 @@ class GuardianConsent(models.Model):
                 name="guardian_consent_dates_ordered",
             ),
         ]
+        ordering = ["given_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.link}: {self.given_on} – {self.withdrawn_on or ''}"
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.given_on <= day and (self.withdrawn_on is None or self.withdrawn_on > day)

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
@@ -12,7 +13,7 @@ from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import Programme, SchoolUnit
 
 from .identity import parse_identity_number
-from .models import Student
+from .models import AGE_OF_MAJORITY, GuardianConsent, GuardianLink, Student, add_years
 
 STUDENT_FIELDS = (
     "first_name",
@@ -82,3 +83,64 @@ def student_update(*, acting_user, student: Student, reason: str, **fields) -> S
     student.full_clean()
     student.save()
     return student
+
+
+# --- Consent to guardian access after 18 ---------------------------------------
+
+
+@transaction.atomic
+def guardian_consent_give(
+    *, acting_user, link: GuardianLink, given_on: datetime.date
+) -> GuardianConsent:
+    """Record that an adult student lets a former guardian go on following their studies."""
+    student = link.student
+    today = timezone.localdate()
+    if given_on > today:
+        raise ValidationError({"date": _("The consent cannot be dated in the future.")})
+    if not student.is_adult_on(given_on):
+        raise ValidationError(
+            {
+                "date": _(
+                    "The student is under 18 on that day, when the guardian follows the "
+                    "studies anyway. Consent can be recorded from the 18th birthday, %(date)s."
+                )
+                % {"date": add_years(student.date_of_birth, AGE_OF_MAJORITY)}
+            }
+        )
+    if link.valid_to is not None and link.valid_to < given_on:
+        raise ValidationError(
+            {"date": _("The link to this guardian ended on %(date)s.") % {"date": link.valid_to}}
+        )
+    if link.consents.select_for_update().filter(withdrawn_on__isnull=True).exists():
+        raise ValidationError(
+            {"date": _("The student's consent for this guardian is already recorded.")}
+        )
+    consent = GuardianConsent(link=link, given_on=given_on, recorded_by=acting_user)
+    consent.full_clean()
+    consent.save()
+    return consent
+
+
+@transaction.atomic
+def guardian_consent_withdraw(
+    *, acting_user, consent: GuardianConsent, withdrawn_on: datetime.date
+) -> GuardianConsent:
+    """Record that the student has withdrawn their consent; access ends that day."""
+    consent = GuardianConsent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_on is not None:
+        raise ValidationError({"date": _("This consent has already been withdrawn.")})
+    if withdrawn_on > timezone.localdate():
+        raise ValidationError({"date": _("The withdrawal cannot be dated in the future.")})
+    if withdrawn_on < consent.given_on:
+        raise ValidationError(
+            {
+                "date": _("The withdrawal cannot be before the consent was given (%(date)s).")
+                % {"date": consent.given_on}
+            }
+        )
+    consent.withdrawn_on = withdrawn_on
+    consent.withdrawal_recorded_by = acting_user
+    consent.withdrawal_recorded_at = timezone.now()
+    consent.full_clean()
+    consent.save()
+    return consent

@@ -8,6 +8,11 @@ urlpatterns = [
     path("students/new/", views.student_create, name="student_create"),
     path("students/<int:pk>/", views.student_detail, name="student_detail"),
     path("students/<int:pk>/edit/", views.student_edit, name="student_edit"),
+    path(
+        "students/<int:pk>/guardians/<int:link_pk>/consent/",
+        views.guardian_consent,
+        name="guardian_consent",
+    ),
     path("my/", views.family_home, name="family_home"),
     path("my/students/<int:pk>/", views.family_student, name="family_student"),
     path("my/reads/", views.family_reads, name="family_reads"),

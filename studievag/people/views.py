@@ -3,15 +3,19 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
 
 from studievag.access.decorators import require_action
 from studievag.access.policy import (
     Part,
     label_students,
+    may,
     may_edit_student,
     may_view,
     student_for_view,
@@ -23,7 +27,8 @@ from studievag.enrolments.models import StudentGroup
 from studievag.organisations.models import Programme
 
 from . import services
-from .forms import StudentChangeForm, StudentCreateForm
+from .forms import GuardianConsentForm, StudentChangeForm, StudentCreateForm
+from .models import GuardianConsent
 from .selectors import student_search, with_current_enrolment
 
 STAFF_PARTS = [Part.RECORD, Part.BACKGROUND, Part.ENROLMENTS]
@@ -69,6 +74,7 @@ def student_detail(request, pk: int):
     label_students(request.user, [student])
     show_guardians = may_view(request.user, student, Part.GUARDIANS)
     today = timezone.localdate()
+    may_edit = may_edit_student(request.user, student)
     return render(
         request,
         "people/student_detail.html",
@@ -76,16 +82,95 @@ def student_detail(request, pk: int):
             "student": student,
             "enrolments": student.enrolments.select_related("programme", "school_unit"),
             "groups": student.memberships.select_related("group__school_unit"),
-            "guardian_links": (
-                student.guardian_links.select_related("guardian") if show_guardians else None
-            ),
-            "may_edit": may_edit_student(request.user, student),
+            "guardian_links": _guardian_links(student, today) if show_guardians else None,
+            "may_edit": may_edit,
+            "may_record_consent": may_edit and may(request.user, "student.guardian_consent"),
             "age": student.age_on(today),
             "adult": student.is_adult_on(today),
             "newly_arrived": student.is_newly_arrived_on(today),
-            "history": student.history.select_related("history_user")[:20],
+            "history": _history(student),
         },
     )
+
+
+HISTORY_LABELS = {"+": _lazy("Registered"), "~": _lazy("Changed"), "-": _lazy("Removed")}
+
+
+def _history(student, limit: int = 20):
+    """The latest changes to the record, each with who and why (or what kind of change)."""
+    entries = list(student.history.select_related("history_user")[:limit])
+    for h in entries:
+        h.label = h.history_change_reason or HISTORY_LABELS.get(h.history_type, h.history_type)
+    return entries
+
+
+def _guardian_links(student, today):
+    """The student's guardian links, each with its consents and whether it gives access today."""
+    links = list(
+        student.guardian_links.select_related("guardian").prefetch_related(
+            Prefetch(
+                "consents",
+                queryset=GuardianConsent.objects.select_related(
+                    "recorded_by", "withdrawal_recorded_by"
+                ),
+            )
+        )
+    )
+    adult = student.is_adult_on(today)
+    for link in links:
+        consents = list(link.consents.all())
+        link.consent_list = consents
+        link.open_consent = next((c for c in consents if c.withdrawn_on is None), None)
+        link.ended = link.valid_to is not None and link.valid_to < today
+        link.follows = not link.ended and (
+            not adult or any(c.is_active_on(today) for c in consents)
+        )
+    return links
+
+
+@require_POST
+@require_action("student.guardian_consent")
+def guardian_consent(request, pk: int, link_pk: int):
+    """Record an adult student's consent to a guardian's access, or its withdrawal."""
+    student = student_for_view(request, pk, [Part.RECORD, Part.GUARDIANS])
+    if not may_edit_student(request.user, student):
+        raise PermissionDenied
+    link = get_object_or_404(student.guardian_links.select_related("guardian"), pk=link_pk)
+    form = GuardianConsentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was saved: enter a valid date."))
+        return redirect(_guardians_url(student))
+    day = form.cleaned_data["date"]
+    try:
+        if form.cleaned_data["action"] == GuardianConsentForm.GIVE:
+            services.guardian_consent_give(acting_user=request.user, link=link, given_on=day)
+            messages.success(
+                request,
+                _("Consent recorded: %(guardian)s follows the studies from %(date)s.")
+                % {"guardian": link.guardian, "date": day},
+            )
+        else:
+            consent = link.consents.filter(withdrawn_on__isnull=True).first()
+            if consent is None:
+                raise ValidationError({"date": _("There is no consent to withdraw.")})
+            services.guardian_consent_withdraw(
+                acting_user=request.user, consent=consent, withdrawn_on=day
+            )
+            messages.success(
+                request,
+                _("Consent withdrawn: %(guardian)s no longer follows the studies from %(date)s.")
+                % {"guardian": link.guardian, "date": day},
+            )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, _("Nothing was saved: %(reason)s") % {"reason": text})
+    return redirect(_guardians_url(student))
+
+
+def _guardians_url(student) -> str:
+    from django.urls import reverse
+
+    return reverse("people:student_detail", kwargs={"pk": student.pk}) + "#guardians"
 
 
 @require_action("student.create")

@@ -221,3 +221,73 @@ class LocalCourseForm(forms.Form):
     def __init__(self, *args, organisers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organiser"].queryset = organisers
+
+
+# --- After a conflict: take over what the user did not touch -----------------------
+
+
+def _norm(value) -> str:
+    return "" if value is None else str(value).replace("\r\n", "\n").strip()
+
+
+def _row_keys(section: str, rows: list[dict]) -> list[tuple]:
+    """Rows from the formset, comparable with a snapshot's rows."""
+    def day(value):
+        return value.isoformat() if value else None
+
+    if section == "goals":
+        return [(f"goal-{r.get('id')}", r["term"], r["kind"], r["title"], day(r.get("target_date")),
+                 r["status"]) for r in rows]
+    if section == "courses":
+        return [(f"{r['course'].school_type}:{r['course'].code}", r.get("term") or "", r["status"])
+                for r in rows]
+    return [(f"internship-{r.get('id')}", r["workplace"], day(r["start_date"]), day(r.get("end_date")),
+             r.get("supervisor") or "", r.get("tasks") or "") for r in rows]
+
+
+def _snapshot_keys(section: str, rows: list[dict]) -> list[tuple]:
+    if section == "goals":
+        return [(r["key"], r["term"], r["kind"], r["title"], r["target_date"], r["status"]) for r in rows]
+    if section == "courses":
+        return [(r["key"], r["term"] or "", r["status"]) for r in rows]
+    return [(r["key"], r["workplace"], r["start_date"], r["end_date"], r["supervisor"] or "",
+             r["tasks"] or "") for r in rows]
+
+
+INITIAL_ROWS = {"goals": goal_initial, "courses": course_initial, "internships": internship_initial}
+
+
+def take_over_untouched(data, *, form: PlanForm, formsets: dict, base: dict, now: dict, plan) -> list[str]:
+    """Three-way merge after a conflict, on the POST data (changed in place).
+
+    A field or section the user left as it was in the version they started
+    from, and that someone else has changed since, takes the newly saved
+    content, so that saving again loses neither person's work. Returns the
+    labels of what was taken over.
+    """
+    taken = []
+    for name in form.plan_fields():
+        if _norm(data.get(name)) == _norm(base.get(name)) and _norm(base.get(name)) != _norm(now.get(name)):
+            data[name] = now.get(name) or ""
+            taken.append(str(form.fields[name].label))
+    for section, formset in formsets.items():
+        if formset is None:
+            continue
+        if _row_keys(section, formset.rows()) != _snapshot_keys(section, base.get(section, [])):
+            continue
+        if base.get(section) == now.get(section):
+            continue
+        rows = INITIAL_ROWS[section](plan)
+        for key in [k for k in data if k.startswith(f"{section}-")]:
+            del data[key]
+        data[f"{section}-TOTAL_FORMS"] = str(len(rows))
+        data[f"{section}-INITIAL_FORMS"] = str(len(rows))
+        data[f"{section}-MIN_NUM_FORMS"] = "0"
+        data[f"{section}-MAX_NUM_FORMS"] = "1000"
+        for i, row in enumerate(rows):
+            for key, value in row.items():
+                shown = value.isoformat() if hasattr(value, "isoformat") else value
+                data[f"{section}-{i}-{key}"] = "" if shown is None else str(shown)
+        taken.append({"goals": str(_("Goals")), "courses": str(_("Subjects and courses")),
+                      "internships": str(_("Internships"))}[section])
+    return taken

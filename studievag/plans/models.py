@@ -14,6 +14,7 @@ principal, the mentor), so they are kept apart, in :class:`SupportNeedsEntry`
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -151,6 +152,10 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return str(_("Study plan of %(student)s") % {"student": self.student})
 
+    def clean(self) -> None:
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            raise ValidationError({"planned_end": _("The planned end is before the planned start.")})
+
     @property
     def created_on(self) -> datetime.date:
         return timezone.localdate(self.created_at)
@@ -284,6 +289,10 @@ class Internship(models.Model):
 
     def __str__(self) -> str:
         return self.workplace
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The internship ends before it starts.")})
 
 
 class PlanRevision(models.Model):

@@ -62,24 +62,40 @@ def _current_organiser(student: Student, day: datetime.date) -> tuple[Organiser 
     return enrolment.school_unit.organiser, enrolment.programme
 
 
-def _write_revision(plan: Plan, *, acting_user, reason: str, at: datetime.datetime) -> PlanRevision:
+def _write_revision(
+    plan: Plan, *, acting_user, reason: str, at: datetime.datetime, snapshot: dict | None = None
+) -> PlanRevision:
     return PlanRevision.objects.create(
-        plan=plan, version=plan.version, snapshot=plan_snapshot(plan), author=acting_user,
-        created_at=at, reason=reason,
+        plan=plan, version=plan.version, snapshot=snapshot or plan_snapshot(plan),
+        author=acting_user, created_at=at, reason=reason,
     )
 
 
 def _replace_rows(plan: Plan, model, rows: list[dict], fields: tuple[str, ...]) -> None:
-    """Make the plan's rows of ``model`` exactly ``rows``; a row with a known ``id`` is updated."""
+    """Make the plan's rows of ``model`` exactly ``rows``; a row with a known ``id`` is updated.
+
+    Rows are checked in Python (``clean`` and field validation; courses once per plan);
+    the database constraints stay as the backstop. Unchanged rows are not written.
+    """
+    if model is PlanCourse:
+        courses = [r["course"].pk for r in rows]
+        if len(courses) != len(set(courses)):
+            raise ValidationError({"courses": _("A course is in the plan twice.")})
     existing = {r.pk: r for r in model.objects.filter(plan=plan)}
     keep = set()
     for data in rows:
         row = existing.get(data.get("id"))
-        if row is None:
-            row = model(plan=plan)
-        for f in fields:
-            setattr(row, f, data.get(f) if data.get(f) is not None else model._meta.get_field(f).get_default())
-        row.full_clean(exclude=["plan"])
+        values = {
+            f: data.get(f) if data.get(f) is not None else model._meta.get_field(f).get_default()
+            for f in fields
+        }
+        if row is not None and all(getattr(row, f) == v for f, v in values.items()):
+            keep.add(row.pk)
+            continue
+        row = row or model(plan=plan)
+        for f, v in values.items():
+            setattr(row, f, v)
+        row.full_clean(exclude=["plan", "course"], validate_constraints=False)
         row.save()
         keep.add(row.pk)
     model.objects.filter(plan=plan).exclude(pk__in=keep).delete()
@@ -139,7 +155,7 @@ def plan_revise(
         if name not in PLAN_FIELDS:
             raise ValueError(name)
         setattr(plan, name, value)
-    plan.full_clean()
+    plan.full_clean(validate_unique=False, validate_constraints=False)
     plan.save()
     if goals is not None:
         _replace_rows(plan, PlanGoal, goals, GOAL_FIELDS)
@@ -147,10 +163,11 @@ def plan_revise(
         _replace_rows(plan, PlanCourse, courses, COURSE_FIELDS)
     if internships is not None:
         _replace_rows(plan, Internship, internships, INTERNSHIP_FIELDS)
-    if plan_snapshot(plan) == before:
+    after = plan_snapshot(plan)
+    if after == before:
         transaction.set_rollback(True)
         return None
-    return _write_revision(plan, acting_user=acting_user, reason=reason, at=at)
+    return _write_revision(plan, acting_user=acting_user, reason=reason, at=at, snapshot=after)
 
 
 @transaction.atomic

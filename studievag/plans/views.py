@@ -39,6 +39,7 @@ from .forms import (
     course_initial,
     goal_initial,
     internship_initial,
+    take_over_untouched,
 )
 from .models import EducationPlan, Plan, PlanRevision, course_label
 from .pdf import plan_pdf
@@ -143,17 +144,23 @@ def plan_edit(request, pk: int):
             )
         except services.StaleVersion as stale:
             plan = stale.plan
-            base = PlanRevision.objects.filter(plan=plan, version=stale.expected).first()
+            base_revision = PlanRevision.objects.filter(plan=plan, version=stale.expected).first()
+            base = base_revision.snapshot if base_revision else {}
+            now = plan_snapshot(plan)
+            # Keep everything the user wrote; what they left untouched takes the
+            # newly saved content; the version moves on, so that saving again
+            # (after reading what changed) is a deliberate choice.
+            data = request.POST.copy()
+            data["version"] = str(plan.version)
+            taken = take_over_untouched(data, form=form, formsets=formsets, base=base, now=now,
+                                        plan=plan)
             conflict = {
-                "diff": diff_snapshots(base.snapshot if base else {}, plan_snapshot(plan)),
+                "diff": diff_snapshots(base, now),
                 "revisions": plan.revisions.filter(version__gt=stale.expected)
                 .select_related("author").order_by("version"),
                 "expected": stale.expected,
+                "taken": taken,
             }
-            # Keep everything the user wrote; only the version moves on, so that
-            # saving again (after reading what changed) is a deliberate choice.
-            data = request.POST.copy()
-            data["version"] = str(plan.version)
             form = PlanForm(data, instance=plan, editable=abilities)
             formsets = _formsets(data, plan, abilities)
             form.is_valid()

@@ -1,3 +1,4 @@
+from studievag.people.models import add_years
 from studievag.testing import Route
 
 STAFF = frozenset(
@@ -19,4 +20,10 @@ ROUTES = [
     # Adam is 19 and has not consented: his former guardian sees nothing.
     Route("people:family_student", frozenset(), kwargs=lambda c: {"pk": c.adam.pk}, label="adam"),
     Route("people:family_reads", frozenset({"student"})),
+]
+ROUTES += [
+    # Adam is 19: the counsellor or principal records his consent for his former guardian.
+    Route("people:guardian_consent", frozenset({"counsellor", "principal"}), method="post",
+          kwargs=lambda c: {"pk": c.adam.pk, "link_pk": c.adam.guardian_links.get().pk},
+          data=lambda c: {"action": "give", "date": add_years(c.adam.date_of_birth, 19).isoformat()}),
 ]

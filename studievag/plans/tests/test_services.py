@@ -138,3 +138,25 @@ def test_education_plan_versions_count_up_per_organiser_and_programme(cast):
                                             programme=ims, title="IMS B", body="c",
                                             valid_from=datetime.date(2026, 1, 1))
     assert (first.version, second.version, other.version) == (1, 2, 1)
+
+
+def test_rows_are_checked_before_anything_is_saved(cast, alice_plan, courses):
+    with pytest.raises(ValidationError) as error:
+        services.plan_revise(
+            acting_user=cast.mentor_a, plan=alice_plan, expected_version=1, reason="x",
+            internships=[{"workplace": "Vårdcentralen", "start_date": datetime.date(2026, 10, 5),
+                          "end_date": datetime.date(2026, 10, 1)}],
+        )
+    assert "end_date" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        services.plan_revise(
+            acting_user=cast.mentor_a, plan=alice_plan, expected_version=1, reason="x",
+            courses=[{"course": courses["SVASVA01"]}, {"course": courses["SVASVA01"]}],
+        )
+    with pytest.raises(ValidationError):
+        services.plan_revise(
+            acting_user=cast.mentor_a, plan=alice_plan, expected_version=1, reason="x",
+            fields={"planned_start": datetime.date(2026, 9, 1), "planned_end": datetime.date(2026, 8, 1)},
+        )
+    alice_plan.refresh_from_db()
+    assert alice_plan.version == 1 and not alice_plan.internships.exists()

@@ -6,6 +6,7 @@ from django.urls import reverse
 from studievag.audit.models import RecordRead
 from studievag.plans import services
 from studievag.plans.models import Plan, PlanReview, PlanSettings, SupportNeedsEntry
+from studievag.testing import make_student
 
 from .conftest import plan_post
 
@@ -105,17 +106,40 @@ def test_a_stale_save_keeps_the_users_input_and_shows_what_changed(cast, login, 
     assert "Rektorns ändring" in page and "Studiehandledning på arabiska" in page
     assert "Mentorns text" in page and "Mentorns ändring" in page  # the input is kept
     assert 'name="version" value="2"' in page
+    # The field the mentor did not touch now holds the principal's text.
+    assert ">\nStudiehandledning på arabiska</textarea>" in page
+    assert "now shows the newly saved content: Other measures." in page
     alice_plan.refresh_from_db()
     assert alice_plan.version == 2 and alice_plan.study_path.startswith("Svenska")
-    # Saving again (deliberately, from version 2) goes through.
-    response = client.post(url, plan_post(
-        version=2, reason="Mentorns ändring", study_path="Mentorns text",
-        other_measures="Studiehandledning på arabiska",
-        goals=[_goal(alice_plan)], courses=[_course(alice_plan)],
-    ))
+    # Saving the form as shown again keeps both people's changes.
+    form = response.context["form"]
+    response = client.post(url, form.data)
     assert response.status_code == 302
     alice_plan.refresh_from_db()
     assert (alice_plan.version, alice_plan.study_path) == (3, "Mentorns text")
+    assert alice_plan.other_measures == "Studiehandledning på arabiska"
+    assert alice_plan.courses.count() == 1 and alice_plan.goals.count() == 1
+
+
+def test_a_stale_save_takes_over_goals_the_user_left_alone(cast, login, alice_plan):
+    goal = _goal(alice_plan)
+    services.plan_revise(
+        acting_user=cast.counsellor_a, plan=alice_plan, expected_version=1, reason="Nytt mål",
+        goals=[{**goal, "target_date": None}, {"term": "short", "kind": "job", "title": "Sommarjobb"}],
+    )
+    response = login(cast.mentor_a).post(
+        reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk}),
+        plan_post(version=1, reason="Mentorn", participants="Mentor, elev", goals=[goal],
+                  courses=[_course(alice_plan)]),
+    )
+    assert "now shows the newly saved content: Goals." in response.content.decode()
+    response = login(cast.mentor_a).post(
+        reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk}), response.context["form"].data)
+    assert response.status_code == 302
+    alice_plan.refresh_from_db()
+    assert sorted(alice_plan.goals.values_list("title", flat=True)) == [
+        "Behörighet till Vård- och omsorgsprogrammet", "Sommarjobb"]
+    assert alice_plan.participants == "Mentor, elev"
 
 
 def test_compare_marks_added_removed_and_changed(cast, login, alice_plan, courses):
@@ -188,7 +212,7 @@ def test_plan_list_flags_late_and_due_plans_within_a_query_budget(
     client = login(cast.principal_a)
     url = reverse("plans:plan_list")
     client.get(url)  # warm the session
-    # session, user, grants (3), students, protected names, plans, status (4)
+    # session, user, grants (3), students, protected names, plans, status (4), page frame (2)
     with django_assert_max_num_queries(14):
         response = client.get(url)
     page = response.content.decode()
@@ -199,6 +223,15 @@ def test_plan_list_flags_late_and_due_plans_within_a_query_budget(
     # School B's mentor sees only Bertil.
     other = login(cast.mentor_b).get(url).content.decode()
     assert "Bertil" in other and "Alice" not in other
+    # Ten more students with plans and goals: still the same number of queries.
+    for _ in range(10):
+        student = make_student(cast.unit_a)
+        services.plan_create(acting_user=cast.principal_a, student=student, reason="Start",
+                             goals=[{"term": "long", "kind": "job", "title": "Jobb"}])
+    client = login(cast.principal_a)
+    client.get(url)
+    with django_assert_max_num_queries(14):
+        assert client.get(url).content.decode().count("version 1") == 11
 
 
 def test_teacher_sees_a_summary_only(cast, login, alice_plan):
