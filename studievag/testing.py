@@ -165,6 +165,8 @@ class Cast:
 REFERENCE_DATA_MIGRATIONS = [
     ("organisations.Programme", "studievag.organisations.migrations.0002_programmes",
      "add_programmes"),
+    ("progress.ProgressionScale", "studievag.progress.migrations.0002_default_scales",
+     "forwards"),
 ]
 
 
