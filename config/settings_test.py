@@ -10,8 +10,8 @@ os.environ.setdefault("STUDIEVAG_DEBUG", "0")
 os.environ.setdefault("STUDIEVAG_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("STUDIEVAG_SECURE_COOKIES", "0")
 
-from .settings import *  # noqa: E402,F403
-from .settings import STORAGES  # noqa: E402
+from .settings import *  # noqa: F403
+from .settings import STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

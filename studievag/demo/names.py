@@ -52,7 +52,10 @@ PROFILES = [
         "UA", "uk", ("ru", "en"),
         ("Oleksandr", "Dmytro", "Maksym", "Andrii", "Artem", "Bohdan", "Vladyslav", "Ivan", "Mykyta", "Denys"),
         ("Anastasiia", "Sofiia", "Yuliia", "Daria", "Kateryna", "Viktoriia", "Anna", "Olha", "Polina", "Mariia"),
-        ("Kovalenko", "Shevchenko", "Bondarenko", "Tkachenko", "Kravchenko", "Melnyk", "Boiko", "Oliinyk", "Lysenko", "Moroz"),
+        (
+            "Kovalenko", "Shevchenko", "Bondarenko", "Tkachenko", "Kravchenko", "Melnyk", "Boiko",
+            "Oliinyk", "Lysenko", "Moroz",
+        ),
         10,
     ),
     Profile(
@@ -80,7 +83,10 @@ PROFILES = [
         "SE", "sv", ("en",),
         ("Lucas", "Liam", "William", "Elias", "Noah", "Hugo", "Oliver", "Adam", "Viktor", "Filip"),
         ("Alice", "Maja", "Elsa", "Ella", "Wilma", "Ebba", "Alva", "Saga", "Olivia", "Julia"),
-        ("Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson"),
+        (
+            "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson",
+            "Persson", "Svensson", "Gustafsson",
+        ),
         13,
     ),
 ]

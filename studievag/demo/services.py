@@ -224,13 +224,14 @@ class _Builder:
         start = self._term_start(rng.choice([0, 0, 0, 1, 1, 2]))
         born = start - datetime.timedelta(days=365 * age_at_start + rng.randint(0, 364))
         born = min(born, datetime.date(latest_im_start(born).year, 6, 30) - datetime.timedelta(days=1))
-        if start > latest_im_start(born):
-            start = latest_im_start(born)
+        start = min(start, latest_im_start(born))
         foreign = profile.country != "SE"
         arrived = school_start = None
         years_abroad = None
         if foreign:
-            years_in_sweden = rng.choice([0, 0, 1, 1, 1, 2, 2, 3, 4, 6]) if programme == "IMS" else rng.choice([1, 2, 3, 4, 5, 7, 9])
+            years_in_sweden = rng.choice(
+                [0, 0, 1, 1, 1, 2, 2, 3, 4, 6] if programme == "IMS" else [1, 2, 3, 4, 5, 7, 9]
+            )
             arrived = start - datetime.timedelta(days=365 * years_in_sweden + rng.randint(10, 200))
             arrived = max(arrived, born + datetime.timedelta(days=400))
             school_start = arrived + datetime.timedelta(days=rng.randint(14, 120))
@@ -303,7 +304,10 @@ class _Builder:
             start = min(start, latest_im_start(student.date_of_birth))
             if student.first_school_start_in_sweden and start < student.first_school_start_in_sweden:
                 start = student.first_school_start_in_sweden
-            end = min(self.today - datetime.timedelta(days=self.rng.randint(20, 500)), enrolment.start_date + datetime.timedelta(days=500))
+            end = min(
+                self.today - datetime.timedelta(days=self.rng.randint(20, 500)),
+                enrolment.start_date + datetime.timedelta(days=500),
+            )
             if end < start:
                 end = start + datetime.timedelta(days=120)
             if end >= self.today:  # a former student has left
@@ -412,7 +416,7 @@ class _Builder:
         return sizes
 
     def _demo_users(self, main_unit, groups_by_unit):
-        groups, current = groups_by_unit[main_unit]
+        groups, _current = groups_by_unit[main_unit]
         mentor_group = groups["mentor"][0]
         users = {}
         for username, role, first, last in DEMO_USERS:

@@ -1,5 +1,6 @@
 """Reads of students, always through the access policy."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -75,5 +76,5 @@ def _as_identity_number(text: str) -> str | None:
         return None
     try:
         return parse_identity_number(text).value
-    except Exception:
+    except ValidationError:
         return None

@@ -19,6 +19,6 @@ class Command(BaseCommand):
             f"{summary.guardians} guardians."
         )
         out.write("")
-        out.write("Demo logins (password for every one: %s)" % DEMO_PASSWORD)
+        out.write(f"Demo logins (password for every one: {DEMO_PASSWORD})")
         for username in summary.users:
             out.write(f"  {username}")
