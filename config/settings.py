@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "studievag.access",
     "studievag.audit",
     "studievag.demo",
+    "studievag.quality",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +143,17 @@ STORAGES = {
 # Where the audit log takes the client address from. Behind a reverse proxy
 # set STUDIEVAG_CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR.
 CLIENT_IP_HEADER = env.str("STUDIEVAG_CLIENT_IP_HEADER", default="REMOTE_ADDR")
+
+# Group-level reports hide a count under QUALITY_MIN_COUNT and a share whose
+# base is under QUALITY_MIN_BASE ("..", Swedish official-statistics practice).
+# An organiser can raise these limits for itself (quality.SuppressionRule).
+QUALITY_MIN_COUNT = env.int("STUDIEVAG_QUALITY_MIN_COUNT", default=5)
+QUALITY_MIN_BASE = env.int("STUDIEVAG_QUALITY_MIN_BASE", default=10)
+if QUALITY_MIN_COUNT < 3 or QUALITY_MIN_BASE < QUALITY_MIN_COUNT:
+    raise ImproperlyConfigured(
+        "STUDIEVAG_QUALITY_MIN_COUNT must be at least 3 and STUDIEVAG_QUALITY_MIN_BASE at "
+        "least as large."
+    )
 
 LOGGING = {
     "version": 1,

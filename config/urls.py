@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("studievag.people.urls")),
     path("", include("studievag.audit.urls")),
     path("", include("studievag.organisations.urls")),
+    path("quality/", include("studievag.quality.urls")),
     path("admin/", admin.site.urls),
 ]

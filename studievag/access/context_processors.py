@@ -22,5 +22,7 @@ def roles(request):
         "own_reads": may(user, "family.own_reads"),
         "overview": may(user, "organisation.overview"),
         "admin": may(user, "organisation.admin"),
+        "quality": may(user, "quality.report"),
+        "reflections": may(user, "quality.reflections"),
     }
     return context

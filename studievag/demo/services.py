@@ -22,6 +22,7 @@ from studievag.enrolments.eligibility import latest_im_start
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.organisations.models import Organiser, Programme, Region, SchoolUnit
 from studievag.people.models import Guardian, GuardianConsent, GuardianLink, Student, add_years
+from studievag.quality import demo as quality_demo
 
 from .names import PROFILES, STAFF_FIRST, STAFF_LAST
 
@@ -372,6 +373,7 @@ class _Builder:
             self.assign(self.staff_user("syv"), Role.COUNSELLOR, school_unit=unit)
         self._demo_users(main_unit, groups_by_unit)
         self._sample_history_and_reads(groups_by_unit[main_unit][1])
+        quality_demo.seed(today=self.today, units=[main_unit], authors=[self.users["mentor"], self.users["principal"]])
         self.summary.students = Student.objects.count()
         self.summary.current_students = (
             Enrolment.objects.active_on(self.today).values("student").distinct().count()

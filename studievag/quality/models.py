@@ -1,0 +1,101 @@
+"""Suppression limits per organiser, and staff reflections (qualitative material)."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from studievag.organisations.models import Organiser, SchoolUnit
+
+
+class SuppressionRule(models.Model):
+    """An organiser's own limits for hiding small numbers.
+
+    The deployment's limits (``QUALITY_MIN_COUNT``, ``QUALITY_MIN_BASE`` in
+    settings) are the floor: an organiser may raise them, never lower them.
+    """
+
+    organiser = models.OneToOneField(
+        Organiser, verbose_name=_("organiser"), on_delete=models.CASCADE,
+        related_name="suppression_rule",
+    )
+    min_count = models.PositiveSmallIntegerField(
+        _("smallest count shown"), validators=[MinValueValidator(1)],
+        help_text=_("A count of students from 1 up to this number minus one is shown as “..”."),
+    )
+    min_base = models.PositiveSmallIntegerField(
+        _("smallest base for a share"), validators=[MinValueValidator(1)],
+        help_text=_("A share resting on fewer students than this is shown as “..”."),
+    )
+
+    class Meta:
+        verbose_name = _("suppression rule")
+        verbose_name_plural = _("suppression rules")
+
+    def __str__(self) -> str:
+        return f"{self.organiser}: {self.min_count}/{self.min_base}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.min_count is not None and self.min_count < settings.QUALITY_MIN_COUNT:
+            errors["min_count"] = _("The deployment hides counts under %(n)s; an organiser may "
+                                    "raise that, not lower it.") % {"n": settings.QUALITY_MIN_COUNT}
+        if self.min_base is not None and self.min_base < settings.QUALITY_MIN_BASE:
+            errors["min_base"] = _("The deployment hides shares with a base under %(n)s; an "
+                                   "organiser may raise that, not lower it.") % {
+                                       "n": settings.QUALITY_MIN_BASE}
+        if errors:
+            raise ValidationError(errors)
+
+
+class Reflection(models.Model):
+    """A staff reflection from a talk or a team meeting, about groups, never individuals."""
+
+    class Source(models.TextChoices):
+        TEAM_MEETING = "team_meeting", _("Team meeting")
+        PLAN_TALK = "plan_talk", _("Plan talks")
+        STUDENT_HEALTH = "student_health", _("Student health team")
+        DEVELOPMENT = "development", _("Development meeting")
+        OTHER = "other", _("Other")
+
+    text = models.TextField(_("reflection"), max_length=4000)
+    written_on = models.DateField(_("date"))
+    source = models.CharField(_("from"), max_length=20, choices=Source.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    school_unit = models.ForeignKey(
+        SchoolUnit, verbose_name=_("school unit"), on_delete=models.PROTECT,
+        related_name="reflections",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-written_on", "-pk"]
+        verbose_name = _("reflection")
+        verbose_name_plural = _("reflections")
+        indexes = [models.Index(fields=["school_unit", "written_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.written_on} {self.school_unit}: {self.text[:40]}"
+
+
+class ReflectionTag(models.Model):
+    """An indicator id (``indicator:newly_arrived``) or a theme (``theme:attendance``)."""
+
+    reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="tags")
+    tag = models.CharField(_("tag"), max_length=60)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = [
+            models.UniqueConstraint(fields=["reflection", "tag"], name="reflection_tag_unique")
+        ]
+        indexes = [models.Index(fields=["tag"])]
+
+    def __str__(self) -> str:
+        return self.tag
