@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from studievag.core.auth_views import LoginView
 
 admin.site.site_header = "Studieväg"
 admin.site.site_title = "Studieväg"
@@ -9,7 +12,7 @@ urlpatterns = [
     path("", include("studievag.core.urls")),
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="core/login.html", redirect_authenticated_user=True),
+        LoginView.as_view(),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -20,3 +23,5 @@ urlpatterns = [
     path("quality/", include("studievag.quality.urls")),
     path("admin/", admin.site.urls),
 ]
+if settings.OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

@@ -67,7 +67,7 @@ class Course(models.Model):
         Subject, verbose_name=_("subject"), on_delete=models.PROTECT, related_name="courses"
     )
     school_type = models.CharField(_("school type"), max_length=8, choices=SchoolType.choices)
-    code = models.CharField(_("code"), max_length=30)
+    code = models.CharField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=200)
     points = models.PositiveSmallIntegerField(_("upper secondary points"), null=True, blank=True)
     organiser = models.ForeignKey(

@@ -23,3 +23,19 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
+
+
+class SwedishFirstMiddleware:
+    """Swedish unless the person has chosen otherwise.
+
+    Staff work in Swedish, so the browser's Accept-Language header does not
+    decide: the language cookie (set by the language menu, or at log-in from a
+    guardian's recorded preferred language) does. Goes before LocaleMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

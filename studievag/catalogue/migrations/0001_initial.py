@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('school_type', models.CharField(choices=[('GR', 'Compulsory school'), ('GRS', 'Compulsory school for pupils with intellectual disability'), ('GRSAM', 'Sami school'), ('GRSPEC', 'Special school'), ('GY', 'Upper secondary school'), ('GYS', 'Upper secondary school for pupils with intellectual disability'), ('VUXGR', 'Adult education, compulsory level'), ('LOCAL', "Local (the organiser's own)")], max_length=8, verbose_name='school type')),
-                ('code', models.CharField(max_length=30, verbose_name='code')),
+                ('code', models.CharField(max_length=60, verbose_name='code')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('points', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='upper secondary points')),
                 ('organiser', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='organisations.organiser', verbose_name='organiser')),
