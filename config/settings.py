@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "studievag.enrolments",
     "studievag.access",
     "studievag.audit",
+    "studievag.plans",
     "studievag.demo",
     "studievag.quality",
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("studievag.audit.urls")),
     path("", include("studievag.organisations.urls")),
     path("quality/", include("studievag.quality.urls")),
+    path("", include("studievag.plans.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.OIDC_ENABLED:

@@ -24,5 +24,7 @@ def roles(request):
         "admin": may(user, "organisation.admin"),
         "quality": may(user, "quality.report"),
         "reflections": may(user, "quality.reflections"),
+        "plans": may(user, "plan.list"),
+        "education_plans": may(user, "plan.education_plan.view"),
     }
     return context

@@ -96,6 +96,40 @@ ACTIONS: dict[str, set[str]] = {
     },
 }
 
+# --- Individual study plans (plans area) --------------------------------------
+# The plan is a part of the record; support needs are a part of their own,
+# shown only to student health, the principal and the mentor. Teachers read a
+# summary (goals, courses, review status) of the students in their groups.
+Part.PLAN = "plan"
+Part.PLAN_SUMMARY = "plan_summary"
+Part.SUPPORT_NEEDS = "support_needs"
+Part.LABELS.update({
+    Part.PLAN: gettext_lazy("Study plan"),
+    Part.PLAN_SUMMARY: gettext_lazy("Study plan summary"),
+    Part.SUPPORT_NEEDS: gettext_lazy("Support needs"),
+})
+for _role in (Role.STUDENT, Role.GUARDIAN, Role.MENTOR, Role.COUNSELLOR, Role.STUDENT_HEALTH,
+              Role.PRINCIPAL):
+    # A new set each time: several roles share one set object above.
+    PARTS_BY_ROLE[_role] = PARTS_BY_ROLE[_role] | {Part.PLAN, Part.PLAN_SUMMARY}
+PARTS_BY_ROLE[Role.TEACHER] = PARTS_BY_ROLE[Role.TEACHER] | {Part.PLAN_SUMMARY}
+for _role in (Role.MENTOR, Role.STUDENT_HEALTH, Role.PRINCIPAL):
+    PARTS_BY_ROLE[_role] = PARTS_BY_ROLE[_role] | {Part.SUPPORT_NEEDS}
+ACTIONS.update({
+    "plan.view": set(INDIVIDUAL_STAFF_ROLES),
+    "plan.list": {Role.MENTOR, Role.PRINCIPAL},
+    "plan.education_plan.view": set(INDIVIDUAL_STAFF_ROLES) | {Role.ORGANISER_ANALYST},
+    "plan.education_plan.edit": {Role.PRINCIPAL, Role.ORGANISER_ANALYST},
+})
+# What each role may do to the plan of a student it reaches.
+PLAN_ABILITIES_BY_ROLE: dict[str, set[str]] = {
+    Role.MENTOR: {"edit_content", "edit_path", "review", "export", "import"},
+    Role.COUNSELLOR: {"edit_path", "export", "import"},
+    Role.STUDENT_HEALTH: {"edit_support_needs"},
+    Role.PRINCIPAL: {"edit_content", "edit_path", "review", "approve", "edit_support_needs",
+                     "export", "import"},
+}
+
 
 @dataclass(frozen=True)
 class Grants:
@@ -429,3 +463,36 @@ def reflection_units(user, *, writing: bool):
         Q(pk__in=unit_ids) | Q(organiser_id__in=organiser_ids)
         | Q(organiser__region_id__in=region_ids)
     ).filter(school_type=SchoolUnit.SchoolType.UPPER_SECONDARY).select_related("organiser")
+
+# --- Individual study plans (plans area) --------------------------------------
+
+
+def plan_abilities(user, student: Student) -> set[str]:
+    """What this user may do to ``student``'s plan, from the roles that reach the student.
+
+    ``edit_content``: every section; ``edit_path``: study path, planned length
+    and goals (counsellors); ``review``: record plan talks; ``approve``;
+    ``edit_support_needs``; ``export`` and ``import`` the portable plan.
+    """
+    abilities: set[str] = set()
+    for role in grounds(user, student, Part.PLAN_SUMMARY):
+        abilities |= PLAN_ABILITIES_BY_ROLE.get(role, set())
+    return abilities
+
+
+def education_plan_organisers(user, action: str):
+    """Organisers whose plans for education this user may read or (``…edit``) write."""
+    from studievag.organisations.models import Organiser
+
+    grants = grants_for(user)
+    ids = set()
+    for a in grants.assignments:
+        if a.role not in ACTIONS[action]:
+            continue
+        if a.organiser_id:
+            ids.add(a.organiser_id)
+        elif a.school_unit_id:
+            ids.add(a.school_unit.organiser_id)
+        elif a.group_id:
+            ids.add(a.group.school_unit.organiser_id)
+    return Organiser.objects.filter(pk__in=ids)

@@ -1,0 +1,218 @@
+"""Forms for the plan: the plan's own fields, one formset per kind of row, plan talks."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from studievag.catalogue.models import Course
+from studievag.organisations.models import Programme
+
+from .models import (
+    CourseStatus,
+    EducationPlan,
+    GoalKind,
+    GoalStatus,
+    GoalTerm,
+    Plan,
+    PlanReview,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PATH_FIELDS = ("study_path", "planned_start", "planned_end")
+CONTENT_FIELDS = ("other_training", "other_measures", "participants", "student_voice")
+
+
+class PlanForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("Why is the plan changed?"), max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept with this version, e.g. “Plan talk 12 March: English added”."),
+    )
+
+    class Meta:
+        model = Plan
+        fields = [*PATH_FIELDS, *CONTENT_FIELDS]
+        widgets = {
+            "planned_start": DATE, "planned_end": DATE,
+            "study_path": forms.Textarea(attrs={"rows": 3}),
+            "other_training": forms.Textarea(attrs={"rows": 2}),
+            "other_measures": forms.Textarea(attrs={"rows": 2}),
+            "participants": forms.Textarea(attrs={"rows": 2}),
+            "student_voice": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, editable: set[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in PATH_FIELDS:
+            self.fields[name].disabled = "edit_path" not in editable
+        for name in CONTENT_FIELDS:
+            self.fields[name].disabled = "edit_content" not in editable
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("planned_start"), data.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", _("The planned end is before the planned start."))
+        return data
+
+    def plan_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields
+                if not self.fields[name].disabled}
+
+
+class _RowForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class GoalForm(_RowForm):
+    term = forms.ChoiceField(label=_("Term"), choices=GoalTerm.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=GoalKind.choices)
+    title = forms.CharField(label=_("Goal"), max_length=300)
+    target_date = forms.DateField(label=_("Target date"), required=False, widget=DATE)
+    status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
+
+
+class CourseForm(_RowForm):
+    course = forms.CharField(
+        label=_("Course"), max_length=60,
+        widget=forms.TextInput(attrs={"list": "course-options", "autocomplete": "off"}),
+        help_text=_("School type and code, e.g. GY:SVASVA01."),
+    )
+    term = forms.CharField(label=_("When"), max_length=50, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=CourseStatus.choices)
+
+    def clean_course(self) -> Course:
+        value = self.cleaned_data["course"].strip()
+        school_type, _sep, code = value.partition(":")
+        qs = Course.objects.filter(code=code, school_type=school_type) if code else (
+            Course.objects.filter(code=value)
+        )
+        courses = list(qs[:2])
+        if len(courses) != 1:
+            raise ValidationError(
+                _("No single course %(value)s in the catalogue; write it as school type:code, "
+                  "e.g. GY:SVASVA01."), params={"value": value},
+            )
+        return courses[0]
+
+
+class InternshipForm(_RowForm):
+    workplace = forms.CharField(label=_("Workplace"), max_length=200)
+    start_date = forms.DateField(label=_("From"), widget=DATE)
+    end_date = forms.DateField(label=_("Until"), required=False, widget=DATE)
+    supervisor = forms.CharField(label=_("Supervisor"), max_length=200, required=False)
+    tasks = forms.CharField(label=_("Tasks"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            self.add_error("end_date", _("The internship ends before it starts."))
+        return data
+
+
+class _RowFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict]:
+        """The wished-for rows: filled and not marked for removal."""
+        return [
+            {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+
+
+class _CourseFormSet(_RowFormSet):
+    def clean(self):
+        seen = set()
+        for f in self.forms:
+            course = getattr(f, "cleaned_data", {}).get("course")
+            if course and not f.cleaned_data.get("DELETE"):
+                if course.pk in seen:
+                    f.add_error("course", _("This course is already in the plan."))
+                seen.add(course.pk)
+
+
+GoalFormSet = forms.formset_factory(GoalForm, formset=_RowFormSet, extra=1, can_delete=True)
+CourseFormSet = forms.formset_factory(CourseForm, formset=_CourseFormSet, extra=1, can_delete=True)
+InternshipFormSet = forms.formset_factory(
+    InternshipForm, formset=_RowFormSet, extra=1, can_delete=True
+)
+
+
+def goal_initial(plan: Plan | None) -> list[dict]:
+    if plan is None:
+        return []
+    return [
+        {"id": g.pk, "term": g.term, "kind": g.kind, "title": g.title,
+         "target_date": g.target_date, "status": g.status}
+        for g in plan.goals.order_by("pk")
+    ]
+
+
+def course_initial(plan: Plan | None) -> list[dict]:
+    if plan is None:
+        return []
+    return [
+        {"id": c.pk, "course": f"{c.course.school_type}:{c.course.code}", "term": c.term,
+         "status": c.status}
+        for c in plan.courses.select_related("course").order_by("pk")
+    ]
+
+
+def internship_initial(plan: Plan | None) -> list[dict]:
+    if plan is None:
+        return []
+    return [
+        {"id": i.pk, "workplace": i.workplace, "start_date": i.start_date,
+         "end_date": i.end_date, "supervisor": i.supervisor, "tasks": i.tasks}
+        for i in plan.internships.order_by("pk")
+    ]
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = PlanReview
+        fields = ["held_on", "participants", "notes", "student_view", "decisions"]
+        widgets = {
+            "held_on": DATE,
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "student_view": forms.Textarea(attrs={"rows": 3}),
+            "decisions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class SupportNeedsForm(forms.Form):
+    text = forms.CharField(label=_("Support needs"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 6}))
+    reason = forms.CharField(label=_("Why is this changed?"), max_length=300)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Plan file (JSON)"))
+    skip_unknown_courses = forms.BooleanField(
+        label=_("Import without courses that are not in our catalogue"), required=False
+    )
+
+
+class EducationPlanForm(forms.ModelForm):
+    class Meta:
+        model = EducationPlan
+        fields = ["organiser", "programme", "title", "body", "valid_from"]
+        widgets = {"valid_from": DATE, "body": forms.Textarea(attrs={"rows": 16})}
+
+    def __init__(self, *args, organisers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser"].queryset = organisers
+        self.fields["programme"].queryset = Programme.objects.filter(is_active=True)
+
+
+class LocalCourseForm(forms.Form):
+    organiser = forms.ModelChoiceField(label=_("Organiser"), queryset=None)
+    subject_name = forms.CharField(label=_("Subject"), max_length=100,
+                                   help_text=_("E.g. Truckkort."))
+    code = forms.CharField(label=_("Course code"), max_length=30)
+    name = forms.CharField(label=_("Course name"), max_length=200)
+
+    def __init__(self, *args, organisers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser"].queryset = organisers

@@ -1,0 +1,197 @@
+"""The portable plan: export as JSON (valid against a published JSON Schema) and import.
+
+When a student leaves for a national programme, adult education or another
+school, the plan follows as the red thread (seed 003, 4.2.2). The export holds
+the plan's content, never support needs or addresses; a student with
+protected identity is exported without name and identity number. Import is
+all-or-nothing: every schema error is named by its field path, and courses
+are matched by school type and code; unknown courses stop the import unless
+the user chooses to leave them out.
+"""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from studievag.catalogue.models import Course
+from studievag.enrolments.models import Enrolment
+from studievag.people.models import Student
+
+from .models import Plan
+from .services import plan_create
+from .snapshot import plan_snapshot
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "plan-export-v1.schema.json"
+FORMAT = "studievag.plan/1"
+
+
+def export_schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _strip_keys(rows: list[dict]) -> list[dict]:
+    return [{k: v for k, v in row.items() if k != "key"} for row in rows]
+
+
+def plan_export(plan: Plan, *, on: datetime.date | None = None) -> dict:
+    """The plan as the portable document (a dict ready for ``json.dumps``)."""
+    on = on or timezone.localdate()
+    student = plan.student
+    enrolment = (
+        Enrolment.objects.filter(student=student).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("school_unit__organiser").first()
+        or Enrolment.objects.filter(student=student).select_related("school_unit__organiser").first()
+    )
+    unit = enrolment.school_unit
+    snapshot = plan_snapshot(plan)
+    last_review = plan.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
+    person: dict = {"protected_identity": student.has_protected_identity}
+    if not student.has_protected_identity:
+        person |= {
+            "first_name": student.first_name, "last_name": student.last_name,
+            "personal_identity_number": student.personal_identity_number,
+        }
+    content = {k: v for k, v in snapshot.items() if k not in ("goals", "courses", "internships")}
+    content |= {
+        "version": plan.version,
+        "approved": (
+            {"version": plan.approved_version, "on": plan.approved_on.isoformat()}
+            if plan.approved_version else None
+        ),
+        "last_reviewed_on": last_review.isoformat() if last_review else None,
+        "goals": _strip_keys(snapshot["goals"]),
+        "courses": [
+            {k: v for k, v in c.items() if k != "key"} for c in snapshot["courses"]
+        ],
+        "internships": _strip_keys(snapshot["internships"]),
+    }
+    return {
+        "format": FORMAT,
+        "exported_at": timezone.now().isoformat(timespec="seconds"),
+        "from_school": {
+            "name": unit.name, "school_unit_code": unit.code, "organiser": unit.organiser.name,
+        },
+        "student": person,
+        "plan": content,
+    }
+
+
+def _path(error: jsonschema.ValidationError) -> str:
+    out = ""
+    for part in error.absolute_path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or _("(the document)")
+
+
+def schema_errors(data) -> list[str]:
+    """Every way ``data`` breaks the schema, each naming the field, e.g. ``plan.goals[1].title``."""
+    validator = jsonschema.Draft202012Validator(
+        export_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    return [f"{_path(e)}: {e.message}" for e in errors]
+
+
+@dataclass
+class ImportResult:
+    plan: Plan | None = None
+    errors: list[str] = field(default_factory=list)
+    unknown_courses: list[str] = field(default_factory=list)
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+@transaction.atomic
+def plan_import(
+    *, acting_user, student: Student, raw: bytes, skip_unknown_courses: bool = False,
+) -> ImportResult:
+    """Start ``student``'s plan from a portable document; all or nothing."""
+    result = ImportResult()
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        result.errors.append(_("The file is not JSON: %(error)s") % {"error": error})
+        return result
+    result.errors = schema_errors(data)
+    if result.errors:
+        return result
+    if Plan.objects.filter(student=student).exists():
+        result.errors.append(_("This student already has a plan; an import starts a new plan."))
+        return result
+    person = data["student"]
+    number = person.get("personal_identity_number")
+    if number and number != student.personal_identity_number:
+        result.errors.append(
+            _("student.personal_identity_number: the file is for another student.")
+        )
+        return result
+    content = data["plan"]
+    wanted = [(c["school_type"], c["code"]) for c in content["courses"]]
+    q = Q(pk__in=[])
+    for school_type, code in wanted:
+        q |= Q(school_type=school_type, code=code)
+    known = {(c.school_type, c.code): c for c in Course.objects.filter(q)}
+    courses = []
+    for i, c in enumerate(content["courses"]):
+        course = known.get((c["school_type"], c["code"]))
+        if course is None:
+            result.unknown_courses.append(f"plan.courses[{i}]: {c['school_type']} {c['code']} {c['name']}")
+        else:
+            courses.append({"course": course, "term": c.get("term", ""), "status": c["status"]})
+    if result.unknown_courses and not skip_unknown_courses:
+        result.errors.extend(
+            _("%(course)s is not in this school's catalogue.") % {"course": u}
+            for u in result.unknown_courses
+        )
+        return result
+    school = data["from_school"]
+    reason = _("Imported from %(school)s (%(code)s), plan version %(version)s") % {
+        "school": school["name"], "code": school["school_unit_code"],
+        "version": content.get("version", "?"),
+    }
+    if result.unknown_courses:
+        reason += "; " + _("left out unknown courses: %(courses)s") % {
+            "courses": ", ".join(result.unknown_courses)
+        }
+    fields = {
+        "study_path": content["study_path"],
+        "planned_start": _date(content.get("planned_start")),
+        "planned_end": _date(content.get("planned_end")),
+        "other_training": content.get("other_training", ""),
+        "other_measures": content.get("other_measures", ""),
+        "participants": content.get("participants", ""),
+        "student_voice": content.get("student_voice", ""),
+    }
+    try:
+        plan = plan_create(
+            acting_user=acting_user, student=student, reason=reason, fields=fields,
+            goals=[
+                {**g, "target_date": _date(g.get("target_date"))} for g in content["goals"]
+            ],
+            courses=courses,
+            internships=[
+                {**i, "start_date": _date(i["start_date"]), "end_date": _date(i.get("end_date"))}
+                for i in content["internships"]
+            ],
+        )
+    except ValidationError as error:
+        transaction.set_rollback(True)
+        if hasattr(error, "error_dict"):
+            result.errors.extend(
+                f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+            )
+        else:
+            result.errors.extend(error.messages)
+        return result
+    result.plan = plan
+    return result

@@ -1,0 +1,186 @@
+"""Reads of plans: status flags for lists, and plans with what their pages need."""
+
+import datetime
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from studievag.enrolments.models import Enrolment
+
+from . import rules
+from .models import OPEN_GOAL_STATUSES, Plan, PlanGoal, PlanSettings
+
+
+@dataclass(frozen=True)
+class PlanStatus:
+    student_id: int
+    has_plan: bool
+    last_reviewed_on: datetime.date | None
+    # Has a plan but no review within the organiser's review interval (default
+    # 30 days); a plan with no review counts from its creation.
+    review_due: bool
+    # No plan although the current enrolment started more than N weeks ago (default 4).
+    plan_late: bool
+    # (goal title, target date) of goals not met whose target date has passed.
+    overdue_goals: tuple[tuple[str, datetime.date], ...]
+
+
+def _settings_by_organiser(organiser_ids: set[int]) -> dict[int, PlanSettings]:
+    return {s.organiser_id: s for s in PlanSettings.objects.filter(organiser_id__in=organiser_ids)}
+
+
+def plan_status_for(student_ids: Collection[int], *, on: datetime.date) -> dict[int, PlanStatus]:
+    """One entry per given student id; a constant number of queries whatever the number of students.
+
+    Four queries: enrolments, plans with their last review, the organisers'
+    settings, overdue goals. The organiser whose settings apply is that of the
+    enrolment current on ``on`` (or the latest one before it).
+    """
+    ids = set(student_ids)
+    if not ids:
+        return {}
+    # 1. Enrolments started by `on`, newest first: the first active one is current.
+    current: dict[int, tuple[datetime.date, int, bool]] = {}
+    for student_id, start, end, organiser_id in (
+        Enrolment.objects.filter(student_id__in=ids, start_date__lte=on)
+        .order_by("student_id", "-start_date")
+        .values_list("student_id", "start_date", "end_date", "school_unit__organiser_id")
+    ):
+        active = end is None or end >= on
+        known = current.get(student_id)
+        if known is None or (active and not known[2]):
+            current[student_id] = (start, organiser_id, active)
+    # 2. Plans that existed on `on`, with the last review held by then.
+    plans = {
+        row["student_id"]: row
+        for row in Plan.objects.filter(student_id__in=ids)
+        .annotate(last_review=Max("reviews__held_on", filter=Q(reviews__held_on__lte=on)))
+        .values("student_id", "created_at", "last_review")
+    }
+    # 3. Settings of the organisers involved.
+    organiser_settings = _settings_by_organiser({v[1] for v in current.values()})
+    # 4. Goals not met whose target date has passed.
+    overdue: dict[int, list[tuple[str, datetime.date]]] = {}
+    for student_id, title, target in (
+        PlanGoal.objects.filter(
+            plan__student_id__in=ids, status__in=OPEN_GOAL_STATUSES, target_date__lt=on
+        )
+        .order_by("target_date", "pk")
+        .values_list("plan__student_id", "title", "target_date")
+    ):
+        overdue.setdefault(student_id, []).append((title, target))
+
+    result = {}
+    for student_id in ids:
+        enrolment = current.get(student_id)
+        settings = organiser_settings.get(enrolment[1]) if enrolment else None
+        interval = settings.review_interval_days if settings else rules.DEFAULT_REVIEW_INTERVAL_DAYS
+        weeks = settings.plan_deadline_weeks if settings else rules.DEFAULT_PLAN_DEADLINE_WEEKS
+        plan = plans.get(student_id)
+        created_on = timezone.localdate(plan["created_at"]) if plan else None
+        has_plan = created_on is not None and created_on <= on
+        last_review = plan["last_review"] if plan else None
+        result[student_id] = PlanStatus(
+            student_id=student_id,
+            has_plan=has_plan,
+            last_reviewed_on=last_review,
+            review_due=has_plan and rules.review_due(
+                plan_created_on=created_on, last_reviewed_on=last_review, on=on,
+                interval_days=interval,
+            ),
+            plan_late=rules.plan_late(
+                has_plan=has_plan,
+                enrolment_start=enrolment[0] if enrolment and enrolment[2] else None,
+                on=on, deadline_weeks=weeks,
+            ),
+            overdue_goals=tuple(overdue.get(student_id, ())) if has_plan else (),
+        )
+    return result
+
+
+def settings_for_organiser(organiser_id: int | None) -> PlanSettings:
+    """The organiser's settings, or an unsaved row holding the defaults."""
+    if organiser_id is not None:
+        found = PlanSettings.objects.filter(organiser_id=organiser_id).first()
+        if found:
+            return found
+    return PlanSettings(organiser_id=organiser_id)
+
+
+# --- Pages ------------------------------------------------------------------------
+
+
+@dataclass
+class PlanListRow:
+    student: object
+    plan: Plan | None
+    status: PlanStatus
+
+    @property
+    def late(self) -> bool:
+        return self.status.plan_late
+
+    @property
+    def due(self) -> bool:
+        return self.status.review_due
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.status.overdue_goals)
+
+    @property
+    def approval_state(self) -> rules.ApprovalState | None:
+        return self.plan.approval_state if self.plan else None
+
+    @property
+    def unapproved(self) -> bool:
+        return self.plan is not None and self.approval_state != rules.ApprovalState.APPROVED
+
+
+def plan_list_rows(user, *, on: datetime.date) -> list[PlanListRow]:
+    """Current students in the user's plan scope, with their plan's flags.
+
+    Queries: grants (cached per request) + students with current enrolment,
+    protected-name check when needed, plans, and the four of ``plan_status_for``.
+    """
+    from studievag.access.policy import Part, label_students, visible_students
+    from studievag.people.selectors import with_current_enrolment
+
+    students = list(
+        with_current_enrolment(
+            visible_students(user, Part.PLAN).filter(
+                pk__in=Enrolment.objects.active_on(on).values("student_id")
+            )
+        ).order_by("last_name", "first_name", "pk")
+    )
+    label_students(user, students)
+    ids = [s.pk for s in students]
+    plans = {p.student_id: p for p in Plan.objects.filter(student_id__in=ids)}
+    statuses = plan_status_for(ids, on=on)
+    return [PlanListRow(s, plans.get(s.pk), statuses[s.pk]) for s in students]
+
+
+def plan_detail_context(plan: Plan, *, full: bool) -> dict:
+    """What a plan page shows; ``full=False`` (teacher summary, family page) leaves out the
+    revisions and the talks' notes."""
+    context = {
+        "goals": list(plan.goals.order_by("term", "target_date", "pk")),
+        "courses": list(plan.courses.select_related("course__subject").order_by(
+            "course__school_type", "course__code")),
+        "internships": list(plan.internships.order_by("start_date")),
+        "education_plan": plan.education_plan(),
+        "last_review": plan.reviews.order_by("-held_on").first(),
+    }
+    if full:
+        context["revisions"] = list(plan.revisions.select_related("author").order_by("-version")[:10])
+        context["reviews"] = list(plan.reviews.select_related("recorded_by").order_by("-held_on")[:10])
+    return context
+
+
+def next_review_on(plan: Plan) -> datetime.date:
+    """When the next plan talk is due, by the organiser's interval."""
+    last = plan.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
+    interval = settings_for_organiser(plan.organiser_id).review_interval_days
+    return (last or plan.created_on) + datetime.timedelta(days=interval)

@@ -1,0 +1,227 @@
+"""Writes to plans. Every change to a plan's content goes through :func:`plan_revise`."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from studievag.catalogue.models import Course, SchoolType, Subject
+from studievag.enrolments.models import Enrolment
+from studievag.organisations.models import Organiser, Programme
+from studievag.people.models import Student
+
+from .models import (
+    EducationPlan,
+    Internship,
+    Plan,
+    PlanCourse,
+    PlanGoal,
+    PlanReview,
+    PlanRevision,
+    SupportNeedsEntry,
+)
+from .snapshot import plan_snapshot
+
+PLAN_FIELDS = (
+    "programme", "study_path", "planned_start", "planned_end", "other_training",
+    "other_measures", "participants", "student_voice",
+)
+GOAL_FIELDS = ("term", "kind", "title", "target_date", "status")
+COURSE_FIELDS = ("course", "term", "status")
+INTERNSHIP_FIELDS = ("workplace", "start_date", "end_date", "supervisor", "tasks")
+
+
+class StaleVersion(Exception):
+    """Someone saved the plan after the version the user started from."""
+
+    def __init__(self, plan: Plan, expected: int):
+        self.plan = plan
+        self.expected = expected
+        super().__init__(f"plan {plan.pk} is at version {plan.version}, not {expected}")
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the plan is changed.")})
+    return reason
+
+
+def _current_organiser(student: Student, day: datetime.date) -> tuple[Organiser | None, Programme | None]:
+    enrolment = (
+        Enrolment.objects.filter(student=student).active_on(day)
+        .select_related("school_unit__organiser", "programme").first()
+        or Enrolment.objects.filter(student=student).select_related(
+            "school_unit__organiser", "programme").first()
+    )
+    if enrolment is None:
+        return None, None
+    return enrolment.school_unit.organiser, enrolment.programme
+
+
+def _write_revision(plan: Plan, *, acting_user, reason: str, at: datetime.datetime) -> PlanRevision:
+    return PlanRevision.objects.create(
+        plan=plan, version=plan.version, snapshot=plan_snapshot(plan), author=acting_user,
+        created_at=at, reason=reason,
+    )
+
+
+def _replace_rows(plan: Plan, model, rows: list[dict], fields: tuple[str, ...]) -> None:
+    """Make the plan's rows of ``model`` exactly ``rows``; a row with a known ``id`` is updated."""
+    existing = {r.pk: r for r in model.objects.filter(plan=plan)}
+    keep = set()
+    for data in rows:
+        row = existing.get(data.get("id"))
+        if row is None:
+            row = model(plan=plan)
+        for f in fields:
+            setattr(row, f, data.get(f) if data.get(f) is not None else model._meta.get_field(f).get_default())
+        row.full_clean(exclude=["plan"])
+        row.save()
+        keep.add(row.pk)
+    model.objects.filter(plan=plan).exclude(pk__in=keep).delete()
+
+
+@transaction.atomic
+def plan_create(
+    *, acting_user, student: Student, reason: str, fields: dict | None = None,
+    goals: list[dict] = (), courses: list[dict] = (), internships: list[dict] = (),
+    at: datetime.datetime | None = None,
+) -> Plan:
+    """Start a student's plan (version 1) and write its first revision."""
+    reason = _require_reason(reason)
+    if Plan.objects.filter(student=student).exists():
+        raise ValidationError(_("This student already has a plan."))
+    at = at or timezone.now()
+    organiser, programme = _current_organiser(student, timezone.localdate(at))
+    plan = Plan(student=student, organiser=organiser, programme=programme, created_at=at,
+                updated_at=at)
+    for name, value in (fields or {}).items():
+        if name not in PLAN_FIELDS:
+            raise ValueError(name)
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.save()
+    _replace_rows(plan, PlanGoal, list(goals), GOAL_FIELDS)
+    _replace_rows(plan, PlanCourse, list(courses), COURSE_FIELDS)
+    _replace_rows(plan, Internship, list(internships), INTERNSHIP_FIELDS)
+    _write_revision(plan, acting_user=acting_user, reason=reason, at=at)
+    return plan
+
+
+@transaction.atomic
+def plan_revise(
+    *, acting_user, plan: Plan, expected_version: int, reason: str, fields: dict | None = None,
+    goals: list[dict] | None = None, courses: list[dict] | None = None,
+    internships: list[dict] | None = None, at: datetime.datetime | None = None,
+) -> PlanRevision | None:
+    """Save a new version of the plan, or nothing if the content is unchanged.
+
+    ``goals``, ``courses`` and ``internships`` are the whole wished-for list
+    (``None`` leaves that section as it is). The version is bumped with
+    ``UPDATE … WHERE version = expected_version``: if someone else saved in
+    between, :class:`StaleVersion` is raised and nothing is written.
+    """
+    reason = _require_reason(reason)
+    at = at or timezone.now()
+    bumped = Plan.objects.filter(pk=plan.pk, version=expected_version).update(
+        version=F("version") + 1, updated_at=at
+    )
+    if not bumped:
+        plan.refresh_from_db()
+        raise StaleVersion(plan, expected_version)
+    plan.refresh_from_db()
+    before = PlanRevision.objects.get(plan=plan, version=expected_version).snapshot
+    for name, value in (fields or {}).items():
+        if name not in PLAN_FIELDS:
+            raise ValueError(name)
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.save()
+    if goals is not None:
+        _replace_rows(plan, PlanGoal, goals, GOAL_FIELDS)
+    if courses is not None:
+        _replace_rows(plan, PlanCourse, courses, COURSE_FIELDS)
+    if internships is not None:
+        _replace_rows(plan, Internship, internships, INTERNSHIP_FIELDS)
+    if plan_snapshot(plan) == before:
+        transaction.set_rollback(True)
+        return None
+    return _write_revision(plan, acting_user=acting_user, reason=reason, at=at)
+
+
+@transaction.atomic
+def plan_review_record(
+    *, acting_user, plan: Plan, held_on: datetime.date, participants: str, notes: str,
+    student_view: str = "", decisions: str = "",
+) -> PlanReview:
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("A plan talk is recorded once it has been held.")})
+    review = PlanReview(
+        plan=plan, held_on=held_on, participants=participants, notes=notes,
+        student_view=student_view, decisions=decisions, plan_version=plan.version,
+        recorded_by=acting_user,
+    )
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def plan_approve(*, acting_user, plan: Plan, version: int, on: datetime.date | None = None) -> Plan:
+    """The principal approves the version they have read; a newer one must be read first."""
+    updated = Plan.objects.filter(pk=plan.pk, version=version).update(
+        approved_version=version, approved_on=on or timezone.localdate(), approved_by=acting_user
+    )
+    plan.refresh_from_db()
+    if not updated:
+        raise StaleVersion(plan, version)
+    return plan
+
+
+@transaction.atomic
+def support_needs_record(*, acting_user, plan: Plan, text: str, reason: str) -> SupportNeedsEntry:
+    reason = _require_reason(reason)
+    current = plan.support_needs.first()
+    if current is not None and current.text == text:
+        raise ValidationError({"text": _("The support needs are unchanged.")})
+    return SupportNeedsEntry.objects.create(plan=plan, text=text, reason=reason, author=acting_user)
+
+
+@transaction.atomic
+def education_plan_publish(
+    *, acting_user, organiser: Organiser, programme: Programme, title: str, body: str,
+    valid_from: datetime.date,
+) -> EducationPlan:
+    """Publish a new version of the organiser's plan for education for a programme."""
+    latest = (
+        EducationPlan.objects.select_for_update()
+        .filter(organiser=organiser, programme=programme).order_by("-version").first()
+    )
+    document = EducationPlan(
+        organiser=organiser, programme=programme, version=(latest.version + 1 if latest else 1),
+        title=title, body=body, valid_from=valid_from, created_by=acting_user,
+    )
+    document.full_clean()
+    document.save()
+    return document
+
+
+@transaction.atomic
+def local_course_add(*, acting_user, organiser: Organiser, code: str, name: str,
+                     subject_name: str) -> Course:
+    """An organiser's own course (e.g. a fork-lift licence course), under school type LOCAL."""
+    subject, _created = Subject.objects.get_or_create(
+        school_type=SchoolType.LOCAL, code=f"L{organiser.pk}-{subject_name[:14].upper()}",
+        defaults={"name": subject_name, "organiser": organiser},
+    )
+    if Course.objects.filter(school_type=SchoolType.LOCAL, code=code).exists():
+        raise ValidationError({"code": _("A local course with this code already exists.")})
+    course = Course(subject=subject, school_type=SchoolType.LOCAL, code=code, name=name,
+                    organiser=organiser)
+    course.full_clean()
+    course.save()
+    return course

@@ -1,0 +1,451 @@
+"""Plan pages: staff pages per student, the lists, the family pages and the portable plan.
+
+Every page fetches the student through the policy (which logs the read); what
+the user may do on the plan comes from ``policy.plan_abilities``.
+"""
+
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from studievag.access.decorators import require_action
+from studievag.access.policy import (
+    Part,
+    education_plan_organisers,
+    label_students,
+    may_view,
+    plan_abilities,
+    student_for_view,
+    visible_students,
+)
+from studievag.catalogue.models import Course
+
+from . import selectors, services
+from .forms import (
+    CourseFormSet,
+    EducationPlanForm,
+    GoalFormSet,
+    ImportForm,
+    InternshipFormSet,
+    LocalCourseForm,
+    PlanForm,
+    ReviewForm,
+    SupportNeedsForm,
+    course_initial,
+    goal_initial,
+    internship_initial,
+)
+from .models import EducationPlan, Plan, PlanRevision
+from .pdf import plan_pdf
+from .portable import export_schema, plan_export, plan_import
+from .snapshot import diff_snapshots, plan_snapshot
+
+
+def _plan_of(student) -> Plan | None:
+    return (
+        Plan.objects.filter(student=student)
+        .select_related("programme", "organiser", "approved_by").first()
+    )
+
+
+def _staff_student(request, pk: int, *, full: bool = True):
+    """The student for a staff plan page; ``full=False`` lets teachers read the summary."""
+    if full or visible_students(request.user, Part.PLAN).filter(pk=pk).exists():
+        parts = [Part.PLAN]
+    else:
+        parts = [Part.PLAN_SUMMARY]
+    student = student_for_view(request, pk, parts)
+    label_students(request.user, [student])
+    return student, parts[0] == Part.PLAN
+
+
+def _require(abilities: set[str], *needed: str) -> None:
+    if not abilities & set(needed):
+        raise PermissionDenied
+
+
+# --- Lists --------------------------------------------------------------------
+
+
+@require_action("plan.list")
+def plan_list(request):
+    today = timezone.localdate()
+    flag = request.GET.get("flag", "")
+    rows = selectors.plan_list_rows(request.user, on=today)
+    if flag in ("late", "due", "overdue", "unapproved"):
+        rows = [r for r in rows if getattr(r, flag)]
+    return render(request, "plans/plan_list.html", {"rows": rows, "flag": flag, "today": today})
+
+
+# --- One student's plan (staff) -------------------------------------------------
+
+
+@require_action("plan.view")
+def plan_detail(request, pk: int):
+    student, full = _staff_student(request, pk, full=False)
+    plan = _plan_of(student)
+    today = timezone.localdate()
+    status = selectors.plan_status_for([student.pk], on=today)[student.pk]
+    context = {
+        "student": student, "plan": plan, "full": full, "status": status, "today": today,
+        "abilities": plan_abilities(request.user, student) if full else set(),
+        "may_see_support": full and may_view(request.user, student, Part.SUPPORT_NEEDS),
+    }
+    if plan is not None:
+        context |= selectors.plan_detail_context(plan, full=full)
+    return render(request, "plans/plan_detail.html", context)
+
+
+def _formsets(data, plan, abilities):
+    content = "edit_content" in abilities
+    return {
+        "goals": GoalFormSet(data, prefix="goals", initial=goal_initial(plan)),
+        "courses": CourseFormSet(data, prefix="courses", initial=course_initial(plan))
+        if content else None,
+        "internships": InternshipFormSet(data, prefix="internships", initial=internship_initial(plan))
+        if content else None,
+    }
+
+
+@require_action("plan.view")
+def plan_edit(request, pk: int):
+    student, _full = _staff_student(request, pk)
+    abilities = plan_abilities(request.user, student)
+    _require(abilities, "edit_content", "edit_path")
+    plan = _plan_of(student)
+    data = request.POST if request.method == "POST" else None
+    initial = {"version": plan.version} if plan else {"version": 0}
+    form = PlanForm(data, instance=plan, initial=initial, editable=abilities)
+    formsets = _formsets(data, plan, abilities)
+    conflict = None
+    if request.method == "POST" and form.is_valid() and all(
+        fs.is_valid() for fs in formsets.values() if fs is not None
+    ):
+        rows = {name: fs.rows() if fs is not None else None for name, fs in formsets.items()}
+        try:
+            if plan is None:
+                plan = services.plan_create(
+                    acting_user=request.user, student=student, reason=form.cleaned_data["reason"],
+                    fields=form.plan_fields(), goals=rows["goals"] or [],
+                    courses=rows["courses"] or [], internships=rows["internships"] or [],
+                )
+                messages.success(request, _("The plan was created."))
+                return redirect("plans:plan_detail", pk=student.pk)
+            revision = services.plan_revise(
+                acting_user=request.user, plan=plan,
+                expected_version=form.cleaned_data["version"] or 0,
+                reason=form.cleaned_data["reason"], fields=form.plan_fields(), **rows,
+            )
+        except services.StaleVersion as stale:
+            plan = stale.plan
+            base = PlanRevision.objects.filter(plan=plan, version=stale.expected).first()
+            conflict = {
+                "diff": diff_snapshots(base.snapshot if base else {}, plan_snapshot(plan)),
+                "revisions": plan.revisions.filter(version__gt=stale.expected)
+                .select_related("author").order_by("version"),
+                "expected": stale.expected,
+            }
+            # Keep everything the user wrote; only the version moves on, so that
+            # saving again (after reading what changed) is a deliberate choice.
+            data = request.POST.copy()
+            data["version"] = str(plan.version)
+            form = PlanForm(data, instance=plan, editable=abilities)
+            formsets = _formsets(data, plan, abilities)
+            form.is_valid()
+            messages.error(
+                request,
+                _("Someone else saved this plan while you were editing it. Your changes are "
+                  "not saved yet: they are still in the form below. Read what changed, then "
+                  "save again."),
+            )
+        except ValidationError as error:
+            for field, errs in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            if revision is None:
+                messages.info(request, _("Nothing was changed."))
+            else:
+                messages.success(
+                    request, _("The plan was saved as version %(v)s.") % {"v": revision.version}
+                )
+            return redirect("plans:plan_detail", pk=student.pk)
+    return render(request, "plans/plan_form.html", {
+        "student": student, "plan": plan, "form": form, "formsets": formsets,
+        "abilities": abilities, "conflict": conflict,
+        "course_options": Course.objects.order_by("school_type", "code").values_list(
+            "school_type", "code", "name"),
+    })
+
+
+@require_action("plan.view")
+def plan_history(request, pk: int):
+    student, _full = _staff_student(request, pk)
+    plan = _plan_of(student)
+    if plan is None:
+        raise Http404(_("No plan yet."))
+    revisions = plan.revisions.select_related("author").order_by("-version")
+    return render(request, "plans/plan_history.html",
+                  {"student": student, "plan": plan, "revisions": revisions})
+
+
+@require_action("plan.view")
+def plan_compare(request, pk: int):
+    student, _full = _staff_student(request, pk)
+    plan = _plan_of(student)
+    if plan is None:
+        raise Http404(_("No plan yet."))
+    try:
+        a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
+    except ValueError:
+        a = b = 0
+    if not (a and b):
+        b = plan.version
+        a = max(1, b - 1)
+    if a > b:
+        a, b = b, a
+    found = {r.version: r for r in plan.revisions.filter(version__in=[a, b]).select_related("author")}
+    if a not in found or b not in found:
+        raise Http404(_("No such version."))
+    diff = diff_snapshots(found[a].snapshot, found[b].snapshot)
+    return render(request, "plans/plan_compare.html", {
+        "student": student, "plan": plan, "old": found[a], "new": found[b], "diff": diff,
+        "versions": plan.revisions.order_by("-version").values_list("version", flat=True),
+    })
+
+
+@require_action("plan.view")
+def review_create(request, pk: int):
+    student, _full = _staff_student(request, pk)
+    _require(plan_abilities(request.user, student), "review")
+    plan = _plan_of(student)
+    if plan is None:
+        messages.error(request, _("Set up the plan before recording a plan talk."))
+        return redirect("plans:plan_detail", pk=student.pk)
+    form = ReviewForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_review_record(acting_user=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errs in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            messages.success(request, _("The plan talk was recorded."))
+            return redirect("plans:plan_detail", pk=student.pk)
+    return render(request, "plans/review_form.html", {"student": student, "plan": plan, "form": form})
+
+
+@require_POST
+@require_action("plan.view")
+def plan_approve(request, pk: int):
+    student, _full = _staff_student(request, pk)
+    _require(plan_abilities(request.user, student), "approve")
+    plan = _plan_of(student)
+    if plan is None:
+        raise Http404(_("No plan yet."))
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = 0
+    try:
+        services.plan_approve(acting_user=request.user, plan=plan, version=version)
+    except services.StaleVersion:
+        messages.error(request, _("The plan was changed after you opened it. Read version "
+                                  "%(v)s and approve again.") % {"v": plan.version})
+    else:
+        messages.success(request, _("Version %(v)s of the plan was approved.") % {"v": version})
+    return redirect("plans:plan_detail", pk=student.pk)
+
+
+@require_action("plan.view")
+def support_needs(request, pk: int):
+    # Every read of support needs is logged, as its own part.
+    student = student_for_view(request, pk, [Part.SUPPORT_NEEDS])
+    label_students(request.user, [student])
+    abilities = plan_abilities(request.user, student)
+    plan = _plan_of(student)
+    if plan is None:
+        messages.error(request, _("Set up the plan before writing support needs."))
+        return redirect("plans:plan_detail", pk=student.pk)
+    entries = plan.support_needs.select_related("author")
+    current = entries.first()
+    may_edit = "edit_support_needs" in abilities
+    form = SupportNeedsForm(request.POST or None, initial={"text": current.text if current else ""})
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.support_needs_record(acting_user=request.user, plan=plan,
+                                              **form.cleaned_data)
+            except ValidationError as error:
+                for field, errs in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                messages.success(request, _("The support needs were saved."))
+                return redirect("plans:support_needs", pk=student.pk)
+    return render(request, "plans/support_needs.html", {
+        "student": student, "plan": plan, "entries": entries, "current": current,
+        "form": form if may_edit else None,
+    })
+
+
+# --- The portable plan ------------------------------------------------------------
+
+
+@require_action("plan.view")
+def plan_export_json(request, pk: int):
+    student, _full = _staff_student(request, pk)
+    _require(plan_abilities(request.user, student), "export")
+    plan = _plan_of(student)
+    if plan is None:
+        raise Http404(_("No plan yet."))
+    response = JsonResponse(plan_export(plan), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="studieplan-{plan.pk}.json"'
+    return response
+
+
+@require_action("plan.view")
+def plan_export_pdf(request, pk: int):
+    student, _full = _staff_student(request, pk)
+    _require(plan_abilities(request.user, student), "export")
+    plan = _plan_of(student)
+    if plan is None:
+        raise Http404(_("No plan yet."))
+    return _pdf_response(request, plan)
+
+
+@require_action("plan.view")
+def plan_import_view(request, pk: int):
+    student, _full = _staff_student(request, pk)
+    _require(plan_abilities(request.user, student), "import")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = plan_import(
+            acting_user=request.user, student=student, raw=form.cleaned_data["file"].read(),
+            skip_unknown_courses=form.cleaned_data["skip_unknown_courses"],
+        )
+        if result.plan is not None:
+            if result.unknown_courses:
+                messages.warning(request, _("The plan was imported without %(n)s unknown courses.")
+                                 % {"n": len(result.unknown_courses)})
+            else:
+                messages.success(request, _("The plan was imported."))
+            return redirect("plans:plan_detail", pk=student.pk)
+    return render(request, "plans/plan_import.html",
+                  {"student": student, "form": form, "result": result,
+                   "has_plan": Plan.objects.filter(student=student).exists()})
+
+
+def schema(request):
+    """The published JSON Schema of the portable plan (public, like any standard)."""
+    return JsonResponse(export_schema(), json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+def _pdf_response(request, plan: Plan) -> HttpResponse:
+    response = HttpResponse(plan_pdf(request, plan), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="studieplan-{plan.pk}.pdf"'
+    return response
+
+
+# --- Family pages ----------------------------------------------------------------
+
+
+def _family_plan(request, pk: int):
+    student = student_for_view(request, pk, [Part.PLAN])
+    plan = _plan_of(student)
+    return student, plan
+
+
+@require_action("family.view")
+def family_plan(request, pk: int):
+    student, plan = _family_plan(request, pk)
+    context = {"student": student, "plan": plan, "today": timezone.localdate(),
+               "is_self": getattr(request.user, "student", None) == student}
+    if plan is not None:
+        context |= selectors.plan_detail_context(plan, full=False)
+        context["next_review"] = selectors.next_review_on(plan)
+    return render(request, "plans/family_plan.html", context)
+
+
+@require_action("family.view")
+def family_plan_pdf(request, pk: int):
+    _student, plan = _family_plan(request, pk)
+    if plan is None:
+        raise Http404(_("No plan yet."))
+    return _pdf_response(request, plan)
+
+
+# --- The organiser's plan for education ------------------------------------------
+
+
+@require_action("plan.education_plan.view")
+def education_plan_list(request):
+    organisers = education_plan_organisers(request.user, "plan.education_plan.view")
+    documents = (
+        EducationPlan.objects.filter(organiser__in=organisers)
+        .select_related("organiser", "programme").order_by("organiser__name", "programme__code",
+                                                           "-version")
+    )
+    return render(request, "plans/education_plan_list.html", {
+        "documents": documents,
+        "may_edit": education_plan_organisers(request.user, "plan.education_plan.edit").exists(),
+    })
+
+
+@require_action("plan.education_plan.view")
+def education_plan_detail(request, pk: int):
+    organisers = education_plan_organisers(request.user, "plan.education_plan.view")
+    document = get_object_or_404(
+        EducationPlan.objects.select_related("organiser", "programme", "created_by"),
+        pk=pk, organiser__in=organisers,
+    )
+    versions = EducationPlan.objects.filter(
+        organiser=document.organiser, programme=document.programme
+    ).order_by("-version")
+    return render(request, "plans/education_plan_detail.html",
+                  {"document": document, "versions": versions})
+
+
+@require_action("plan.education_plan.edit")
+def education_plan_create(request):
+    organisers = education_plan_organisers(request.user, "plan.education_plan.edit")
+    initial = {}
+    if source := EducationPlan.objects.filter(
+        pk=request.GET.get("from") or 0, organiser__in=organisers
+    ).first():
+        initial = {"organiser": source.organiser, "programme": source.programme,
+                   "title": source.title, "body": source.body}
+    form = EducationPlanForm(request.POST or None, organisers=organisers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        document = services.education_plan_publish(acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Version %(v)s was published.") % {"v": document.version})
+        return redirect("plans:education_plan_detail", pk=document.pk)
+    return render(request, "plans/education_plan_form.html", {"form": form})
+
+
+@require_action("plan.education_plan.edit")
+def local_course_create(request):
+    organisers = education_plan_organisers(request.user, "plan.education_plan.edit")
+    form = LocalCourseForm(request.POST or None, organisers=organisers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.local_course_add(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errs in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            messages.success(request, _("The local course %(c)s was added; choose it in plans as "
+                                        "LOCAL:%(code)s.") % {"c": course.name, "code": course.code})
+            return redirect("plans:local_course_create")
+    return render(request, "plans/local_course_form.html", {
+        "form": form,
+        "courses": Course.objects.filter(organiser__in=organisers).select_related("organiser"),
+    })
+
+
