@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "studievag.audit",
     "studievag.plans",
     "studievag.demo",
+    "studievag.intake",
+    "studievag.progress",
     "studievag.quality",
 ]
 

@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("studievag.organisations.urls")),
     path("quality/", include("studievag.quality.urls")),
     path("", include("studievag.plans.urls")),
+    path("", include("studievag.intake.urls")),
+    path("", include("studievag.progress.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.OIDC_ENABLED:

@@ -26,5 +26,9 @@ def roles(request):
         "reflections": may(user, "quality.reflections"),
         "plans": may(user, "plan.list"),
         "education_plans": may(user, "plan.education_plan.view"),
+        # Progress and intake (issue 4).
+        "progress_record": may(user, "progress.record"),
+        "progress_team": may(user, "progress.team"),
+        "progress_settings": may(user, "progress.settings"),
     }
     return context

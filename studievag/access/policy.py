@@ -131,6 +131,35 @@ PLAN_ABILITIES_BY_ROLE: dict[str, set[str]] = {
 }
 
 
+# --- Progress and intake (issue 4) ------------------------------------------
+# Kept as one block so that other areas' additions merge cleanly.
+Part.PROGRESS = "progress"  # progression, grades, attendance, team decisions
+Part.SUPPORT_NEEDS = "support_needs"  # sensitive (GDPR art. 9): need to know, reads logged
+Part.LABELS[Part.PROGRESS] = gettext_lazy("Progression and attendance")
+Part.LABELS[Part.SUPPORT_NEEDS] = gettext_lazy("Support needs")
+# The mapping at intake is part of the background (Part.BACKGROUND).
+for _role in (Role.STUDENT, Role.GUARDIAN, *INDIVIDUAL_STAFF_ROLES):
+    PARTS_BY_ROLE[_role] = PARTS_BY_ROLE[_role] | {Part.PROGRESS}
+for _role in (Role.STUDENT_HEALTH, Role.PRINCIPAL, Role.MENTOR):
+    PARTS_BY_ROLE[_role] = PARTS_BY_ROLE[_role] | {Part.SUPPORT_NEEDS}
+ACTIONS.update({
+    # Record the mapping at intake for students in scope through one of these roles.
+    "intake.edit": {Role.MENTOR, Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL},
+    # Record progression, grades and attendance for a course group: its teachers,
+    # and the principal at the group's school unit.
+    "progress.record": {Role.TEACHER, Role.PRINCIPAL},
+    # The weekly team overview and the decisions taken there.
+    "progress.team": {Role.MENTOR, Role.TEACHER, Role.COUNSELLOR, Role.STUDENT_HEALTH,
+                      Role.PRINCIPAL},
+    # A student's progression page for staff.
+    "progress.view": set(INDIVIDUAL_STAFF_ROLES),
+    # The organiser's scales and thresholds.
+    "progress.settings": {Role.PRINCIPAL, Role.ORGANISER_ANALYST},
+    # Definitions (the in-line rule, the signals): for every signed-in user.
+    "progress.help": {r.value for r in Role},
+})
+
+
 @dataclass(frozen=True)
 class Grants:
     """What one user holds on one day; computed once per request."""
@@ -496,3 +525,69 @@ def education_plan_organisers(user, action: str):
         elif a.group_id:
             ids.add(a.group.school_unit.organiser_id)
     return Organiser.objects.filter(pk__in=ids)
+
+# --- Progress and intake (issue 4): which students through which roles ---------
+
+
+def students_for_action(user, action: str) -> QuerySet[Student]:
+    """Students reached through a role that allows ``action`` (not through every role held)."""
+    grants = grants_for(user)
+    roles = [r for r in grants.roles if r in ACTIONS[action]]
+    if not roles:
+        return Student.objects.none()
+    q = Q(pk__in=[])
+    for role in roles:
+        q |= _role_q(grants, role, user)
+    return Student.objects.filter(q)
+
+
+def course_groups_for(user):
+    """Course groups whose progression and attendance this user records: own groups as
+    teacher, every course group at the units where the user is principal."""
+    from studievag.enrolments.models import StudentGroup
+
+    grants = grants_for(user)
+    group_ids = grants.scoped(Role.TEACHER, "group")
+    unit_ids = grants.scoped(Role.PRINCIPAL, "school_unit")
+    return StudentGroup.objects.filter(
+        Q(pk__in=group_ids) | Q(school_unit_id__in=unit_ids),
+        kind=StudentGroup.Kind.COURSE_GROUP, course__isnull=False,
+    ).select_related("course__subject", "school_unit__organiser")
+
+
+def teams_for(user):
+    """The teams whose weekly overview this user may open: (groups, school units).
+
+    Groups: mentor groups and work teams the user holds a role in; every mentor
+    group and work team at the units where the user is counsellor, student
+    health or principal. Units: those same units, as one whole team.
+    """
+    from studievag.enrolments.models import StudentGroup
+    from studievag.organisations.models import SchoolUnit
+
+    grants = grants_for(user)
+    team_roles = ACTIONS["progress.team"]
+    group_ids = [a.group_id for a in grants.assignments if a.role in team_roles and a.group_id]
+    unit_ids = [
+        a.school_unit_id for a in grants.assignments
+        if a.role in team_roles and a.school_unit_id
+    ]
+    groups = StudentGroup.objects.filter(
+        Q(pk__in=group_ids) | Q(school_unit_id__in=unit_ids),
+        kind__in=[StudentGroup.Kind.MENTOR_GROUP, StudentGroup.Kind.WORK_TEAM],
+    ).select_related("school_unit")
+    units = SchoolUnit.objects.filter(pk__in=unit_ids).select_related("organiser")
+    return groups, units
+
+
+def organisers_for_settings(user):
+    """Organisers whose follow-up settings this user manages (analyst: own organiser;
+    principal: the organisers of own units)."""
+    from studievag.organisations.models import Organiser
+
+    grants = grants_for(user)
+    organiser_ids = grants.scoped(Role.ORGANISER_ANALYST, "organiser")
+    unit_ids = grants.scoped(Role.PRINCIPAL, "school_unit")
+    return Organiser.objects.filter(
+        Q(pk__in=organiser_ids) | Q(school_units__pk__in=unit_ids)
+    ).distinct()

@@ -1,0 +1,68 @@
+"""The mapping at intake (staff) and the student's support needs (need to know)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from studievag.access.policy import Part, label_students, may, student_for_view
+from studievag.progress.selectors import ScaleBook
+
+from . import services
+from .forms import IntakeForm, SupportNeedsForm
+from .models import SupportNeeds
+from .selectors import mapping_of, may_edit_intake, organiser_of, subjects_to_map
+
+
+@login_required
+def intake_edit(request, pk: int):
+    if not may(request.user, "intake.edit"):
+        raise PermissionDenied
+    student = student_for_view(request, pk, [Part.BACKGROUND])
+    if not may_edit_intake(request.user, student):
+        raise PermissionDenied
+    today = timezone.localdate()
+    mapping = mapping_of(student)
+    organiser_id = organiser_of(student, today)
+    subjects = subjects_to_map(student, today)
+    book = ScaleBook([organiser_id])
+    scales = {s.pk: book.for_subject(organiser_id, s.code) for s in subjects}
+    levels = {lv.subject_id: lv.step_id for lv in mapping.starting_levels.all()} if mapping else {}
+    form = IntakeForm(
+        request.POST or None, instance=mapping, subjects=subjects, scales=scales, levels=levels,
+        initial={"mapped_on": today} if mapping is None else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intake_save(
+                acting_user=request.user, student=student, values=form.cleaned_data,
+                levels=form.levels(), organiser_id=organiser_id,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The mapping at intake was saved."))
+            return redirect("people:student_detail", pk=student.pk)
+    label_students(request.user, [student])
+    return render(request, "intake/intake_form.html", {"form": form, "student": student,
+                                                       "mapping": mapping})
+
+
+@login_required
+def support_needs(request, pk: int):
+    """Support needs: read (logged) and changed by student health, the principal, the mentor."""
+    student = student_for_view(request, pk, [Part.SUPPORT_NEEDS])
+    needs = SupportNeeds.objects.filter(student=student).select_related("recorded_by").first()
+    form = SupportNeedsForm(request.POST or None, initial={"text": needs.text if needs else ""})
+    if request.method == "POST" and form.is_valid():
+        services.support_needs_save(
+            acting_user=request.user, student=student, text=form.cleaned_data["text"]
+        )
+        messages.success(request, _("The support needs were saved."))
+        return redirect("intake:support_needs", pk=student.pk)
+    label_students(request.user, [student])
+    return render(request, "intake/support_needs.html",
+                  {"form": form, "student": student, "needs": needs})

@@ -1,0 +1,405 @@
+"""Reads for progression, attendance and the weekly team overview.
+
+Every function here runs a fixed number of queries whatever the number of
+students: data is fetched per kind for the whole set of students and put
+together in Python (see :func:`follow_up_for`). The team overview is
+:func:`team_overview`, timed by the benchmark.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from studievag.access.policy import Part, label_students, visible_students
+from studievag.catalogue.models import Course
+from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
+from studievag.intake.models import StartingLevel
+from studievag.organisations.models import SchoolUnit
+from studievag.people.models import Student
+
+from . import rules
+from .models import (
+    AttendanceWeek,
+    FollowUpSettings,
+    GradeRecord,
+    ProgressionScale,
+    ProgressionStep,
+    ProgressRecord,
+    TeamDecision,
+)
+
+# Weeks of attendance the overview's sparkline shows.
+TREND_WEEKS = 8
+
+
+# --- Scales and settings --------------------------------------------------------
+
+
+class ScaleBook:
+    """The scales that apply to a set of organisers, loaded in two queries."""
+
+    def __init__(self, organiser_ids: Iterable[int | None]):
+        ids = {i for i in organiser_ids if i is not None}
+        self.scales = list(
+            ProgressionScale.objects.filter(Q(organiser__isnull=True) | Q(organiser_id__in=ids))
+            .prefetch_related(Prefetch("steps", queryset=ProgressionStep.objects.order_by("position")))
+        )
+        self._by_code: dict[tuple[int | None, str], ProgressionScale] = {}
+        self._generic: dict[int | None, ProgressionScale] = {}
+        # Ordered so that a later (more recently made) scale never silently replaces an earlier one.
+        for scale in sorted(self.scales, key=lambda s: s.pk):
+            for code in scale.subject_codes:
+                self._by_code.setdefault((scale.organiser_id, code), scale)
+            if scale.is_generic:
+                self._generic.setdefault(scale.organiser_id, scale)
+
+    def for_subject(self, organiser_id: int | None, subject_code: str) -> ProgressionScale | None:
+        """The organiser's own scale for the subject, else the shipped one, else the generic."""
+        return (
+            self._by_code.get((organiser_id, subject_code))
+            or self._by_code.get((None, subject_code))
+            or self._generic.get(organiser_id)
+            or self._generic.get(None)
+        )
+
+    def step(self, step_id: int) -> ProgressionStep | None:
+        for scale in self.scales:
+            for step in scale.steps.all():
+                if step.pk == step_id:
+                    return step
+        return None
+
+
+def settings_for(organiser_ids: Iterable[int]) -> dict[int, FollowUpSettings]:
+    """Each organiser's settings; an unsaved row with the defaults where none is kept."""
+    ids = set(organiser_ids)
+    found = {s.organiser_id: s for s in FollowUpSettings.objects.filter(organiser_id__in=ids)}
+    return {i: found.get(i) or FollowUpSettings(organiser_id=i) for i in ids}
+
+
+def goal_position(scale: ProgressionScale) -> int:
+    steps = list(scale.steps.all())
+    goal = next((s for s in steps if s.is_goal), None)
+    return goal.position if goal else (steps[-1].position if steps else 1)
+
+
+# --- One student's follow-up ----------------------------------------------------------
+
+
+@dataclass
+class CourseLine:
+    """One student's follow-up in one course."""
+
+    course: Course
+    group: StudentGroup | None
+    scale: ProgressionScale | None
+    start_date: datetime.date
+    start_step: ProgressionStep | None
+    records: list[ProgressRecord]
+    standing: rules.Standing
+    grade: GradeRecord | None = None
+
+    @property
+    def latest(self) -> ProgressRecord | None:
+        return self.records[-1] if self.records else None
+
+    @property
+    def current_step(self) -> ProgressionStep | None:
+        return self.latest.step if self.latest else self.start_step
+
+
+@dataclass
+class FollowUp:
+    """Everything the overview and the progression page show for one student."""
+
+    student: Student
+    organiser_id: int | None
+    settings: FollowUpSettings
+    courses: list[CourseLine] = field(default_factory=list)
+    weeks: list[rules.WeekMinutes] = field(default_factory=list)
+    mondays: list[datetime.date] = field(default_factory=list)
+    series: list[float | None] = field(default_factory=list)
+    plan_status: object = None
+    signals: list[rules.Signal] = field(default_factory=list)
+    latest_decision: TeamDecision | None = None
+
+    @property
+    def trend(self) -> str:
+        return rules.trend(self.series)
+
+    recent_attendance: float | None = None
+
+    @property
+    def worst_status(self) -> str:
+        order = [rules.Status.FAR_BEHIND, rules.Status.BEHIND, rules.Status.IN_LINE]
+        statuses = {c.standing.status for c in self.courses}
+        return next((s for s in order if s in statuses), rules.Status.NOT_ASSESSED)
+
+    @property
+    def sparkline_points(self) -> str:
+        """SVG polyline points for the weekly attendance (100 wide, 24 high)."""
+        known = [(i, v) for i, v in enumerate(self.series) if v is not None]
+        if len(known) < 2:
+            return ""
+        step = 100 / max(len(self.series) - 1, 1)
+        return " ".join(f"{i * step:.1f},{22 - v * 0.2:.1f}" for i, v in known)
+
+
+def _plan_statuses(student_ids: Collection[int], on: datetime.date) -> dict[int, object]:
+    """Plan statuses from the plans area, when that area is installed."""
+    try:
+        from studievag.plans.selectors import plan_status_for
+    except ImportError:
+        return {}
+    return plan_status_for(student_ids, on=on)
+
+
+def follow_up_for(
+    students: list[Student], *, on: datetime.date, history: bool = False,
+    with_decisions: bool = False,
+) -> dict[int, FollowUp]:
+    """The follow-up of each student on ``on``, in a fixed number of queries.
+
+    Queries: course-group memberships (1), enrolments (1), progression
+    records (1), starting levels (1), attendance (1), grades (1), scales and
+    their steps (2), settings (1), plan statuses (constant, plans area),
+    latest decisions (1, when asked for). ``history`` fetches every
+    attendance week instead of the recent ones (the progression page).
+    """
+    ids = [s.pk for s in students]
+    result: dict[int, FollowUp] = {}
+    if not ids:
+        return result
+
+    memberships = list(
+        GroupMembership.objects.filter(
+            student_id__in=ids, group__kind=StudentGroup.Kind.COURSE_GROUP,
+            group__course__isnull=False, start_date__lte=on,
+        ).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("group__course__subject", "group__school_unit")
+        .order_by("group__course__subject__name", "group__name")
+    )
+    enrolments = defaultdict(list)
+    for e in Enrolment.objects.filter(student_id__in=ids).select_related("school_unit").order_by(
+        "start_date"
+    ):
+        enrolments[e.student_id].append(e)
+    records = defaultdict(list)
+    course_ids = {m.group.course_id for m in memberships}
+    for r in ProgressRecord.objects.filter(
+        student_id__in=ids, course_id__in=course_ids, recorded_on__lte=on
+    ).select_related("step").order_by("recorded_on", "pk"):
+        records[(r.student_id, r.course_id)].append(r)
+    starting = {
+        (level.mapping.student_id, level.subject_id): level.step
+        for level in StartingLevel.objects.filter(mapping__student_id__in=ids).select_related(
+            "mapping", "step"
+        )
+    }
+    grades = {}
+    for g in GradeRecord.objects.filter(
+        student_id__in=ids, course_id__in=course_ids, awarded_on__lte=on
+    ).order_by("awarded_on", "pk"):
+        grades[(g.student_id, g.course_id)] = g
+    mondays = rules.recent_weeks(on, TREND_WEEKS)
+    attendance = AttendanceWeek.objects.filter(student_id__in=ids, week_start__lte=on)
+    if not history:
+        # Enough weeks for the sparkline and for the longest signal window allowed (26).
+        attendance = attendance.filter(week_start__gte=on - datetime.timedelta(weeks=27))
+    weeks = defaultdict(list)
+    for a in attendance.order_by("week_start"):
+        weeks[a.student_id].append(rules.WeekMinutes(
+            a.week_start, a.scheduled_minutes, a.valid_absence_minutes, a.invalid_absence_minutes
+        ))
+
+    def current_enrolment(student_id):
+        mine = enrolments.get(student_id, [])
+        active = [e for e in mine if e.is_active_on(on)]
+        return (active or mine or [None])[-1]
+
+    organiser_ids = set()
+    for student in students:
+        e = current_enrolment(student.pk)
+        organiser_ids.add(e.school_unit.organiser_id if e else None)
+    organiser_ids |= {m.group.school_unit.organiser_id for m in memberships}
+    book = ScaleBook(organiser_ids)
+    settings = settings_for(i for i in organiser_ids if i is not None)
+    plan_statuses = _plan_statuses(ids, on)
+    decisions = {}
+    if with_decisions:
+        for d in TeamDecision.objects.filter(student_id__in=ids).order_by("decided_on", "pk"):
+            decisions[d.student_id] = d
+
+    by_student = defaultdict(list)
+    for m in memberships:
+        by_student[m.student_id].append(m)
+
+    for student in students:
+        enrolment = current_enrolment(student.pk)
+        organiser_id = enrolment.school_unit.organiser_id if enrolment else None
+        conf = settings.get(organiser_id) or FollowUpSettings()
+        follow = FollowUp(
+            student=student, organiser_id=organiser_id, settings=conf,
+            weeks=weeks.get(student.pk, []), mondays=mondays,
+            plan_status=plan_statuses.get(student.pk),
+            latest_decision=decisions.get(student.pk),
+        )
+        follow.series = rules.weekly_series(follow.weeks, mondays)
+        window = set(rules.recent_weeks(on, conf.attendance_weeks))
+        follow.recent_attendance = rules.attendance_percent(
+            [w for w in follow.weeks if w.week_start in window]
+        )
+        for m in by_student.get(student.pk, []):
+            course = m.group.course
+            scale = book.for_subject(m.group.school_unit.organiser_id, course.subject.code)
+            course_records = records.get((student.pk, course.pk), [])
+            start_step = starting.get((student.pk, course.subject_id))
+            if start_step is None and course_records:
+                start_step = course_records[0].step
+            start_date = m.start_date
+            planned_end = rules.planned_end_for(
+                start_date=start_date,
+                plan_end=None,  # the plans area does not publish course end dates yet
+                enrolment_end=enrolment.end_date if enrolment else None,
+                default_weeks=conf.default_course_weeks,
+            )
+            standing = rules.course_standing(
+                start=start_step.position if start_step else None,
+                current=course_records[-1].step.position if course_records else None,
+                goal=goal_position(scale) if scale else 1,
+                start_date=start_date, planned_end=planned_end, on=on,
+                behind_steps=conf.behind_steps, far_behind_steps=conf.far_behind_steps,
+            )
+            follow.courses.append(CourseLine(
+                course=course, group=m.group, scale=scale, start_date=start_date,
+                start_step=start_step, records=course_records, standing=standing,
+                grade=grades.get((student.pk, course.pk)),
+            ))
+        follow.signals = signals_for(follow, on=on)
+        result[student.pk] = follow
+    return result
+
+
+def signals_for(follow: FollowUp, *, on: datetime.date) -> list[rules.Signal]:
+    conf = follow.settings
+    signals = []
+    if s := rules.attendance_signal(
+        follow.weeks, on=on, threshold_percent=conf.attendance_percent,
+        n_weeks=conf.attendance_weeks,
+    ):
+        signals.append(s)
+    for line in follow.courses:
+        if line.grade is not None:
+            continue  # graded: the course is done
+        if s := rules.no_progress_signal(
+            course_name=line.course.subject.name,
+            last_recorded_on=line.latest.recorded_on if line.latest else None,
+            course_start=line.start_date, on=on, n_weeks=conf.no_progress_weeks,
+        ):
+            signals.append(s)
+    signals.extend(rules.plan_signals(follow.plan_status))
+    return signals
+
+
+# --- The weekly team overview ---------------------------------------------------------
+
+
+@dataclass
+class Team:
+    kind: str  # "group" or "unit"
+    pk: int
+    name: str
+    school_unit: SchoolUnit
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+@dataclass
+class TeamOverview:
+    team: Team
+    on: datetime.date
+    rows: list[FollowUp]
+    settings: FollowUpSettings | None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {s: 0 for s in rules.Status.LABELS}
+        for row in self.rows:
+            for line in row.courses:
+                counts[line.standing.status] += 1
+        return counts
+
+    @property
+    def with_signals(self) -> int:
+        return sum(1 for r in self.rows if r.signals)
+
+
+def team_students(user, team: Team, on: datetime.date) -> QuerySet[Student]:
+    """The team's current students that the user may follow (Part.PROGRESS)."""
+    visible = visible_students(user, Part.PROGRESS)
+    if team.kind == "group":
+        members = GroupMembership.objects.filter(group_id=team.pk, start_date__lte=on).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
+        students = visible.filter(pk__in=members.values("student_id"))
+    else:
+        students = visible.filter(
+            pk__in=Enrolment.objects.active_on(on).filter(school_unit_id=team.pk).values(
+                "student_id"
+            )
+        )
+    return students.order_by("last_name", "first_name", "pk")
+
+
+def team_overview(user, team: Team, *, on: datetime.date) -> TeamOverview:
+    """One row per student of the team: colour per course, attendance trend, plan status,
+    signals and the latest team decision. A fixed number of queries (see the test)."""
+    students = label_students(user, team_students(user, team, on))
+    follow = follow_up_for(students, on=on, with_decisions=True)
+    rows = [follow[s.pk] for s in students]
+    # Students with signals or far behind first: that is the meeting's agenda.
+    order = {rules.Status.FAR_BEHIND: 0, rules.Status.BEHIND: 1, rules.Status.IN_LINE: 2,
+             rules.Status.NOT_ASSESSED: 3}
+    rows.sort(key=lambda r: (0 if r.signals else 1, order[r.worst_status]))
+    settings = rows[0].settings if rows else None
+    return TeamOverview(team=team, on=on, rows=rows, settings=settings)
+
+
+def team_for(user, kind: str, pk: int) -> Team | None:
+    """The team if the user may open its overview, else None (the view answers 404)."""
+    from studievag.access.policy import teams_for
+
+    if kind not in ("group", "unit"):
+        return None
+    groups, units = teams_for(user)
+    if kind == "group":
+        group = groups.filter(pk=pk).first()
+        return group and Team("group", group.pk, group.name, group.school_unit)
+    unit = units.filter(pk=pk).first()
+    return unit and Team("unit", unit.pk, unit.name, unit)
+
+
+# --- The course-group grid ------------------------------------------------------------
+
+
+def course_group_members(group: StudentGroup, on: datetime.date) -> list[Student]:
+    members = GroupMembership.objects.filter(group=group, start_date__lte=on).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on)
+    )
+    return list(
+        Student.objects.filter(pk__in=members.values("student_id")).order_by(
+            "last_name", "first_name", "pk"
+        )
+    )
+
+
+def attendance_for_group(group: StudentGroup, students: list[Student], monday: datetime.date):
+    rows = AttendanceWeek.objects.filter(
+        course_id=group.course_id, week_start=monday, student__in=students
+    )
+    return {a.student_id: a for a in rows}

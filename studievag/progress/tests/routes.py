@@ -1,0 +1,44 @@
+from studievag.testing import ALL_ROLES, Route
+
+from .helpers import ensure_course, step_id
+
+RECORDERS = frozenset({"teacher", "principal"})
+A_STAFF = frozenset({"mentor", "teacher", "counsellor", "student_health", "principal"})
+TEAM_A = frozenset({"mentor", "counsellor", "student_health", "principal"})
+
+
+def group_a(c):
+    return {"pk": ensure_course(c).course_group_a.pk}
+
+
+ROUTES = [
+    Route("progress:groups", RECORDERS),
+    Route("progress:grid", RECORDERS, kwargs=group_a),
+    Route("progress:grid", RECORDERS, kwargs=group_a, method="post",
+          data=lambda c: {f"step-{c.alice.pk}": step_id(c, 3)}),
+    Route("progress:record_api", RECORDERS, kwargs=group_a, method="post",
+          data=lambda c: {"student": c.alice.pk, "step": step_id(c, 2)}),
+    Route("progress:attendance", RECORDERS, kwargs=group_a),
+    Route("progress:attendance", RECORDERS, kwargs=group_a, method="post",
+          data=lambda c: {"week": "2026-09-07", f"scheduled-{c.alice.pk}": "240"}),
+    Route("progress:attendance_import", RECORDERS, kwargs=group_a, method="post"),
+    Route("progress:attendance_template", RECORDERS, kwargs=group_a),
+    Route("progress:teams", A_STAFF | {"mentor_other_school"}),
+    Route("progress:team_group", TEAM_A, kwargs=lambda c: {"pk": c.mentor_group_a.pk}),
+    Route("progress:team_group", frozenset({"mentor_other_school"}),
+          kwargs=lambda c: {"pk": c.mentor_group_b.pk}, label="b"),
+    Route("progress:team_unit", frozenset({"counsellor", "student_health", "principal"}),
+          kwargs=lambda c: {"pk": c.unit_a.pk}),
+    Route("progress:decision_create", TEAM_A, method="post",
+          kwargs=lambda c: {"kind": "group", "pk": c.mentor_group_a.pk, "student": c.alice.pk},
+          data=lambda c: {"kind": "talk", "text": "Samtal med eleven om närvaron."}),
+    Route("progress:student", A_STAFF, kwargs=lambda c: {"pk": c.alice.pk}),
+    Route("progress:student", frozenset({"mentor_other_school"}),
+          kwargs=lambda c: {"pk": c.bertil.pk}, label="bertil"),
+    Route("progress:family_student", frozenset({"student", "guardian"}),
+          kwargs=lambda c: {"pk": c.alice.pk}),
+    Route("progress:family_student", frozenset(), kwargs=lambda c: {"pk": c.adam.pk},
+          label="adam"),
+    Route("progress:settings", frozenset({"principal", "organiser_analyst"})),
+    Route("progress:help", ALL_ROLES - {"no_role"}),
+]

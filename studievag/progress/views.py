@@ -1,0 +1,425 @@
+"""Progression grid, attendance, the weekly team overview and the progression pages.
+
+Views stay thin: the policy decides access (``course_groups_for``,
+``teams_for``, ``student_for_view``), a service writes, a selector reads.
+"""
+
+import csv
+import datetime
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from studievag.access.decorators import require_action
+from studievag.access.policy import (
+    Part,
+    course_groups_for,
+    label_students,
+    organisers_for_settings,
+    student_for_view,
+    teams_for,
+)
+
+from . import rules, services
+from .forms import AttendanceImportForm, FollowUpSettingsForm, TeamDecisionForm
+from .models import FollowUpSettings, Grade, ProgressionScale, TeamDecision, week_start
+from .selectors import (
+    ScaleBook,
+    attendance_for_group,
+    course_group_members,
+    follow_up_for,
+    team_for,
+    team_overview,
+    team_students,
+)
+
+
+def _group_or_404(user, pk: int):
+    group = course_groups_for(user).filter(pk=pk).first()
+    if group is None:
+        raise Http404(_("No such course group."))
+    return group
+
+
+# --- Recording progression ----------------------------------------------------------
+
+
+@require_action("progress.record")
+def groups(request):
+    return render(request, "progress/groups.html", {"groups": course_groups_for(request.user)})
+
+
+def _grid_context(request, group, today):
+    students = label_students(request.user, course_group_members(group, today))
+    follow = follow_up_for(students, on=today)
+    scale = services.scale_for_group(group)
+    rows = []
+    for s in students:
+        line = next((c for c in follow[s.pk].courses if c.course.pk == group.course_id), None)
+        rows.append({"student": s, "line": line})
+    return {"group": group, "scale": scale, "steps": list(scale.steps.all()) if scale else [],
+            "rows": rows, "grades": Grade.choices, "today": today}
+
+
+@require_action("progress.record")
+def grid(request, pk: int):
+    """Every student of the course group and their current step; one form, or one save per
+    key press with the page's script (see ``grid.js``)."""
+    group = _group_or_404(request.user, pk)
+    today = timezone.localdate()
+    if request.method == "POST":
+        members = {s.pk for s in course_group_members(group, today)}
+        context = _grid_context(request, group, today)
+        current = {r["student"].pk: r["line"] for r in context["rows"]}
+        saved = 0
+        try:
+            for key, value in request.POST.items():
+                kind, _sep, sid = key.partition("-")
+                if kind not in ("step", "grade") or not value or not sid.isdigit():
+                    continue
+                if int(sid) not in members:
+                    raise Http404(_("The student is not in this course group."))
+                if kind == "step":
+                    line = current.get(int(sid))
+                    step = line.current_step if line else None
+                    if step is not None and str(step.pk) == value and line.latest:
+                        continue  # unchanged
+                    services.progress_record(acting_user=request.user, group=group,
+                                             student_id=int(sid), step_id=value, on=today)
+                else:
+                    services.grade_record(acting_user=request.user, group=group,
+                                          student_id=int(sid), grade=value, on=today)
+                saved += 1
+        except ValidationError as error:
+            # Undo whatever this post saved before the bad value: all or nothing.
+            from django.db import transaction
+
+            transaction.set_rollback(True)
+            messages.error(request, " ".join(error.messages))
+            return render(request, "progress/grid.html", context, status=400)
+        messages.success(request, _("%(n)s change(s) saved.") % {"n": saved})
+        return redirect("progress:grid", pk=group.pk)
+    return render(request, "progress/grid.html", _grid_context(request, group, today))
+
+
+@require_POST
+@require_action("progress.record")
+def record_api(request, pk: int):
+    """JSON (or a form post): ``{"student": id, "step": id}`` or ``{"student": id, "grade": "C"}``.
+
+    Answers the student's new standing; 400 with the errors for bad input and
+    404 for a student outside the group; nothing is saved in either case.
+    """
+    group = _group_or_404(request.user, pk)
+    today = timezone.localdate()
+    if request.content_type == "application/json":
+        try:
+            payload = json.loads(request.body or b"{}")
+            if not isinstance(payload, dict):
+                raise ValueError
+        except ValueError:
+            return JsonResponse({"ok": False, "errors": {"body": [_("Send a JSON object.")]}},
+                                status=400)
+    else:  # an ordinary form post works too
+        payload = {k: int(v) if k in ("student", "step") and v.isdigit() else v
+                   for k, v in request.POST.items()}
+    student_id = payload.get("student")
+    members = {s.pk: s for s in course_group_members(group, today)}
+    if not isinstance(student_id, int) or student_id not in members:
+        return JsonResponse({"ok": False, "errors": {"student": [_("No such student in this course group.")]}},
+                            status=404)
+    try:
+        if "grade" in payload:
+            services.grade_record(acting_user=request.user, group=group, student_id=student_id,
+                                  grade=str(payload["grade"]), on=today)
+        elif "step" in payload:
+            services.progress_record(acting_user=request.user, group=group,
+                                     student_id=student_id, step_id=payload["step"], on=today)
+        else:
+            raise ValidationError({"step": [_("Send a step or a grade.")]})
+    except ValidationError as error:
+        return JsonResponse({"ok": False, "errors": error.message_dict}, status=400)
+    follow = follow_up_for([members[student_id]], on=today)[student_id]
+    line = next(c for c in follow.courses if c.course.pk == group.course_id)
+    step = line.current_step
+    return JsonResponse({
+        "ok": True,
+        "student": student_id,
+        "recorded_on": today.isoformat(),
+        "step": {"id": step.pk, "position": step.position, "label": step.label} if step else None,
+        "grade": line.grade.grade if line.grade else None,
+        "status": line.standing.status,
+        "status_label": line.standing.label,
+        "status_symbol": line.standing.symbol,
+        "explanation": line.standing.explanation,
+    })
+
+
+# --- Attendance ------------------------------------------------------------------------
+
+
+def _week_param(request, today) -> datetime.date:
+    raw = request.GET.get("week") or request.POST.get("week") or ""
+    try:
+        return week_start(datetime.date.fromisoformat(raw))
+    except ValueError:
+        return week_start(today) - datetime.timedelta(weeks=1)
+
+
+@require_action("progress.record")
+def attendance(request, pk: int):
+    group = _group_or_404(request.user, pk)
+    today = timezone.localdate()
+    monday = _week_param(request, today)
+    students = label_students(request.user, course_group_members(group, today))
+    errors: list[str] = []
+    if request.method == "POST":
+        rows = []
+        for s in students:
+            values = [request.POST.get(f"{f}-{s.pk}", "").strip()
+                      for f in ("scheduled", "valid", "invalid")]
+            if not values[0]:
+                continue
+            if not all(v.isdigit() for v in (values[0], values[1] or "0", values[2] or "0")):
+                errors.append(_("%(student)s: minutes are whole numbers") % {"student": s.display_name})
+                continue
+            rows.append(services.AttendanceRow(
+                s.pk, monday, int(values[0]), int(values[1] or 0), int(values[2] or 0),
+                line=s.display_name,
+            ))
+        if not errors:
+            try:
+                n = services.attendance_save(acting_user=request.user, group=group, rows=rows,
+                                             on=today)
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                messages.success(request, _("Attendance saved for %(n)s student(s).") % {"n": n})
+                return redirect(f"{reverse('progress:attendance', args=[group.pk])}?week={monday}")
+    existing = attendance_for_group(group, students, monday)
+    rows = []
+    for s in students:
+        if errors:  # show what was typed, so it can be corrected
+            values = [request.POST.get(f"{f}-{s.pk}", "") for f in ("scheduled", "valid", "invalid")]
+        elif a := existing.get(s.pk):
+            values = [a.scheduled_minutes, a.valid_absence_minutes, a.invalid_absence_minutes]
+        else:
+            values = ["", "", ""]
+        rows.append((s, values))
+    return render(request, "progress/attendance.html", {
+        "group": group, "monday": monday, "errors": errors,
+        "previous": monday - datetime.timedelta(weeks=1),
+        "next": monday + datetime.timedelta(weeks=1),
+        "rows": rows,
+        "import_form": AttendanceImportForm(),
+    }, status=400 if errors else 200)
+
+
+@require_POST
+@require_action("progress.record")
+def attendance_import(request, pk: int):
+    group = _group_or_404(request.user, pk)
+    today = timezone.localdate()
+    form = AttendanceImportForm(request.POST, request.FILES)
+    url = reverse("progress:attendance", args=[group.pk])
+    if not form.is_valid():
+        messages.error(request, _("Choose a CSV file to import."))
+        return redirect(url)
+    try:
+        result = services.attendance_import(
+            acting_user=request.user, group=group, data=form.cleaned_data["file"].read(), on=today
+        )
+    except ValidationError as error:
+        return render(request, "progress/import_errors.html",
+                      {"group": group, "errors": error.messages}, status=400)
+    messages.success(request, _("%(n)s row(s) imported.") % {"n": result.saved})
+    return redirect(url)
+
+
+@require_action("progress.record")
+def attendance_template(request, pk: int):
+    group = _group_or_404(request.user, pk)
+    today = timezone.localdate()
+    monday = _week_param(request, today)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="attendance-{group.pk}-{monday}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(services.CSV_COLUMNS)
+    for row in services.attendance_template_rows(group, monday, today):
+        writer.writerow(row)
+    return response
+
+
+# --- The weekly team overview ---------------------------------------------------------
+
+
+@require_action("progress.team")
+def teams(request):
+    groups, units = teams_for(request.user)
+    return render(request, "progress/teams.html", {"groups": groups, "units": units})
+
+
+def _overview(request, kind: str, pk: int):
+    team = team_for(request.user, kind, pk)
+    if team is None:
+        raise Http404(_("No such team."))
+    today = timezone.localdate()
+    overview = team_overview(request.user, team, on=today)
+    return render(request, "progress/team_overview.html", {
+        "overview": overview, "team": team, "today": today,
+        "decision_form": TeamDecisionForm(initial={"kind": TeamDecision.Kind.SUPPORT}),
+        "Status": rules.Status,
+    })
+
+
+@require_action("progress.team")
+def team_group(request, pk: int):
+    return _overview(request, "group", pk)
+
+
+@require_action("progress.team")
+def team_unit(request, pk: int):
+    return _overview(request, "unit", pk)
+
+
+@require_POST
+@require_action("progress.team")
+def decision_create(request, kind: str, pk: int, student: int):
+    """Record what the team decided about one of its students; it lands in the record."""
+    team = team_for(request.user, kind, pk)
+    if team is None:
+        raise Http404(_("No such team."))
+    today = timezone.localdate()
+    target = team_students(request.user, team, today).filter(pk=student).first()
+    if target is None:
+        raise Http404(_("No such student."))
+    form = TeamDecisionForm(request.POST)
+    back = reverse(f"progress:team_{kind}", args=[pk])
+    if not form.is_valid():
+        messages.error(request, _("The decision was not saved: %(errors)s") % {
+            "errors": "; ".join(f"{form.fields[f].label}: {' '.join(e)}"
+                                for f, e in form.errors.items())})
+        return redirect(back)
+    services.team_decision_record(
+        acting_user=request.user, student=target, decided_on=today, team=team.name,
+        **form.cleaned_data,
+    )
+    label_students(request.user, [target])
+    messages.success(request, _("The decision about %(student)s was recorded.")
+                     % {"student": target.display_name})
+    return redirect(back)
+
+
+# --- Progression pages -----------------------------------------------------------------
+
+
+def _chart_data(follow) -> dict:
+    courses = []
+    for line in follow.courses:
+        steps = list(line.scale.steps.all()) if line.scale else []
+        standing = line.standing
+        courses.append({
+            "id": line.course.pk,
+            "name": line.course.subject.name,
+            "steps": [{"position": s.position, "label": s.label, "colour": s.colour,
+                       "goal": s.is_goal} for s in steps],
+            "records": [{"date": r.recorded_on.isoformat(), "position": r.step.position}
+                        for r in line.records],
+            "line": (
+                [{"date": standing.start_date.isoformat(), "position": standing.start},
+                 {"date": standing.planned_end.isoformat(), "position": standing.goal}]
+                if standing.start is not None else []
+            ),
+        })
+    weeks = {}
+    for w in follow.weeks:
+        weeks.setdefault(w.week_start, []).append(w)
+    attendance = [
+        {"week": m.isoformat(), "percent": round(rules.attendance_percent(ws), 1)}
+        for m, ws in sorted(weeks.items()) if rules.attendance_percent(ws) is not None
+    ]
+    labels = {
+        "records": _("Recorded step"),
+        "line": _("Line to the course goal"),
+        "attendance": _("Attendance (%)"),
+        "step": _("Step"),
+    }
+    return {"courses": courses, "attendance": attendance, "labels": labels}
+
+
+def _progression_context(request, student):
+    today = timezone.localdate()
+    follow = follow_up_for([student], on=today, history=True)[student.pk]
+    weeks = {}
+    for w in follow.weeks:
+        weeks.setdefault(w.week_start, []).append(w)
+    attendance_rows = [(m, rules.attendance_percent(ws), sum(w.scheduled for w in ws))
+                       for m, ws in sorted(weeks.items(), reverse=True)]
+    return {"student": student, "follow": follow, "today": today,
+            "chart_data": _chart_data(follow), "attendance_rows": attendance_rows[:26]}
+
+
+@require_action("progress.view")
+def student_progress(request, pk: int):
+    student = student_for_view(request, pk, [Part.RECORD, Part.PROGRESS])
+    label_students(request.user, [student])
+    context = _progression_context(request, student)
+    context["decisions"] = student.team_decisions.select_related("recorded_by")[:20]
+    return render(request, "progress/student_progress.html", context)
+
+
+@require_action("family.view")
+def family_progress(request, pk: int):
+    student = student_for_view(request, pk, [Part.RECORD, Part.PROGRESS])
+    context = _progression_context(request, student)
+    context["is_self"] = getattr(request.user, "student", None) == student
+    return render(request, "progress/family_progress.html", context)
+
+
+# --- Settings and definitions ---------------------------------------------------------------
+
+
+@require_action("progress.settings")
+def settings_page(request):
+    organisers = list(organisers_for_settings(request.user))
+    if not organisers:
+        raise PermissionDenied
+    chosen = next((o for o in organisers if str(o.pk) == request.GET.get("organiser")),
+                  organisers[0])
+    current = FollowUpSettings.objects.filter(organiser=chosen).first()
+    form = FollowUpSettingsForm(request.POST or None, instance=current or FollowUpSettings(
+        organiser=chosen))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.follow_up_settings_save(
+                acting_user=request.user, organiser=chosen,
+                **{f: form.cleaned_data[f] for f in form.Meta.fields},
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The thresholds were saved."))
+            return redirect(f"{reverse('progress:settings')}?organiser={chosen.pk}")
+    book = ScaleBook([chosen.pk])
+    return render(request, "progress/settings.html", {
+        "organisers": organisers, "chosen": chosen, "form": form,
+        "scales": [s for s in book.scales if s.organiser_id in (None, chosen.pk)],
+        "may_admin": request.user.is_staff and request.user.has_perm(
+            "progress.change_progressionscale"),
+        "scale_model": ProgressionScale,
+    })
+
+
+@require_action("progress.help")
+def help_page(request):
+    return render(request, "progress/help.html", {
+        "defaults": FollowUpSettings(),
+    })
