@@ -172,7 +172,61 @@ register(Dimension(
 ))
 
 
+MERIT_GROUPS = [
+    ("zero", _("0 (no pass grades)")),
+    ("lt100", _("Under 100")),
+    ("100to159", _("100–159")),
+    ("160to229", _("160–229")),
+    ("230plus", _("230 or more")),
+    (UNKNOWN, _("No merit value")),
+]
+
+
+def _merit(period: Period):
+    merit = "student__intake__merit_value"
+    return Case(
+        When(**{f"{merit}__isnull": True}, then=Value(UNKNOWN)),
+        When(**{merit: 0}, then=Value("zero")),
+        When(**{f"{merit}__lt": 100}, then=Value("lt100")),
+        When(**{f"{merit}__lt": 160}, then=Value("100to159")),
+        When(**{f"{merit}__lt": 230}, then=Value("160to229")),
+        default=Value("230plus"),
+        output_field=CharField(),
+    )
+
+
+def _parents_groups():
+    from studievag.intake.models import IntakeMapping
+
+    return [(c.value, c.label) for c in IntakeMapping.ParentsEducation
+            if c.value != UNKNOWN] + [(UNKNOWN, UNKNOWN_LABEL)]
+
+
+def _parents(period: Period):
+    from studievag.intake.models import IntakeMapping
+
+    field = "student__intake__parents_education"
+    return Case(
+        *[When(**{field: c.value}, then=Value(c.value)) for c in IntakeMapping.ParentsEducation
+          if c.value != UNKNOWN],
+        default=Value(UNKNOWN),
+        output_field=CharField(),
+    )
+
+
+register(Dimension(
+    "merit_value", _("Merit value at intake"),
+    _("The merit value from compulsory school recorded in the mapping at intake."),
+    lambda: MERIT_GROUPS, _merit, requires="intake",
+))
+register(Dimension(
+    "parents_education", _("Parents' education"),
+    _("The parents' highest education recorded in the mapping at intake."),
+    _parents_groups, _parents, requires="intake",
+))
+
+
 def available_dimensions() -> dict[str, Dimension]:
     from django.apps import apps
 
-    return {k: d for k, d in DIMENSIONS.items() if not d.requires or apps.is_installed(d.requires)}
+    return {k: d for k, d in DIMENSIONS.items() if not d.requires or apps.is_installed(f"studievag.{d.requires}")}

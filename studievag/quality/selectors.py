@@ -184,9 +184,9 @@ def _aggregates(indicator: Indicator, ctx: Context) -> dict:
             f"{k}__num": _count(den & indicator.numerator(ctx)),
             f"{k}__den": _count(den),
         }
-    return {  # a rate
-        f"{k}__num": Sum(indicator.numerator(ctx)),
-        f"{k}__den": Sum(indicator.denominator(ctx)),
+    return {  # a rate: sums over per-student annotations
+        f"{k}__num": Sum(indicator.numerator(ctx), filter=indicator.base(ctx)),
+        f"{k}__den": Sum(indicator.denominator(ctx), filter=indicator.base(ctx)),
         f"{k}__base": _count(indicator.base(ctx)),
     }
 
