@@ -398,7 +398,7 @@ def _in_line(ctx: Context) -> dict:
     same_course = ProgressRecord.objects.filter(
         student_id=OuterRef("student_id"), course_id=OuterRef("course_id")
     ).order_by("recorded_on", "pk")
-    goal = ProgressionStep.objects.filter(scale_id=OuterRef("step__scale_id"), is_goal=True)
+    goal = ProgressionStep.objects.filter(scale_id=OuterRef("step__scale_id"), is_goal=True).order_by()
     latest = (
         ProgressRecord.objects.filter(
             student_id=OuterRef("student_id"),

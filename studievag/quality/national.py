@@ -663,7 +663,7 @@ def generate(*, students: int, seed: int, today: datetime.date | None = None,
 
 
 def rows_per_table() -> dict[str, int]:
-    tables = {"students": Student, "enrolments": Enrolment}
+    tables = {"students_total": Student, "enrolments": Enrolment}
     from django.apps import apps
 
     for app, name, label in (("progress", "ProgressRecord", "progress_records"),

@@ -13,7 +13,19 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -185,24 +197,59 @@ def _aggregates(indicator: Indicator, ctx: Context) -> dict:
             f"{k}__den": _count(den),
         }
     return {  # a rate: sums over per-student annotations
-        f"{k}__num": Sum(indicator.numerator(ctx), filter=indicator.base(ctx)),
-        f"{k}__den": Sum(indicator.denominator(ctx), filter=indicator.base(ctx)),
+        f"{k}__num": Sum(indicator.numerator(ctx)),
+        f"{k}__den": Sum(indicator.denominator(ctx)),
         f"{k}__base": _count(indicator.base(ctx)),
     }
 
 
-def report_querysets(req: ReportRequest) -> dict[str, tuple[QuerySet, list[Indicator], Context]]:
-    """The one query per population that a report runs (also shown on definition pages)."""
+STATE = "st"
+
+
+def _state(indicator: Indicator, ctx: Context):
+    """0 outside the denominator, 1 in it, 2 also in the numerator: one value per student.
+
+    Grouping by this value (instead of aggregating with two filters) makes the
+    database evaluate an indicator's per-student subqueries once per row.
+    The denominator is tested first, so each subquery runs at most once.
+    """
+    den = indicator.denominator(ctx)
+    whens = []
+    if den != Q():
+        whens.append(When(~den, then=Value(0)))
+    whens.append(When(indicator.numerator(ctx), then=Value(2)))
+    return Case(*whens, default=Value(1), output_field=IntegerField())
+
+
+@dataclass
+class ReportQuery:
+    """One query of a report and how to read its rows."""
+
+    queryset: QuerySet
+    indicators: list[Indicator]
+    context: Context
+    mode: str  # "plain": aggregates per indicator; "state": counts per state of one indicator
+
+
+def report_querysets(req: ReportRequest) -> list[ReportQuery]:
+    """The queries a report runs (also shown on definition pages).
+
+    Indicators that only filter on columns share one ``GROUP BY`` query per
+    population; an indicator with per-student subqueries gets a query of its
+    own, grouped by its :func:`_state` (shares) or summing its subqueries (rates).
+    """
     dims = [available_dimensions()[d] for d in req.dims]
     chosen = available()
     if req.indicator_ids is not None:
         chosen = {k: v for k, v in chosen.items() if k in req.indicator_ids}
-    by_population: dict[str, list[Indicator]] = {}
+    batches: dict[tuple[str, str], list[Indicator]] = {}
     for indicator in chosen.values():
-        if indicator.missing is None:
-            by_population.setdefault(indicator.population, []).append(indicator)
-    result = {}
-    for kind, indicators in by_population.items():
+        if indicator.missing is not None:
+            continue
+        key = (indicator.population, "" if indicator.annotations is None else indicator.id)
+        batches.setdefault(key, []).append(indicator)
+    result = []
+    for (kind, _own), indicators in batches.items():
         pperiod = population_period(kind, req.period)
         ctx = Context(period=req.period, population_period=pperiod, today=req.today)
         qs = population(req, kind, pperiod)
@@ -218,12 +265,41 @@ def report_querysets(req: ReportRequest) -> dict[str, tuple[QuerySet, list[Indic
         for n, dimension in enumerate(dims):
             groups[f"d{n + 1}"] = dimension.expression(pperiod)
         qs = qs.annotate(**groups)
+        single = indicators[0]
+        if single.annotations is not None and single.kind == Kind.SHARE:
+            qs = qs.annotate(**{STATE: _state(single, ctx)}).values("d1", "d2", STATE).annotate(
+                n=Count("pk")).order_by()
+            result.append(ReportQuery(qs, indicators, ctx, "state"))
+            continue
         aggregates: dict = {}
         for indicator in indicators:
             aggregates.update(_aggregates(indicator, ctx))
         qs = qs.values("d1", "d2").annotate(**aggregates).order_by()
-        result[kind] = (qs, indicators, ctx)
+        result.append(ReportQuery(qs, indicators, ctx, "plain"))
     return result
+
+
+def report_cells(req: ReportRequest) -> dict[str, dict[tuple[str, str], dict]]:
+    """Unsuppressed numerators, denominators and bases per indicator and group."""
+    data: dict[str, dict[tuple[str, str], dict]] = {}
+    for query in report_querysets(req):
+        for row in query.queryset:
+            key = (row["d1"], row["d2"])
+            if query.mode == "state":
+                indicator = query.indicators[0]
+                cell = data.setdefault(indicator.id, {}).setdefault(key, {})
+                if row[STATE] >= 1:
+                    cell["den"] = cell.get("den", 0) + row["n"]
+                if row[STATE] == 2:
+                    cell["num"] = cell.get("num", 0) + row["n"]
+                continue
+            for indicator in query.indicators:
+                cell = data.setdefault(indicator.id, {}).setdefault(key, {})
+                for part in ("num", "den", "base"):
+                    v = row.get(f"{indicator.id}__{part}")
+                    if v is not None:
+                        cell[part] = cell.get(part, 0) + v
+    return data
 
 
 def run_report(req: ReportRequest) -> dict[str, Table]:
@@ -234,16 +310,7 @@ def run_report(req: ReportRequest) -> dict[str, Table]:
     chosen = available()
     if req.indicator_ids is not None:
         chosen = {k: v for k, v in chosen.items() if k in req.indicator_ids}
-    data: dict[str, dict[tuple[str, str], dict]] = {}
-    for (qs, indicators, _ctx) in report_querysets(req).values():
-        for row in qs:
-            key = (row["d1"], row["d2"])
-            for indicator in indicators:
-                cell = data.setdefault(indicator.id, {}).setdefault(key, {})
-                for part in ("num", "den", "base"):
-                    v = row.get(f"{indicator.id}__{part}")
-                    if v is not None:
-                        cell[part] = cell.get(part, 0) + v
+    data = report_cells(req)
     # Add keys the dimension did not list (e.g. a programme code) to the groups.
     for table_data in data.values():
         for k1, k2 in table_data:

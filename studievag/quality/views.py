@@ -85,8 +85,8 @@ def indicator_detail(request, indicator_id: str):
             period=term_of(timezone.localdate()), unit_ids=unit_ids,
             thresholds=thresholds_for(unit_ids), indicator_ids=(indicator.id,),
         ))
-        for qs, _inds, _ctx in querysets.values():
-            sql = str(qs.query)
+        for query in querysets:
+            sql = str(query.queryset.query)
     return render(request, "quality/indicator_detail.html", {
         "indicator": indicator, "sql": sql, "legend": reports.LEGEND,
         "level": levels[0] if levels else None,
