@@ -366,7 +366,7 @@ class Generator:
                 enrolments.append([enrolment_id, programme, unit.pk, start, end, None])
             enrolment_id += 1
             last = enrolments[-1]
-            if last[4] > self.today:
+            if last[4] >= self.today:
                 last[4] = None
             else:
                 last[5] = self.weighted(EXITS)
