@@ -333,10 +333,12 @@ register(Indicator(
     numerator_text=_("Scheduled minutes minus valid and invalid absence, summed over the "
                      "students' weeks in the period."),
     denominator_text=_("Scheduled minutes in the period. The figure is hidden when it rests on "
-                       "too few students with scheduled time."),
+                       "too few students with attendance recorded."),
     numerator=lambda ctx: "att_present",
     denominator=lambda ctx: "att_scheduled",
-    base=lambda ctx: Q(att_scheduled__gt=0),
+    # Students with attendance recorded: the same subquery as the numerator, so
+    # the database evaluates two per-student subqueries, not three.
+    base=lambda ctx: Q(att_present__isnull=False),
     annotations=_attendance,
     requires="progress",
 ))
