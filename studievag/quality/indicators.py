@@ -91,6 +91,9 @@ class Indicator:
     annotations: Callable[[Context], dict] | None = None
     requires: str = ""  # a Django app label the data comes from
     missing: Promise | None = None  # set when no module records the data yet
+    # The annotations are per-student facts: computed once per period into
+    # StudentPeriodFacts (see facts.py) and joined by the report query.
+    facts: bool = False
 
     @property
     def category_label(self) -> str:
@@ -340,6 +343,7 @@ register(Indicator(
     # the database evaluates two per-student subqueries, not three.
     base=lambda ctx: Q(att_present__isnull=False),
     annotations=_attendance,
+    facts=True,
     requires="progress",
 ))
 
@@ -381,6 +385,7 @@ register(Indicator(
     numerator=lambda ctx: Q(moved_step=True),
     denominator=lambda ctx: Q(has_progress=True),
     annotations=_moved,
+    facts=True,
     requires="progress",
 ))
 
@@ -446,6 +451,7 @@ register(Indicator(
     numerator=lambda ctx: Q(behind_somewhere=False),
     denominator=lambda ctx: Q(assessed=True),
     annotations=_in_line,
+    facts=True,
     requires="progress",
 ))
 
@@ -473,6 +479,7 @@ register(Indicator(
     numerator=lambda ctx: Q(passed_course=True),
     denominator=_everyone,
     annotations=_grades,
+    facts=True,
     requires="progress",
 ))
 
@@ -512,6 +519,7 @@ register(Indicator(
     denominator=lambda ctx: "goals_due",
     base=lambda ctx: Q(goals_due__gt=0),
     annotations=_goals,
+    facts=True,
     requires="plans",
 ))
 
@@ -563,6 +571,7 @@ register(Indicator(
     numerator=_plan_in_time,
     denominator=_started_in_period,
     annotations=_plan_timing,
+    facts=True,
     requires="plans",
 ))
 register(Indicator(
@@ -577,5 +586,6 @@ register(Indicator(
     numerator=lambda ctx: Q(reviewed_in_month=True),
     denominator=lambda ctx: Q(plan_by_day=True),
     annotations=_plan_timing,
+    facts=True,
     requires="plans",
 ))

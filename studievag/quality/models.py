@@ -99,3 +99,54 @@ class ReflectionTag(models.Model):
 
     def __str__(self) -> str:
         return self.tag
+
+
+class StudentPeriodFacts(models.Model):
+    """Per student and period: the per-student values the follow-up indicators count.
+
+    Derived data, computed from the indicators' own definitions
+    (``Indicator.annotations`` of the indicators with ``facts=True``) by
+    :func:`studievag.quality.facts.facts_refresh`, so a national report is one
+    join instead of tens of millions of rows read per request. Refreshed when
+    a report needs a period whose facts are older than the period's end (or
+    today), and nightly with ``manage.py quality_refresh``.
+    """
+
+    student = models.ForeignKey(
+        "people.Student", on_delete=models.CASCADE, related_name="period_facts"
+    )
+    period = models.CharField(max_length=8)
+    att_scheduled = models.IntegerField(null=True)
+    att_present = models.IntegerField(null=True)
+    has_progress = models.BooleanField(null=True)
+    moved_step = models.BooleanField(null=True)
+    assessed = models.BooleanField(null=True)
+    behind_somewhere = models.BooleanField(null=True)
+    passed_course = models.BooleanField(null=True)
+    goals_due = models.IntegerField(null=True)
+    goals_met = models.IntegerField(null=True)
+    plan_created = models.DateTimeField(null=True)
+    plan_by_day = models.BooleanField(null=True)
+    reviewed_in_month = models.BooleanField(null=True)
+
+    class Meta:
+        verbose_name = _("student facts for a period")
+        verbose_name_plural = _("student facts for periods")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "student"], name="period_facts_once")
+        ]
+
+
+class PeriodFactsStatus(models.Model):
+    period = models.CharField(max_length=8, unique=True)
+    computed_on = models.DateField(help_text=_("The day the facts describe."))
+    computed_at = models.DateTimeField(auto_now=True)
+    students = models.PositiveIntegerField(default=0)
+    milliseconds = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("period facts status")
+        verbose_name_plural = _("period facts statuses")
+
+    def __str__(self) -> str:
+        return f"{self.period} ({self.computed_on})"

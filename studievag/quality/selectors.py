@@ -18,6 +18,8 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -246,7 +248,8 @@ def report_querysets(req: ReportRequest) -> list[ReportQuery]:
     for indicator in chosen.values():
         if indicator.missing is not None:
             continue
-        key = (indicator.population, "" if indicator.annotations is None else indicator.id)
+        shared = indicator.annotations is None or indicator.facts
+        key = (indicator.population, "" if shared else indicator.id)
         batches.setdefault(key, []).append(indicator)
     result = []
     for (kind, _own), indicators in batches.items():
@@ -254,9 +257,18 @@ def report_querysets(req: ReportRequest) -> list[ReportQuery]:
         ctx = Context(period=req.period, population_period=pperiod, today=req.today)
         qs = population(req, kind, pperiod)
         extra: dict = {}
+        facts: set[str] = set()
         for indicator in indicators:
-            if indicator.annotations:
+            if indicator.facts:
+                facts.update(indicator.annotations(ctx))
+            elif indicator.annotations:
                 extra.update(indicator.annotations(ctx))
+        if facts:
+            # One LEFT JOIN on the period's per-student facts (see facts.py).
+            qs = qs.annotate(fx=FilteredRelation(
+                "student__period_facts", condition=Q(student__period_facts__period=pperiod.code)
+            ))
+            extra.update({name: F(f"fx__{name}") for name in sorted(facts)})
         if extra:
             qs = qs.annotate(**extra)
         # Without a breakdown, a constant group: no GROUP BY, one row.
@@ -266,7 +278,7 @@ def report_querysets(req: ReportRequest) -> list[ReportQuery]:
             groups[f"d{n + 1}"] = dimension.expression(pperiod)
         qs = qs.annotate(**groups)
         single = indicators[0]
-        if single.annotations is not None and single.kind == Kind.SHARE:
+        if single.annotations is not None and not single.facts and single.kind == Kind.SHARE:
             qs = qs.annotate(**{STATE: _state(single, ctx)}).values("d1", "d2", STATE).annotate(
                 n=Count("pk")).order_by()
             result.append(ReportQuery(qs, indicators, ctx, "state"))
@@ -281,6 +293,12 @@ def report_querysets(req: ReportRequest) -> list[ReportQuery]:
 
 def report_cells(req: ReportRequest) -> dict[str, dict[tuple[str, str], dict]]:
     """Unsuppressed numerators, denominators and bases per indicator and group."""
+    from .facts import ensure_facts
+
+    chosen = available() if req.indicator_ids is None else {
+        k: v for k, v in available().items() if k in req.indicator_ids}
+    if any(i.facts and i.missing is None for i in chosen.values()):
+        ensure_facts(req.period, today=req.today)
     data: dict[str, dict[tuple[str, str], dict]] = {}
     for query in report_querysets(req):
         for row in query.queryset:
