@@ -216,8 +216,9 @@ def agree(a: dict, b: dict) -> bool:
     return True
 
 
-def timed(fn: Callable[[], object], repeat: int = 3) -> float:
-    fn()  # warm the caches once
+def timed(fn: Callable[[], object], repeat: int = 3, warm: bool = True) -> float:
+    if warm:
+        fn()  # warm the caches once
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
