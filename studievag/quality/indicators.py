@@ -22,7 +22,6 @@ experience, from questionnaires) has no indicators yet.
 from __future__ import annotations
 
 import datetime
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 

@@ -191,7 +191,7 @@ class Identities:
         self.fallback = 0
 
     def take(self, born: datetime.date, female: bool) -> tuple[str, datetime.date]:
-        for shift in range(0, 40):
+        for shift in range(40):
             for day in (born + datetime.timedelta(days=shift), born - datetime.timedelta(days=shift)):
                 for coordination in (False, True):
                     k = (day, female, coordination)

@@ -15,7 +15,12 @@ from studievag.enrolments.models import Enrolment
 from studievag.intake.models import IntakeMapping
 from studievag.organisations.models import Programme
 from studievag.plans.models import Plan, PlanGoal, PlanReview
-from studievag.progress.models import AttendanceWeek, GradeRecord, ProgressionScale, ProgressRecord
+from studievag.progress.models import (
+    AttendanceWeek,
+    GradeRecord,
+    ProgressionScale,
+    ProgressRecord,
+)
 from studievag.quality.indicators import INDICATORS, Category
 from studievag.quality.periods import Period
 from studievag.quality.selectors import ReportRequest, report_cells, run_report
