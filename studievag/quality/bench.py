@@ -37,46 +37,7 @@ EXIT_SQL = {
 }
 
 
-def hand_sql(req: ReportRequest) -> tuple[str, dict]:
-    """Every indicator of the report in one PostgreSQL query, written by hand."""
-    p = req.period
-    day = min(p.end, req.today)
-    dims = list(req.dims) + ["__total__"] * (2 - len(req.dims))
-    d = [DIM_SQL[x] if x != "__total__" else "'__total__'" for x in dims]
-    units = "" if req.unit_ids is None else "AND e.school_unit_id = ANY(%(units)s)"
-    programme = "AND pr.code = %(programme)s" if req.programme else ""
-    params = {
-        "start": p.start, "end": p.end, "day": day, "units": req.unit_ids,
-        "programme": req.programme,
-        "na_from": p.start.replace(year=p.start.year - 4),
-        "review_from": day - datetime.timedelta(days=30),
-    }
-    cohort_parts = []
-    for n in (1, 2, 3):
-        c = p.shifted(-n)
-        params[f"c{n}_start"], params[f"c{n}_end"] = c.start, c.end
-        params[f"c{n}_bound"] = min(c.shifted(n).end, req.today)
-        cohort_parts.append(
-            f"SELECT {n} AS n, f.* FROM firsts f WHERE f.start_date BETWEEN %(c{n}_start)s AND "
-            f"%(c{n}_end)s"
-        )
-    exits = ",\n".join(
-        f"COUNT(*) FILTER (WHERE pop_p.end_date BETWEEN %(start)s AND %(end)s AND pop_p.exit_reason IN "
-        f"{reasons}) AS \"exit_{key}__num\", COUNT(*) FILTER (WHERE pop_p.end_date BETWEEN %(start)s "
-        f"AND %(end)s) AS \"exit_{key}__den\""
-        for key, reasons in EXIT_SQL.items()
-    )
-    sql = f"""
-WITH pop AS (
-    SELECT DISTINCT ON (e.student_id) e.student_id, e.start_date, e.end_date, e.exit_reason,
-           e.programme_id
-    FROM enrolments_enrolment e
-    WHERE e.start_date <= %(end)s AND (e.end_date IS NULL OR e.end_date >= %(start)s) {units}
-    ORDER BY e.student_id, e.start_date DESC, e.id DESC
-), pop_p AS (
-    SELECT pop.* FROM pop JOIN organisations_programme pr ON pr.id = pop.programme_id
-    WHERE TRUE {programme}
-), att AS (
+RAW_SOURCES = """), att AS (
     SELECT a.student_id, SUM(a.scheduled_minutes) AS sched,
            SUM(a.scheduled_minutes - a.valid_absence_minutes - a.invalid_absence_minutes) AS present
     FROM progress_attendanceweek a JOIN pop_p USING (student_id)
@@ -118,7 +79,70 @@ WITH pop AS (
            EXISTS (SELECT 1 FROM plans_planreview rv WHERE rv.plan_id = pl.id
                    AND rv.held_on > %(review_from)s AND rv.held_on <= %(day)s) AS reviewed
     FROM plans_plan pl JOIN pop_p USING (student_id)
-), period AS (
+"""
+
+FACT_SOURCES = """), att AS (
+    SELECT student_id, att_scheduled AS sched, att_present AS present
+    FROM quality_studentperiodfacts WHERE period = %(code)s AND att_present IS NOT NULL
+), prog AS (
+    SELECT student_id, has_progress, moved_step AS moved, assessed, behind_somewhere AS behind
+    FROM quality_studentperiodfacts WHERE period = %(code)s
+), passed AS (
+    SELECT student_id FROM quality_studentperiodfacts WHERE period = %(code)s AND passed_course
+), goals AS (
+    SELECT student_id, goals_due AS due, goals_met AS met
+    FROM quality_studentperiodfacts WHERE period = %(code)s AND goals_due IS NOT NULL
+), plan AS (
+    SELECT student_id, plan_created AS created_at, reviewed_in_month AS reviewed
+    FROM quality_studentperiodfacts WHERE period = %(code)s AND plan_created IS NOT NULL
+"""
+
+
+def hand_sql(req: ReportRequest, *, over_facts: bool = False) -> tuple[str, dict]:
+    """Every indicator of the report in one PostgreSQL query, written by hand.
+
+    ``over_facts``: read the per-student values from the period's facts (as
+    the application does) instead of from the source tables.
+    """
+    sources = FACT_SOURCES if over_facts else RAW_SOURCES
+    p = req.period
+    day = min(p.end, req.today)
+    dims = list(req.dims) + ["__total__"] * (2 - len(req.dims))
+    d = [DIM_SQL[x] if x != "__total__" else "'__total__'" for x in dims]
+    units = "" if req.unit_ids is None else "AND e.school_unit_id = ANY(%(units)s)"
+    programme = "AND pr.code = %(programme)s" if req.programme else ""
+    params = {
+        "start": p.start, "end": p.end, "day": day, "units": req.unit_ids,
+        "programme": req.programme,
+        "na_from": p.start.replace(year=p.start.year - 4),
+        "review_from": day - datetime.timedelta(days=30), "code": p.code,
+    }
+    cohort_parts = []
+    for n in (1, 2, 3):
+        c = p.shifted(-n)
+        params[f"c{n}_start"], params[f"c{n}_end"] = c.start, c.end
+        params[f"c{n}_bound"] = min(c.shifted(n).end, req.today)
+        cohort_parts.append(
+            f"SELECT {n} AS n, f.* FROM firsts f WHERE f.start_date BETWEEN %(c{n}_start)s AND "
+            f"%(c{n}_end)s"
+        )
+    exits = ",\n".join(
+        f"COUNT(*) FILTER (WHERE pop_p.end_date BETWEEN %(start)s AND %(end)s AND pop_p.exit_reason IN "
+        f"{reasons}) AS \"exit_{key}__num\", COUNT(*) FILTER (WHERE pop_p.end_date BETWEEN %(start)s "
+        f"AND %(end)s) AS \"exit_{key}__den\""
+        for key, reasons in EXIT_SQL.items()
+    )
+    sql = f"""
+WITH pop AS (
+    SELECT DISTINCT ON (e.student_id) e.student_id, e.start_date, e.end_date, e.exit_reason,
+           e.programme_id
+    FROM enrolments_enrolment e
+    WHERE e.start_date <= %(end)s AND (e.end_date IS NULL OR e.end_date >= %(start)s) {units}
+    ORDER BY e.student_id, e.start_date DESC, e.id DESC
+), pop_p AS (
+    SELECT pop.* FROM pop JOIN organisations_programme pr ON pr.id = pop.programme_id
+    WHERE TRUE {programme}
+{sources}), period AS (
     SELECT {d[0]} AS d1, {d[1]} AS d2,
         COUNT(*) AS "students__num",
         COUNT(*) FILTER (WHERE s.first_school_start_in_sweden <= %(end)s
@@ -184,8 +208,8 @@ SELECT * FROM period FULL OUTER JOIN cohort USING (d1, d2)
     return sql, params
 
 
-def run_hand_sql(req: ReportRequest) -> dict[tuple[str, str], dict]:
-    sql, params = hand_sql(req)
+def run_hand_sql(req: ReportRequest, *, over_facts: bool = False) -> dict[tuple[str, str], dict]:
+    sql, params = hand_sql(req, over_facts=over_facts)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [c.name for c in cursor.description]
