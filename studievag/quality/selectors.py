@@ -245,8 +245,13 @@ def report_querysets(req: ReportRequest) -> list[ReportQuery]:
     if req.indicator_ids is not None:
         chosen = {k: v for k, v in chosen.items() if k in req.indicator_ids}
     batches: dict[tuple[str, str], list[Indicator]] = {}
+    cohort_shares: list[Indicator] = []
     for indicator in chosen.values():
         if indicator.missing is not None:
+            continue
+        if (indicator.population.startswith("cohort") and indicator.annotations is not None
+                and indicator.kind == Kind.SHARE):
+            cohort_shares.append(indicator)
             continue
         shared = indicator.annotations is None or indicator.facts
         key = (indicator.population, "" if shared else indicator.id)
@@ -288,7 +293,60 @@ def report_querysets(req: ReportRequest) -> list[ReportQuery]:
             aggregates.update(_aggregates(indicator, ctx))
         qs = qs.values("d1", "d2").annotate(**aggregates).order_by()
         result.append(ReportQuery(qs, indicators, ctx, "plain"))
+    if cohort_shares:
+        result.append(_cohorts_query(req, dims, cohort_shares))
     return result
+
+
+def _cohorts_query(req: ReportRequest, dims, indicators: list[Indicator]) -> ReportQuery:
+    """Every cohort share in one query: one scan of the enrolments instead of one per cohort.
+
+    Each row carries its cohort number; each indicator's :func:`_state` is
+    evaluated only for the rows of its own cohort, and the dimensions are
+    taken at the start of each row's own cohort period.
+    """
+    numbers = sorted({int(i.population.removeprefix("cohort")) for i in indicators})
+    periods = {n: req.period.shifted(-n) for n in numbers}
+    contexts = {n: Context(period=req.period, population_period=p, today=req.today)
+                for n, p in periods.items()}
+    scope = Q() if req.unit_ids is None else Q(school_unit_id__in=req.unit_ids)
+    started = Q(pk__in=[])
+    for p in periods.values():
+        started |= Q(start_date__gte=p.start, start_date__lte=p.end)
+    earlier = Enrolment.objects.filter(student_id=OuterRef("student_id")).filter(
+        Q(start_date__lt=OuterRef("start_date"))
+        | Q(start_date=OuterRef("start_date"), pk__lt=OuterRef("pk"))
+    )
+    qs = Enrolment.objects.filter(scope & started).filter(~Exists(earlier))
+    if req.programme:
+        qs = qs.filter(programme__code=req.programme)
+    qs = qs.order_by().annotate(cohort=Case(
+        *[When(start_date__gte=p.start, start_date__lte=p.end, then=Value(n))
+          for n, p in periods.items()],
+        output_field=IntegerField(),
+    ))
+    extra: dict = {}
+    for indicator in indicators:
+        extra.update(indicator.annotations(contexts[int(indicator.population[6:])]))
+    qs = qs.annotate(**extra)
+    groups = {"d1": Value(TOTAL, output_field=CharField()),
+              "d2": Value(TOTAL, output_field=CharField())}
+    for k, dimension in enumerate(dims):
+        groups[f"d{k + 1}"] = Case(
+            *[When(cohort=n, then=dimension.expression(p)) for n, p in periods.items()],
+            output_field=CharField(),
+        )
+    states = {
+        f"st_{i.id}": Case(
+            When(cohort=int(i.population[6:]),
+                 then=_state(i, contexts[int(i.population[6:])])),
+            default=Value(-1), output_field=IntegerField(),
+        )
+        for i in indicators
+    }
+    qs = qs.annotate(**groups, **states).values("d1", "d2", *states).annotate(
+        n=Count("pk")).order_by()
+    return ReportQuery(qs, indicators, contexts[numbers[0]], "cohorts")
 
 
 def report_cells(req: ReportRequest) -> dict[str, dict[tuple[str, str], dict]]:
@@ -303,6 +361,16 @@ def report_cells(req: ReportRequest) -> dict[str, dict[tuple[str, str], dict]]:
     for query in report_querysets(req):
         for row in query.queryset:
             key = (row["d1"], row["d2"])
+            if query.mode == "cohorts":
+                for indicator in query.indicators:
+                    state = row[f"st_{indicator.id}"]
+                    if state < 1:
+                        continue
+                    cell = data.setdefault(indicator.id, {}).setdefault(key, {})
+                    cell["den"] = cell.get("den", 0) + row["n"]
+                    if state == 2:
+                        cell["num"] = cell.get("num", 0) + row["n"]
+                continue
             if query.mode == "state":
                 indicator = query.indicators[0]
                 cell = data.setdefault(indicator.id, {}).setdefault(key, {})
