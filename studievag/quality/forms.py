@@ -86,6 +86,8 @@ class ReflectionForm(forms.ModelForm):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school_unit"].queryset = units
+        if len(units) == 1:
+            self.fields["school_unit"].initial = units[0].pk
         self.fields["indicators"].choices = [(k, i.name) for k, i in available().items()]
         self.fields["text"].help_text = _(
             "Write about groups, never about individual students: no names."
