@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("studievag.people.urls")),
     path("", include("studievag.audit.urls")),
     path("", include("studievag.organisations.urls")),
+    path("quality/", include("studievag.quality.urls")),
     path("", include("studievag.plans.urls")),
     path("", include("studievag.intake.urls")),
     path("", include("studievag.progress.urls")),

@@ -42,6 +42,18 @@ def _reference_data(request):
 
 
 @pytest.fixture
+def english(client, settings):
+    """Pages and messages in English, the source language, so checks on text hold
+    whatever the Swedish and Arabic catalogues say. Areas use it autouse."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def today() -> datetime.date:
     from django.utils import timezone
 

@@ -22,6 +22,8 @@ def roles(request):
         "own_reads": may(user, "family.own_reads"),
         "overview": may(user, "organisation.overview"),
         "admin": may(user, "organisation.admin"),
+        "quality": may(user, "quality.report"),
+        "reflections": may(user, "quality.reflections"),
         "plans": may(user, "plan.list"),
         "education_plans": may(user, "plan.education_plan.view"),
         # Progress and intake (issue 4).

@@ -83,6 +83,18 @@ ACTIONS: dict[str, set[str]] = {
     "family.own_reads": {Role.STUDENT},
     "organisation.overview": {Role.ORGANISER_ANALYST, Role.REGIONAL_COORDINATOR},
     "organisation.admin": {Role.ADMIN},
+    # Group-level quality reports (studievag.quality): figures only, always
+    # suppressed; a principal may lift suppression for own school units.
+    "quality.report": {Role.PRINCIPAL, Role.ORGANISER_ANALYST, Role.REGIONAL_COORDINATOR},
+    "quality.unsuppressed": {Role.PRINCIPAL},
+    "quality.reflect": {
+        Role.MENTOR, Role.TEACHER, Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL,
+        Role.ORGANISER_ANALYST,
+    },
+    "quality.reflections": {
+        Role.MENTOR, Role.TEACHER, Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL,
+        Role.ORGANISER_ANALYST, Role.REGIONAL_COORDINATOR,
+    },
 }
 
 # --- Individual study plans (plans area) --------------------------------------
@@ -412,6 +424,75 @@ def students_through(user, role: str) -> QuerySet[Student]:
     return Student.objects.filter(_role_q(grants, role, user))
 
 
+# --- Group-level reports (studievag.quality) -----------------------------------
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """What a user may report on: ids of regions, organisers and school units."""
+
+    regions: frozenset[int]
+    organisers: frozenset[int]
+    units: frozenset[int]  # school units the user may pick as the report level
+    unsuppressed_units: frozenset[int]  # units whose figures the user may see unsuppressed
+
+
+def report_scope(user) -> ReportScope:
+    """Principals: own school units; analysts: own organiser and its units;
+    regional coordinators: their region and its organisers (never single units)."""
+    from studievag.organisations.models import Organiser, SchoolUnit
+
+    grants = grants_for(user)
+    regions = set(grants.scoped(Role.REGIONAL_COORDINATOR, "region"))
+    organisers = set(grants.scoped(Role.ORGANISER_ANALYST, "organiser"))
+    principal_units = set(grants.scoped(Role.PRINCIPAL, "school_unit"))
+    if regions:
+        organisers |= set(
+            Organiser.objects.filter(region_id__in=regions).values_list("pk", flat=True)
+        )
+    analyst_organisers = grants.scoped(Role.ORGANISER_ANALYST, "organiser")
+    units = set(principal_units)
+    if analyst_organisers:
+        units |= set(
+            SchoolUnit.objects.filter(
+                organiser_id__in=analyst_organisers,
+                school_type=SchoolUnit.SchoolType.UPPER_SECONDARY,
+            ).values_list("pk", flat=True)
+        )
+    return ReportScope(
+        regions=frozenset(regions),
+        organisers=frozenset(organisers),
+        units=frozenset(units),
+        unsuppressed_units=frozenset(principal_units),
+    )
+
+
+def reflection_units(user, *, writing: bool):
+    """School units whose reflections this user may write (or, ``writing=False``, read)."""
+    from studievag.organisations.models import SchoolUnit
+
+    grants = grants_for(user)
+    roles = ACTIONS["quality.reflect" if writing else "quality.reflections"]
+    unit_ids: set[int] = set()
+    organiser_ids: set[int] = set()
+    region_ids: set[int] = set()
+    for a in grants.assignments:
+        if a.role not in roles:
+            continue
+        if a.school_unit_id:
+            unit_ids.add(a.school_unit_id)
+        elif a.group_id:
+            unit_ids.add(a.group.school_unit_id)
+        elif a.organiser_id:
+            organiser_ids.add(a.organiser_id)
+        elif a.region_id:
+            region_ids.add(a.region_id)
+    return SchoolUnit.objects.filter(
+        Q(pk__in=unit_ids) | Q(organiser_id__in=organiser_ids)
+        | Q(organiser__region_id__in=region_ids)
+    ).filter(school_type=SchoolUnit.SchoolType.UPPER_SECONDARY).select_related("organiser")
+
+
 # --- Individual study plans (plans area) --------------------------------------
 
 
@@ -444,6 +525,7 @@ def education_plan_organisers(user, action: str):
         elif a.group_id:
             ids.add(a.group.school_unit.organiser_id)
     return Organiser.objects.filter(pk__in=ids)
+
 
 
 # --- Progress and intake (issue 4): which students through which roles ---------

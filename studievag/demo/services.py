@@ -34,6 +34,7 @@ from studievag.people.models import (
 )
 from studievag.plans.demo import seed_plans
 from studievag.progress.demo import progress_demo
+from studievag.quality import demo as quality_demo
 
 from .names import PROFILES, STAFF_FIRST, STAFF_LAST
 
@@ -401,6 +402,10 @@ class _Builder:
         self._sample_history_and_reads(groups_by_unit[main_unit][1])
         seed_plans(self)
         progress_demo(rng=self.rng, today=self.today, users=self.users, demo_student=self.demo_student)
+        quality_demo.seed(
+            today=self.today, units=[main_unit],
+            authors=[self.users["mentor"], self.users["principal"]],
+        )
         self.summary.students = Student.objects.count()
         self.summary.current_students = (
             Enrolment.objects.active_on(self.today).values("student").distinct().count()

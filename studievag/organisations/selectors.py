@@ -12,9 +12,9 @@ from studievag.enrolments.models import Enrolment
 from .models import CURRENT_PROGRAMMES, SchoolUnit
 
 # A count under this is shown as ".." (Swedish official statistics practice).
-# The quality-reporting area will bring complementary suppression; this page
-# shows only counts per unit and programme, with the row total suppressed
-# whenever a cell in the row is, and no column totals.
+# Each unit's row (counts per programme and the row total) is protected with
+# the quality area's complementary suppression; there are no column totals,
+# so rows are independent lines.
 MIN_COUNT = 5
 
 
@@ -37,8 +37,14 @@ class UnitCounts:
     total: str
 
 
-def _shown(n: int) -> str:
-    return ".." if 0 < n < MIN_COUNT else str(n)
+def _shown_line(numbers: list[int]) -> list[str]:
+    """The cells and the row total, with small counts and their complements hidden."""
+    from studievag.quality import suppression
+
+    values = numbers + [sum(numbers)]
+    limits = suppression.Thresholds(min_count=MIN_COUNT)
+    hidden = suppression.protect_line(values, [limits.hides_count(v) for v in values])
+    return [suppression.SUPPRESSED if h else str(v) for v, h in zip(values, hidden, strict=True)]
 
 
 def current_student_counts(user) -> list[UnitCounts]:
@@ -57,9 +63,6 @@ def current_student_counts(user) -> list[UnitCounts]:
     result = []
     for unit in units:
         numbers = [counts.get((unit.pk, code), 0) for code in CURRENT_PROGRAMMES]
-        cells = [_shown(n) for n in numbers]
-        # A shown total would give away a hidden cell (or the sum of several,
-        # which for small counts can be just as telling): hide it too.
-        total = ".." if ".." in cells else _shown(sum(numbers))
+        *cells, total = _shown_line(numbers)
         result.append(UnitCounts(unit=unit, cells=cells, total=total))
     return result

@@ -122,7 +122,7 @@ def record_api(request, pk: int):
         try:
             payload = json.loads(request.body or b"{}")
             if not isinstance(payload, dict):
-                raise ValueError  # noqa: TRY004 - answered as bad input below
+                raise ValueError
         except ValueError:
             return JsonResponse({"ok": False, "errors": {"body": [_("Send a JSON object.")]}},
                                 status=400)

@@ -3,7 +3,6 @@ only to those with need to know, every read logged."""
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from studievag.audit.models import RecordRead
 from studievag.enrolments.models import GroupMembership
@@ -20,12 +19,8 @@ FORM = {
 
 
 @pytest.fixture(autouse=True)
-def english(client):
-    from django.conf import settings
-
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
+def _english(english):
+    """Checks on text are made in the source language (see the root conftest)."""
 
 
 def test_the_counsellor_records_the_mapping_with_a_starting_level(cast, login):

@@ -43,6 +43,5 @@ def plan_post(*, version: int, reason: str, goals=(), courses=(), internships=()
 
 
 @pytest.fixture(autouse=True)
-def english(settings):
-    """Pages in English (the source language), so checks on text hold after translation."""
-    settings.LANGUAGE_CODE = "en"
+def _english(english):
+    """Checks on text are made in the source language (see the root conftest)."""

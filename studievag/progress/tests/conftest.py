@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.utils import translation
 
 from studievag.progress.models import ProgressRecord
 
@@ -9,13 +8,8 @@ from .helpers import ensure_course, maths_step
 
 
 @pytest.fixture(autouse=True)
-def english(client):
-    """Messages are checked in the source language (pages too: the language cookie)."""
-    from django.conf import settings
-
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
+def _english(english):
+    """Checks on text are made in the source language (see the root conftest)."""
 
 
 @pytest.fixture

@@ -1,0 +1,249 @@
+"""Downloads of a report: CSV, a formatted Excel workbook, and a PDF for the board.
+
+Every export renders a built :class:`~studievag.quality.reports.Report`, so
+it holds exactly the (suppressed) figures of the page, and never anything
+about an individual student.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from html import escape
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .reports import LEGEND, Report
+
+
+def _filename(report: Report, ext: str) -> str:
+    return f"studievag-{slugify(report.level.label)}-{report.period.code}.{ext}"
+
+
+def _legend() -> list[tuple[str, str]]:
+    return [(symbol, str(text)) for symbol, text in LEGEND]
+
+
+def _rows(report: Report):
+    """Long format: one line per indicator, row group and column group."""
+    for category in report.categories:
+        for table in category["tables"]:
+            for i, (_rk, row_label) in enumerate(table.rows):
+                for j, (_ck, col_label) in enumerate(table.cols):
+                    yield (category["label"], table.indicator.id, table.indicator.name,
+                           row_label, col_label, table.cells[i][j].text, table.indicator.unit)
+
+
+def to_csv(report: Report) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "csv")}"'
+    response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
+    writer = csv.writer(response, delimiter=";")
+    dims = [str(d.label) for d in report.dims]
+    writer.writerow([_("Category"), _("Indicator id"), _("Indicator"),
+                     dims[0] if dims else _("Group"), dims[1] if len(dims) > 1 else _("Group"),
+                     _("Value"), _("Unit")])
+    for row in _rows(report):
+        writer.writerow([str(v) for v in row])
+    writer.writerow([])
+    for symbol, text in _legend():
+        writer.writerow([symbol, text])
+    return response
+
+
+def to_xlsx(report: Report) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    header_font = Font(bold=True, color="FFFFFF")
+    header_fill = PatternFill("solid", fgColor="0B4F6C")
+    category_font = Font(bold=True, size=12)
+    thin = Side(style="thin", color="D5DBE1")
+    border = Border(bottom=thin)
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Report")[:31]
+    ws.append([report.title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([_("Programme"), report.programme or _("All programmes")])
+    ws.append([_("Breakdown"), report.breakdown_label])
+    ws.append([_("Suppression"), _("Counts under %(c)s and shares with a base under %(b)s are "
+                                  "shown as “..”.") % {"c": report.thresholds.min_count,
+                                                        "b": report.thresholds.min_base}
+               if report.suppressed else _("Not suppressed (own school unit)")])
+    ws.append([])
+
+    def header(values):
+        ws.append(values)
+        for cell in ws[ws.max_row]:
+            cell.font, cell.fill = header_font, header_fill
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+    def value(text: str):
+        try:
+            return int(text)
+        except ValueError:
+            return text
+
+    first = report.focus
+    header([_("Indicator"), _("Unit")] + [label for _k, label in first.rows])
+    for category in report.categories:
+        ws.append([str(category["label"])])
+        ws.cell(ws.max_row, 1).font = category_font
+        if not category["tables"]:
+            ws.append([str(category["note"])])
+        for table in category["tables"]:
+            ws.append([str(table.indicator.name), table.indicator.unit]
+                      + [value(f.text) for f in table.row_margin])
+            for cell in ws[ws.max_row][2:]:
+                cell.alignment = Alignment(horizontal="right")
+                cell.border = border
+    ws.column_dimensions["A"].width = 52
+    ws.column_dimensions["B"].width = 10
+    for k in range(3, 3 + len(first.rows)):
+        ws.column_dimensions[get_column_letter(k)].width = 16
+    ws.freeze_panes = "C7"
+
+    if len(report.dims) == 2:
+        two = wb.create_sheet(_("Two-way")[:31])
+        two.column_dimensions["A"].width = 30
+        for table in report.tables.values():
+            two.append([f"{table.indicator.name} ({table.indicator.unit})"])
+            two.cell(two.max_row, 1).font = category_font
+            two.append([f"{report.dims[0].label} \\ {report.dims[1].label}"]
+                       + [label for _k, label in table.cols])
+            for cell in two[two.max_row]:
+                cell.font, cell.fill = header_font, header_fill
+            for i, (_rk, label) in enumerate(table.rows):
+                two.append([label] + [value(f.text) for f in table.cells[i]])
+            two.append([])
+        for k in range(2, 2 + len(report.focus.cols)):
+            two.column_dimensions[get_column_letter(k)].width = 16
+
+    trend = wb.create_sheet(_("Trend")[:31])
+    trend.append([f"{report.focus.indicator.name} ({report.focus.indicator.unit})"])
+    trend["A1"].font = category_font
+    trend.append([_("Period")] + [label for _k, label in report.focus.rows])
+    for cell in trend[trend.max_row]:
+        cell.font, cell.fill = header_font, header_fill
+    for point in report.trend:
+        trend.append([point.period.label] + [value(f.text) for f in point.figures])
+    trend.column_dimensions["A"].width = 22
+
+    legend = wb.create_sheet(_("Legend")[:31])
+    legend.append([_("Symbol"), _("Meaning")])
+    for cell in legend[1]:
+        cell.font, cell.fill = header_font, header_fill
+    for symbol, text in _legend():
+        legend.append([symbol, text])
+    legend.column_dimensions["A"].width = 10
+    legend.column_dimensions["B"].width = 70
+
+    definitions = wb.create_sheet(_("Definitions")[:31])
+    definitions.append([_("Id"), _("Indicator"), _("Category"), _("Description"),
+                        _("Numerator"), _("Denominator"), _("Data")])
+    for cell in definitions[1]:
+        cell.font, cell.fill = header_font, header_fill
+    for table in report.tables.values():
+        i = table.indicator
+        definitions.append([i.id, str(i.name), i.category_label, str(i.description),
+                            str(i.numerator_text), str(i.denominator_text),
+                            str(i.missing) if i.missing else ""])
+        for cell in definitions[definitions.max_row]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABCDEFG", (22, 36, 30, 60, 50, 40, 30), strict=True):
+        definitions.column_dimensions[letter].width = width
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "xlsx")}"'
+    return response
+
+
+# --- PDF with a server-side SVG chart ----------------------------------------------------
+
+COLOURS = ["#0b4f6c", "#01baef", "#9a6700", "#1e7d32", "#b42318", "#6b4c9a", "#505a66"]
+PATTERNS = ["", "4 2", "1 2", "6 3 1 3", "2 4", "8 2", "3 3"]
+
+
+def bar_chart_svg(report: Report, width: int = 640, height: int = 300) -> str:
+    """Simple grouped bars of the chosen indicator; suppressed bars are marked “..”."""
+    data = report.chart_data()
+    labels, datasets = data["labels"], data["datasets"]
+    left, bottom, top, right = 48, 70, 20, 12
+    plot_w, plot_h = width - left - right, height - top - bottom
+    values = [v for d in datasets for v in d["data"] if v is not None]
+    top_value = max(values + [1.0])
+    if data["unit"] == "%":
+        top_value = max(top_value, 100.0) if top_value > 60 else max(10.0, top_value)
+    scale = plot_h / top_value
+    n_groups, n_sets = max(len(labels), 1), max(len(datasets), 1)
+    group_w = plot_w / n_groups
+    bar_w = max(4.0, (group_w * 0.8) / n_sets)
+    out = [
+        (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(data["title"])}" '
+        'font-family="DejaVu Sans, sans-serif" font-size="10">'),
+        (f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
+        'stroke="#1b1f24"/>'),
+    ]
+    for k in range(5):
+        v = top_value * k / 4
+        y = top + plot_h - v * scale
+        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
+                   'stroke="#d5dbe1" stroke-width="0.5"/>')
+        out.append(f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end">{v:.0f}</text>')
+    for g, label in enumerate(labels):
+        x0 = left + g * group_w + group_w * 0.1
+        for s, dataset in enumerate(datasets):
+            v = dataset["data"][g]
+            x = x0 + s * bar_w
+            colour = COLOURS[s % len(COLOURS)]
+            if v is None:
+                out.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - 4}" '
+                           f'text-anchor="middle">{escape(dataset["texts"][g])}</text>')
+                continue
+            h = v * scale
+            dash = PATTERNS[s % len(PATTERNS)]
+            out.append(
+                f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w - 1:.1f}" '
+                f'height="{h:.1f}" fill="{colour}"'
+                + (f' stroke="#ffffff" stroke-dasharray="{dash}"' if dash else "") + "/>"
+            )
+            out.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - h - 3:.1f}" '
+                       f'text-anchor="middle">{escape(dataset["texts"][g])}</text>')
+        out.append(f'<text x="{left + g * group_w + group_w / 2:.1f}" y="{top + plot_h + 14}" '
+                   f'text-anchor="middle">{escape(str(label)[:22])}</text>')
+    if len(datasets) > 1:
+        for s, dataset in enumerate(datasets):
+            x = left + (s % 4) * 150
+            y = height - 30 + (s // 4) * 14
+            out.append(f'<rect x="{x}" y="{y - 8}" width="10" height="10" '
+                       f'fill="{COLOURS[s % len(COLOURS)]}"/>')
+            out.append(f'<text x="{x + 14}" y="{y + 1}">{escape(str(dataset["label"])[:24])}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def to_pdf(report: Report) -> HttpResponse:
+    from weasyprint import HTML
+
+    html = render_to_string("quality/report_pdf.html", {
+        "report": report, "chart_svg": bar_chart_svg(report), "legend": _legend(),
+    })
+    pdf = HTML(string=html).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "pdf")}"'
+    return response
+
+
+FORMATS = {"csv": to_csv, "xlsx": to_xlsx, "pdf": to_pdf}

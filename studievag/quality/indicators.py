@@ -1,0 +1,590 @@
+"""The indicators of the follow-up system (seed 002), each defined once, here.
+
+An indicator says what it counts over a *population*: one row per student
+(an enrolment, see :mod:`studievag.quality.selectors`).
+
+* ``period`` – students enrolled at some time during the period, each
+  represented by their latest enrolment in the period within the scope;
+* ``cohort1`` … ``cohort3`` – students who *first* started an introduction
+  programme in the same term (or school year) one, two or three years
+  before the period, at a school unit in the scope.
+
+``numerator`` and ``denominator`` are ``Q`` filters over those rows (for a
+``rate``, ``Sum`` expressions), so the report for any level, period and
+breakdown is a single ``GROUP BY`` query per population; the definition page
+shows that query's SQL. An indicator whose data no module records yet has a
+``missing`` reason and is always shown as ``.``.
+
+The four parts of seed 002 are the categories; part 3 (the students' own
+experience, from questionnaires) has no indicators yet.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from studievag.enrolments.models import Enrolment
+from studievag.people.models import NEWLY_ARRIVED_YEARS, add_years
+
+from .periods import Period
+
+
+class Kind:
+    COUNT = "count"  # a number of students
+    SHARE = "share"  # students meeting a condition / students in the base, in per cent
+    RATE = "rate"  # a sum over a sum (e.g. minutes attended / minutes scheduled), in per cent
+
+
+class Category:
+    BACKGROUND = "background"
+    FOLLOW_UP = "follow_up"
+    EXPERIENCE = "experience"
+    ORGANISATION = "organisation"
+    OUTCOMES = "outcomes"
+
+    LABELS = {
+        BACKGROUND: _("1. Background and starting position"),
+        FOLLOW_UP: _("2. Follow-up of the starting position"),
+        EXPERIENCE: _("3. Students' experience of education and teaching"),
+        ORGANISATION: _("4. Organisational aspects"),
+        OUTCOMES: _("Outcomes after the programme"),
+    }
+    ORDER = [BACKGROUND, FOLLOW_UP, EXPERIENCE, ORGANISATION, OUTCOMES]
+    EMPTY_NOTE = {
+        EXPERIENCE: _("The student survey is not part of the system yet; its indicators "
+                      "(engagement, safety, influence, study climate, support) will appear here."),
+    }
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an indicator's filters may depend on."""
+
+    period: Period  # the report's period
+    population_period: Period  # the period the population is drawn from (cohorts: earlier)
+    today: object  # datetime.date
+
+
+Filter = Callable[[Context], object]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    category: str
+    name: Promise
+    description: Promise
+    kind: str
+    numerator_text: Promise
+    denominator_text: Promise = field(default=_("Every student in the population."))
+    population: str = "period"
+    numerator: Filter | None = None
+    denominator: Filter | None = None
+    base: Filter | None = None  # rates: which students the rate rests on
+    annotations: Callable[[Context], dict] | None = None
+    requires: str = ""  # a Django app label the data comes from
+    missing: Promise | None = None  # set when no module records the data yet
+    # The annotations are per-student facts: computed once per period into
+    # StudentPeriodFacts (see facts.py) and joined by the report query.
+    facts: bool = False
+
+    @property
+    def category_label(self) -> str:
+        return str(Category.LABELS[self.category])
+
+    @property
+    def unit(self) -> str:
+        return "%" if self.kind in (Kind.SHARE, Kind.RATE) else str(_("students"))
+
+
+INDICATORS: dict[str, Indicator] = {}
+
+
+def register(indicator: Indicator) -> Indicator:
+    assert indicator.id not in INDICATORS, f"indicator {indicator.id} defined twice"
+    assert indicator.category in Category.LABELS
+    INDICATORS[indicator.id] = indicator
+    return indicator
+
+
+def available() -> dict[str, Indicator]:
+    """Indicators whose data comes from apps installed in this deployment."""
+    from django.apps import apps
+
+    return {k: i for k, i in INDICATORS.items() if not i.requires or apps.is_installed(f"studievag.{i.requires}")}
+
+
+def _everyone(ctx: Context) -> Q:
+    return Q()
+
+
+def _in_period_ended(ctx: Context) -> Q:
+    p = ctx.population_period
+    return Q(end_date__gte=p.start, end_date__lte=p.end)
+
+
+# --- 1. Background and starting position ---------------------------------------
+
+register(Indicator(
+    id="students",
+    category=Category.BACKGROUND,
+    name=_("Students"),
+    description=_("Students enrolled in an introduction programme at some time during the period."),
+    kind=Kind.COUNT,
+    numerator_text=_("Students with an enrolment that overlaps the period; each student counted "
+                     "once, at their latest enrolment in the period."),
+    numerator=_everyone,
+))
+
+
+def _newly_arrived(ctx: Context) -> Q:
+    p = ctx.population_period
+    return Q(
+        student__first_school_start_in_sweden__lte=p.end,
+        student__first_school_start_in_sweden__gt=add_years(p.start, -NEWLY_ARRIVED_YEARS),
+    )
+
+
+register(Indicator(
+    id="newly_arrived",
+    category=Category.BACKGROUND,
+    name=_("Newly arrived"),
+    description=_("Share of the students who were newly arrived (nyanlända): their first school "
+                  "start in Sweden was less than four years earlier (Education Act 3:12 a)."),
+    kind=Kind.SHARE,
+    numerator_text=_("Students whose first school start in Sweden lies within four years before "
+                     "some day of the period."),
+    numerator=_newly_arrived,
+    denominator=_everyone,
+))
+
+
+# --- 4. Organisational aspects -----------------------------------------------------
+
+register(Indicator(
+    id="handover_before_start",
+    category=Category.ORGANISATION,
+    name=_("Handover received before start"),
+    description=_("Share of the students who started during the period whose handover from the "
+                  "sending school was received before their first day."),
+    kind=Kind.SHARE,
+    numerator_text=_("Students with a handover marked received before the start date."),
+    denominator_text=_("Students who started during the period."),
+    missing=_("Handovers are not recorded in Studieväg yet."),
+))
+register(Indicator(
+    id="time_to_placement",
+    category=Category.ORGANISATION,
+    name=_("Time from application to placement"),
+    description=_("Median number of days from application to placement."),
+    kind=Kind.COUNT,
+    numerator_text=_("Days between the application date and the start date."),
+    denominator_text=_("Students who started during the period."),
+    missing=_("Application dates are not recorded in Studieväg yet."),
+))
+
+
+# --- Outcomes ----------------------------------------------------------------------------
+
+def _transferred_by(years: int) -> Filter:
+    def numerator(ctx: Context) -> Q:
+        bound = min(ctx.population_period.shifted(years).end, ctx.today)
+        return Q(first_transfer__lte=bound)
+
+    return numerator
+
+
+def _first_transfer(ctx: Context) -> dict:
+    from django.db.models import Min, OuterRef, Subquery
+
+    transfers = (
+        Enrolment.objects.filter(
+            student_id=OuterRef("student_id"),
+            exit_reason=Enrolment.ExitReason.NATIONAL_PROGRAMME,
+        )
+        .values("student_id")
+        .annotate(first=Min("end_date"))
+        .values("first")
+    )
+    return {"first_transfer": Subquery(transfers)}
+
+
+for _years, _name in [
+    (1, _("Transfer to a national programme within one year")),
+    (2, _("Transfer to a national programme within two years")),
+    (3, _("Transfer to a national programme within three years")),
+]:
+    register(Indicator(
+        id=f"transfer_{_years}y",
+        category=Category.OUTCOMES,
+        name=_name,
+        description=_("Of the students who first started an introduction programme in the same "
+                      "term (or school year) %(years)s year(s) before the period, the share that "
+                      "had moved on to a national programme by the end of the period.")
+        % {"years": _years},
+        kind=Kind.SHARE,
+        numerator_text=_("Students with an enrolment that ended with the reason “transferred to a "
+                         "national programme” by the end of the period."),
+        denominator_text=_("Students whose first enrolment in an introduction programme started "
+                           "in the cohort term at a school unit in the scope."),
+        population=f"cohort{_years}",
+        numerator=_transferred_by(_years),
+        denominator=_everyone,
+        annotations=_first_transfer,
+    ))
+
+
+EXIT_GROUPS = [
+    ("national_programme", _("Left for a national programme"), [Enrolment.ExitReason.NATIONAL_PROGRAMME]),
+    ("adult_education", _("Left for adult education"), [Enrolment.ExitReason.ADULT_EDUCATION]),
+    ("work", _("Left for work"), [Enrolment.ExitReason.WORK]),
+    ("moved", _("Moved away or to another school"),
+     [Enrolment.ExitReason.MOVED, Enrolment.ExitReason.ANOTHER_SCHOOL]),
+    ("kaa", _("Handed to the municipal activity responsibility"),
+     [Enrolment.ExitReason.ACTIVITY_RESPONSIBILITY]),
+    ("dropped_out", _("Dropped out"), [Enrolment.ExitReason.DROPPED_OUT]),
+    ("other", _("Other reason"), [Enrolment.ExitReason.OTHER, Enrolment.ExitReason.OTHER_IM_PROGRAMME]),
+]
+
+
+def _exit_for(reasons) -> Filter:
+    def numerator(ctx: Context) -> Q:
+        return _in_period_ended(ctx) & Q(exit_reason__in=reasons)
+
+    return numerator
+
+
+for _key, _name, _reasons in EXIT_GROUPS:
+    register(Indicator(
+        id=f"exit_{_key}",
+        category=Category.OUTCOMES,
+        name=_name,
+        description=_("Of the students who left their introduction programme during the period, "
+                      "the share that left for this reason."),
+        kind=Kind.SHARE,
+        numerator_text=_("Students whose latest enrolment ended during the period with this "
+                         "reason."),
+        denominator_text=_("Students whose latest enrolment in the period ended during the period."),
+        numerator=_exit_for(_reasons),
+        denominator=_in_period_ended,
+    ))
+
+
+# --- Indicators over the intake mapping, study plans and progression ------------------------
+# Imports are inside the functions: each block is used only when its app is installed.
+
+
+def _merit_known(ctx: Context) -> Q:
+    return Q(student__intake__merit_value__isnull=False)
+
+
+register(Indicator(
+    id="zero_merit",
+    category=Category.BACKGROUND,
+    name=_("Zero merit value at intake"),
+    description=_("Share of the students mapped at intake whose merit value from compulsory "
+                  "school was 0 (no pass grades)."),
+    kind=Kind.SHARE,
+    numerator_text=_("Students whose mapping at intake records a merit value of 0."),
+    denominator_text=_("Students whose mapping at intake records a merit value."),
+    numerator=lambda ctx: Q(student__intake__merit_value=0),
+    denominator=_merit_known,
+    requires="intake",
+))
+
+
+def _ref_day(ctx: Context):
+    """The day a "now" figure is taken on: the end of the period, or today if earlier."""
+    return min(ctx.population_period.end, ctx.today)
+
+
+def _attendance(ctx: Context) -> dict:
+    from django.db.models import F, OuterRef, Subquery, Sum
+
+    from studievag.progress.models import AttendanceWeek
+
+    p = ctx.population_period
+    weeks = (
+        AttendanceWeek.objects.filter(
+            student_id=OuterRef("student_id"), week_start__gte=p.start, week_start__lte=p.end
+        )
+        .order_by()
+        .values("student_id")
+    )
+    return {
+        "att_scheduled": Subquery(weeks.annotate(s=Sum("scheduled_minutes")).values("s")),
+        "att_present": Subquery(weeks.annotate(s=Sum(
+            F("scheduled_minutes") - F("valid_absence_minutes") - F("invalid_absence_minutes")
+        )).values("s")),
+    }
+
+
+register(Indicator(
+    id="attendance",
+    category=Category.FOLLOW_UP,
+    name=_("Attendance"),
+    description=_("Minutes present as a share of minutes scheduled, over every course and week "
+                  "of the period (valid and invalid absence both count as absence)."),
+    kind=Kind.RATE,
+    numerator_text=_("Scheduled minutes minus valid and invalid absence, summed over the "
+                     "students' weeks in the period."),
+    denominator_text=_("Scheduled minutes in the period. The figure is hidden when it rests on "
+                       "too few students with attendance recorded."),
+    numerator=lambda ctx: "att_present",
+    denominator=lambda ctx: "att_scheduled",
+    # Students with attendance recorded: the same subquery as the numerator, so
+    # the database evaluates two per-student subqueries, not three.
+    base=lambda ctx: Q(att_present__isnull=False),
+    annotations=_attendance,
+    facts=True,
+    requires="progress",
+))
+
+
+def _moved(ctx: Context) -> dict:
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from studievag.progress.models import ProgressRecord
+
+    p = ctx.population_period
+    in_period = ProgressRecord.objects.filter(
+        student_id=OuterRef("student_id"), recorded_on__gte=p.start, recorded_on__lte=p.end
+    )
+    previous_position = (
+        ProgressRecord.objects.filter(
+            student_id=OuterRef("student_id"), course_id=OuterRef("course_id"),
+            recorded_on__lt=OuterRef("recorded_on"),
+        )
+        .order_by("-recorded_on")
+        .values("step__position")[:1]
+    )
+    return {
+        "has_progress": Exists(in_period),
+        "moved_step": Exists(in_period.filter(step__position__gt=Subquery(previous_position))),
+    }
+
+
+register(Indicator(
+    id="moved_step",
+    category=Category.FOLLOW_UP,
+    name=_("Moved at least one step"),
+    description=_("Share of the students followed on a progression scale who moved up at least "
+                  "one step in some course during the period: progression before pass grades "
+                  "(seed 003, 4.2.4)."),
+    kind=Kind.SHARE,
+    numerator_text=_("Students with a progression record in the period on a higher step than "
+                     "the record before it in the same course."),
+    denominator_text=_("Students with at least one progression record in the period."),
+    numerator=lambda ctx: Q(moved_step=True),
+    denominator=lambda ctx: Q(has_progress=True),
+    annotations=_moved,
+    facts=True,
+    requires="progress",
+))
+
+
+def _in_line(ctx: Context) -> dict:
+    """Per student: is some course behind the straight line from start to goal?"""
+    from django.db.models import Exists, F, FloatField, OuterRef, Subquery, Value
+    from django.db.models.functions import Cast, Least
+
+    from studievag.progress.models import ProgressionStep, ProgressRecord
+    from studievag.progress.rules import DEFAULT_BEHIND_STEPS, DEFAULT_COURSE_WEEKS
+
+    from .sql import DaysBetween
+
+    day = _ref_day(ctx)
+    length = DEFAULT_COURSE_WEEKS * 7
+    same_course = ProgressRecord.objects.filter(
+        student_id=OuterRef("student_id"), course_id=OuterRef("course_id")
+    ).order_by("recorded_on", "pk")
+    goal = ProgressionStep.objects.filter(scale_id=OuterRef("step__scale_id"), is_goal=True).order_by()
+    latest = (
+        ProgressRecord.objects.filter(
+            student_id=OuterRef("student_id"),
+            recorded_on__gte=ctx.population_period.start, recorded_on__lte=day,
+        )
+        .exclude(Exists(ProgressRecord.objects.filter(
+            student_id=OuterRef("student_id"), course_id=OuterRef("course_id"),
+            recorded_on__gt=OuterRef("recorded_on"), recorded_on__lte=day,
+        )))
+        .annotate(
+            first_on=Subquery(same_course.values("recorded_on")[:1]),
+            first_position=Subquery(same_course.values("step__position")[:1]),
+            goal_position=Subquery(goal.values("position")[:1]),
+        )
+        .annotate(
+            elapsed=Least(DaysBetween(Value(day), F("first_on")), Value(length)),
+        )
+        .annotate(
+            expected=Cast(F("first_position"), FloatField())
+            + Cast(F("goal_position") - F("first_position"), FloatField())
+            * Cast(F("elapsed"), FloatField()) / Value(float(length)),
+        )
+    )
+    behind = latest.filter(
+        expected__gt=Cast(F("step__position"), FloatField()) + Value(float(DEFAULT_BEHIND_STEPS)),
+        step__position__lt=F("goal_position"),
+    )
+    return {"assessed": Exists(latest), "behind_somewhere": Exists(behind)}
+
+
+register(Indicator(
+    id="in_line",
+    category=Category.FOLLOW_UP,
+    name=_("In line with the course goals"),
+    description=_("Share of the assessed students who are in line with the goal in every course "
+                  "they are followed in: their latest step is no more than half a step below "
+                  "the straight line from their first recorded step to the course's goal step "
+                  "over one term (20 weeks), or at the goal."),
+    kind=Kind.SHARE,
+    numerator_text=_("Assessed students with no course behind the line at the end of the "
+                     "period (or today)."),
+    denominator_text=_("Students with a progression record in the period (assessed)."),
+    numerator=lambda ctx: Q(behind_somewhere=False),
+    denominator=lambda ctx: Q(assessed=True),
+    annotations=_in_line,
+    facts=True,
+    requires="progress",
+))
+
+
+def _grades(ctx: Context) -> dict:
+    from django.db.models import Exists, OuterRef
+
+    from studievag.progress.models import GradeRecord
+
+    p = ctx.population_period
+    return {"passed_course": Exists(GradeRecord.objects.filter(
+        student_id=OuterRef("student_id"), awarded_on__gte=p.start, awarded_on__lte=p.end,
+        grade__in=["A", "B", "C", "D", "E"],
+    ))}
+
+
+register(Indicator(
+    id="grades_earned",
+    category=Category.FOLLOW_UP,
+    name=_("Earned a pass grade"),
+    description=_("Share of the students who were awarded at least one pass grade (A–E) during "
+                  "the period."),
+    kind=Kind.SHARE,
+    numerator_text=_("Students with a grade A–E awarded during the period."),
+    numerator=lambda ctx: Q(passed_course=True),
+    denominator=_everyone,
+    annotations=_grades,
+    facts=True,
+    requires="progress",
+))
+
+
+def _goals(ctx: Context) -> dict:
+    from django.db.models import Count, OuterRef, Subquery
+
+    from studievag.plans.models import GoalStatus, PlanGoal
+
+    p = ctx.population_period
+    goals = (
+        PlanGoal.objects.filter(
+            plan__student_id=OuterRef("student_id"),
+            target_date__gte=p.start, target_date__lte=p.end,
+        )
+        .exclude(status=GoalStatus.DROPPED)
+        .order_by()
+        .values("plan__student_id")
+    )
+    return {
+        "goals_due": Subquery(goals.annotate(n=Count("pk")).values("n")),
+        "goals_met": Subquery(goals.filter(status=GoalStatus.MET).annotate(n=Count("pk")).values("n")),
+    }
+
+
+register(Indicator(
+    id="plan_goals_met",
+    category=Category.FOLLOW_UP,
+    name=_("Plan goals met"),
+    description=_("Of the goals in the students' study plans with a target date in the period, "
+                  "the share marked met (goals no longer pursued are left out)."),
+    kind=Kind.RATE,
+    numerator_text=_("Goals with a target date in the period and the status “met”."),
+    denominator_text=_("Goals with a target date in the period, except those no longer a goal. "
+                       "Hidden when they belong to too few students."),
+    numerator=lambda ctx: "goals_met",
+    denominator=lambda ctx: "goals_due",
+    base=lambda ctx: Q(goals_due__gt=0),
+    annotations=_goals,
+    facts=True,
+    requires="plans",
+))
+
+
+def _plan_timing(ctx: Context) -> dict:
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from studievag.plans.models import Plan, PlanReview
+
+    day = _ref_day(ctx)
+    plans = Plan.objects.filter(student_id=OuterRef("student_id"))
+    return {
+        "plan_created": Subquery(plans.values("created_at")[:1]),
+        "plan_by_day": Exists(plans.filter(created_at__date__lte=day)),
+        "reviewed_in_month": Exists(PlanReview.objects.filter(
+            plan__student_id=OuterRef("student_id"),
+            held_on__gt=day - datetime.timedelta(days=30), held_on__lte=day,
+        )),
+    }
+
+
+def _started_in_period(ctx: Context) -> Q:
+    p = ctx.population_period
+    return Q(start_date__gte=p.start, start_date__lte=min(p.end, ctx.today))
+
+
+def _plan_in_time(ctx: Context):
+    from django.db.models import F
+    from django.db.models.lookups import LessThanOrEqual
+
+    from studievag.plans.rules import DEFAULT_PLAN_DEADLINE_WEEKS
+
+    from .sql import DaysBetween
+
+    return Q(plan_created__isnull=False) & Q(LessThanOrEqual(
+        DaysBetween(F("plan_created"), F("start_date")), DEFAULT_PLAN_DEADLINE_WEEKS * 7
+    ))
+
+
+register(Indicator(
+    id="plan_in_time",
+    category=Category.ORGANISATION,
+    name=_("Plan set up within the deadline"),
+    description=_("Of the students who started during the period, the share whose individual "
+                  "study plan was set up within four weeks of the start."),
+    kind=Kind.SHARE,
+    numerator_text=_("Students whose plan was created no more than 28 days after the start date."),
+    denominator_text=_("Students whose (latest) enrolment started during the period."),
+    numerator=_plan_in_time,
+    denominator=_started_in_period,
+    annotations=_plan_timing,
+    facts=True,
+    requires="plans",
+))
+register(Indicator(
+    id="plan_reviewed",
+    category=Category.ORGANISATION,
+    name=_("Plan reviewed within the last month"),
+    description=_("Of the students with a plan, the share whose plan was reviewed in a plan talk "
+                  "during the 30 days up to the end of the period (or today)."),
+    kind=Kind.SHARE,
+    numerator_text=_("Students with a plan review held in the 30 days up to the day."),
+    denominator_text=_("Students with a plan set up by the day."),
+    numerator=lambda ctx: Q(reviewed_in_month=True),
+    denominator=lambda ctx: Q(plan_by_day=True),
+    annotations=_plan_timing,
+    facts=True,
+    requires="plans",
+))

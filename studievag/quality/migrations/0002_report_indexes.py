@@ -1,0 +1,36 @@
+"""Indexes the group-level reports need on other areas' tables.
+
+They are created here, by the area whose queries need them, with plain SQL
+that both SQLite and PostgreSQL understand, so the owning areas' models stay
+as they are. See ``bench`` for the queries they serve.
+"""
+
+from django.db import migrations
+
+INDEXES = [
+    # The period population: the latest enrolment per student in a period.
+    ("quality_enrolment_student_start", "enrolments_enrolment", "student_id, start_date"),
+    ("quality_enrolment_start_end", "enrolments_enrolment", "start_date, end_date"),
+    # Attendance and progression over a period, nationally.
+    ("quality_attendance_week_student", "progress_attendanceweek", "week_start, student_id"),
+    ("quality_progress_on_student", "progress_progressrecord", "recorded_on, student_id"),
+    ("quality_grade_student_awarded", "progress_graderecord", "student_id, awarded_on"),
+    ("quality_review_plan_held", "plans_planreview", "plan_id, held_on"),
+    ("quality_goal_plan_target", "plans_plangoal", "plan_id, target_date"),
+]
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("quality", "0001_initial"),
+        ("enrolments", "0002_studentgroup_course"),
+        ("progress", "0002_default_scales"),
+        ("plans", "0001_initial"),
+    ]
+    operations = [
+        migrations.RunSQL(
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})",
+            f"DROP INDEX IF EXISTS {name}",
+        )
+        for name, table, columns in INDEXES
+    ]

@@ -1,0 +1,526 @@
+"""Group-level reads: report scope, the report engine, reflections.
+
+A report is computed by one ``GROUP BY`` query per population (see
+:mod:`studievag.quality.indicators`) over enrolments of school units in the
+user's scope, never returning anything about an individual: every row out of
+the database is a group of students, and every figure passes through
+:mod:`studievag.quality.suppression` before it reaches a page or an export.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from studievag.access.policy import ReportScope, reflection_units, report_scope
+from studievag.enrolments.models import Enrolment
+from studievag.organisations.models import Organiser, Region, SchoolUnit
+
+from . import suppression
+from .dimensions import UNKNOWN, Dimension, available_dimensions
+from .indicators import Category, Context, Indicator, Kind, available
+from .models import Reflection, SuppressionRule
+from .periods import Period
+from .suppression import MISSING, NOTHING, SUPPRESSED, Thresholds
+
+TOTAL = "__total__"
+
+
+# --- Scope ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Level:
+    kind: str  # "unit", "organiser", "region", "national"
+    entity_id: int | None
+    label: str
+
+    @property
+    def code(self) -> str:
+        return f"{self.kind}:{self.entity_id}" if self.entity_id else self.kind
+
+
+def level_choices(user) -> list[Level]:
+    """The levels (school units, organisers, regions) this user may report on."""
+    scope = report_scope(user)
+    levels = [
+        Level("region", r.pk, f"{_('Region')}: {r.name}")
+        for r in Region.objects.filter(pk__in=scope.regions)
+    ]
+    levels += [
+        Level("organiser", o.pk, f"{_('Organiser')}: {o.name}")
+        for o in Organiser.objects.filter(pk__in=scope.organisers)
+    ]
+    levels += [
+        Level("unit", u.pk, f"{_('School unit')}: {u.name}")
+        for u in SchoolUnit.objects.filter(pk__in=scope.units)
+    ]
+    return levels
+
+
+def units_of_level(level: Level, scope: ReportScope | None = None) -> list[int] | None:
+    """School unit ids a level covers (``None``: every unit, the national level)."""
+    if level.kind == "national":
+        return None
+    units = SchoolUnit.objects.filter(school_type=SchoolUnit.SchoolType.UPPER_SECONDARY)
+    if level.kind == "unit":
+        units = units.filter(pk=level.entity_id)
+    elif level.kind == "organiser":
+        units = units.filter(organiser_id=level.entity_id)
+    elif level.kind == "region":
+        units = units.filter(organiser__region_id=level.entity_id)
+    return list(units.values_list("pk", flat=True))
+
+
+def thresholds_for(unit_ids: list[int] | None) -> Thresholds:
+    """The deployment's limits, raised by any organiser in the report's scope."""
+    base = Thresholds(settings.QUALITY_MIN_COUNT, settings.QUALITY_MIN_BASE)
+    rules = SuppressionRule.objects.all()
+    if unit_ids is not None:
+        rules = rules.filter(organiser__school_units__in=unit_ids).distinct()
+    return Thresholds.strictest([base] + [Thresholds(r.min_count, r.min_base) for r in rules])
+
+
+# --- The report -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    period: Period
+    unit_ids: list[int] | None
+    thresholds: Thresholds
+    programme: str = ""
+    dims: tuple[str, ...] = ()
+    indicator_ids: tuple[str, ...] | None = None  # None: all available
+    suppress: bool = True
+    today: datetime.date = field(default_factory=timezone.localdate)
+
+
+@dataclass
+class Figure:
+    text: str
+    value: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    base: int | None = None
+    hidden: bool = False
+    missing: bool = False
+
+    @property
+    def chart_value(self) -> float | None:
+        return None if self.hidden or self.missing else self.value
+
+
+@dataclass
+class Table:
+    """One indicator over the breakdown: ``cells[i][j]``, last row/column the totals."""
+
+    indicator: Indicator
+    rows: list[tuple[str, str]]  # (key, label); the last is the total
+    cols: list[tuple[str, str]]
+    cells: list[list[Figure]]
+
+    @property
+    def total(self) -> Figure:
+        return self.cells[-1][-1]
+
+    @property
+    def row_margin(self) -> list[Figure]:
+        return [row[-1] for row in self.cells]
+
+
+def _groups(dimension: Dimension | None) -> list[tuple[str, str]]:
+    if dimension is None:
+        return []
+    return [(k, str(v)) for k, v in dimension.groups()]
+
+
+def _active_in(period: Period) -> Q:
+    return Q(start_date__lte=period.end) & (Q(end_date__isnull=True) | Q(end_date__gte=period.start))
+
+
+def population(req: ReportRequest, kind: str, period: Period) -> QuerySet[Enrolment]:
+    """One enrolment row per student: the population an indicator counts over."""
+    scope = Q() if req.unit_ids is None else Q(school_unit_id__in=req.unit_ids)
+    if kind == "period":
+        rows = Q(scope) & _active_in(period)
+        later = Enrolment.objects.filter(rows, student_id=OuterRef("student_id")).filter(
+            Q(start_date__gt=OuterRef("start_date"))
+            | Q(start_date=OuterRef("start_date"), pk__gt=OuterRef("pk"))
+        )
+        qs = Enrolment.objects.filter(rows).filter(~Exists(later))
+    else:  # a cohort: the student's first enrolment ever started in the period
+        rows = Q(scope) & Q(start_date__gte=period.start, start_date__lte=period.end)
+        earlier = Enrolment.objects.filter(student_id=OuterRef("student_id")).filter(
+            Q(start_date__lt=OuterRef("start_date"))
+            | Q(start_date=OuterRef("start_date"), pk__lt=OuterRef("pk"))
+        )
+        qs = Enrolment.objects.filter(rows).filter(~Exists(earlier))
+    if req.programme:
+        qs = qs.filter(programme__code=req.programme)
+    return qs.order_by()
+
+
+def population_period(kind: str, period: Period) -> Period:
+    return period if kind == "period" else period.shifted(-int(kind.removeprefix("cohort")))
+
+
+def _count(q) -> Count:
+    return Count("pk", filter=q) if q is not None and q != Q() else Count("pk")
+
+
+def _aggregates(indicator: Indicator, ctx: Context) -> dict:
+    k = indicator.id
+    if indicator.kind == Kind.COUNT:
+        return {f"{k}__num": _count(indicator.numerator(ctx))}
+    if indicator.kind == Kind.SHARE:
+        den = indicator.denominator(ctx)
+        return {
+            f"{k}__num": _count(den & indicator.numerator(ctx)),
+            f"{k}__den": _count(den),
+        }
+    return {  # a rate: sums over per-student annotations
+        f"{k}__num": Sum(indicator.numerator(ctx)),
+        f"{k}__den": Sum(indicator.denominator(ctx)),
+        f"{k}__base": _count(indicator.base(ctx)),
+    }
+
+
+STATE = "st"
+
+
+def _state(indicator: Indicator, ctx: Context):
+    """0 outside the denominator, 1 in it, 2 also in the numerator: one value per student.
+
+    Grouping by this value (instead of aggregating with two filters) makes the
+    database evaluate an indicator's per-student subqueries once per row.
+    The denominator is tested first, so each subquery runs at most once.
+    """
+    den = indicator.denominator(ctx)
+    whens = []
+    if den != Q():
+        whens.append(When(~den, then=Value(0)))
+    whens.append(When(indicator.numerator(ctx), then=Value(2)))
+    return Case(*whens, default=Value(1), output_field=IntegerField())
+
+
+@dataclass
+class ReportQuery:
+    """One query of a report and how to read its rows."""
+
+    queryset: QuerySet
+    indicators: list[Indicator]
+    context: Context
+    mode: str  # "plain": aggregates per indicator; "state": counts per state of one indicator
+
+
+def report_querysets(req: ReportRequest) -> list[ReportQuery]:
+    """The queries a report runs (also shown on definition pages).
+
+    Indicators that only filter on columns share one ``GROUP BY`` query per
+    population; an indicator with per-student subqueries gets a query of its
+    own, grouped by its :func:`_state` (shares) or summing its subqueries (rates).
+    """
+    dims = [available_dimensions()[d] for d in req.dims]
+    chosen = available()
+    if req.indicator_ids is not None:
+        chosen = {k: v for k, v in chosen.items() if k in req.indicator_ids}
+    batches: dict[tuple[str, str], list[Indicator]] = {}
+    cohort_shares: list[Indicator] = []
+    for indicator in chosen.values():
+        if indicator.missing is not None:
+            continue
+        if (indicator.population.startswith("cohort") and indicator.annotations is not None
+                and indicator.kind == Kind.SHARE):
+            cohort_shares.append(indicator)
+            continue
+        shared = indicator.annotations is None or indicator.facts
+        key = (indicator.population, "" if shared else indicator.id)
+        batches.setdefault(key, []).append(indicator)
+    result = []
+    for (kind, _own), indicators in batches.items():
+        pperiod = population_period(kind, req.period)
+        ctx = Context(period=req.period, population_period=pperiod, today=req.today)
+        qs = population(req, kind, pperiod)
+        extra: dict = {}
+        facts: set[str] = set()
+        for indicator in indicators:
+            if indicator.facts:
+                facts.update(indicator.annotations(ctx))
+            elif indicator.annotations:
+                extra.update(indicator.annotations(ctx))
+        if facts:
+            # One LEFT JOIN on the period's per-student facts (see facts.py).
+            qs = qs.annotate(fx=FilteredRelation(
+                "student__period_facts", condition=Q(student__period_facts__period=pperiod.code)
+            ))
+            extra.update({name: F(f"fx__{name}") for name in sorted(facts)})
+        if extra:
+            qs = qs.annotate(**extra)
+        # Without a breakdown, a constant group: no GROUP BY, one row.
+        groups = {"d1": Value(TOTAL, output_field=CharField()),
+                  "d2": Value(TOTAL, output_field=CharField())}
+        for n, dimension in enumerate(dims):
+            groups[f"d{n + 1}"] = dimension.expression(pperiod)
+        qs = qs.annotate(**groups)
+        single = indicators[0]
+        if single.annotations is not None and not single.facts and single.kind == Kind.SHARE:
+            qs = qs.annotate(**{STATE: _state(single, ctx)}).values("d1", "d2", STATE).annotate(
+                n=Count("pk")).order_by()
+            result.append(ReportQuery(qs, indicators, ctx, "state"))
+            continue
+        aggregates: dict = {}
+        for indicator in indicators:
+            aggregates.update(_aggregates(indicator, ctx))
+        qs = qs.values("d1", "d2").annotate(**aggregates).order_by()
+        result.append(ReportQuery(qs, indicators, ctx, "plain"))
+    if cohort_shares:
+        result.append(_cohorts_query(req, dims, cohort_shares))
+    return result
+
+
+def _cohorts_query(req: ReportRequest, dims, indicators: list[Indicator]) -> ReportQuery:
+    """Every cohort share in one query: one scan of the enrolments instead of one per cohort.
+
+    Each row carries its cohort number; each indicator's :func:`_state` is
+    evaluated only for the rows of its own cohort, and the dimensions are
+    taken at the start of each row's own cohort period.
+    """
+    numbers = sorted({int(i.population.removeprefix("cohort")) for i in indicators})
+    periods = {n: req.period.shifted(-n) for n in numbers}
+    contexts = {n: Context(period=req.period, population_period=p, today=req.today)
+                for n, p in periods.items()}
+    scope = Q() if req.unit_ids is None else Q(school_unit_id__in=req.unit_ids)
+    started = Q(pk__in=[])
+    for p in periods.values():
+        started |= Q(start_date__gte=p.start, start_date__lte=p.end)
+    earlier = Enrolment.objects.filter(student_id=OuterRef("student_id")).filter(
+        Q(start_date__lt=OuterRef("start_date"))
+        | Q(start_date=OuterRef("start_date"), pk__lt=OuterRef("pk"))
+    )
+    qs = Enrolment.objects.filter(scope & started).filter(~Exists(earlier))
+    if req.programme:
+        qs = qs.filter(programme__code=req.programme)
+    qs = qs.order_by().annotate(cohort=Case(
+        *[When(start_date__gte=p.start, start_date__lte=p.end, then=Value(n))
+          for n, p in periods.items()],
+        output_field=IntegerField(),
+    ))
+    extra: dict = {}
+    for indicator in indicators:
+        extra.update(indicator.annotations(contexts[int(indicator.population[6:])]))
+    qs = qs.annotate(**extra)
+    groups = {"d1": Value(TOTAL, output_field=CharField()),
+              "d2": Value(TOTAL, output_field=CharField())}
+    for k, dimension in enumerate(dims):
+        groups[f"d{k + 1}"] = Case(
+            *[When(cohort=n, then=dimension.expression(p)) for n, p in periods.items()],
+            output_field=CharField(),
+        )
+    states = {
+        f"st_{i.id}": Case(
+            When(cohort=int(i.population[6:]),
+                 then=_state(i, contexts[int(i.population[6:])])),
+            default=Value(-1), output_field=IntegerField(),
+        )
+        for i in indicators
+    }
+    qs = qs.annotate(**groups, **states).values("d1", "d2", *states).annotate(
+        n=Count("pk")).order_by()
+    return ReportQuery(qs, indicators, contexts[numbers[0]], "cohorts")
+
+
+def report_cells(req: ReportRequest) -> dict[str, dict[tuple[str, str], dict]]:
+    """Unsuppressed numerators, denominators and bases per indicator and group."""
+    from .facts import ensure_facts
+
+    chosen = available() if req.indicator_ids is None else {
+        k: v for k, v in available().items() if k in req.indicator_ids}
+    if any(i.facts and i.missing is None for i in chosen.values()):
+        ensure_facts(req.period, today=req.today)
+    data: dict[str, dict[tuple[str, str], dict]] = {}
+    for query in report_querysets(req):
+        for row in query.queryset:
+            key = (row["d1"], row["d2"])
+            if query.mode == "cohorts":
+                for indicator in query.indicators:
+                    state = row[f"st_{indicator.id}"]
+                    if state < 1:
+                        continue
+                    cell = data.setdefault(indicator.id, {}).setdefault(key, {})
+                    cell["den"] = cell.get("den", 0) + row["n"]
+                    if state == 2:
+                        cell["num"] = cell.get("num", 0) + row["n"]
+                continue
+            if query.mode == "state":
+                indicator = query.indicators[0]
+                cell = data.setdefault(indicator.id, {}).setdefault(key, {})
+                if row[STATE] >= 1:
+                    cell["den"] = cell.get("den", 0) + row["n"]
+                if row[STATE] == 2:
+                    cell["num"] = cell.get("num", 0) + row["n"]
+                continue
+            for indicator in query.indicators:
+                cell = data.setdefault(indicator.id, {}).setdefault(key, {})
+                for part in ("num", "den", "base"):
+                    v = row.get(f"{indicator.id}__{part}")
+                    if v is not None:
+                        cell[part] = cell.get(part, 0) + v
+    return data
+
+
+def run_report(req: ReportRequest) -> dict[str, Table]:
+    """Every chosen indicator as a suppressed :class:`Table` over the breakdown."""
+    dims = [available_dimensions()[d] for d in req.dims]
+    row_groups = _groups(dims[0]) if dims else []
+    col_groups = _groups(dims[1]) if len(dims) > 1 else []
+    chosen = available()
+    if req.indicator_ids is not None:
+        chosen = {k: v for k, v in chosen.items() if k in req.indicator_ids}
+    data = report_cells(req)
+    # Add keys the dimension did not list (e.g. a programme code) to the groups.
+    for table_data in data.values():
+        for k1, k2 in table_data:
+            if dims and k1 not in dict(row_groups):
+                row_groups.append((k1, k1 if k1 != UNKNOWN else _("Not known")))
+            if len(dims) > 1 and k2 not in dict(col_groups):
+                col_groups.append((k2, k2))
+    tables = {}
+    for indicator in sorted(chosen.values(), key=_order):
+        tables[indicator.id] = _table(indicator, data.get(indicator.id, {}), row_groups,
+                                      col_groups, req)
+    return tables
+
+
+def _order(indicator: Indicator) -> int:
+    return Category.ORDER.index(indicator.category)
+
+
+def _number(cell: dict, part: str) -> float:
+    return float(cell.get(part) or 0)
+
+
+def _table(indicator, data, row_groups, col_groups, req: ReportRequest) -> Table:
+    rows = row_groups + [(TOTAL, _("Total"))]
+    cols = col_groups + [(TOTAL, _("Total"))]
+    R, C = len(rows), len(cols)
+    if indicator.missing is not None:
+        cells = [[Figure(MISSING, missing=True) for _c in cols] for _r in rows]
+        return Table(indicator, rows, cols, cells)
+    parts = ("num", "den", "base")
+    grid = {p: [[0.0] * C for _r in range(R)] for p in parts}
+    for i, (rk, _rl) in enumerate(row_groups or [(TOTAL, "")]):
+        for j, (ck, _cl) in enumerate(col_groups or [(TOTAL, "")]):
+            cell = data.get((rk, ck), {})
+            for p in parts:
+                grid[p][i][j] = _number(cell, p)
+    # Margins: one row per student and one group per student, so groups add up.
+    for p in parts:
+        g = grid[p]
+        if col_groups:
+            for i in range(R - 1 if row_groups else 1):
+                g[i][C - 1] = sum(g[i][: C - 1])
+        if row_groups:
+            for j in range(C):
+                g[R - 1][j] = sum(g[i][j] for i in range(R - 1))
+    if not row_groups:  # no breakdown: the single figure sits in the last row
+        for p in parts:
+            grid[p][R - 1] = grid[p][0]
+    bases = _bases(indicator, grid)
+    hidden = _pattern(indicator, grid, bases, req, bool(row_groups), bool(col_groups))
+    cells = [
+        [_figure(indicator, grid, bases, i, j, hidden[i][j]) for j in range(C)] for i in range(R)
+    ]
+    return Table(indicator, rows, cols, cells)
+
+
+def _bases(indicator, grid) -> list[list[int]]:
+    source = grid["num"] if indicator.kind == Kind.COUNT else (
+        grid["den"] if indicator.kind == Kind.SHARE else grid["base"]
+    )
+    return [[int(v) for v in row] for row in source]
+
+
+def _pattern(indicator, grid, bases, req, has_rows, has_cols) -> list[list[bool]]:
+    R, C = len(bases), len(bases[0])
+    if not req.suppress:
+        return [[False] * C for _r in range(R)]
+    t = req.thresholds
+    primary_of = t.hides_count if indicator.kind == Kind.COUNT else t.hides_base
+    primary = [[primary_of(v) for v in row] for row in bases]
+    if has_rows and has_cols:
+        # Hide in the two-way table at least what the one-way tables of its
+        # margins hide, so the two never show each other's hidden cells.
+        row_line = suppression.protect_line([r[-1] for r in bases], [r[-1] for r in primary])
+        col_line = suppression.protect_line(bases[-1], primary[-1])
+        for i in range(R):
+            primary[i][-1] = primary[i][-1] or row_line[i]
+        for j in range(C):
+            primary[-1][j] = primary[-1][j] or col_line[j]
+        return suppression.protect(bases, primary)
+    if has_rows:
+        line = suppression.protect_line([r[-1] for r in bases], [r[-1] for r in primary])
+        return [[h] for h in line]
+    return primary
+
+
+def _figure(indicator, grid, bases, i, j, hidden) -> Figure:
+    num, den, base = grid["num"][i][j], grid["den"][i][j], bases[i][j]
+    if hidden:
+        return Figure(SUPPRESSED, base=None, hidden=True)
+    if indicator.kind == Kind.COUNT:
+        return Figure(f"{int(num)}", value=num, numerator=num, base=base)
+    if den == 0:
+        return Figure(NOTHING, base=0)
+    value = 100.0 * num / den
+    return Figure(f"{value:.0f}", value=round(value, 1), numerator=num, denominator=den, base=base)
+
+
+# --- Reflections ------------------------------------------------------------------------
+
+
+def reflections_for(user, *, query: str = "", tag: str = "", unit_ids=None,
+                    since: datetime.date | None = None, until: datetime.date | None = None):
+    """Reflections this user may read, newest first, optionally searched."""
+    units = reflection_units(user, writing=False)
+    report_units = report_scope(user)
+    qs = Reflection.objects.filter(
+        Q(school_unit__in=units)
+        | Q(school_unit_id__in=report_units.units)
+        | Q(school_unit__organiser_id__in=report_units.organisers)
+    )
+    if unit_ids is not None:
+        qs = qs.filter(school_unit_id__in=unit_ids)
+    for word in query.split():
+        qs = qs.filter(Q(text__icontains=word) | Q(tags__tag__icontains=word))
+    if tag:
+        qs = qs.filter(tags__tag=tag)
+    if since:
+        qs = qs.filter(written_on__gte=since)
+    if until:
+        qs = qs.filter(written_on__lte=until)
+    return (
+        qs.distinct()
+        .select_related("school_unit", "author")
+        .prefetch_related("tags")
+        .order_by("-written_on", "-pk")
+    )

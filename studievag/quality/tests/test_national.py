@@ -1,0 +1,71 @@
+"""The national data set at a small scale, and the benchmark's hand-written SQL."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from studievag.enrolments.models import Enrolment
+from studievag.organisations.models import Organiser, SchoolUnit
+from studievag.people.models import Student
+from studievag.quality import bench
+from studievag.quality.national import generate
+from studievag.quality.periods import term_of
+from studievag.quality.selectors import report_cells
+
+TODAY = datetime.date(2026, 3, 2)
+
+
+@pytest.fixture
+def national(db):
+    return generate(students=80, seed=7, today=TODAY)
+
+
+def test_generates_a_country_of_organisers_units_and_five_years_of_students(national):
+    assert Organiser.objects.count() == 290
+    assert 700 <= SchoolUnit.objects.count() <= 1300  # about a thousand, by the seed
+    current = Enrolment.objects.active_on(TODAY).values("student_id").distinct().count()
+    assert national.current_students == current
+    assert 50 <= current <= 115
+    assert Student.objects.count() > 2 * current  # five years of history
+    oldest = Enrolment.objects.order_by("start_date").first().start_date
+    assert oldest >= TODAY.replace(year=TODAY.year - 5)
+    assert national.rows["progress_attendanceweek"] > 10 * national.students
+    assert national.rows["progress_progressrecord"] > 0
+    assert national.rows["plans_planreview"] > 0
+
+
+def test_identity_numbers_cannot_belong_to_real_people(national):
+    from studievag.demo.services import is_demo_identity_number
+
+    for number in Student.objects.values_list("personal_identity_number", flat=True):
+        assert is_demo_identity_number(number) or number.startswith("99")
+
+
+def test_the_same_seed_gives_the_same_students(db):
+    from studievag.quality.national import Generator
+
+    def plan():
+        g = Generator(students=80, seed=3, today=TODAY)
+        g.units_flat = [type("U", (), {"pk": k})() for k in range(5)]
+        g.unit_weights = [1] * 5
+        return [(p.born, p.female, p.enrolments[0][1:]) for p in g.plan_students()]
+
+    assert plan() == plan()
+
+
+def test_the_command_refuses_a_database_that_has_students(cast):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("generate_national", "--students", "60")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="hand-written SQL is PostgreSQL")
+def test_hand_written_sql_agrees_with_the_application(national):
+    for units, dims in [(None, ("gender", "background")), (None, ()), (
+            list(SchoolUnit.objects.values_list("pk", flat=True)[:300]), ("programme",))]:
+        req = bench.request_for(term_of(TODAY), units, dims, TODAY)
+        assert bench.agree(bench.orm_raw(req), bench.run_hand_sql(req))
+    assert report_cells(bench.request_for(term_of(TODAY), None, (), TODAY))["students"]

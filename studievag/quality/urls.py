@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "quality"
+urlpatterns = [
+    path("", views.report, name="report"),
+    path("export.<str:fmt>", views.export, name="export"),
+    path("indicators/", views.indicator_list, name="indicator_list"),
+    path("indicators/<slug:indicator_id>/", views.indicator_detail, name="indicator_detail"),
+    path("reflections/", views.reflection_list, name="reflections"),
+]

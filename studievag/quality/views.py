@@ -1,0 +1,139 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from studievag.access.decorators import require_action
+from studievag.access.policy import may, reflection_units
+
+from . import exports, reports
+from .forms import ReflectionForm, ReflectionSearchForm, ReportForm
+from .indicators import Category, available
+from .selectors import (
+    ReportRequest,
+    level_choices,
+    reflections_for,
+    report_querysets,
+    thresholds_for,
+    units_of_level,
+)
+from .services import reflection_create
+
+
+def _report_or_none(request):
+    form = ReportForm(request.GET, user=request.user)
+    if not form.levels:
+        return form, None
+    if not form.is_valid():
+        return form, None
+    return form, reports.build(request.user, form.cleaned_data)
+
+
+@require_action("quality.report")
+def report(request):
+    """Group-level figures for the chosen level, period, programme and breakdown."""
+    form, built = _report_or_none(request)
+    return render(request, "quality/report.html", {
+        "form": form,
+        "report": built,
+        "legend": reports.LEGEND,
+        "query": request.GET.urlencode(),
+        "chart": built.chart_data() if built else None,
+    })
+
+
+@require_action("quality.report")
+def export(request, fmt: str):
+    if fmt not in exports.FORMATS:
+        raise Http404
+    _form, built = _report_or_none(request)
+    if built is None:
+        raise Http404(_("Choose a valid report first."))
+    return exports.FORMATS[fmt](built)
+
+
+def _indicator_context(indicator_id: str):
+    indicator = available().get(indicator_id)
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
+@require_action("quality.report")
+def indicator_list(request):
+    groups = [
+        (Category.LABELS[c], [i for i in available().values() if i.category == c],
+         Category.EMPTY_NOTE.get(c, ""))
+        for c in Category.ORDER
+    ]
+    return render(request, "quality/indicator_list.html", {"groups": groups, "legend": reports.LEGEND})
+
+
+@require_action("quality.report")
+def indicator_detail(request, indicator_id: str):
+    """The definition of one indicator, with the SQL that counts it for the user's first level."""
+    indicator = _indicator_context(indicator_id)
+    sql = ""
+    levels = level_choices(request.user)
+    if indicator.missing is None and levels:
+        from .periods import term_of
+
+        unit_ids = units_of_level(levels[0])
+        querysets = report_querysets(ReportRequest(
+            period=term_of(timezone.localdate()), unit_ids=unit_ids,
+            thresholds=thresholds_for(unit_ids), indicator_ids=(indicator.id,),
+        ))
+        for query in querysets:
+            sql = str(query.queryset.query)
+    return render(request, "quality/indicator_detail.html", {
+        "indicator": indicator, "sql": sql, "legend": reports.LEGEND,
+        "level": levels[0] if levels else None,
+    })
+
+
+@require_action("quality.reflections")
+def reflection_list(request):
+    """Search reflections in scope; staff with a unit may also write one."""
+    can_write = may(request.user, "quality.reflect")
+    units = reflection_units(request.user, writing=True) if can_write else None
+    can_write = bool(units is not None and units.exists())
+    form = None
+    if can_write:
+        initial = {"written_on": timezone.localdate()}
+        if request.GET.get("indicator") in available():
+            initial["indicators"] = [request.GET["indicator"]]
+        if request.method == "POST":
+            form = ReflectionForm(request.POST, units=units)
+            if form.is_valid():
+                try:
+                    reflection_create(
+                        acting_user=request.user,
+                        school_unit=form.cleaned_data["school_unit"],
+                        written_on=form.cleaned_data["written_on"],
+                        source=form.cleaned_data["source"],
+                        text=form.cleaned_data["text"],
+                        tags=form.tags(),
+                    )
+                except ValidationError as error:
+                    for fieldname, errors in error.message_dict.items():
+                        form.add_error(fieldname if fieldname in form.fields else None, errors)
+                else:
+                    messages.success(request, _("The reflection was saved."))
+                    return redirect("quality:reflections")
+        else:
+            form = ReflectionForm(units=units, initial=initial)
+    elif request.method == "POST":
+        raise PermissionDenied
+    search = ReflectionSearchForm(request.GET or None)
+    q = tag = ""
+    if search.is_valid():
+        q, tag = search.cleaned_data["q"], search.cleaned_data["tag"]
+    results = list(reflections_for(request.user, query=q, tag=tag)[:100])
+    names = {f"indicator:{k}": str(i.name) for k, i in available().items()}
+    for r in results:
+        r.tag_labels = [names.get(t.tag, t.tag.removeprefix("theme:")) for t in r.tags.all()]
+    return render(request, "quality/reflections.html", {
+        "form": form, "search": search, "results": results,
+    })
