@@ -354,7 +354,10 @@ def _own_unit_q(grants: Grants) -> Q:
         if units := grants.scoped(role, "school_unit"):
             q |= _unit_students(units, grants.day)
         if groups := grants.scoped(role, "group"):
-            memberships = GroupMembership.objects.filter(group_id__in=groups).filter(
+            memberships = GroupMembership.objects.filter(
+                group_id__in=groups, start_date__lte=grants.day,
+            ).filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=grants.day),
                 student__enrolments__school_unit=F("group__school_unit"),
             )
             q |= Q(pk__in=memberships.values("student_id"))

@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import shutil
 import subprocess
 
@@ -161,3 +162,24 @@ def test_pdf_of_a_protected_student_shows_no_name(cast, login, courses, tmp_path
     assert "Bli kock" in text and "Petra" not in text and "Skyddad" not in text
     assert "Protected identity" in text
     assert Student.objects.get(pk=cast.protected.pk).has_protected_identity
+
+
+def test_arabic_pdf_counts_its_pages_left_to_right(cast, login, alice_plan, tmp_path):
+    """In a right-to-left page the counter still reads "1 / N" on the first page, not "N / 1"."""
+    from studievag.people.models import Guardian
+
+    from studievag.plans.services import plan_revise
+
+    plan_revise(acting_user=cast.mentor_a, plan=alice_plan, expected_version=1, reason="Lång text",
+                fields={"student_voice": "\n".join(f"رقم {n}: أريد أن أعمل" for n in range(150))})
+    Guardian.objects.filter(user=cast.guardian).update(preferred_language="ar")
+    response = login(cast.guardian).get(reverse("plans:family_plan_pdf", kwargs={"pk": cast.alice.pk}))
+    assert 'lang="ar"' not in response.content.decode("latin-1")  # a PDF, not a page
+    text, _fonts = _pdf_text(response.content, tmp_path)
+    pages = text.split("\f")
+    pages = [page for page in pages if page.strip()]
+    counters = [re.sub(r"[^\d/]", "", line) for page in pages for line in page.splitlines()
+                if re.fullmatch(r"\D*\d+ ?/ ?\d+\D*", line.strip())]
+    total = len(pages)
+    assert total >= 2
+    assert counters == [f"{n}/{total}" for n in range(1, total + 1)]
