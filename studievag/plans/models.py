@@ -245,7 +245,10 @@ class PlanCourse(models.Model):
     course = models.ForeignKey(
         Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+"
     )
-    term = models.CharField(_("when"), max_length=50, blank=True, help_text=_("E.g. HT 2026."))
+    term = models.CharField(
+        _("when"), max_length=50, blank=True, validators=[rules.validate_term],
+        help_text=_("The term the course is planned to end: HT 2026, VT 2027 …"),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=CourseStatus.choices, default=CourseStatus.PLANNED
     )

@@ -54,6 +54,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+# The plan's term parser, one for the whole project (kept importable from here).
+from studievag.plans.rules import TERM_ENDS, term_end  # noqa: F401
+
 # Defaults when an organiser has no FollowUpSettings row (kept equal to the model's defaults).
 DEFAULT_BEHIND_STEPS = Decimal("0.5")
 DEFAULT_FAR_BEHIND_STEPS = Decimal("1.5")
@@ -134,18 +137,7 @@ def planned_end_for(
     return start_date + datetime.timedelta(weeks=default_weeks)
 
 
-TERM_ENDS = {"HT": (12, 20), "VT": (6, 10)}
-
-
-def term_end(term: str) -> datetime.date | None:
-    """The last day of a term written "HT 2026" or "VT 2027" (autumn/spring); None otherwise."""
-    import re
-
-    match = re.fullmatch(r"\s*(HT|VT)\s*-?\s*(\d{4})\s*", (term or "").upper())
-    if not match:
-        return None
-    month, day = TERM_ENDS[match.group(1)]
-    return datetime.date(int(match.group(2)), month, day)
+# The plan's term parser, one for the whole project (kept importable from here).
 
 
 def expected_position(

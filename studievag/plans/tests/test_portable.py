@@ -82,6 +82,7 @@ def test_import_names_every_bad_field_and_saves_nothing(cast, alice_plan):
     data["plan"]["goals"][0]["title"] = ""
     data["plan"]["goals"][0]["target_date"] = "2026-13-01"
     data["plan"]["courses"][0]["status"] = "finished"
+    data["plan"]["courses"][0]["term"] = "hösten 2026"
     data["student"]["address"] = "Storgatan 1"
     result = plan_import(acting_user=cast.mentor_a, student=cast.alice,
                          raw=json.dumps(data).encode())
@@ -90,6 +91,7 @@ def test_import_names_every_bad_field_and_saves_nothing(cast, alice_plan):
     assert "plan.goals[0].title" in joined
     assert "plan.goals[0].target_date" in joined
     assert "plan.courses[0].status" in joined
+    assert "plan.courses[0].term: 'hösten 2026' does not match" in joined
     assert "'address' was unexpected" in joined
     assert not Plan.objects.exists()
     bad = plan_import(acting_user=cast.mentor_a, student=cast.alice, raw=b"{not json")

@@ -160,3 +160,18 @@ def test_rows_are_checked_before_anything_is_saved(cast, alice_plan, courses):
         )
     alice_plan.refresh_from_db()
     assert alice_plan.version == 1 and not alice_plan.internships.exists()
+
+
+def test_a_course_term_that_is_not_a_term_is_refused_and_changes_nothing(cast, alice_plan, courses):
+    row = alice_plan.courses.select_related("course").get()
+    with pytest.raises(ValidationError) as error:
+        services.plan_revise(
+            acting_user=cast.mentor_a, plan=alice_plan, expected_version=1, reason="Ny termin",
+            courses=[{"id": row.pk, "course": row.course, "term": "Till våren", "status": row.status}],
+        )
+    assert error.value.message_dict["term"] == [
+        "Write the term as HT or VT and a year, e.g. HT 2026 (not “Till våren”)."
+    ]
+    alice_plan.refresh_from_db()
+    assert alice_plan.version == 1
+    assert alice_plan.courses.get().term == "HT 2026"

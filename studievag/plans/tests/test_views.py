@@ -8,6 +8,8 @@ from studievag.plans import services
 from studievag.plans.models import Plan, PlanReview, PlanSettings, SupportNeedsEntry
 from studievag.testing import make_student
 
+from studievag.plans.rules import terms_from
+
 from .conftest import plan_post
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +34,7 @@ def test_mentor_sets_up_a_plan_with_a_goal_and_a_course(cast, login, courses):
         version=0, reason="Första plansamtalet", study_path="Språkintroduktion",
         goals=[{"term": "long", "kind": "job", "title": "Bli elektriker", "target_date": "2028-06-01",
                 "status": "planned"}],
-        courses=[{"course": "GY:SVASVA01", "term": "HT", "status": "ongoing"}],
+        courses=[{"course": "GY:SVASVA01", "term": terms_from(datetime.date.today())[1], "status": "ongoing"}],
         internships=[{"workplace": "Elbolaget AB", "start_date": "2026-10-01", "supervisor": "Ali"}],
     )
     response = client.post(url, data)
@@ -40,6 +42,7 @@ def test_mentor_sets_up_a_plan_with_a_goal_and_a_course(cast, login, courses):
     plan = Plan.objects.get(student=cast.alice)
     assert plan.goals.get().title == "Bli elektriker"
     assert plan.courses.get().course == courses["SVASVA01"]
+    assert plan.courses.get().term == terms_from(datetime.date.today())[1]
     assert plan.internships.get().supervisor == "Ali"
     assert plan.revisions.get().reason == "Första plansamtalet"
     page = client.get(reverse("plans:plan_detail", kwargs={"pk": cast.alice.pk})).content.decode()
@@ -370,3 +373,24 @@ def test_education_plans_are_readable_by_staff_of_the_organiser_only(cast, login
     assert "Studiehandledning erbjuds alla." in detail
     assert "Plan för utbildning IMS" not in login(cast.mentor_b).get(
         reverse("plans:education_plan_list")).content.decode()
+
+
+def test_the_plan_form_offers_the_coming_terms_and_refuses_free_text(cast, login, courses):
+    client = login(cast.mentor_a)
+    url = reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk})
+    page = client.get(url).content.decode()
+    for term in terms_from(datetime.date.today()):
+        assert f'<option value="{term}">{term}</option>' in page
+    response = client.post(url, plan_post(
+        version=0, reason="Första plansamtalet",
+        courses=[{"course": "GY:SVASVA01", "term": "Termin 1–3", "status": "ongoing"}],
+    ))
+    assert response.status_code == 200
+    assert "Select a valid choice. Termin 1–3 is not one of the available choices." in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_an_earlier_term_of_a_course_stays_offered_when_the_plan_is_edited(cast, login, alice_plan):
+    alice_plan.courses.update(term="VT 2019")
+    page = login(cast.mentor_a).get(reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk})).content.decode()
+    assert '<option value="VT 2019" selected>VT 2019</option>' in page
