@@ -13,6 +13,7 @@ from django.utils import timezone
 from studievag.access.models import Role, RoleAssignment
 from studievag.catalogue.models import Course
 from studievag.enrolments.models import Enrolment
+from studievag.intake import services as intake_services
 from studievag.organisations.models import Programme
 
 from . import services
@@ -259,8 +260,8 @@ def _demo_student_plan(builder, courses, truck) -> None:
         at=_at(last_talk, 15),
     )
     plan.refresh_from_db()
-    services.support_needs_record(
-        acting_user=users["student_health"], plan=plan,
+    intake_services.support_needs_record(
+        acting_user=users["student_health"], student=plan.student,
         text="Extra tid vid prov. Uppläst material i matematik. Lugn plats vid skriftliga uppgifter.",
         reason="Elevhälsoteamets möte",
     )

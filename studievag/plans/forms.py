@@ -198,12 +198,6 @@ class ReviewForm(forms.ModelForm):
         }
 
 
-class SupportNeedsForm(forms.Form):
-    text = forms.CharField(label=_("Support needs"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 6}))
-    reason = forms.CharField(label=_("Why is this changed?"), max_length=300)
-
-
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Plan file (JSON)"))
     skip_unknown_courses = forms.BooleanField(

@@ -3,8 +3,10 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from studievag.intake.models import SupportNeedsEntry
+from studievag.intake.services import support_needs_record
 from studievag.plans import services
-from studievag.plans.models import Plan, PlanRevision, SupportNeedsEntry
+from studievag.plans.models import Plan, PlanRevision
 from studievag.plans.rules import ApprovalState
 from studievag.plans.snapshot import diff_snapshots
 
@@ -113,11 +115,11 @@ def test_a_plan_talk_cannot_be_recorded_ahead(cast, alice_plan, today):
 
 
 def test_support_needs_are_kept_apart_from_the_plan_snapshot(cast, alice_plan):
-    services.support_needs_record(acting_user=cast.health_a, plan=alice_plan,
-                                  text="Anpassningar: extra tid", reason="EHT")
+    support_needs_record(acting_user=cast.health_a, student=alice_plan.student,
+                         text="Anpassningar: extra tid", reason="EHT")
     with pytest.raises(ValidationError):
-        services.support_needs_record(acting_user=cast.health_a, plan=alice_plan,
-                                      text="Anpassningar: extra tid", reason="Igen")
+        support_needs_record(acting_user=cast.health_a, student=alice_plan.student,
+                             text="Anpassningar: extra tid", reason="Igen")
     assert SupportNeedsEntry.objects.count() == 1
     services.plan_revise(acting_user=cast.mentor_a, plan=alice_plan, expected_version=1,
                          reason="x", fields={"participants": "Mentor"})

@@ -4,11 +4,12 @@ import pytest
 from django.urls import reverse
 
 from studievag.audit.models import RecordRead
+from studievag.intake.models import SupportNeedsEntry
+from studievag.intake.services import support_needs_record
 from studievag.plans import services
-from studievag.plans.models import Plan, PlanReview, PlanSettings, SupportNeedsEntry
-from studievag.testing import make_student
-
+from studievag.plans.models import Plan, PlanReview, PlanSettings
 from studievag.plans.rules import terms_from
+from studievag.testing import make_student
 
 from .conftest import plan_post
 
@@ -238,8 +239,8 @@ def test_plan_list_flags_late_and_due_plans_within_a_query_budget(
 
 
 def test_teacher_sees_a_summary_only(cast, login, alice_plan):
-    services.support_needs_record(acting_user=cast.health_a, plan=alice_plan,
-                                  text="Hemlig anpassning", reason="EHT")
+    support_needs_record(acting_user=cast.health_a, student=alice_plan.student,
+                         text="Hemlig anpassning", reason="EHT")
     page = login(cast.teacher_a).get(
         reverse("plans:plan_detail", kwargs={"pk": cast.alice.pk})).content.decode()
     assert "Behörighet till Vård- och omsorgsprogrammet" in page
@@ -255,14 +256,17 @@ def test_support_needs_only_for_health_principal_and_mentor_and_every_read_logge
     assert SupportNeedsEntry.objects.get().author == cast.health_a
     assert "Extra tid vid prov" in login(cast.mentor_a).get(url).content.decode()
     assert RecordRead.objects.filter(user=cast.mentor_a, part="support_needs").count() == 1
-    assert login(cast.mentor_a).post(url, {"text": "Mentorn skriver", "reason": "x"}).status_code == 403
+    # The mentor, who knows the student day to day, records them too (with a reason).
+    assert login(cast.mentor_a).post(url, {"text": "Mentorn skriver", "reason": "x"}).status_code == 302
     assert login(cast.counsellor_a).get(url).status_code == 404
-    assert SupportNeedsEntry.objects.count() == 1
+    assert login(cast.counsellor_a).post(url, {"text": "Kuratorn", "reason": "x"}).status_code == 404
+    assert SupportNeedsEntry.objects.count() == 2
     # Not on the family page, nor on the counsellor's plan page.
     family = login(cast.student).get(reverse("plans:family_plan", kwargs={"pk": cast.alice.pk}))
     assert "Extra tid vid prov" not in family.content.decode()
     counsellor = login(cast.counsellor_a).get(reverse("plans:plan_detail", kwargs={"pk": cast.alice.pk}))
     assert "Extra tid vid prov" not in counsellor.content.decode()
+    assert "Mentorn skriver" not in counsellor.content.decode()
 
 
 def test_family_page_in_plain_language_and_arabic_right_to_left(cast, login, alice_plan):
