@@ -321,3 +321,23 @@ def plan_signals(status) -> list[Signal]:
             _("Goal “%(goal)s” was due %(date)s") % {"goal": title, "date": due.isoformat()},
         ))
     return signals
+
+
+# --- Colours of the steps (WCAG 2.1 contrast) ---------------------------------------------
+STEP_TEXT_COLOUR = "#111111"  # the text on a step's colour (progress.css .step-chip)
+MIN_STEP_CONTRAST = 4.5  # WCAG 2.1 AA for normal text
+
+
+def _luminance(colour: str) -> float:
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i:i + 2]) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two #rrggbb colours, 1 to 21."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
