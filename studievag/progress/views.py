@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from studievag.access.decorators import require_action
-from studievag.organisations.models import Organiser
 from studievag.access.policy import (
     Part,
     course_groups_for,
@@ -28,6 +27,7 @@ from studievag.access.policy import (
     student_for_view,
     teams_for,
 )
+from studievag.organisations.models import Organiser
 
 from . import rules, services
 from .forms import (
