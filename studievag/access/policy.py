@@ -126,10 +126,19 @@ ACTIONS.update({
 PLAN_ABILITIES_BY_ROLE: dict[str, set[str]] = {
     Role.MENTOR: {"edit_content", "edit_path", "review", "export", "import"},
     Role.COUNSELLOR: {"edit_path", "export", "import"},
-    Role.STUDENT_HEALTH: {"edit_support_needs"},
-    Role.PRINCIPAL: {"edit_content", "edit_path", "review", "approve", "edit_support_needs",
-                     "export", "import"},
+    Role.PRINCIPAL: {"edit_content", "edit_path", "review", "approve", "export", "import"},
 }
+
+
+# --- Support needs: one store, keyed by the student ----------------------------------
+# Read through Part.SUPPORT_NEEDS (student health, the principal, the student's
+# mentor; every read logged), from the intake pages and the plan's page alike.
+# The same need-to-know roles record them (append-only, with a reason).
+SUPPORT_NEEDS_WRITERS = frozenset({Role.STUDENT_HEALTH, Role.PRINCIPAL, Role.MENTOR})
+
+
+def may_record_support_needs(user, student: Student) -> bool:
+    return bool(SUPPORT_NEEDS_WRITERS.intersection(grounds(user, student, Part.SUPPORT_NEEDS)))
 
 
 # --- Progress and intake (issue 4) ------------------------------------------
@@ -366,7 +375,10 @@ def _own_unit_q(grants: Grants) -> Q:
         if units := grants.scoped(role, "school_unit"):
             q |= _unit_students(units, grants.day)
         if groups := grants.scoped(role, "group"):
-            memberships = GroupMembership.objects.filter(group_id__in=groups).filter(
+            memberships = GroupMembership.objects.filter(
+                group_id__in=groups, start_date__lte=grants.day,
+            ).filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=grants.day),
                 student__enrolments__school_unit=F("group__school_unit"),
             )
             q |= Q(pk__in=memberships.values("student_id"))
@@ -501,7 +513,7 @@ def plan_abilities(user, student: Student) -> set[str]:
 
     ``edit_content``: every section; ``edit_path``: study path, planned length
     and goals (counsellors); ``review``: record plan talks; ``approve``;
-    ``edit_support_needs``; ``export`` and ``import`` the portable plan.
+    ``export`` and ``import`` the portable plan. Support needs: ``may_record_support_needs``.
     """
     abilities: set[str] = set()
     for role in grounds(user, student, Part.PLAN_SUMMARY):

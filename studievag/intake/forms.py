@@ -56,3 +56,4 @@ class SupportNeedsForm(forms.Form):
         help_text=_("Only student health, the principal and the mentor see this. "
                     "Leave empty to remove."),
     )
+    reason = forms.CharField(label=_("Why is this changed?"), max_length=300)

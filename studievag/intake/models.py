@@ -8,7 +8,8 @@ school, literacy and numeracy, earlier work and interests, the student's own
 goals and well-being, and a *starting level per subject* (a step on that
 subject's progression scale) that progression is measured from.
 
-Support needs are kept apart in :class:`SupportNeeds`: they are sensitive
+Support needs are kept apart in :class:`SupportNeedsEntry` (append-only, keyed by
+the student; the plan's support-needs page uses the same store): they are sensitive
 personal data (GDPR art. 9), shown only to student health, the principal and
 the mentor, with every read logged (``Part.SUPPORT_NEEDS`` in the policy).
 """
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -138,24 +140,35 @@ class StartingLevel(models.Model):
         return f"{self.subject.name}: {self.step.label}"
 
 
-class SupportNeeds(models.Model):
-    """Support needs found at intake or later: sensitive, need-to-know, every read logged."""
+class SupportNeedsEntry(models.Model):
+    """The student's support needs, one entry per change (append-only): what, who, when, why.
 
-    student = models.OneToOneField(
+    The one store of support needs, keyed by the student because intake comes before any
+    plan; the intake pages and the plan's page read and write it through the same
+    services and selectors. Sensitive (GDPR art. 9): need-to-know
+    (``Part.SUPPORT_NEEDS``), every read logged. The newest entry is the current text;
+    an empty text means the needs were removed.
+    """
+
+    student = models.ForeignKey(
         Student, verbose_name=_("student"), on_delete=models.CASCADE,
-        related_name="intake_support_needs",
+        related_name="support_needs_entries",
     )
-    text = models.TextField(_("support needs"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+    text = models.TextField(_("support needs"), blank=True)
+    reason = models.CharField(_("why"), max_length=300)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT,
         related_name="+",
     )
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
 
     class Meta:
+        ordering = ["-created_at", "-pk"]
         verbose_name = _("support needs")
         verbose_name_plural = _("support needs")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="support_needs_entry_has_reason"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.student} – {_('support needs')}"
+        return f"{self.student} – {_('support needs')} {self.created_at:%Y-%m-%d}"

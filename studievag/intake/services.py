@@ -11,7 +11,7 @@ from studievag.people.models import Student
 from studievag.progress.models import ProgressionStep
 from studievag.progress.selectors import ScaleBook
 
-from .models import IntakeMapping, StartingLevel, SupportNeeds
+from .models import IntakeMapping, StartingLevel, SupportNeedsEntry
 
 MAPPING_FIELDS = [
     "mapped_on", "compulsory_school_completed", "compulsory_grades", "merit_value",
@@ -68,19 +68,21 @@ def intake_save(
 
 
 @transaction.atomic
-def support_needs_save(*, acting_user, student: Student, text: str) -> SupportNeeds | None:
-    """Record or change the student's support needs; an empty text removes them."""
-    needs = SupportNeeds.objects.filter(student=student).first()
-    text = text.strip()
-    if not text:
-        if needs:
-            needs.delete()
-        return None
-    needs = needs or SupportNeeds(student=student)
-    needs.text = text
-    needs.recorded_by = acting_user
-    needs.save()
-    return needs
+def support_needs_record(*, acting_user, student: Student, text: str, reason: str) -> SupportNeedsEntry:
+    """Add the student's support needs as they are now; an empty text removes them.
+
+    Append-only: earlier entries stay, each with who, when and why.
+    """
+    text, reason = text.strip(), reason.strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Say why the support needs are changed.")
+    current = SupportNeedsEntry.objects.filter(student=student).first()
+    if (current.text if current else "") == text:
+        errors["text"] = _("The support needs are unchanged.")
+    if errors:
+        raise ValidationError(errors)
+    return SupportNeedsEntry.objects.create(student=student, text=text, reason=reason, author=acting_user)
 
 
 def default_mapped_on() -> datetime.date:

@@ -4,16 +4,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from studievag.access.policy import Part, label_students, may, student_for_view
+from studievag.access.policy import (
+    Part,
+    label_students,
+    may,
+    may_record_support_needs,
+    student_for_view,
+)
 from studievag.progress.selectors import ScaleBook
 
 from . import services
 from .forms import IntakeForm, SupportNeedsForm
-from .models import SupportNeeds
-from .selectors import mapping_of, may_edit_intake, organiser_of, subjects_to_map
+from .selectors import (
+    mapping_of,
+    may_edit_intake,
+    organiser_of,
+    subjects_to_map,
+    support_needs_entries,
+)
 
 
 @login_required
@@ -51,18 +63,40 @@ def intake_edit(request, pk: int):
                                                        "mapping": mapping})
 
 
+def support_needs_page(request, pk: int, *, here: str, back: tuple[str, str]):
+    """Support needs, the same page from intake and from the plan: the current text, the
+    change form for those who record them, and every earlier entry (who, when, why).
+
+    Reading is need-to-know and logged by ``student_for_view``; ``here`` is this URL's
+    name, ``back`` the (URL name, label) to return to.
+    """
+    student = student_for_view(request, pk, [Part.SUPPORT_NEEDS])
+    label_students(request.user, [student])
+    entries = list(support_needs_entries(student))
+    current = entries[0] if entries else None
+    may_record = may_record_support_needs(request.user, student)
+    form = SupportNeedsForm(request.POST or None, initial={"text": current.text if current else ""})
+    if request.method == "POST":
+        if not may_record:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.support_needs_record(acting_user=request.user, student=student,
+                                              **form.cleaned_data)
+            except ValidationError as error:
+                for field, errs in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                messages.success(request, _("The support needs were saved."))
+                return redirect(here, pk=student.pk)
+    return render(request, "intake/support_needs.html", {
+        "student": student, "current": current if current and current.text else None,
+        "entries": entries, "form": form if may_record else None,
+        "back_url": reverse(back[0], kwargs={"pk": student.pk}), "back_label": back[1],
+    })
+
+
 @login_required
 def support_needs(request, pk: int):
-    """Support needs: read (logged) and changed by student health, the principal, the mentor."""
-    student = student_for_view(request, pk, [Part.SUPPORT_NEEDS])
-    needs = SupportNeeds.objects.filter(student=student).select_related("recorded_by").first()
-    form = SupportNeedsForm(request.POST or None, initial={"text": needs.text if needs else ""})
-    if request.method == "POST" and form.is_valid():
-        services.support_needs_save(
-            acting_user=request.user, student=student, text=form.cleaned_data["text"]
-        )
-        messages.success(request, _("The support needs were saved."))
-        return redirect("intake:support_needs", pk=student.pk)
-    label_students(request.user, [student])
-    return render(request, "intake/support_needs.html",
-                  {"form": form, "student": student, "needs": needs})
+    return support_needs_page(request, pk, here="intake:support_needs",
+                              back=("people:student_detail", _("Back to the record")))

@@ -13,10 +13,12 @@ from django.utils import timezone
 from studievag.access.models import Role, RoleAssignment
 from studievag.catalogue.models import Course
 from studievag.enrolments.models import Enrolment
+from studievag.intake import services as intake_services
 from studievag.organisations.models import Programme
 
 from . import services
 from .models import GoalStatus, PlanReview, PlanSettings
+from .rules import terms_from
 
 NATIONAL_PROGRAMMES = [
     "Vård- och omsorgsprogrammet", "Bygg- och anläggningsprogrammet", "El- och energiprogrammet",
@@ -210,8 +212,8 @@ def _demo_student_plan(builder, courses, truck) -> None:
              "target_date": start + datetime.timedelta(days=300), "status": GoalStatus.IN_PROGRESS},
         ],
         courses=[
-            {"course": courses["GRGRSVA01_7-9"], "term": "Termin 1–3", "status": "ongoing"},
-            {"course": courses["GRGRMAT01_7-9"], "term": "Termin 1–3", "status": "ongoing"},
+            {"course": courses["GRGRSVA01_7-9"], "term": terms_from(start)[2], "status": "ongoing"},
+            {"course": courses["GRGRMAT01_7-9"], "term": terms_from(start)[2], "status": "ongoing"},
         ],
         at=_at(created),
     )
@@ -233,7 +235,7 @@ def _demo_student_plan(builder, courses, truck) -> None:
         courses=[
             {"id": c.pk, "course": c.course, "term": c.term, "status": c.status}
             for c in plan.courses.select_related("course")
-        ] + [{"course": courses["GRGRENG01_7-9"], "term": "Termin 2–3", "status": "ongoing"}],
+        ] + [{"course": courses["GRGRENG01_7-9"], "term": terms_from(start)[2], "status": "ongoing"}],
         at=_at(created + datetime.timedelta(days=29)),
     )
     plan.refresh_from_db()
@@ -258,8 +260,8 @@ def _demo_student_plan(builder, courses, truck) -> None:
         at=_at(last_talk, 15),
     )
     plan.refresh_from_db()
-    services.support_needs_record(
-        acting_user=users["student_health"], plan=plan,
+    intake_services.support_needs_record(
+        acting_user=users["student_health"], student=plan.student,
         text="Extra tid vid prov. Uppläst material i matematik. Lugn plats vid skriftliga uppgifter.",
         reason="Elevhälsoteamets möte",
     )

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from studievag.catalogue.models import Course
@@ -16,6 +17,7 @@ from .models import (
     Plan,
     PlanReview,
 )
+from .rules import term_end, terms_from
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PATH_FIELDS = ("study_path", "planned_start", "planned_end")
@@ -83,9 +85,19 @@ class CourseForm(_RowForm):
         widget=forms.TextInput(attrs={"list": "course-options", "autocomplete": "off"}),
         help_text=_("School type and code, e.g. GY:SVASVA01."),
     )
-    term = forms.CharField(label=_("When"), max_length=50, required=False)
+    term = forms.ChoiceField(label=_("When"), required=False,
+                             help_text=_("The term the course is planned to end."))
     status = forms.ChoiceField(label=_("Status"), choices=CourseStatus.choices,
                                initial=CourseStatus.PLANNED)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The current term and the next ones; a row keeps its own (earlier) term.
+        terms = terms_from(timezone.localdate())
+        current = (self.initial or {}).get("term") or ""
+        if current and current not in terms and term_end(current):
+            terms = [current, *terms]
+        self.fields["term"].choices = [("", "–"), *((t, t) for t in terms)]
 
     def clean_course(self) -> Course:
         value = self.cleaned_data["course"].strip()
@@ -184,12 +196,6 @@ class ReviewForm(forms.ModelForm):
             "student_view": forms.Textarea(attrs={"rows": 3}),
             "decisions": forms.Textarea(attrs={"rows": 3}),
         }
-
-
-class SupportNeedsForm(forms.Form):
-    text = forms.CharField(label=_("Support needs"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 6}))
-    reason = forms.CharField(label=_("Why is this changed?"), max_length=300)
 
 
 class ImportForm(forms.Form):

@@ -7,8 +7,9 @@ goes through ``services.plan_revise``, which bumps the version with an
 why. Comparing two versions is a plain function over two snapshots (``diff.py``).
 
 Support needs are sensitive and shown to fewer people (student health, the
-principal, the mentor), so they are kept apart, in :class:`SupportNeedsEntry`
-(append-only), and never in the plan's snapshots, exports or family pages.
+principal, the mentor), so they are kept apart, in the one store keyed by the
+student, ``studievag.intake.models.SupportNeedsEntry`` (append-only; intake comes
+before a plan), and never in the plan's snapshots, exports or family pages.
 """
 
 import datetime
@@ -245,7 +246,10 @@ class PlanCourse(models.Model):
     course = models.ForeignKey(
         Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+"
     )
-    term = models.CharField(_("when"), max_length=50, blank=True, help_text=_("E.g. HT 2026."))
+    term = models.CharField(
+        _("when"), max_length=50, blank=True, validators=[rules.validate_term],
+        help_text=_("The term the course is planned to end: HT 2026, VT 2027 …"),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=CourseStatus.choices, default=CourseStatus.PLANNED
     )
@@ -344,24 +348,3 @@ class PlanReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} {self.held_on}"
-
-
-class SupportNeedsEntry(models.Model):
-    """Support needs as written by student health; the newest entry is the current one."""
-
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="support_needs")
-    text = models.TextField(_("support needs"), blank=True)
-    reason = models.CharField(_("why"), max_length=300)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("support needs")
-        verbose_name_plural = _("support needs")
-        constraints = [
-            models.CheckConstraint(condition=~Q(reason=""), name="support_needs_has_reason"),
-        ]

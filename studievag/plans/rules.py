@@ -4,7 +4,11 @@ The selector and the pages call these; nothing here touches the database.
 """
 
 import datetime
+import re
 from enum import StrEnum
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 DEFAULT_REVIEW_INTERVAL_DAYS = 30
 DEFAULT_PLAN_DEADLINE_WEEKS = 4
@@ -64,3 +68,53 @@ def approval_state(*, version: int, approved_version: int | None) -> ApprovalSta
 def goal_overdue(*, target_date: datetime.date | None, met: bool, on: datetime.date) -> bool:
     """A goal not met whose target date has passed (the target day itself is still in time)."""
     return not met and target_date is not None and target_date < on
+
+
+# --- Terms -----------------------------------------------------------------------
+# A planned course's term is written "HT 2026" (autumn, hösttermin) or "VT 2027"
+# (spring, vårtermin). ``term_end`` is the one parser; the progress follow-up uses it
+# for a course's planned end.
+
+TERM_PATTERN = r"(HT|VT) ([0-9]{4})"
+TERM_ENDS = {"HT": (12, 20), "VT": (6, 10)}
+TERM_STARTS = {"HT": (8, 1), "VT": (1, 1)}
+TERMS_AHEAD = 6
+
+
+def term_end(term: str) -> datetime.date | None:
+    """The last day of a term written "HT 2026" or "VT 2027"; None for anything else."""
+    match = re.fullmatch(TERM_PATTERN, term or "")
+    if not match:
+        return None
+    month, day = TERM_ENDS[match.group(1)]
+    return datetime.date(int(match.group(2)), month, day)
+
+
+def validate_term(value: str) -> None:
+    """Blank, or a term as "HT 2026" / "VT 2027"."""
+    if value and term_end(value) is None:
+        raise ValidationError(
+            _("Write the term as HT or VT and a year, e.g. HT 2026 (not “%(value)s”)."),
+            code="term", params={"value": value},
+        )
+
+
+def term_on(day: datetime.date) -> str:
+    """The term ``day`` falls in: VT from January to July, HT from August."""
+    return f"{'HT' if day.month >= TERM_STARTS['HT'][0] else 'VT'} {day.year}"
+
+
+def terms_from(day: datetime.date, ahead: int = TERMS_AHEAD) -> list[str]:
+    """The term of ``day`` and the ``ahead`` terms after it, in order."""
+    kind, year = term_on(day).split()
+    out = []
+    for _n in range(ahead + 1):
+        out.append(f"{kind} {year}")
+        kind, year = ("VT", str(int(year) + 1)) if kind == "HT" else ("HT", year)
+    return out
+
+
+def normalised_term(value: str) -> str:
+    """An older free-text term as "HT 2026" when it can be read as one, else ""."""
+    match = re.fullmatch(r"\s*(HT|VT)\s*-?\s*(\d{4})\s*", (value or "").upper())
+    return f"{match.group(1)} {match.group(2)}" if match else ""

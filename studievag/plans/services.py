@@ -21,7 +21,6 @@ from .models import (
     PlanGoal,
     PlanReview,
     PlanRevision,
-    SupportNeedsEntry,
 )
 from .snapshot import plan_snapshot
 
@@ -197,15 +196,6 @@ def plan_approve(*, acting_user, plan: Plan, version: int, on: datetime.date | N
     if not updated:
         raise StaleVersion(plan, version)
     return plan
-
-
-@transaction.atomic
-def support_needs_record(*, acting_user, plan: Plan, text: str, reason: str) -> SupportNeedsEntry:
-    reason = _require_reason(reason)
-    current = plan.support_needs.first()
-    if current is not None and current.text == text:
-        raise ValidationError({"text": _("The support needs are unchanged.")})
-    return SupportNeedsEntry.objects.create(plan=plan, text=text, reason=reason, author=acting_user)
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from studievag.access.policy import (
     visible_students,
 )
 from studievag.catalogue.models import Course
+from studievag.intake.views import support_needs_page
 
 from . import selectors, services
 from .forms import (
@@ -35,7 +36,6 @@ from .forms import (
     LocalCourseForm,
     PlanForm,
     ReviewForm,
-    SupportNeedsForm,
     course_initial,
     goal_initial,
     internship_initial,
@@ -272,35 +272,9 @@ def plan_approve(request, pk: int):
 
 @require_action("plan.view")
 def support_needs(request, pk: int):
-    # Every read of support needs is logged, as its own part.
-    student = student_for_view(request, pk, [Part.SUPPORT_NEEDS])
-    label_students(request.user, [student])
-    abilities = plan_abilities(request.user, student)
-    plan = _plan_of(student)
-    if plan is None:
-        messages.error(request, _("Set up the plan before writing support needs."))
-        return redirect("plans:plan_detail", pk=student.pk)
-    entries = plan.support_needs.select_related("author")
-    current = entries.first()
-    may_edit = "edit_support_needs" in abilities
-    form = SupportNeedsForm(request.POST or None, initial={"text": current.text if current else ""})
-    if request.method == "POST":
-        if not may_edit:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.support_needs_record(acting_user=request.user, plan=plan,
-                                              **form.cleaned_data)
-            except ValidationError as error:
-                for field, errs in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                messages.success(request, _("The support needs were saved."))
-                return redirect("plans:support_needs", pk=student.pk)
-    return render(request, "plans/support_needs.html", {
-        "student": student, "plan": plan, "entries": entries, "current": current,
-        "form": form if may_edit else None,
-    })
+    # One store with the intake pages (keyed by the student, so no plan is needed).
+    return support_needs_page(request, pk, here="plans:support_needs",
+                              back=("plans:plan_detail", _("Back to the plan")))
 
 
 # --- The portable plan ------------------------------------------------------------

@@ -12,7 +12,12 @@ import random
 from decimal import Decimal
 
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
-from studievag.intake.models import IntakeMapping, Level, StartingLevel, SupportNeeds
+from studievag.intake.models import (
+    IntakeMapping,
+    Level,
+    StartingLevel,
+    SupportNeedsEntry,
+)
 from studievag.people.models import Student
 
 from .models import AttendanceWeek, FollowUpSettings, ProgressRecord, TeamDecision
@@ -93,9 +98,10 @@ def progress_demo(*, rng: random.Random, today: datetime.date, users: dict, demo
         ))
     mappings = IntakeMapping.objects.bulk_create(mappings)
     mapping_of = {m.student_id: m for m in mappings}
-    SupportNeeds.objects.bulk_create(
-        SupportNeeds(student_id=m.student_id, recorded_by=users["student_health"],
-                     text="Behöver extra tid och uppläst text vid prov. Följs upp av specialpedagog.")
+    SupportNeedsEntry.objects.bulk_create(
+        SupportNeedsEntry(student_id=m.student_id, author=users["student_health"],
+                          reason="Kartläggning vid mottagandet",
+                          text="Behöver extra tid och uppläst text vid prov. Följs upp av specialpedagog.")
         for m in mappings[::9]
     )
 

@@ -30,3 +30,44 @@ class FollowUpSettingsForm(forms.ModelForm):
 
 class AttendanceImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"))
+
+
+class ScaleForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    subject_codes = forms.CharField(
+        label=_("Subject codes"), max_length=300,
+        help_text=_("Skolverket subject codes this scale is used for, separated by commas, "
+                    "e.g. GRGRMAT01, MAT."),
+    )
+
+    def clean_subject_codes(self) -> list[str]:
+        return [c.strip().upper() for c in self.cleaned_data["subject_codes"].split(",") if c.strip()]
+
+
+class StepForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    label = forms.CharField(label=_("Label"), max_length=60)
+    colour = forms.RegexField(
+        label=_("Colour"), regex=r"^#[0-9a-fA-F]{6}$", initial="#e6eef5",
+        error_messages={"invalid": _("Write the colour as #rrggbb.")},
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+    description = forms.CharField(label=_("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    is_goal = forms.BooleanField(label=_("Course goal"), required=False)
+
+
+class _StepFormSet(forms.BaseFormSet):
+    def steps(self) -> list[dict]:
+        """The steps in their order (the order field, else as listed): filled, not removed."""
+        rows = [
+            (f.cleaned_data.get("ORDER") or 10_000 + n,
+             {k: v for k, v in f.cleaned_data.items() if k not in ("DELETE", "ORDER")})
+            for n, f in enumerate(self.forms)
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        return [data for _order, data in sorted(rows, key=lambda r: r[0])]
+
+
+StepFormSet = forms.formset_factory(StepForm, formset=_StepFormSet, extra=2, can_delete=True,
+                                    can_order=True)

@@ -54,6 +54,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+# The plan's term parser, one for the whole project (kept importable from here).
+from studievag.plans.rules import TERM_ENDS, term_end  # noqa: F401
+
 # Defaults when an organiser has no FollowUpSettings row (kept equal to the model's defaults).
 DEFAULT_BEHIND_STEPS = Decimal("0.5")
 DEFAULT_FAR_BEHIND_STEPS = Decimal("1.5")
@@ -134,18 +137,7 @@ def planned_end_for(
     return start_date + datetime.timedelta(weeks=default_weeks)
 
 
-TERM_ENDS = {"HT": (12, 20), "VT": (6, 10)}
-
-
-def term_end(term: str) -> datetime.date | None:
-    """The last day of a term written "HT 2026" or "VT 2027" (autumn/spring); None otherwise."""
-    import re
-
-    match = re.fullmatch(r"\s*(HT|VT)\s*-?\s*(\d{4})\s*", (term or "").upper())
-    if not match:
-        return None
-    month, day = TERM_ENDS[match.group(1)]
-    return datetime.date(int(match.group(2)), month, day)
+# The plan's term parser, one for the whole project (kept importable from here).
 
 
 def expected_position(
@@ -329,3 +321,23 @@ def plan_signals(status) -> list[Signal]:
             _("Goal “%(goal)s” was due %(date)s") % {"goal": title, "date": due.isoformat()},
         ))
     return signals
+
+
+# --- Colours of the steps (WCAG 2.1 contrast) ---------------------------------------------
+STEP_TEXT_COLOUR = "#111111"  # the text on a step's colour (progress.css .step-chip)
+MIN_STEP_CONTRAST = 4.5  # WCAG 2.1 AA for normal text
+
+
+def _luminance(colour: str) -> float:
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i:i + 2]) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two #rrggbb colours, 1 to 21."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)

@@ -9,21 +9,25 @@ minutes add up) and change nothing when anything is wrong.
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from studievag.enrolments.models import StudentGroup
 from studievag.people.identity import parse_identity_number
 from studievag.people.models import Student
 
+from . import rules
 from .models import (
     AttendanceWeek,
     FollowUpSettings,
     Grade,
     GradeRecord,
+    ProgressionScale,
     ProgressionStep,
     ProgressRecord,
     TeamDecision,
@@ -271,3 +275,100 @@ def follow_up_settings_save(*, acting_user, organiser, **values) -> FollowUpSett
 
 def step_by_id(step_id: int) -> ProgressionStep | None:
     return ProgressionStep.objects.filter(pk=step_id).select_related("scale").first()
+
+
+# --- The organiser's own progression scales -----------------------------------------------
+
+
+def _scale_errors(steps: list[dict]) -> list[str]:
+    errors = []
+    if len(steps) < 2:
+        errors.append(_("A scale needs at least two steps."))
+    goals = [s for s in steps if s.get("is_goal")]
+    if len(goals) != 1:
+        errors.append(_("Mark exactly one step as the course goal (now %(n)s).") % {"n": len(goals)})
+    for n, step in enumerate(steps, start=1):
+        colour = step.get("colour") or ""
+        label = step.get("label") or str(n)
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+            errors.append(_("Step %(n)s (%(label)s): write the colour as #rrggbb.")
+                          % {"n": n, "label": label})
+        elif (ratio := rules.contrast_ratio(colour, rules.STEP_TEXT_COLOUR)) < rules.MIN_STEP_CONTRAST:
+            errors.append(
+                _("Step %(n)s (%(label)s): the colour %(colour)s is too dark for the text on it "
+                  "(contrast %(ratio).1f:1, at least %(min).1f:1 is needed); choose a lighter one.")
+                % {"n": n, "label": label, "colour": colour, "ratio": ratio,
+                   "min": rules.MIN_STEP_CONTRAST}
+            )
+    return errors
+
+
+def steps_in_use(step_ids) -> dict[int, int]:
+    """How many progress records and starting levels use each of these steps."""
+    from studievag.intake.models import StartingLevel
+
+    used: dict[int, int] = {}
+    for model in (ProgressRecord, StartingLevel):
+        for row in model.objects.filter(step_id__in=list(step_ids)).values("step_id").annotate(n=Count("pk")):
+            used[row["step_id"]] = used.get(row["step_id"], 0) + row["n"]
+    return used
+
+
+@transaction.atomic
+def progression_scale_save(
+    *, acting_user, organiser, scale: ProgressionScale | None = None, name: str,
+    subject_codes: list[str], steps: list[dict],
+) -> ProgressionScale:
+    """Create or change the organiser's own scale; ``steps`` in order, each with ``label``,
+    ``colour``, ``description``, ``is_goal`` and, for a kept step, its ``id``.
+
+    All or nothing: at least two steps, exactly one goal, colours #rrggbb readable under
+    the dark step text, subject codes not already on another of the organiser's scales,
+    and a step in use by records or starting levels is never removed.
+    """
+    if scale is not None and scale.organiser_id != organiser.pk:
+        raise ValidationError(_("Only the organiser's own scales are changed here."))
+    errors = _scale_errors(steps)
+    codes = sorted({c.strip().upper() for c in subject_codes if c.strip()})
+    if not codes:
+        errors.append(_("Name at least one subject code the scale is for."))
+    others = ProgressionScale.objects.filter(organiser=organiser).exclude(pk=getattr(scale, "pk", None))
+    for other in others:
+        if taken := sorted(set(codes) & set(other.subject_codes)):
+            errors.append(_("The subject code %(codes)s already has the scale “%(name)s”.")
+                          % {"codes": ", ".join(taken), "name": other.name})
+    existing = {s.pk: s for s in scale.steps.all()} if scale is not None else {}
+    kept = {s.get("id") for s in steps if s.get("id")}
+    if unknown := kept - set(existing):
+        errors.append(_("Unknown step %(ids)s.") % {"ids": ", ".join(map(str, sorted(unknown)))})
+    removed = [existing[pk] for pk in existing if pk not in kept]
+    used = steps_in_use(s.pk for s in removed)
+    for step in removed:
+        if used.get(step.pk):
+            errors.append(
+                _("The step “%(label)s” is used by %(n)s records or starting levels and cannot be "
+                  "removed; change its label or description instead.")
+                % {"label": step.label, "n": used[step.pk]}
+            )
+    if errors:
+        raise ValidationError(errors)
+    scale = scale or ProgressionScale(organiser=organiser)
+    scale.name, scale.subject_codes = name.strip(), codes
+    scale.full_clean()
+    scale.save()
+    ProgressionStep.objects.filter(pk__in=[s.pk for s in removed]).delete()
+    # Out of the way first, so that new positions and the one goal never collide.
+    offset = 1000
+    for step in existing.values():
+        if step.pk in kept:
+            ProgressionStep.objects.filter(pk=step.pk).update(position=step.position + offset, is_goal=False)
+    for position, data in enumerate(steps, start=1):
+        step = existing.get(data.get("id")) or ProgressionStep(scale=scale)
+        step.position = position
+        step.label = data["label"].strip()
+        step.colour = data["colour"].lower()
+        step.description = (data.get("description") or "").strip()
+        step.is_goal = bool(data.get("is_goal"))
+        step.full_clean(exclude=["scale"], validate_constraints=False)
+        step.save()
+    return scale

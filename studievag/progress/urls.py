@@ -20,5 +20,7 @@ urlpatterns = [
     path("students/<int:pk>/progress/", views.student_progress, name="student"),
     path("my/students/<int:pk>/progress/", views.family_progress, name="family_student"),
     path("progress/settings/", views.settings_page, name="settings"),
+    path("progress/settings/scales/new/", views.scale_create, name="scale_create"),
+    path("progress/settings/scales/<int:pk>/", views.scale_edit, name="scale_edit"),
     path("progress/help/", views.help_page, name="help"),
 ]

@@ -10,6 +10,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,9 +27,16 @@ from studievag.access.policy import (
     student_for_view,
     teams_for,
 )
+from studievag.organisations.models import Organiser
 
 from . import rules, services
-from .forms import AttendanceImportForm, FollowUpSettingsForm, TeamDecisionForm
+from .forms import (
+    AttendanceImportForm,
+    FollowUpSettingsForm,
+    ScaleForm,
+    StepFormSet,
+    TeamDecisionForm,
+)
 from .models import FollowUpSettings, Grade, ProgressionScale, TeamDecision, week_start
 from .selectors import (
     ScaleBook,
@@ -415,6 +423,75 @@ def settings_page(request):
             "progress.change_progressionscale"),
         "scale_model": ProgressionScale,
     })
+
+
+def _settings_organiser(request, organiser_id) -> Organiser:
+    """The organiser asked for (else the user's first) among those whose settings they manage."""
+    organisers = organisers_for_settings(request.user).order_by("name", "pk")
+    organiser = None
+    if organiser_id is None:
+        organiser = organisers.first()
+    elif str(organiser_id).isdigit():
+        organiser = organisers.filter(pk=organiser_id).first()
+    if organiser is None:
+        raise Http404(_("No such organiser."))
+    return organiser
+
+
+def _scale_page(request, *, organiser, scale=None, start_from=None):
+    """Create or change one of the organiser's own scales: the scale's fields and its steps."""
+    source = scale or start_from
+    initial_steps = [
+        {"id": s.pk if scale else None, "label": s.label, "colour": s.colour,
+         "description": s.description, "is_goal": s.is_goal, "ORDER": s.position}
+        for s in (source.steps.order_by("position") if source else [])
+    ]
+    form = ScaleForm(request.POST or None, initial={
+        "name": scale.name if scale else (f"{start_from.name} ({organiser.name})" if start_from else ""),
+        "subject_codes": ", ".join(source.subject_codes) if source else "",
+    })
+    steps = StepFormSet(request.POST or None, initial=initial_steps, prefix="steps")
+    if request.method == "POST" and form.is_valid() and steps.is_valid():
+        try:
+            saved = services.progression_scale_save(
+                acting_user=request.user, organiser=organiser, scale=scale,
+                name=form.cleaned_data["name"], subject_codes=form.cleaned_data["subject_codes"],
+                steps=steps.steps(),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The scale “%(name)s” was saved.") % {"name": saved.name})
+            return redirect(f"{reverse('progress:settings')}?organiser={organiser.pk}")
+    # A step in use cannot be removed: the page says so instead of offering it.
+    in_use = services.steps_in_use(s.pk for s in scale.steps.all()) if scale else {}
+    for step_form in steps.forms:
+        step_form.in_use = in_use.get(step_form.initial.get("id"), 0)
+    return render(request, "progress/scale_form.html", {
+        "organiser": organiser, "scale": scale, "start_from": start_from, "form": form,
+        "steps": steps,
+    })
+
+
+@require_action("progress.settings")
+def scale_create(request):
+    organiser = _settings_organiser(request, request.GET.get("organiser"))
+    start_from = None
+    if (from_id := request.GET.get("from", "")).isdigit():
+        start_from = (ProgressionScale.objects.filter(pk=from_id)
+                      .filter(Q(organiser__isnull=True) | Q(organiser=organiser)).first())
+    return _scale_page(request, organiser=organiser, start_from=start_from)
+
+
+@require_action("progress.settings")
+def scale_edit(request, pk: int):
+    scale = ProgressionScale.objects.filter(
+        pk=pk, organiser__in=organisers_for_settings(request.user)
+    ).select_related("organiser").first()
+    if scale is None:
+        raise Http404(_("No such scale of your organiser."))
+    return _scale_page(request, organiser=scale.organiser, scale=scale)
 
 
 @require_action("progress.help")

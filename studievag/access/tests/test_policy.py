@@ -291,3 +291,23 @@ def test_label_students_asks_the_database_once_for_any_number_of_protected(cast,
 def test_student_over_18_is_not_a_guardians_record_by_default(cast, today):
     assert cast.adam.is_adult_on(today)
     assert add_years(cast.adam.date_of_birth, 18) <= today
+
+
+def test_a_mentor_no_longer_sees_the_protected_name_once_the_student_has_left_the_group(cast, today):
+    """Group memberships count for the protected name only while they run, as for scope."""
+    group = StudentGroup.objects.create(school_unit=cast.unit_a, name="Gammal grupp A",
+                                        kind=StudentGroup.Kind.MENTOR_GROUP)
+    membership = GroupMembership.objects.create(group=group, student=cast.protected,
+                                                start_date=D(2020, 8, 1), end_date=D(2021, 6, 10))
+    former_mentor = make_user("former_mentor")
+    assign(former_mentor, Role.MENTOR, group=group)
+
+    [labelled] = label_students(fresh(former_mentor), [cast.protected])
+    assert labelled.name_hidden is True
+    assert labelled.display_name == f"{PROTECTED_LABEL} #{cast.protected.pk}"
+
+    membership.end_date = None
+    membership.save()
+    [labelled] = label_students(fresh(former_mentor), [cast.protected])
+    assert labelled.name_hidden is False
+    assert labelled.display_name == "Petra Skyddad"

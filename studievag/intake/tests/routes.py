@@ -15,5 +15,7 @@ ROUTES = [
           label="bertil"),
     Route("intake:support_needs", NEED_TO_KNOW, kwargs=lambda c: {"pk": c.alice.pk}),
     Route("intake:support_needs", NEED_TO_KNOW, kwargs=lambda c: {"pk": c.alice.pk},
-          method="post", data=lambda c: {"text": "Behöver extra tid vid prov."}),
+          method="post", data=lambda c: {"text": "Behöver extra tid vid prov.", "reason": "EHT"}),
+    # The same store without a plan: intake comes before the plan.
+    Route("plans:support_needs", NEED_TO_KNOW, kwargs=lambda c: {"pk": c.alice.pk}, label="no plan"),
 ]

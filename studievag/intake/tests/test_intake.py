@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from studievag.audit.models import RecordRead
 from studievag.enrolments.models import GroupMembership
-from studievag.intake.models import IntakeMapping, SupportNeeds
+from studievag.intake.models import IntakeMapping, SupportNeedsEntry
 from studievag.progress.tests.helpers import ensure_course, maths_step
 
 FORM = {
@@ -81,8 +81,8 @@ def test_mentor_b_cannot_map_a_student_at_school_a(cast, login):
 def test_support_needs_are_recorded_and_every_read_is_logged(cast, login):
     client = login(cast.health_a)
     client.post(reverse("intake:support_needs", args=[cast.alice.pk]),
-                {"text": "Behöver uppläst text vid prov."})
-    assert SupportNeeds.objects.get(student=cast.alice).recorded_by == cast.health_a
+                {"text": "Behöver uppläst text vid prov.", "reason": "Kartläggning"})
+    assert SupportNeedsEntry.objects.get(student=cast.alice).author == cast.health_a
     mentor = login(cast.mentor_a)
     html = mentor.get(reverse("intake:support_needs", args=[cast.alice.pk])).content.decode()
     assert "Behöver uppläst text vid prov." in html
@@ -92,7 +92,8 @@ def test_support_needs_are_recorded_and_every_read_is_logged(cast, login):
 
 @pytest.mark.parametrize("who", ["counsellor_a", "teacher_a", "mentor_b"])
 def test_support_needs_are_not_for_others(cast, login, who):
-    SupportNeeds.objects.create(student=cast.alice, text="Känsligt", recorded_by=cast.health_a)
+    SupportNeedsEntry.objects.create(student=cast.alice, text="Känsligt", author=cast.health_a,
+                                     reason="EHT")
     response = login(getattr(cast, who)).get(reverse("intake:support_needs", args=[cast.alice.pk]))
     assert response.status_code == 404
     assert not RecordRead.objects.filter(part="support_needs").exists()

@@ -48,10 +48,11 @@ ROUTES = [
     Route("plans:review_create", frozenset({"mentor", "principal"}), kwargs=alice_with_plan),
     Route("plans:plan_approve", frozenset({"principal"}), kwargs=alice_with_plan, method="post",
           data=lambda c: {"version": 1}),
-    # Support needs: student health, the principal and the mentor; only the first two write.
+    # Support needs (one store with intake): student health, the principal and the mentor.
     Route("plans:support_needs", frozenset({"mentor", "student_health", "principal"}),
           kwargs=alice_with_plan),
-    Route("plans:support_needs", frozenset({"student_health", "principal"}), kwargs=alice_with_plan,
+    Route("plans:support_needs", frozenset({"mentor", "student_health", "principal"}),
+          kwargs=alice_with_plan,
           method="post", data=lambda c: {"text": "Extra tid vid prov", "reason": "EHT-möte"},
           label="write"),
     Route("plans:export_json", PLAN_EDITORS, kwargs=alice_with_plan),

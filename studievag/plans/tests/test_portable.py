@@ -1,10 +1,12 @@
 import json
 import os
+import re
 import shutil
 import subprocess
 
 import jsonschema
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -80,6 +82,7 @@ def test_import_names_every_bad_field_and_saves_nothing(cast, alice_plan):
     data["plan"]["goals"][0]["title"] = ""
     data["plan"]["goals"][0]["target_date"] = "2026-13-01"
     data["plan"]["courses"][0]["status"] = "finished"
+    data["plan"]["courses"][0]["term"] = "hösten 2026"
     data["student"]["address"] = "Storgatan 1"
     result = plan_import(acting_user=cast.mentor_a, student=cast.alice,
                          raw=json.dumps(data).encode())
@@ -88,6 +91,7 @@ def test_import_names_every_bad_field_and_saves_nothing(cast, alice_plan):
     assert "plan.goals[0].title" in joined
     assert "plan.goals[0].target_date" in joined
     assert "plan.courses[0].status" in joined
+    assert "plan.courses[0].term: 'hösten 2026' does not match" in joined
     assert "'address' was unexpected" in joined
     assert not Plan.objects.exists()
     bad = plan_import(acting_user=cast.mentor_a, student=cast.alice, raw=b"{not json")
@@ -161,3 +165,25 @@ def test_pdf_of_a_protected_student_shows_no_name(cast, login, courses, tmp_path
     assert "Bli kock" in text and "Petra" not in text and "Skyddad" not in text
     assert "Protected identity" in text
     assert Student.objects.get(pk=cast.protected.pk).has_protected_identity
+
+
+def test_arabic_pdf_counts_its_pages_left_to_right(cast, login, alice_plan, tmp_path):
+    """In a right-to-left page the counter still reads "1 / N" on the first page, not "N / 1"."""
+    from studievag.plans.services import plan_revise
+
+    plan_revise(acting_user=cast.mentor_a, plan=alice_plan, expected_version=1, reason="Lång text",
+                fields={"student_voice": "\n".join(f"رقم {n}: أريد أن أعمل" for n in range(150))})
+    client = login(cast.guardian)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    response = client.get(reverse("plans:family_plan_pdf", kwargs={"pk": cast.alice.pk}))
+    _pdf_text(response.content, tmp_path)  # skips without poppler
+    # -layout gives the text in visual order: what a reader sees at the foot of the page.
+    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(tmp_path / "plan.pdf"), "-"],
+                          capture_output=True, check=True, text=True).stdout
+    pages = text.split("\f")
+    pages = [page for page in pages if page.strip()]
+    counters = [re.sub(r"[^\d/]", "", line) for page in pages for line in page.splitlines()
+                if re.fullmatch(r"\D*\d+ ?/ ?\d+\D*", line.strip())]
+    total = len(pages)
+    assert total >= 2
+    assert counters == [f"{n}/{total}" for n in range(1, total + 1)]

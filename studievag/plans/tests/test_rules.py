@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from studievag.plans import rules
 from studievag.plans.rules import ApprovalState
@@ -71,3 +72,52 @@ def test_approval_state(version, approved, state):
 )
 def test_goal_overdue(target, met, overdue):
     assert rules.goal_overdue(target_date=target, met=met, on=D(2026, 3, 2)) is overdue
+
+
+# --- Terms -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("term, end", [
+    ("HT 2026", datetime.date(2026, 12, 20)),
+    ("VT 2027", datetime.date(2027, 6, 10)),
+    ("", None), ("HT", None), ("ht 2026", None), ("HT2026", None), ("Termin 1–3", None),
+    ("HT 26", None), (" HT 2026", None),
+])
+def test_term_end_reads_only_the_written_form(term, end):
+    assert rules.term_end(term) == end
+
+
+def test_progress_uses_the_same_term_parser():
+    from studievag.progress import rules as progress_rules
+
+    assert progress_rules.term_end is rules.term_end
+
+
+@pytest.mark.parametrize("value", ["", "HT 2026", "VT 2030"])
+def test_a_blank_or_written_term_is_valid(value):
+    rules.validate_term(value)
+
+
+@pytest.mark.parametrize("value", ["HT", "hösten 2026", "VT-2027", "Termin 1–3"])
+def test_anything_else_is_refused_with_a_message_naming_it(value):
+    with pytest.raises(ValidationError) as info:
+        rules.validate_term(value)
+    assert f"not “{value}”" in info.value.messages[0]
+
+
+@pytest.mark.parametrize("day, terms", [
+    (datetime.date(2026, 7, 31), ["VT 2026", "HT 2026", "VT 2027"]),
+    (datetime.date(2026, 8, 1), ["HT 2026", "VT 2027", "HT 2027"]),
+    (datetime.date(2026, 12, 31), ["HT 2026", "VT 2027", "HT 2027"]),
+    (datetime.date(2027, 1, 1), ["VT 2027", "HT 2027", "VT 2028"]),
+])
+def test_terms_from_a_day(day, terms):
+    assert rules.terms_from(day, ahead=2) == terms
+    assert len(rules.terms_from(day)) == 7
+
+
+@pytest.mark.parametrize("old, new", [
+    ("HT 2026", "HT 2026"), ("ht-2026", "HT 2026"), (" vt2027 ", "VT 2027"), ("Termin 1–3", ""), ("HT", ""),
+])
+def test_older_free_text_terms_are_normalised(old, new):
+    assert rules.normalised_term(old) == new

@@ -3,8 +3,10 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from studievag.intake.models import SupportNeedsEntry
+from studievag.intake.services import support_needs_record
 from studievag.plans import services
-from studievag.plans.models import Plan, PlanRevision, SupportNeedsEntry
+from studievag.plans.models import Plan, PlanRevision
 from studievag.plans.rules import ApprovalState
 from studievag.plans.snapshot import diff_snapshots
 
@@ -113,11 +115,11 @@ def test_a_plan_talk_cannot_be_recorded_ahead(cast, alice_plan, today):
 
 
 def test_support_needs_are_kept_apart_from_the_plan_snapshot(cast, alice_plan):
-    services.support_needs_record(acting_user=cast.health_a, plan=alice_plan,
-                                  text="Anpassningar: extra tid", reason="EHT")
+    support_needs_record(acting_user=cast.health_a, student=alice_plan.student,
+                         text="Anpassningar: extra tid", reason="EHT")
     with pytest.raises(ValidationError):
-        services.support_needs_record(acting_user=cast.health_a, plan=alice_plan,
-                                      text="Anpassningar: extra tid", reason="Igen")
+        support_needs_record(acting_user=cast.health_a, student=alice_plan.student,
+                             text="Anpassningar: extra tid", reason="Igen")
     assert SupportNeedsEntry.objects.count() == 1
     services.plan_revise(acting_user=cast.mentor_a, plan=alice_plan, expected_version=1,
                          reason="x", fields={"participants": "Mentor"})
@@ -160,3 +162,18 @@ def test_rows_are_checked_before_anything_is_saved(cast, alice_plan, courses):
         )
     alice_plan.refresh_from_db()
     assert alice_plan.version == 1 and not alice_plan.internships.exists()
+
+
+def test_a_course_term_that_is_not_a_term_is_refused_and_changes_nothing(cast, alice_plan, courses):
+    row = alice_plan.courses.select_related("course").get()
+    with pytest.raises(ValidationError) as error:
+        services.plan_revise(
+            acting_user=cast.mentor_a, plan=alice_plan, expected_version=1, reason="Ny termin",
+            courses=[{"id": row.pk, "course": row.course, "term": "Till våren", "status": row.status}],
+        )
+    assert error.value.message_dict["term"] == [
+        "Write the term as HT or VT and a year, e.g. HT 2026 (not “Till våren”)."
+    ]
+    alice_plan.refresh_from_db()
+    assert alice_plan.version == 1
+    assert alice_plan.courses.get().term == "HT 2026"

@@ -4,8 +4,11 @@ import pytest
 from django.urls import reverse
 
 from studievag.audit.models import RecordRead
+from studievag.intake.models import SupportNeedsEntry
+from studievag.intake.services import support_needs_record
 from studievag.plans import services
-from studievag.plans.models import Plan, PlanReview, PlanSettings, SupportNeedsEntry
+from studievag.plans.models import Plan, PlanReview, PlanSettings
+from studievag.plans.rules import terms_from
 from studievag.testing import make_student
 
 from .conftest import plan_post
@@ -32,7 +35,7 @@ def test_mentor_sets_up_a_plan_with_a_goal_and_a_course(cast, login, courses):
         version=0, reason="Första plansamtalet", study_path="Språkintroduktion",
         goals=[{"term": "long", "kind": "job", "title": "Bli elektriker", "target_date": "2028-06-01",
                 "status": "planned"}],
-        courses=[{"course": "GY:SVASVA01", "term": "HT", "status": "ongoing"}],
+        courses=[{"course": "GY:SVASVA01", "term": terms_from(datetime.date.today())[1], "status": "ongoing"}],
         internships=[{"workplace": "Elbolaget AB", "start_date": "2026-10-01", "supervisor": "Ali"}],
     )
     response = client.post(url, data)
@@ -40,6 +43,7 @@ def test_mentor_sets_up_a_plan_with_a_goal_and_a_course(cast, login, courses):
     plan = Plan.objects.get(student=cast.alice)
     assert plan.goals.get().title == "Bli elektriker"
     assert plan.courses.get().course == courses["SVASVA01"]
+    assert plan.courses.get().term == terms_from(datetime.date.today())[1]
     assert plan.internships.get().supervisor == "Ali"
     assert plan.revisions.get().reason == "Första plansamtalet"
     page = client.get(reverse("plans:plan_detail", kwargs={"pk": cast.alice.pk})).content.decode()
@@ -235,8 +239,8 @@ def test_plan_list_flags_late_and_due_plans_within_a_query_budget(
 
 
 def test_teacher_sees_a_summary_only(cast, login, alice_plan):
-    services.support_needs_record(acting_user=cast.health_a, plan=alice_plan,
-                                  text="Hemlig anpassning", reason="EHT")
+    support_needs_record(acting_user=cast.health_a, student=alice_plan.student,
+                         text="Hemlig anpassning", reason="EHT")
     page = login(cast.teacher_a).get(
         reverse("plans:plan_detail", kwargs={"pk": cast.alice.pk})).content.decode()
     assert "Behörighet till Vård- och omsorgsprogrammet" in page
@@ -252,14 +256,17 @@ def test_support_needs_only_for_health_principal_and_mentor_and_every_read_logge
     assert SupportNeedsEntry.objects.get().author == cast.health_a
     assert "Extra tid vid prov" in login(cast.mentor_a).get(url).content.decode()
     assert RecordRead.objects.filter(user=cast.mentor_a, part="support_needs").count() == 1
-    assert login(cast.mentor_a).post(url, {"text": "Mentorn skriver", "reason": "x"}).status_code == 403
+    # The mentor, who knows the student day to day, records them too (with a reason).
+    assert login(cast.mentor_a).post(url, {"text": "Mentorn skriver", "reason": "x"}).status_code == 302
     assert login(cast.counsellor_a).get(url).status_code == 404
-    assert SupportNeedsEntry.objects.count() == 1
+    assert login(cast.counsellor_a).post(url, {"text": "Kuratorn", "reason": "x"}).status_code == 404
+    assert SupportNeedsEntry.objects.count() == 2
     # Not on the family page, nor on the counsellor's plan page.
     family = login(cast.student).get(reverse("plans:family_plan", kwargs={"pk": cast.alice.pk}))
     assert "Extra tid vid prov" not in family.content.decode()
     counsellor = login(cast.counsellor_a).get(reverse("plans:plan_detail", kwargs={"pk": cast.alice.pk}))
     assert "Extra tid vid prov" not in counsellor.content.decode()
+    assert "Mentorn skriver" not in counsellor.content.decode()
 
 
 def test_family_page_in_plain_language_and_arabic_right_to_left(cast, login, alice_plan):
@@ -370,3 +377,24 @@ def test_education_plans_are_readable_by_staff_of_the_organiser_only(cast, login
     assert "Studiehandledning erbjuds alla." in detail
     assert "Plan för utbildning IMS" not in login(cast.mentor_b).get(
         reverse("plans:education_plan_list")).content.decode()
+
+
+def test_the_plan_form_offers_the_coming_terms_and_refuses_free_text(cast, login, courses):
+    client = login(cast.mentor_a)
+    url = reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk})
+    page = client.get(url).content.decode()
+    for term in terms_from(datetime.date.today()):
+        assert f'<option value="{term}">{term}</option>' in page
+    response = client.post(url, plan_post(
+        version=0, reason="Första plansamtalet",
+        courses=[{"course": "GY:SVASVA01", "term": "Termin 1–3", "status": "ongoing"}],
+    ))
+    assert response.status_code == 200
+    assert "Select a valid choice. Termin 1–3 is not one of the available choices." in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_an_earlier_term_of_a_course_stays_offered_when_the_plan_is_edited(cast, login, alice_plan):
+    alice_plan.courses.update(term="VT 2019")
+    page = login(cast.mentor_a).get(reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk})).content.decode()
+    assert '<option value="VT 2019" selected>VT 2019</option>' in page

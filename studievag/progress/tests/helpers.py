@@ -2,7 +2,7 @@
 
 from studievag.catalogue.models import Course
 from studievag.catalogue.services import catalogue_ensure_core
-from studievag.progress.models import ProgressionStep
+from studievag.progress.models import ProgressionScale, ProgressionStep
 
 MATHS = ("GR", "GRGRMAT01_7-9")
 
@@ -24,3 +24,29 @@ def maths_step(position: int) -> ProgressionStep:
 
 def step_id(cast, position: int) -> int:
     return maths_step(position).pk
+
+
+def own_scale(cast) -> ProgressionScale:
+    """Organiser A's own three-step scale for mathematics (made once)."""
+    scale, made = ProgressionScale.objects.get_or_create(
+        organiser=cast.organiser_a, name="Egen matematik", defaults={"subject_codes": ["GRGRMAT01"]},
+    )
+    if made:
+        for position, (label, colour) in enumerate(
+            [("Start", "#fde2e2"), ("På väg", "#fff1c2"), ("Mål", "#d8f0d8")], start=1
+        ):
+            ProgressionStep.objects.create(scale=scale, position=position, label=label, colour=colour,
+                                           is_goal=position == 3)
+    return scale
+
+
+def scale_post(*, name: str, subject_codes: str, steps: list[dict], extra: int = 0) -> dict:
+    """The scale page's form as posted: the scale's fields and the steps formset in order."""
+    data = {"name": name, "subject_codes": subject_codes,
+            "steps-TOTAL_FORMS": str(len(steps) + extra), "steps-INITIAL_FORMS": "0",
+            "steps-MIN_NUM_FORMS": "0", "steps-MAX_NUM_FORMS": "1000"}
+    for n, step in enumerate(steps):
+        for key, value in {"ORDER": n + 1, **step}.items():
+            if value not in ("", None, False):
+                data[f"steps-{n}-{key}"] = value
+    return data

@@ -1,9 +1,10 @@
 from studievag.testing import ALL_ROLES, Route
 
-from .helpers import ensure_course, step_id
+from .helpers import ensure_course, own_scale, scale_post, step_id
 
 RECORDERS = frozenset({"teacher", "principal"})
 A_STAFF = frozenset({"mentor", "teacher", "counsellor", "student_health", "principal"})
+SETTINGS = frozenset({"principal", "organiser_analyst"})
 TEAM_A = frozenset({"mentor", "counsellor", "student_health", "principal"})
 
 
@@ -39,6 +40,17 @@ ROUTES = [
           kwargs=lambda c: {"pk": c.alice.pk}),
     Route("progress:family_student", frozenset(), kwargs=lambda c: {"pk": c.adam.pk},
           label="adam"),
-    Route("progress:settings", frozenset({"principal", "organiser_analyst"})),
+    Route("progress:settings", SETTINGS),
+    Route("progress:scale_create", SETTINGS),
+    Route("progress:scale_create", SETTINGS, method="post", data=lambda c: scale_post(
+        name="Egen skala", subject_codes="ENGENG01",
+        steps=[{"label": "Början", "colour": "#fde2e2"},
+               {"label": "Mål", "colour": "#d8f0d8", "is_goal": "on"}])),
+    Route("progress:scale_edit", SETTINGS, kwargs=lambda c: {"pk": own_scale(c).pk}),
+    Route("progress:scale_edit", SETTINGS, kwargs=lambda c: {"pk": own_scale(c).pk}, method="post",
+          data=lambda c: scale_post(
+              name="Egen matematik", subject_codes="GRGRMAT01",
+              steps=[{"id": s.pk, "label": s.label, "colour": s.colour, "is_goal": "on" if s.is_goal else ""}
+                     for s in own_scale(c).steps.all()])),
     Route("progress:help", ALL_ROLES - {"no_role"}),
 ]
