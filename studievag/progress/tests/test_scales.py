@@ -144,3 +144,12 @@ def test_scales_of_other_organisers_and_shipped_scales_are_not_edited_here(cast,
     assert response.status_code == 404
     assert not ProgressionScale.objects.filter(name="Kapad").exists()
     assert login(cast.mentor_a).get(reverse("progress:scale_create")).status_code == 403
+
+
+def test_every_shipped_step_colour_is_readable_under_the_step_text():
+    from studievag.progress import rules
+    from studievag.progress.defaults import PALETTE
+
+    # step_colour spreads a scale's steps over the whole palette.
+    for colour in PALETTE:
+        assert rules.contrast_ratio(colour, rules.STEP_TEXT_COLOUR) >= rules.MIN_STEP_CONTRAST, colour
