@@ -51,6 +51,7 @@ demo: venv messages assets
 ## The whole suite: on SQLite, and on PostgreSQL as well when one is reachable.
 test: venv messages assets system-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
+	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory test-sqlite
 	@if scripts/pg-up "$(PG_URL)"; then \
 		$(MAKE) --no-print-directory test-postgres; \

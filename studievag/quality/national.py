@@ -86,7 +86,7 @@ class Sink:
         fields = {f.attname: f for f in model._meta.concrete_fields}
         extra = []
         for name, f in fields.items():
-            if name in given or f.primary_key and name in given:
+            if name in given or (f.primary_key and name in given):
                 continue
             if f.primary_key:
                 continue
@@ -348,7 +348,9 @@ class Generator:
             foreign = profile.country != "SE"
             arrived = school_start = None
             if foreign:
-                years = rng.choice([0, 0, 1, 1, 1, 2, 2, 3, 4, 6]) if programme == "IMS" else rng.choice([1, 2, 3, 4, 5, 7, 9])
+                years = rng.choice(
+                    [0, 0, 1, 1, 1, 2, 2, 3, 4, 6] if programme == "IMS" else [1, 2, 3, 4, 5, 7, 9]
+                )
                 arrived = start - datetime.timedelta(days=365 * years + rng.randint(10, 200))
                 arrived = max(arrived, born + datetime.timedelta(days=400))
                 school_start = min(arrived + datetime.timedelta(days=rng.randint(14, 120)), start)

@@ -98,7 +98,7 @@ class Command(BaseCommand):
                 )
             self.stderr.write(f"Generating the national data set ({scale} current students) …")
             t0 = time.monotonic()
-            generate(students=scale, seed=seed, today=today, log=lambda s: self.stderr.write(s))
+            generate(students=scale, seed=seed, today=today, log=self.stderr.write)
             self.line("dataset_generation", round(time.monotonic() - t0), "s")
             current = Enrolment.objects.active_on(today).values("student_id").distinct().count()
 
