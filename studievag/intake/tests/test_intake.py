@@ -18,11 +18,6 @@ FORM = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _english(english):
-    """Checks on text are made in the source language (see the root conftest)."""
-
-
 def test_the_counsellor_records_the_mapping_with_a_starting_level(cast, login):
     ensure_course(cast)
     subject = cast.course_group_a.course.subject
