@@ -11,7 +11,8 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 
 from studievag.access.policy import Part, label_students, visible_students
 from studievag.catalogue.models import Course
@@ -161,6 +162,18 @@ def _plan_course_ends(student_ids: Collection[int]) -> dict[tuple[int, int], dat
     return ends
 
 
+def _first_and_latest(records: QuerySet[ProgressRecord]) -> QuerySet[ProgressRecord]:
+    """Only each (student, course)'s first and latest record: all the overview and the
+    grid read (the start when there is no starting level, and the current step)."""
+    # A line has at most one record a day (a unique constraint), so the day orders it, and
+    # both windows share one sort (the unique index's order).
+    line = [F("student_id"), F("course_id")]
+    return records.annotate(
+        nth=Window(RowNumber(), partition_by=line, order_by=F("recorded_on").asc()),
+        of=Window(Count("pk"), partition_by=line),
+    ).filter(Q(nth=1) | Q(nth=F("of")))
+
+
 def follow_up_for(
     students: list[Student], *, on: datetime.date, history: bool = False,
     with_decisions: bool = False,
@@ -171,7 +184,8 @@ def follow_up_for(
     records (1), starting levels (1), attendance (1), grades (1), scales and
     their steps (2), settings (1), plan statuses (constant, plans area),
     latest decisions (1, when asked for). ``history`` fetches every
-    attendance week instead of the recent ones (the progression page).
+    record and attendance week (the progression page); without it only each
+    course's first and latest record and the weeks the trend and the signals read.
     """
     ids = [s.pk for s in students]
     result: dict[int, FollowUp] = {}
@@ -193,9 +207,12 @@ def follow_up_for(
         enrolments[e.student_id].append(e)
     records = defaultdict(list)
     course_ids = {m.group.course_id for m in memberships}
-    for r in ProgressRecord.objects.filter(
+    record_rows = ProgressRecord.objects.filter(
         student_id__in=ids, course_id__in=course_ids, recorded_on__lte=on
-    ).select_related("step").order_by("recorded_on", "pk"):
+    )
+    if not history:
+        record_rows = _first_and_latest(record_rows)
+    for r in record_rows.select_related("step").order_by("student_id", "course_id", "recorded_on"):
         records[(r.student_id, r.course_id)].append(r)
     starting = {
         (level.mapping.student_id, level.subject_id): level.step
@@ -208,17 +225,6 @@ def follow_up_for(
         student_id__in=ids, course_id__in=course_ids, awarded_on__lte=on
     ).order_by("awarded_on", "pk"):
         grades[(g.student_id, g.course_id)] = g
-    mondays = rules.recent_weeks(on, TREND_WEEKS)
-    attendance = AttendanceWeek.objects.filter(student_id__in=ids, week_start__lte=on)
-    if not history:
-        # Enough weeks for the sparkline and for the longest signal window allowed (26).
-        attendance = attendance.filter(week_start__gte=on - datetime.timedelta(weeks=27))
-    weeks = defaultdict(list)
-    for a in attendance.order_by("week_start"):
-        weeks[a.student_id].append(rules.WeekMinutes(
-            a.week_start, a.scheduled_minutes, a.valid_absence_minutes, a.invalid_absence_minutes
-        ))
-
     def current_enrolment(student_id):
         mine = enrolments.get(student_id, [])
         active = [e for e in mine if e.is_active_on(on)]
@@ -231,6 +237,24 @@ def follow_up_for(
     organiser_ids |= {m.group.school_unit.organiser_id for m in memberships}
     book = ScaleBook(organiser_ids)
     settings = settings_for(i for i in organiser_ids if i is not None)
+    mondays = rules.recent_weeks(on, TREND_WEEKS)
+    attendance = AttendanceWeek.objects.filter(student_id__in=ids, week_start__lte=on)
+    if not history:
+        # The weeks the sparkline and the longest attendance window in use read, no more.
+        span = max([TREND_WEEKS, FollowUpSettings().attendance_weeks]
+                   + [conf.attendance_weeks for conf in settings.values()])
+        attendance = attendance.filter(week_start__gte=rules.recent_weeks(on, span)[0])
+    weeks = defaultdict(list)
+    # One row per student and week, summed over courses in SQL: every reader sums a week's
+    # courses (the rules' percentages are sums of minutes).
+    for student_id, week_start, scheduled, valid, invalid in (
+        attendance.values("student_id", "week_start")
+        .annotate(scheduled=Sum("scheduled_minutes"), valid=Sum("valid_absence_minutes"),
+                  invalid=Sum("invalid_absence_minutes"))
+        .order_by("student_id", "week_start")
+        .values_list("student_id", "week_start", "scheduled", "valid", "invalid")
+    ):
+        weeks[student_id].append(rules.WeekMinutes(week_start, scheduled, valid, invalid))
     plan_statuses = plan_status_for(ids, on=on)
     plan_ends = _plan_course_ends(ids)
     decisions = {}
