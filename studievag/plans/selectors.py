@@ -1,7 +1,7 @@
 """Reads of plans: status flags for lists, and plans with what their pages need."""
 
 import datetime
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Max, Q
@@ -31,23 +31,35 @@ def _settings_by_organiser(organiser_ids: set[int]) -> dict[int, PlanSettings]:
     return {s.organiser_id: s for s in PlanSettings.objects.filter(organiser_id__in=organiser_ids)}
 
 
-def plan_status_for(student_ids: Collection[int], *, on: datetime.date) -> dict[int, PlanStatus]:
+def plan_status_for(
+    student_ids: Collection[int], *, on: datetime.date, enrolments: Iterable[Enrolment] | None = None,
+) -> dict[int, PlanStatus]:
     """One entry per given student id; a constant number of queries whatever the number of students.
 
     Four queries: enrolments, plans with their last review, the organisers'
     settings, overdue goals. The organiser whose settings apply is that of the
-    enrolment current on ``on`` (or the latest one before it).
+    enrolment current on ``on`` (or the latest one before it). A caller that has
+    fetched the students' enrolments (all of them, with their school units) passes
+    them as ``enrolments``, which saves the first query.
     """
     ids = set(student_ids)
     if not ids:
         return {}
     # 1. Enrolments started by `on`, newest first: the first active one is current.
+    if enrolments is None:
+        rows = (
+            Enrolment.objects.filter(student_id__in=ids, start_date__lte=on)
+            .order_by("student_id", "-start_date")
+            .values_list("student_id", "start_date", "end_date", "school_unit__organiser_id")
+        )
+    else:
+        rows = sorted(
+            ((e.student_id, e.start_date, e.end_date, e.school_unit.organiser_id)
+             for e in enrolments if e.student_id in ids and e.start_date <= on),
+            key=lambda row: (row[0], -row[1].toordinal()),
+        )
     current: dict[int, tuple[datetime.date, int, bool]] = {}
-    for student_id, start, end, organiser_id in (
-        Enrolment.objects.filter(student_id__in=ids, start_date__lte=on)
-        .order_by("student_id", "-start_date")
-        .values_list("student_id", "start_date", "end_date", "school_unit__organiser_id")
-    ):
+    for student_id, start, end, organiser_id in rows:
         active = end is None or end >= on
         known = current.get(student_id)
         if known is None or (active and not known[2]):

@@ -180,9 +180,10 @@ def follow_up_for(
 ) -> dict[int, FollowUp]:
     """The follow-up of each student on ``on``, in a fixed number of queries.
 
-    Queries: course-group memberships (1), enrolments (1), progression
+    Queries: memberships and their course groups (2), enrolments (1), progression
     records (1), starting levels (1), attendance (1), grades (1), scales and
-    their steps (2), settings (1), plan statuses (constant, plans area),
+    their steps (2), settings (1), plan statuses (constant, plans area; given
+    the enrolments),
     latest decisions (1, when asked for). ``history`` fetches every
     record and attendance week (the progression page); without it only each
     course's first and latest record and the weeks the trend and the signals read.
@@ -192,14 +193,24 @@ def follow_up_for(
     if not ids:
         return result
 
-    memberships = list(
-        GroupMembership.objects.filter(
-            student_id__in=ids, group__kind=StudentGroup.Kind.COURSE_GROUP,
-            group__course__isnull=False, start_date__lte=on,
-        ).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .select_related("group__course__subject", "group__school_unit")
-        .order_by("group__course__subject__name", "group__name")
+    # The memberships, then their course groups by key: joined in one query, PostgreSQL
+    # hashes every group in the country to find the students' few.
+    current = list(
+        GroupMembership.objects.filter(student_id__in=ids, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
     )
+    course_groups = {
+        g.pk: (rank, g) for rank, g in enumerate(
+            StudentGroup.objects.filter(
+                pk__in={m.group_id for m in current}, kind=StudentGroup.Kind.COURSE_GROUP,
+                course__isnull=False,
+            ).select_related("course__subject", "school_unit").order_by("course__subject__name", "name")
+        )
+    }
+    memberships = sorted((m for m in current if m.group_id in course_groups),
+                         key=lambda m: course_groups[m.group_id][0])
+    for m in memberships:
+        m.group = course_groups[m.group_id][1]
     enrolments = defaultdict(list)
     for e in Enrolment.objects.filter(student_id__in=ids).select_related("school_unit").order_by(
         "start_date"
@@ -255,7 +266,9 @@ def follow_up_for(
         .values_list("student_id", "week_start", "scheduled", "valid", "invalid")
     ):
         weeks[student_id].append(rules.WeekMinutes(week_start, scheduled, valid, invalid))
-    plan_statuses = plan_status_for(ids, on=on)
+    plan_statuses = plan_status_for(
+        ids, on=on, enrolments=[e for mine in enrolments.values() for e in mine]
+    )
     plan_ends = _plan_course_ends(ids)
     decisions = {}
     if with_decisions:

@@ -108,3 +108,22 @@ def test_one_entry_per_id_in_constant_queries(cast, today, django_assert_num_que
     assert set(statuses) == set(ids)
     assert [statuses[s.pk].has_plan for s in students] == [True, True, True, False, False]
     assert plan_status_for([], on=today) == {}
+
+
+def test_given_enrolments_save_a_query_and_change_nothing(cast, today, django_assert_num_queries):
+    """The team overview has the students' enrolments already and passes them in."""
+    newcomer = make_student(cast.unit_a, start=today - datetime.timedelta(days=10))
+    _plan(cast.bertil, today - datetime.timedelta(days=50), cast.mentor_b)
+    PlanSettings.objects.create(organiser=cast.organiser_a, review_interval_days=10,
+                                plan_deadline_weeks=1)
+    Enrolment.objects.filter(student=cast.adam).update(
+        end_date=today - datetime.timedelta(days=1), exit_reason="national_programme"
+    )
+    ids = [cast.alice.pk, cast.adam.pk, cast.bertil.pk, newcomer.pk]
+    enrolments = list(Enrolment.objects.filter(student_id__in=ids).select_related("school_unit"))
+    with django_assert_num_queries(3):
+        given = plan_status_for(ids, on=today, enrolments=enrolments)
+    fetched = plan_status_for(ids, on=today)
+    assert given == fetched
+    assert given[newcomer.pk].plan_late is True  # organiser A's one-week deadline
+    assert given[cast.adam.pk].plan_late is False  # left: no current enrolment

@@ -53,10 +53,10 @@ def build_team(cast, n: int) -> StudentGroup:
 # The whole overview page, whatever the number of students: the request's savepoint
 # and its release (2), session and user (2), grants: role assignments, own student
 # login, guardian link (3), the teams the user may open (1), the team's students (1),
-# protected names (1), course memberships (1), enrolments (1), records (1), starting
-# levels (1), grades (1), attendance (1), scales and their steps (2), settings (1),
-# plan statuses: enrolments, plans, settings, overdue goals (4), plans' course terms (1),
-# latest decisions (1).
+# protected names (1), memberships and their course groups (2), enrolments (1), first and
+# latest records (1), starting levels (1), grades (1), attendance (1), scales and their
+# steps (2), settings (1), plan statuses given the enrolments: plans, settings, overdue
+# goals (3), plans' course terms (1), latest decisions (1).
 OVERVIEW_QUERIES = 25
 
 
