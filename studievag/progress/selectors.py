@@ -182,9 +182,8 @@ def follow_up_for(
 
     Queries: memberships and their course groups (2), enrolments (1), progression
     records (1), starting levels (1), attendance (1), grades (1), scales and
-    their steps (2), settings (1), plan statuses (constant, plans area; given
-    the enrolments),
-    latest decisions (1, when asked for). ``history`` fetches every
+    their steps (2), settings (1), plan statuses (constant, plans area; they
+    reuse the enrolments), latest decisions (1, when asked for). ``history`` fetches every
     record and attendance week (the progression page); without it only each
     course's first and latest record and the weeks the trend and the signals read.
     """
