@@ -401,7 +401,6 @@ def _in_line(ctx: Context) -> dict:
     below the line, unless the student is at the goal.
     """
     from django.db.models import (
-        Case,
         DecimalField,
         Exists,
         F,
@@ -410,9 +409,8 @@ def _in_line(ctx: Context) -> dict:
         OuterRef,
         Subquery,
         Value,
-        When,
     )
-    from django.db.models.functions import Cast, Coalesce, Greatest, Least
+    from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf
 
     from studievag.enrolments.models import GroupMembership, StudentGroup
     from studievag.intake.models import StartingLevel
@@ -433,10 +431,13 @@ def _in_line(ctx: Context) -> dict:
     starting = StartingLevel.objects.filter(
         mapping__student_id=OuterRef("student_id"), subject_id=OuterRef("course__subject_id")
     ).order_by("pk")
+    # The day the student joined the course group: the line's start when mapped at intake.
     joined = GroupMembership.objects.filter(
         student_id=OuterRef("student_id"), group__course_id=OuterRef("course_id"),
         group__kind=StudentGroup.Kind.COURSE_GROUP, start_date__lte=day,
-    ).order_by("-start_date", "-pk")
+    ).filter(Exists(StartingLevel.objects.filter(
+        mapping__student_id=OuterRef("student_id"), subject_id=OuterRef(OuterRef("course__subject_id"))
+    ))).order_by("-start_date", "-pk")
     plan_term = PlanCourse.objects.filter(
         plan__student_id=OuterRef("student_id"), course_id=OuterRef("course_id")
     ).exclude(term="").order_by("pk")
@@ -444,6 +445,8 @@ def _in_line(ctx: Context) -> dict:
     settings = FollowUpSettings.objects.filter(
         organiser__school_units=OuterRef(OuterRef("school_unit_id"))
     )
+    # Each subquery is written once in the SQL where possible (an expression used twice is
+    # evaluated twice): hence the shapes of ``length``, ``fraction`` and ``expected`` below.
     latest = (
         ProgressRecord.objects.filter(
             student_id=OuterRef("student_id"),
@@ -454,53 +457,51 @@ def _in_line(ctx: Context) -> dict:
             recorded_on__gt=OuterRef("recorded_on"), recorded_on__lte=day,
         )))
         .annotate(
-            first_on=Subquery(same_course.values("recorded_on")[:1]),
-            first_position=Subquery(same_course.values("step__position")[:1]),
             goal_position=Subquery(goal.values("position")[:1]),
-            start_level=Subquery(starting.values("step__position")[:1]),
-            joined_on=Subquery(joined.values("start_date")[:1]),
-            plan_term=Subquery(plan_term.values("term")[:1]),
+            line_start=Coalesce(
+                Subquery(starting.values("step__position")[:1]),
+                Subquery(same_course.values("step__position")[:1]),
+            ),
+            line_from=Coalesce(
+                Subquery(joined.values("start_date")[:1]),
+                Subquery(same_course.values("recorded_on")[:1]),
+            ),
             behind_steps=Coalesce(
                 Subquery(settings.values("behind_steps")[:1]),
                 Value(DEFAULT_BEHIND_STEPS, output_field=DecimalField()),
             ),
-            course_days=Coalesce(
-                Subquery(settings.values("default_course_weeks")[:1]), Value(DEFAULT_COURSE_WEEKS)
-            ) * 7,
         )
         .annotate(
-            line_start=Coalesce(F("start_level"), F("first_position")),
-            line_from=Case(
-                When(start_level__isnull=False, then=Coalesce(F("joined_on"), F("first_on"))),
-                default=F("first_on"),
-            ),
-        )
-        .annotate(
+            # Days from the start to the planned end: the plan's term, else the enrolment's
+            # end, else the organiser's default course length.
             length=Coalesce(
-                DaysBetween(TermEnd(F("plan_term")), F("line_from")),
-                DaysBetween(OuterRef("end_date"), F("line_from")),
-                F("course_days"),
+                DaysBetween(
+                    Coalesce(TermEnd(Subquery(plan_term.values("term")[:1])), OuterRef("end_date")),
+                    F("line_from"),
+                ),
+                Coalesce(Subquery(settings.values("default_course_weeks")[:1]),
+                         Value(DEFAULT_COURSE_WEEKS)) * 7,
                 output_field=IntegerField(),
             ),
             elapsed=Greatest(DaysBetween(Value(day), F("line_from")), Value(0)),
         )
         .annotate(
-            fraction=Case(
-                When(length__lte=0, then=Value(1.0)),
-                default=Least(
-                    Cast(F("elapsed"), FloatField()) / Cast(F("length"), FloatField()), Value(1.0)
+            # elapsed / length, at most 1; 1 when the planned end is on or before the start
+            # (the division by NULL gives NULL, and NULL becomes 1).
+            fraction=Coalesce(
+                Least(
+                    Cast(F("elapsed"), FloatField())
+                    / NullIf(Cast(Greatest(F("length"), Value(0)), FloatField()), Value(0.0)),
+                    Value(1.0),
                 ),
-                output_field=FloatField(),
+                Value(1.0),
             ),
         )
         .annotate(
-            expected=Case(
-                When(line_start__gte=F("goal_position"),
-                     then=Cast(F("goal_position"), FloatField())),
-                default=Cast(F("line_start"), FloatField())
-                + Cast(F("goal_position") - F("line_start"), FloatField()) * F("fraction"),
-                output_field=FloatField(),
-            ),
+            # start + (goal − start) × fraction, or the goal when the start is at or above it.
+            expected=Cast(F("goal_position"), FloatField())
+            - Cast(Greatest(F("goal_position") - F("line_start"), Value(0)), FloatField())
+            * (Value(1.0) - F("fraction")),
         )
     )
     behind = latest.filter(
