@@ -16,6 +16,9 @@ from collections.abc import Callable
 
 from django.db import connection
 
+from studievag.plans.rules import TERM_ENDS
+from studievag.progress.rules import DEFAULT_BEHIND_STEPS, DEFAULT_COURSE_WEEKS
+
 from .periods import Period
 from .selectors import ReportRequest, report_cells
 from .suppression import Thresholds
@@ -37,6 +40,12 @@ EXIT_SQL = {
 }
 
 
+# A plan's term ("HT 2026", "VT 2027") as its last day (plans.rules.term_end).
+TERM_END_SQL = "CASE LEFT(pc.term, 2) {} END".format(" ".join(
+    f"WHEN '{kind}' THEN make_date(CAST(SUBSTR(pc.term, 4, 4) AS integer), {month}, {day})"
+    for kind, (month, day) in TERM_ENDS.items()
+))
+
 RAW_SOURCES = """), att AS (
     SELECT a.student_id, SUM(a.scheduled_minutes) AS sched,
            SUM(a.scheduled_minutes - a.valid_absence_minutes - a.invalid_absence_minutes) AS present
@@ -44,28 +53,75 @@ RAW_SOURCES = """), att AS (
     WHERE a.week_start BETWEEN %(start)s AND %(end)s
     GROUP BY a.student_id
 ), rec AS (
-    SELECT r.student_id, r.recorded_on, st.position,
+    SELECT r.student_id, r.course_id, r.recorded_on, st.position, st.scale_id,
            LAG(st.position) OVER w AS prev_position,
            FIRST_VALUE(st.position) OVER w AS first_position,
            FIRST_VALUE(r.recorded_on) OVER w AS first_on,
            ROW_NUMBER() OVER (PARTITION BY r.student_id, r.course_id ORDER BY r.recorded_on DESC)
-               AS newest,
-           g.position AS goal
+               AS newest
     FROM progress_progressrecord r
     JOIN pop_p USING (student_id)
     JOIN progress_progressionstep st ON st.id = r.step_id
-    LEFT JOIN progress_progressionstep g ON g.scale_id = st.scale_id AND g.is_goal
     WHERE r.recorded_on <= %(day)s
     WINDOW w AS (PARTITION BY r.student_id, r.course_id ORDER BY r.recorded_on, r.id)
+), line AS (
+    -- progress.rules: the line from the starting level at intake (on the day the student
+    -- joined the course group) or the first record, to the goal at the plan's term end,
+    -- else the enrolment's end, else after the organiser's default length.
+    SELECT rec.student_id, rec.position, goal.position AS goal,
+           COALESCE(sl.position, rec.first_position) AS line_start,
+           CASE WHEN sl.position IS NULL THEN rec.first_on
+                ELSE COALESCE(gm.start_date, rec.first_on) END AS line_from,
+           {term_end} AS plan_end,
+           pop_p.end_date AS enrolment_end,
+           COALESCE(fs.behind_steps, %(behind_steps)s) AS behind_steps,
+           COALESCE(fs.default_course_weeks, %(course_weeks)s) * 7 AS course_days
+    FROM rec
+    JOIN pop_p USING (student_id)
+    JOIN catalogue_course c ON c.id = rec.course_id
+    JOIN organisations_schoolunit su ON su.id = pop_p.school_unit_id
+    LEFT JOIN progress_followupsettings fs ON fs.organiser_id = su.organiser_id
+    LEFT JOIN LATERAL (
+        SELECT g.position FROM progress_progressionstep g WHERE g.scale_id = rec.scale_id
+        ORDER BY g.is_goal DESC, g.position DESC LIMIT 1
+    ) goal ON TRUE
+    LEFT JOIN LATERAL (
+        SELECT ss.position FROM intake_startinglevel sl0
+        JOIN intake_intakemapping m ON m.id = sl0.mapping_id
+        JOIN progress_progressionstep ss ON ss.id = sl0.step_id
+        WHERE m.student_id = rec.student_id AND sl0.subject_id = c.subject_id
+        ORDER BY sl0.id LIMIT 1
+    ) sl ON TRUE
+    LEFT JOIN LATERAL (
+        SELECT gm0.start_date FROM enrolments_groupmembership gm0
+        JOIN enrolments_studentgroup sg ON sg.id = gm0.group_id
+        WHERE gm0.student_id = rec.student_id AND sg.course_id = rec.course_id
+          AND sg.kind = 'course_group' AND gm0.start_date <= %(day)s
+        ORDER BY gm0.start_date DESC, gm0.id DESC LIMIT 1
+    ) gm ON TRUE
+    LEFT JOIN plans_plan pl ON pl.student_id = rec.student_id
+    LEFT JOIN plans_plancourse pc ON pc.plan_id = pl.id AND pc.course_id = rec.course_id
+                                  AND pc.term <> ''
+    WHERE rec.newest = 1 AND rec.recorded_on >= %(start)s
+), lined AS (
+    SELECT student_id, position, goal, line_start, behind_steps,
+           COALESCE(plan_end - line_from, enrolment_end - line_from, course_days) AS length,
+           GREATEST(%(day)s::date - line_from, 0) AS elapsed
+    FROM line
+), behind AS (
+    SELECT DISTINCT student_id FROM lined
+    WHERE position < goal
+      AND CASE WHEN line_start >= goal THEN goal::float
+               ELSE line_start + (goal - line_start)::float
+                    * CASE WHEN length <= 0 THEN 1.0 ELSE LEAST(elapsed::float / length, 1.0) END
+          END > position + behind_steps::float
 ), prog AS (
-    SELECT student_id,
-           BOOL_OR(recorded_on >= %(start)s) AS has_progress,
-           BOOL_OR(recorded_on >= %(start)s AND position > prev_position) AS moved,
-           BOOL_OR(newest = 1 AND recorded_on >= %(start)s) AS assessed,
-           BOOL_OR(newest = 1 AND recorded_on >= %(start)s AND position < goal
-                   AND first_position + (goal - first_position)::float
-                       * LEAST(%(day)s::date - first_on, 140) / 140.0 > position + 0.5) AS behind
-    FROM rec GROUP BY student_id
+    SELECT rec.student_id,
+           BOOL_OR(rec.recorded_on >= %(start)s) AS has_progress,
+           BOOL_OR(rec.recorded_on >= %(start)s AND rec.position > rec.prev_position) AS moved,
+           BOOL_OR(rec.newest = 1 AND rec.recorded_on >= %(start)s) AS assessed,
+           BOOL_OR(behind.student_id IS NOT NULL) AS behind
+    FROM rec LEFT JOIN behind USING (student_id) GROUP BY rec.student_id
 ), passed AS (
     SELECT DISTINCT gr.student_id FROM progress_graderecord gr JOIN pop_p USING (student_id)
     WHERE gr.awarded_on BETWEEN %(start)s AND %(end)s AND gr.grade IN ('A', 'B', 'C', 'D', 'E')
@@ -104,7 +160,7 @@ def hand_sql(req: ReportRequest, *, over_facts: bool = False) -> tuple[str, dict
     ``over_facts``: read the per-student values from the period's facts (as
     the application does) instead of from the source tables.
     """
-    sources = FACT_SOURCES if over_facts else RAW_SOURCES
+    sources = FACT_SOURCES if over_facts else RAW_SOURCES.replace("{term_end}", TERM_END_SQL)
     p = req.period
     day = min(p.end, req.today)
     dims = list(req.dims) + ["__total__"] * (2 - len(req.dims))
@@ -116,6 +172,7 @@ def hand_sql(req: ReportRequest, *, over_facts: bool = False) -> tuple[str, dict
         "programme": req.programme,
         "na_from": p.start.replace(year=p.start.year - 4),
         "review_from": day - datetime.timedelta(days=30), "code": p.code,
+        "behind_steps": DEFAULT_BEHIND_STEPS, "course_weeks": DEFAULT_COURSE_WEEKS,
     }
     cohort_parts = []
     for n in (1, 2, 3):
@@ -135,7 +192,7 @@ def hand_sql(req: ReportRequest, *, over_facts: bool = False) -> tuple[str, dict
     sql = f"""
 WITH pop AS (
     SELECT DISTINCT ON (e.student_id) e.student_id, e.start_date, e.end_date, e.exit_reason,
-           e.programme_id
+           e.programme_id, e.school_unit_id
     FROM enrolments_enrolment e
     WHERE e.start_date <= %(end)s AND (e.end_date IS NULL OR e.end_date >= %(start)s) {units}
     ORDER BY e.student_id, e.start_date DESC, e.id DESC

@@ -390,21 +390,63 @@ register(Indicator(
 
 
 def _in_line(ctx: Context) -> dict:
-    """Per student: is some course behind the straight line from start to goal?"""
-    from django.db.models import Exists, F, FloatField, OuterRef, Subquery, Value
-    from django.db.models.functions import Cast, Least
+    """Per student: is some course behind the straight line from start to goal?
 
-    from studievag.progress.models import ProgressionStep, ProgressRecord
+    The rule of :mod:`studievag.progress.rules` (the weekly team overview), in SQL:
+    the line starts at the starting level mapped at intake for the course's
+    subject, on the day the student joined the course group (else at the first
+    record, on its day); it ends on the goal step at the end of the course's
+    term in the plan, else at the enrolment's end, else after the organiser's
+    default course length; behind means more than the organiser's threshold
+    below the line, unless the student is at the goal.
+    """
+    from django.db.models import (
+        DecimalField,
+        Exists,
+        F,
+        FloatField,
+        IntegerField,
+        OuterRef,
+        Subquery,
+        Value,
+    )
+    from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf
+
+    from studievag.enrolments.models import GroupMembership, StudentGroup
+    from studievag.intake.models import StartingLevel
+    from studievag.plans.models import PlanCourse
+    from studievag.progress.models import FollowUpSettings, ProgressionStep, ProgressRecord
     from studievag.progress.rules import DEFAULT_BEHIND_STEPS, DEFAULT_COURSE_WEEKS
 
-    from .sql import DaysBetween
+    from .sql import DaysBetween, TermEnd
 
     day = _ref_day(ctx)
-    length = DEFAULT_COURSE_WEEKS * 7
     same_course = ProgressRecord.objects.filter(
         student_id=OuterRef("student_id"), course_id=OuterRef("course_id")
     ).order_by("recorded_on", "pk")
-    goal = ProgressionStep.objects.filter(scale_id=OuterRef("step__scale_id"), is_goal=True).order_by()
+    # The goal step of the record's scale (the highest step when none is marked).
+    goal = ProgressionStep.objects.filter(scale_id=OuterRef("step__scale_id")).order_by(
+        "-is_goal", "-position"
+    )
+    starting = StartingLevel.objects.filter(
+        mapping__student_id=OuterRef("student_id"), subject_id=OuterRef("course__subject_id")
+    ).order_by("pk")
+    # The day the student joined the course group: the line's start when mapped at intake.
+    joined = GroupMembership.objects.filter(
+        student_id=OuterRef("student_id"), group__course_id=OuterRef("course_id"),
+        group__kind=StudentGroup.Kind.COURSE_GROUP, start_date__lte=day,
+    ).filter(Exists(StartingLevel.objects.filter(
+        mapping__student_id=OuterRef("student_id"), subject_id=OuterRef(OuterRef("course__subject_id"))
+    ))).order_by("-start_date", "-pk")
+    plan_term = PlanCourse.objects.filter(
+        plan__student_id=OuterRef("student_id"), course_id=OuterRef("course_id")
+    ).exclude(term="").order_by("pk")
+    # The organiser of the population row's school unit (the enrolment, outside ``latest``).
+    settings = FollowUpSettings.objects.filter(
+        organiser__school_units=OuterRef(OuterRef("school_unit_id"))
+    )
+    # Each subquery is written once in the SQL where possible (an expression used twice is
+    # evaluated twice): hence the shapes of ``length``, ``fraction`` and ``expected`` below.
     latest = (
         ProgressRecord.objects.filter(
             student_id=OuterRef("student_id"),
@@ -415,21 +457,56 @@ def _in_line(ctx: Context) -> dict:
             recorded_on__gt=OuterRef("recorded_on"), recorded_on__lte=day,
         )))
         .annotate(
-            first_on=Subquery(same_course.values("recorded_on")[:1]),
-            first_position=Subquery(same_course.values("step__position")[:1]),
             goal_position=Subquery(goal.values("position")[:1]),
+            line_start=Coalesce(
+                Subquery(starting.values("step__position")[:1]),
+                Subquery(same_course.values("step__position")[:1]),
+            ),
+            line_from=Coalesce(
+                Subquery(joined.values("start_date")[:1]),
+                Subquery(same_course.values("recorded_on")[:1]),
+            ),
+            behind_steps=Coalesce(
+                Subquery(settings.values("behind_steps")[:1]),
+                Value(DEFAULT_BEHIND_STEPS, output_field=DecimalField()),
+            ),
         )
         .annotate(
-            elapsed=Least(DaysBetween(Value(day), F("first_on")), Value(length)),
+            # Days from the start to the planned end: the plan's term, else the enrolment's
+            # end, else the organiser's default course length.
+            length=Coalesce(
+                DaysBetween(
+                    Coalesce(TermEnd(Subquery(plan_term.values("term")[:1])), OuterRef("end_date")),
+                    F("line_from"),
+                ),
+                Coalesce(Subquery(settings.values("default_course_weeks")[:1]),
+                         Value(DEFAULT_COURSE_WEEKS)) * 7,
+                output_field=IntegerField(),
+            ),
+            elapsed=Greatest(DaysBetween(Value(day), F("line_from")), Value(0)),
         )
         .annotate(
-            expected=Cast(F("first_position"), FloatField())
-            + Cast(F("goal_position") - F("first_position"), FloatField())
-            * Cast(F("elapsed"), FloatField()) / Value(float(length)),
+            # elapsed / length, at most 1; 1 when the planned end is on or before the start
+            # (the division by NULL gives NULL, and NULL becomes 1).
+            fraction=Coalesce(
+                Least(
+                    Cast(F("elapsed"), FloatField())
+                    / NullIf(Cast(Greatest(F("length"), Value(0)), FloatField()), Value(0.0)),
+                    Value(1.0),
+                ),
+                Value(1.0),
+            ),
+        )
+        .annotate(
+            # start + (goal − start) × fraction, or the goal when the start is at or above it.
+            expected=Cast(F("goal_position"), FloatField())
+            - Cast(Greatest(F("goal_position") - F("line_start"), Value(0)), FloatField())
+            * (Value(1.0) - F("fraction")),
         )
     )
     behind = latest.filter(
-        expected__gt=Cast(F("step__position"), FloatField()) + Value(float(DEFAULT_BEHIND_STEPS)),
+        expected__gt=Cast(F("step__position"), FloatField())
+        + Cast(F("behind_steps"), FloatField()),
         step__position__lt=F("goal_position"),
     )
     return {"assessed": Exists(latest), "behind_somewhere": Exists(behind)}
@@ -440,12 +517,17 @@ register(Indicator(
     category=Category.FOLLOW_UP,
     name=_("In line with the course goals"),
     description=_("Share of the assessed students who are in line with the goal in every course "
-                  "they are followed in: their latest step is no more than half a step below "
-                  "the straight line from their first recorded step to the course's goal step "
-                  "over one term (20 weeks), or at the goal."),
+                  "they are followed in, by the same rule as the weekly team overview: the "
+                  "latest step is no more than the organiser's behind threshold (0.5 steps unless "
+                  "changed) below the straight line to the course's goal step, or at the goal. "
+                  "The line starts at the starting level mapped at intake, from the day the "
+                  "student joined the course group (without one, at the first recorded step, on "
+                  "its day), and reaches the goal at the end of the course's term in the study "
+                  "plan, else at the end of the enrolment, else after the organiser's default "
+                  "course length (20 weeks unless changed)."),
     kind=Kind.SHARE,
-    numerator_text=_("Assessed students with no course behind the line at the end of the "
-                     "period (or today)."),
+    numerator_text=_("Assessed students with no course more than the organiser's behind "
+                     "threshold below the line at the end of the period (or today)."),
     denominator_text=_("Students with a progression record in the period (assessed)."),
     numerator=lambda ctx: Q(behind_somewhere=False),
     denominator=lambda ctx: Q(assessed=True),

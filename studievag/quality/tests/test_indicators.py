@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection
 
 from studievag.catalogue.models import Course
 from studievag.catalogue.services import catalogue_ensure_core
@@ -265,3 +266,98 @@ def test_every_indicator_has_a_name_description_and_counting_rule():
         assert str(indicator.name) and str(indicator.description)
         assert str(indicator.numerator_text)
         assert indicator.missing is not None or indicator.numerator is not None
+
+
+def test_in_line_is_the_team_overviews_rule(world, course, recorder):
+    """The indicator and the weekly overview (progress.rules) agree student by student.
+
+    The day is 31 December 2025. Each student reads the course in a course group;
+    the scale is the one the overview picks for the course's subject.
+    """
+    from decimal import Decimal
+
+    from studievag.enrolments.models import GroupMembership, StudentGroup
+    from studievag.intake.models import StartingLevel
+    from studievag.plans.models import PlanCourse
+    from studievag.progress.models import FollowUpSettings
+    from studievag.progress.rules import Status
+    from studievag.progress.selectors import ScaleBook, follow_up_for
+
+    day = D(2025, 12, 31)
+    other = world.other_unit
+    scale = ScaleBook([world.unit.organiser_id]).for_subject(world.unit.organiser_id,
+                                                            course.subject.code)
+    steps = list(scale.steps.order_by("position"))
+    first, goal = steps[0], next(s for s in steps if s.is_goal)
+    assert goal.position - first.position <= 4  # the long plans below keep the line gentle
+    # The other unit's organiser tolerates being far below the line.
+    FollowUpSettings.objects.create(organiser=other.organiser, behind_steps=Decimal("9.0"),
+                                    far_behind_steps=Decimal("9.5"))
+    c = make_student(other, start=D(2025, 1, 10))
+    a, b, d, e, f = world.s[:5]
+    groups = {u.pk: StudentGroup.objects.create(school_unit=u, name="Ma", course=course,
+                                                kind=StudentGroup.Kind.COURSE_GROUP)
+              for u in (world.unit, other)}
+
+    def follow(s, joined, *records):
+        unit_id = s.enrolments.get().school_unit_id
+        GroupMembership.objects.create(group=groups[unit_id], student=s, start_date=joined)
+        for on, step in records:
+            ProgressRecord.objects.create(student=s, course=course, step=step, recorded_on=on,
+                                          recorded_by=recorder)
+
+    def starting_level(s, step):
+        mapping = IntakeMapping.objects.create(student=s, mapped_on=D(2025, 8, 1),
+                                               recorded_by=recorder)
+        StartingLevel.objects.create(mapping=mapping, subject=course.subject, step=step)
+
+    # a: mapped on the first step at intake, in the group since 20 August, first record
+    # in December still on it: the line started in August, so behind (from the first
+    # record alone it would be in line).
+    starting_level(a, first)
+    follow(a, D(2025, 8, 20), (D(2025, 12, 1), first))
+    # b: on the first step since August, but the plan reads the course until VT 2029: in line.
+    follow(b, D(2025, 8, 1), (D(2025, 8, 1), first), (D(2025, 12, 15), first))
+    plan = Plan.objects.create(student=b, created_at=_at(D(2025, 8, 5)),
+                               updated_at=_at(D(2025, 8, 5)))
+    PlanCourse.objects.create(plan=plan, course=course, term="VT 2029")
+    # c: the same steps, at the organiser with the wide threshold: in line.
+    follow(c, D(2025, 8, 1), (D(2025, 8, 1), first), (D(2025, 12, 15), first))
+    # d: the same steps, the enrolment ends in June 2029: in line.
+    follow(d, D(2025, 8, 1), (D(2025, 8, 1), first), (D(2025, 12, 15), first))
+    d.enrolments.update(end_date=D(2029, 6, 30), exit_reason="other")
+    # e: mapped on the goal step and still there: in line.
+    starting_level(e, goal)
+    follow(e, D(2025, 8, 20), (D(2025, 11, 1), goal))
+    # f: none of these, the same steps: the default 20 weeks are over, so behind.
+    follow(f, D(2025, 8, 1), (D(2025, 8, 1), first), (D(2025, 12, 15), first))
+
+    overview = follow_up_for([a, b, c, d, e, f], on=day)
+    statuses = {s: overview[s.pk].worst_status for s in (a, b, c, d, e, f)}
+    behind = {Status.BEHIND, Status.FAR_BEHIND}
+    assert statuses[a] in behind and statuses[f] in behind
+    assert {statuses[s] for s in (b, c, d, e)} == {Status.IN_LINE}
+    in_line = sum(status == Status.IN_LINE for status in statuses.values())
+
+    request = ReportRequest(
+        period=HT2025, unit_ids=[world.unit.pk, other.pk], thresholds=Thresholds(), today=TODAY,
+    )
+    assert total(report_cells(request), "in_line") == {"num": in_line, "den": 6} == {
+        "num": 4, "den": 6}
+    # Per request (without the period's facts), student by student: a and f are behind.
+    from studievag.quality.indicators import Context
+    from studievag.quality.selectors import population
+
+    ctx = Context(period=HT2025, population_period=HT2025, today=TODAY)
+    rows = population(request, "period", HT2025).annotate(
+        **INDICATORS["in_line"].annotations(ctx)).filter(assessed=True)
+    assert rows.count() == 6
+    assert set(rows.filter(behind_somewhere=True).values_list("student_id", flat=True)) == {
+        s.pk for s, status in statuses.items() if status != Status.IN_LINE} == {a.pk, f.pk}
+    if connection.vendor == "postgresql":
+        # The benchmark's hand-written SQL follows the same rule.
+        from studievag.quality import bench
+
+        hand = bench.run_hand_sql(request)[("__total__", "__total__")]
+        assert (hand["in_line__num"], hand["in_line__den"]) == (4, 6)
+        assert bench.agree(bench.orm_raw(request), bench.run_hand_sql(request))
