@@ -52,6 +52,7 @@ demo: venv messages assets
 test: venv messages assets system-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory test-sqlite
 	@if scripts/pg-up "$(PG_URL)"; then \
 		$(MAKE) --no-print-directory test-postgres; \

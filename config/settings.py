@@ -20,9 +20,7 @@ DEBUG = env.bool("STUDIEVAG_DEBUG", default=False)
 SECRET_KEY = env.str("STUDIEVAG_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured(
-            "Set STUDIEVAG_SECRET_KEY (or STUDIEVAG_DEBUG=1 for local development)."
-        )
+        raise ImproperlyConfigured("Set STUDIEVAG_SECRET_KEY (or STUDIEVAG_DEBUG=1 for local development).")
     SECRET_KEY = "insecure-local-development-key-only-used-with-debug"
 
 ALLOWED_HOSTS = env.list("STUDIEVAG_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
@@ -90,11 +88,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 # Database: SQLite with zero set-up; DATABASE_URL switches to PostgreSQL,
 # e.g. postgres://studievag:secret@db.example:5432/studievag
-DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'studievag.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'studievag.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The group-level reports run analytical queries with many expressions that
@@ -180,8 +174,7 @@ QUALITY_MIN_COUNT = env.int("STUDIEVAG_QUALITY_MIN_COUNT", default=5)
 QUALITY_MIN_BASE = env.int("STUDIEVAG_QUALITY_MIN_BASE", default=10)
 if QUALITY_MIN_COUNT < 3 or QUALITY_MIN_BASE < QUALITY_MIN_COUNT:
     raise ImproperlyConfigured(
-        "STUDIEVAG_QUALITY_MIN_COUNT must be at least 3 and STUDIEVAG_QUALITY_MIN_BASE at "
-        "least as large."
+        "STUDIEVAG_QUALITY_MIN_COUNT must be at least 3 and STUDIEVAG_QUALITY_MIN_BASE at least as large."
     )
 
 LOGGING = {

@@ -1,4 +1,5 @@
-"""Compile every studievag/locale/*/LC_MESSAGES/*.po to .mo with polib.
+"""Compile every catalogue to .mo with polib: the shared one in studievag/locale/
+and each area's own in studievag/<area>/locale/ (Django finds both).
 
 Django's compilemessages needs GNU gettext's msgfmt; this needs nothing but
 the pinned Python packages, so `make demo` works on a fresh machine. Fuzzy
@@ -10,12 +11,12 @@ import sys
 
 import polib
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent / "studievag" / "locale"
+ROOT = pathlib.Path(__file__).resolve().parent.parent / "studievag"
 
 
 def main() -> int:
     compiled = 0
-    for po_path in sorted(ROOT.glob("*/LC_MESSAGES/*.po")):
+    for po_path in sorted([*ROOT.glob("locale/*/LC_MESSAGES/*.po"), *ROOT.glob("*/locale/*/LC_MESSAGES/*.po")]):
         mo_path = po_path.with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue

@@ -27,8 +27,11 @@ def _next() -> int:
 def make_user(username: str | None = None, **fields) -> User:
     username = username or f"user{_next()}"
     user = User.objects.create_user(
-        username=username, password="secret-password", first_name=fields.pop("first_name", username),
-        last_name=fields.pop("last_name", "Testsson"), **fields,
+        username=username,
+        password="secret-password",
+        first_name=fields.pop("first_name", username),
+        last_name=fields.pop("last_name", "Testsson"),
+        **fields,
     )
     return user
 
@@ -90,9 +93,7 @@ def make_group(unit: SchoolUnit, kind: str, students=(), name: str = "") -> Stud
     group = StudentGroup.objects.create(school_unit=unit, name=name or f"Grupp {_next()}", kind=kind)
     today = timezone.localdate()
     for s in students:
-        GroupMembership.objects.create(
-            group=group, student=s, start_date=today - datetime.timedelta(days=60)
-        )
+        GroupMembership.objects.create(group=group, student=s, start_date=today - datetime.timedelta(days=60))
     return group
 
 
@@ -163,10 +164,8 @@ class Cast:
 # browser test) ends by emptying all tables, so the suite's conftest puts it
 # back before each database test that finds the table empty.
 REFERENCE_DATA_MIGRATIONS = [
-    ("organisations.Programme", "studievag.organisations.migrations.0002_programmes",
-     "add_programmes"),
-    ("progress.ProgressionScale", "studievag.progress.migrations.0002_default_scales",
-     "forwards"),
+    ("organisations.Programme", "studievag.organisations.migrations.0002_programmes", "add_programmes"),
+    ("progress.ProgressionScale", "studievag.progress.migrations.0002_default_scales", "forwards"),
 ]
 
 
@@ -186,24 +185,29 @@ def build_cast() -> Cast:
     organiser_b = make_organiser("Kommun B", region)
     unit_a = make_unit(organiser_a, "Skola A IM")
     unit_b = make_unit(organiser_b, "Skola B IM")
-    sending_unit = make_unit(
-        organiser_a, "Grundskola A", school_type=SchoolUnit.SchoolType.COMPULSORY
-    )
+    sending_unit = make_unit(organiser_a, "Grundskola A", school_type=SchoolUnit.SchoolType.COMPULSORY)
 
-    alice = make_student(unit_a, age=16, first_name="Alice", last_name="Andersson",
-                         mother_tongue="ar")
-    adam = make_student(unit_a, age=19, first_name="Adam", last_name="Abdi", female=False,
-                        start=timezone.localdate() - datetime.timedelta(days=400))
-    protected = make_student(unit_a, age=17, first_name="Petra", last_name="Skyddad",
-                             security_marking=Student.SecurityMarking.PROTECTED_REGISTRATION)
+    alice = make_student(unit_a, age=16, first_name="Alice", last_name="Andersson", mother_tongue="ar")
+    adam = make_student(
+        unit_a,
+        age=19,
+        first_name="Adam",
+        last_name="Abdi",
+        female=False,
+        start=timezone.localdate() - datetime.timedelta(days=400),
+    )
+    protected = make_student(
+        unit_a,
+        age=17,
+        first_name="Petra",
+        last_name="Skyddad",
+        security_marking=Student.SecurityMarking.PROTECTED_REGISTRATION,
+    )
     bertil = make_student(unit_b, age=17, first_name="Bertil", last_name="Bengtsson", female=False)
 
-    mentor_group_a = make_group(unit_a, StudentGroup.Kind.MENTOR_GROUP, [alice, adam, protected],
-                                name="Mentorsgrupp A")
-    course_group_a = make_group(unit_a, StudentGroup.Kind.COURSE_GROUP, [alice, adam],
-                                name="Matematik A")
-    mentor_group_b = make_group(unit_b, StudentGroup.Kind.MENTOR_GROUP, [bertil],
-                                name="Mentorsgrupp B")
+    mentor_group_a = make_group(unit_a, StudentGroup.Kind.MENTOR_GROUP, [alice, adam, protected], name="Mentorsgrupp A")
+    course_group_a = make_group(unit_a, StudentGroup.Kind.COURSE_GROUP, [alice, adam], name="Matematik A")
+    mentor_group_b = make_group(unit_b, StudentGroup.Kind.MENTOR_GROUP, [bertil], name="Mentorsgrupp B")
 
     mentor_a = make_user("mentor_a", first_name="Maria", last_name="Mentor")
     assign(mentor_a, Role.MENTOR, group=mentor_group_a)
@@ -231,22 +235,44 @@ def build_cast() -> Cast:
     alice.user = student_user
     alice.save(update_fields=["user"])
     guardian_user = make_user("guardian", first_name="Samira", last_name="Andersson")
-    guardian = Guardian.objects.create(first_name="Samira", last_name="Andersson",
-                                       user=guardian_user, preferred_language="ar")
-    GuardianLink.objects.create(student=alice, guardian=guardian,
-                                relation=GuardianLink.Relation.PARENT, valid_from=alice.date_of_birth)
+    guardian = Guardian.objects.create(
+        first_name="Samira", last_name="Andersson", user=guardian_user, preferred_language="ar"
+    )
+    GuardianLink.objects.create(
+        student=alice, guardian=guardian, relation=GuardianLink.Relation.PARENT, valid_from=alice.date_of_birth
+    )
     # The same guardian was Adam's too; he is 19 and has not consented.
-    GuardianLink.objects.create(student=adam, guardian=guardian,
-                                relation=GuardianLink.Relation.PARENT, valid_from=adam.date_of_birth)
+    GuardianLink.objects.create(
+        student=adam, guardian=guardian, relation=GuardianLink.Relation.PARENT, valid_from=adam.date_of_birth
+    )
 
     return Cast(
-        region=region, organiser_a=organiser_a, organiser_b=organiser_b, unit_a=unit_a,
-        unit_b=unit_b, sending_unit=sending_unit, mentor_group_a=mentor_group_a,
-        course_group_a=course_group_a, mentor_group_b=mentor_group_b, alice=alice, adam=adam,
-        protected=protected, bertil=bertil, mentor_a=mentor_a, teacher_a=teacher_a,
-        counsellor_a=counsellor_a, health_a=health_a, principal_a=principal_a, mentor_b=mentor_b,
-        analyst=analyst, coordinator=coordinator, sending=sending, admin=admin,
-        student=student_user, guardian=guardian_user, nobody=nobody,
+        region=region,
+        organiser_a=organiser_a,
+        organiser_b=organiser_b,
+        unit_a=unit_a,
+        unit_b=unit_b,
+        sending_unit=sending_unit,
+        mentor_group_a=mentor_group_a,
+        course_group_a=course_group_a,
+        mentor_group_b=mentor_group_b,
+        alice=alice,
+        adam=adam,
+        protected=protected,
+        bertil=bertil,
+        mentor_a=mentor_a,
+        teacher_a=teacher_a,
+        counsellor_a=counsellor_a,
+        health_a=health_a,
+        principal_a=principal_a,
+        mentor_b=mentor_b,
+        analyst=analyst,
+        coordinator=coordinator,
+        sending=sending,
+        admin=admin,
+        student=student_user,
+        guardian=guardian_user,
+        nobody=nobody,
     )
 
 
@@ -254,9 +280,19 @@ def build_cast() -> Cast:
 
 ALL_ROLES = frozenset(
     [
-        "student", "guardian", "mentor", "teacher", "counsellor", "student_health", "principal",
-        "organiser_analyst", "regional_coordinator", "sending_school", "admin",
-        "mentor_other_school", "no_role",
+        "student",
+        "guardian",
+        "mentor",
+        "teacher",
+        "counsellor",
+        "student_health",
+        "principal",
+        "organiser_analyst",
+        "regional_coordinator",
+        "sending_school",
+        "admin",
+        "mentor_other_school",
+        "no_role",
     ]
 )
 

@@ -59,23 +59,21 @@ class RoleAssignment(models.Model):
         on_delete=models.CASCADE,
         related_name="role_assignments",
     )
-    role = models.CharField(
-        _("role"), max_length=30, choices=[(r.value, r.label) for r in STAFF_ROLES]
-    )
-    region = models.ForeignKey(
-        Region, verbose_name=_("region"), on_delete=models.CASCADE, null=True, blank=True
-    )
+    role = models.CharField(_("role"), max_length=30, choices=[(r.value, r.label) for r in STAFF_ROLES])
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.CASCADE, null=True, blank=True)
     organiser = models.ForeignKey(
         Organiser, verbose_name=_("organiser"), on_delete=models.CASCADE, null=True, blank=True
     )
     school_unit = models.ForeignKey(
         SchoolUnit, verbose_name=_("school unit"), on_delete=models.CASCADE, null=True, blank=True
     )
-    group = models.ForeignKey(
-        StudentGroup, verbose_name=_("group"), on_delete=models.CASCADE, null=True, blank=True
-    )
+    group = models.ForeignKey(StudentGroup, verbose_name=_("group"), on_delete=models.CASCADE, null=True, blank=True)
     student = models.ForeignKey(
-        Student, verbose_name=_("student"), on_delete=models.CASCADE, null=True, blank=True,
+        Student,
+        verbose_name=_("student"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="staff_assignments",
     )
     valid_from = models.DateField(_("valid from"))
@@ -94,16 +92,41 @@ class RoleAssignment(models.Model):
             # Exactly one scope.
             models.CheckConstraint(
                 condition=(
-                    Q(region__isnull=False, organiser__isnull=True, school_unit__isnull=True,
-                      group__isnull=True, student__isnull=True)
-                    | Q(region__isnull=True, organiser__isnull=False, school_unit__isnull=True,
-                        group__isnull=True, student__isnull=True)
-                    | Q(region__isnull=True, organiser__isnull=True, school_unit__isnull=False,
-                        group__isnull=True, student__isnull=True)
-                    | Q(region__isnull=True, organiser__isnull=True, school_unit__isnull=True,
-                        group__isnull=False, student__isnull=True)
-                    | Q(region__isnull=True, organiser__isnull=True, school_unit__isnull=True,
-                        group__isnull=True, student__isnull=False)
+                    Q(
+                        region__isnull=False,
+                        organiser__isnull=True,
+                        school_unit__isnull=True,
+                        group__isnull=True,
+                        student__isnull=True,
+                    )
+                    | Q(
+                        region__isnull=True,
+                        organiser__isnull=False,
+                        school_unit__isnull=True,
+                        group__isnull=True,
+                        student__isnull=True,
+                    )
+                    | Q(
+                        region__isnull=True,
+                        organiser__isnull=True,
+                        school_unit__isnull=False,
+                        group__isnull=True,
+                        student__isnull=True,
+                    )
+                    | Q(
+                        region__isnull=True,
+                        organiser__isnull=True,
+                        school_unit__isnull=True,
+                        group__isnull=False,
+                        student__isnull=True,
+                    )
+                    | Q(
+                        region__isnull=True,
+                        organiser__isnull=True,
+                        school_unit__isnull=True,
+                        group__isnull=True,
+                        student__isnull=False,
+                    )
                 ),
                 name="role_assignment_exactly_one_scope",
             ),

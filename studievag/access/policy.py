@@ -69,7 +69,11 @@ PARTS_BY_ROLE: dict[str, set[str]] = {
     Role.ADMIN: set(),
 }
 INDIVIDUAL_STAFF_ROLES = {
-    Role.MENTOR, Role.TEACHER, Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL,
+    Role.MENTOR,
+    Role.TEACHER,
+    Role.COUNSELLOR,
+    Role.STUDENT_HEALTH,
+    Role.PRINCIPAL,
 }
 
 # Page-level actions and the roles that may take them (scope still applies
@@ -88,12 +92,21 @@ ACTIONS: dict[str, set[str]] = {
     "quality.report": {Role.PRINCIPAL, Role.ORGANISER_ANALYST, Role.REGIONAL_COORDINATOR},
     "quality.unsuppressed": {Role.PRINCIPAL},
     "quality.reflect": {
-        Role.MENTOR, Role.TEACHER, Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL,
+        Role.MENTOR,
+        Role.TEACHER,
+        Role.COUNSELLOR,
+        Role.STUDENT_HEALTH,
+        Role.PRINCIPAL,
         Role.ORGANISER_ANALYST,
     },
     "quality.reflections": {
-        Role.MENTOR, Role.TEACHER, Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL,
-        Role.ORGANISER_ANALYST, Role.REGIONAL_COORDINATOR,
+        Role.MENTOR,
+        Role.TEACHER,
+        Role.COUNSELLOR,
+        Role.STUDENT_HEALTH,
+        Role.PRINCIPAL,
+        Role.ORGANISER_ANALYST,
+        Role.REGIONAL_COORDINATOR,
     },
 }
 
@@ -104,24 +117,27 @@ ACTIONS: dict[str, set[str]] = {
 Part.PLAN = "plan"
 Part.PLAN_SUMMARY = "plan_summary"
 Part.SUPPORT_NEEDS = "support_needs"
-Part.LABELS.update({
-    Part.PLAN: gettext_lazy("Study plan"),
-    Part.PLAN_SUMMARY: gettext_lazy("Study plan summary"),
-    Part.SUPPORT_NEEDS: gettext_lazy("Support needs"),
-})
-for _role in (Role.STUDENT, Role.GUARDIAN, Role.MENTOR, Role.COUNSELLOR, Role.STUDENT_HEALTH,
-              Role.PRINCIPAL):
+Part.LABELS.update(
+    {
+        Part.PLAN: gettext_lazy("Study plan"),
+        Part.PLAN_SUMMARY: gettext_lazy("Study plan summary"),
+        Part.SUPPORT_NEEDS: gettext_lazy("Support needs"),
+    }
+)
+for _role in (Role.STUDENT, Role.GUARDIAN, Role.MENTOR, Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL):
     # A new set each time: several roles share one set object above.
     PARTS_BY_ROLE[_role] = PARTS_BY_ROLE[_role] | {Part.PLAN, Part.PLAN_SUMMARY}
 PARTS_BY_ROLE[Role.TEACHER] = PARTS_BY_ROLE[Role.TEACHER] | {Part.PLAN_SUMMARY}
 for _role in (Role.MENTOR, Role.STUDENT_HEALTH, Role.PRINCIPAL):
     PARTS_BY_ROLE[_role] = PARTS_BY_ROLE[_role] | {Part.SUPPORT_NEEDS}
-ACTIONS.update({
-    "plan.view": set(INDIVIDUAL_STAFF_ROLES),
-    "plan.list": {Role.MENTOR, Role.PRINCIPAL},
-    "plan.education_plan.view": set(INDIVIDUAL_STAFF_ROLES) | {Role.ORGANISER_ANALYST},
-    "plan.education_plan.edit": {Role.PRINCIPAL, Role.ORGANISER_ANALYST},
-})
+ACTIONS.update(
+    {
+        "plan.view": set(INDIVIDUAL_STAFF_ROLES),
+        "plan.list": {Role.MENTOR, Role.PRINCIPAL},
+        "plan.education_plan.view": set(INDIVIDUAL_STAFF_ROLES) | {Role.ORGANISER_ANALYST},
+        "plan.education_plan.edit": {Role.PRINCIPAL, Role.ORGANISER_ANALYST},
+    }
+)
 # What each role may do to the plan of a student it reaches.
 PLAN_ABILITIES_BY_ROLE: dict[str, set[str]] = {
     Role.MENTOR: {"edit_content", "edit_path", "review", "export", "import"},
@@ -150,22 +166,23 @@ Part.LABELS[Part.PROGRESS] = gettext_lazy("Progression and attendance")
 # health, the principal and the mentor; every read logged).
 for _role in (Role.STUDENT, Role.GUARDIAN, *INDIVIDUAL_STAFF_ROLES):
     PARTS_BY_ROLE[_role] = PARTS_BY_ROLE[_role] | {Part.PROGRESS}
-ACTIONS.update({
-    # Record the mapping at intake for students in scope through one of these roles.
-    "intake.edit": {Role.MENTOR, Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL},
-    # Record progression, grades and attendance for a course group: its teachers,
-    # and the principal at the group's school unit.
-    "progress.record": {Role.TEACHER, Role.PRINCIPAL},
-    # The weekly team overview and the decisions taken there.
-    "progress.team": {Role.MENTOR, Role.TEACHER, Role.COUNSELLOR, Role.STUDENT_HEALTH,
-                      Role.PRINCIPAL},
-    # A student's progression page for staff.
-    "progress.view": set(INDIVIDUAL_STAFF_ROLES),
-    # The organiser's scales and thresholds.
-    "progress.settings": {Role.PRINCIPAL, Role.ORGANISER_ANALYST},
-    # Definitions (the in-line rule, the signals): for every signed-in user.
-    "progress.help": {r.value for r in Role},
-})
+ACTIONS.update(
+    {
+        # Record the mapping at intake for students in scope through one of these roles.
+        "intake.edit": {Role.MENTOR, Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL},
+        # Record progression, grades and attendance for a course group: its teachers,
+        # and the principal at the group's school unit.
+        "progress.record": {Role.TEACHER, Role.PRINCIPAL},
+        # The weekly team overview and the decisions taken there.
+        "progress.team": {Role.MENTOR, Role.TEACHER, Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL},
+        # A student's progression page for staff.
+        "progress.view": set(INDIVIDUAL_STAFF_ROLES),
+        # The organiser's scales and thresholds.
+        "progress.settings": {Role.PRINCIPAL, Role.ORGANISER_ANALYST},
+        # Definitions (the in-line rule, the signals): for every signed-in user.
+        "progress.help": {r.value for r in Role},
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -203,9 +220,9 @@ def grants_for(user, day: datetime.date | None = None) -> Grants:
         grants = Grants(day=day, assignments=(), student_id=None, guardian_id=None)
     else:
         assignments = tuple(
-            RoleAssignment.objects.filter(user=user).active_on(day).select_related(
-                "region", "organiser", "school_unit__organiser", "group__school_unit"
-            )
+            RoleAssignment.objects.filter(user=user)
+            .active_on(day)
+            .select_related("region", "organiser", "school_unit__organiser", "group__school_unit")
         )
         student_id = Student.objects.filter(user=user).values_list("pk", flat=True).first()
         guardian_id = (
@@ -215,9 +232,7 @@ def grants_for(user, day: datetime.date | None = None) -> Grants:
             .values_list("guardian_id", flat=True)
             .first()
         )
-        grants = Grants(
-            day=day, assignments=assignments, student_id=student_id, guardian_id=guardian_id
-        )
+        grants = Grants(day=day, assignments=assignments, student_id=student_id, guardian_id=guardian_id)
     user._studievag_grants = grants
     return grants
 
@@ -270,9 +285,7 @@ def _role_q(grants: Grants, role: str, user) -> Q | None:
     if role == Role.STUDENT:
         return Q(pk=grants.student_id)
     if role == Role.GUARDIAN:
-        links = GuardianLink.objects.filter(guardian_id=grants.guardian_id).filter(
-            guardian_may_follow(day)
-        )
+        links = GuardianLink.objects.filter(guardian_id=grants.guardian_id).filter(guardian_may_follow(day))
         return Q(pk__in=links.values("student_id"))
     q = Q(pk__in=[])
     if units := grants.scoped(role, "school_unit"):
@@ -319,12 +332,8 @@ def may_view(user, student: Student, part: str) -> bool:
 def may_edit_student(user, student: Student) -> bool:
     """Counsellors and principals edit students enrolled at their own units."""
     grants = grants_for(user)
-    units = grants.scoped(Role.COUNSELLOR, "school_unit") + grants.scoped(
-        Role.PRINCIPAL, "school_unit"
-    )
-    return bool(units) and Student.objects.filter(
-        _unit_students(units, grants.day), pk=student.pk
-    ).exists()
+    units = grants.scoped(Role.COUNSELLOR, "school_unit") + grants.scoped(Role.PRINCIPAL, "school_unit")
+    return bool(units) and Student.objects.filter(_unit_students(units, grants.day), pk=student.pk).exists()
 
 
 def units_for_action(user, action: str):
@@ -332,11 +341,7 @@ def units_for_action(user, action: str):
     from studievag.organisations.models import SchoolUnit
 
     grants = grants_for(user)
-    unit_ids = [
-        a.school_unit_id
-        for a in grants.assignments
-        if a.role in ACTIONS[action] and a.school_unit_id
-    ]
+    unit_ids = [a.school_unit_id for a in grants.assignments if a.role in ACTIONS[action] and a.school_unit_id]
     return SchoolUnit.objects.filter(pk__in=unit_ids).select_related("organiser")
 
 
@@ -376,7 +381,8 @@ def _own_unit_q(grants: Grants) -> Q:
             q |= _unit_students(units, grants.day)
         if groups := grants.scoped(role, "group"):
             memberships = GroupMembership.objects.filter(
-                group_id__in=groups, start_date__lte=grants.day,
+                group_id__in=groups,
+                start_date__lte=grants.day,
             ).filter(
                 Q(end_date__isnull=True) | Q(end_date__gte=grants.day),
                 student__enrolments__school_unit=F("group__school_unit"),
@@ -411,11 +417,7 @@ def label_students(user, students: Iterable[Student]) -> list[Student]:
     visible: set[int] = set()
     if protected:
         grants = grants_for(user)
-        visible = set(
-            Student.objects.filter(_own_unit_q(grants), pk__in=protected).values_list(
-                "pk", flat=True
-            )
-        )
+        visible = set(Student.objects.filter(_own_unit_q(grants), pk__in=protected).values_list("pk", flat=True))
     for s in students:
         if s.has_protected_identity and s.pk not in visible:
             s.display_name = f"{PROTECTED_LABEL} #{s.pk}"
@@ -459,9 +461,7 @@ def report_scope(user) -> ReportScope:
     organisers = set(grants.scoped(Role.ORGANISER_ANALYST, "organiser"))
     principal_units = set(grants.scoped(Role.PRINCIPAL, "school_unit"))
     if regions:
-        organisers |= set(
-            Organiser.objects.filter(region_id__in=regions).values_list("pk", flat=True)
-        )
+        organisers |= set(Organiser.objects.filter(region_id__in=regions).values_list("pk", flat=True))
     analyst_organisers = grants.scoped(Role.ORGANISER_ANALYST, "organiser")
     units = set(principal_units)
     if analyst_organisers:
@@ -499,10 +499,13 @@ def reflection_units(user, *, writing: bool):
             organiser_ids.add(a.organiser_id)
         elif a.region_id:
             region_ids.add(a.region_id)
-    return SchoolUnit.objects.filter(
-        Q(pk__in=unit_ids) | Q(organiser_id__in=organiser_ids)
-        | Q(organiser__region_id__in=region_ids)
-    ).filter(school_type=SchoolUnit.SchoolType.UPPER_SECONDARY).select_related("organiser")
+    return (
+        SchoolUnit.objects.filter(
+            Q(pk__in=unit_ids) | Q(organiser_id__in=organiser_ids) | Q(organiser__region_id__in=region_ids)
+        )
+        .filter(school_type=SchoolUnit.SchoolType.UPPER_SECONDARY)
+        .select_related("organiser")
+    )
 
 
 # --- Individual study plans (plans area) --------------------------------------
@@ -539,7 +542,6 @@ def education_plan_organisers(user, action: str):
     return Organiser.objects.filter(pk__in=ids)
 
 
-
 # --- Progress and intake (issue 4): which students through which roles ---------
 
 
@@ -565,7 +567,8 @@ def course_groups_for(user):
     unit_ids = grants.scoped(Role.PRINCIPAL, "school_unit")
     return StudentGroup.objects.filter(
         Q(pk__in=group_ids) | Q(school_unit_id__in=unit_ids),
-        kind=StudentGroup.Kind.COURSE_GROUP, course__isnull=False,
+        kind=StudentGroup.Kind.COURSE_GROUP,
+        course__isnull=False,
     ).select_related("course__subject", "school_unit__organiser")
 
 
@@ -582,10 +585,7 @@ def teams_for(user):
     grants = grants_for(user)
     team_roles = ACTIONS["progress.team"]
     group_ids = [a.group_id for a in grants.assignments if a.role in team_roles and a.group_id]
-    unit_ids = [
-        a.school_unit_id for a in grants.assignments
-        if a.role in team_roles and a.school_unit_id
-    ]
+    unit_ids = [a.school_unit_id for a in grants.assignments if a.role in team_roles and a.school_unit_id]
     groups = StudentGroup.objects.filter(
         Q(pk__in=group_ids) | Q(school_unit_id__in=unit_ids),
         kind__in=[StudentGroup.Kind.MENTOR_GROUP, StudentGroup.Kind.WORK_TEAM],
@@ -602,6 +602,4 @@ def organisers_for_settings(user):
     grants = grants_for(user)
     organiser_ids = grants.scoped(Role.ORGANISER_ANALYST, "organiser")
     unit_ids = grants.scoped(Role.PRINCIPAL, "school_unit")
-    return Organiser.objects.filter(
-        Q(pk__in=organiser_ids) | Q(school_units__pk__in=unit_ids)
-    ).distinct()
+    return Organiser.objects.filter(Q(pk__in=organiser_ids) | Q(school_units__pk__in=unit_ids)).distinct()

@@ -20,9 +20,7 @@ class RecordRead(models.Model):
     username = models.CharField(_("username"), max_length=150)
     user_display = models.CharField(_("name"), max_length=300)
     roles = models.CharField(_("in the role of"), max_length=200)
-    student = models.ForeignKey(
-        Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="reads"
-    )
+    student = models.ForeignKey(Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="reads")
     part = models.CharField(_("part of the record"), max_length=40)
     path = models.CharField(_("page"), max_length=500)
     client_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)

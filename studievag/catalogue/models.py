@@ -25,8 +25,7 @@ class SchoolType(models.TextChoices):
     LOCAL = "LOCAL", _("Local (the organiser's own)")
 
 
-COMPULSORY_LEVEL = {SchoolType.GR, SchoolType.GRS, SchoolType.GRSAM, SchoolType.GRSPEC,
-                    SchoolType.VUXGR}
+COMPULSORY_LEVEL = {SchoolType.GR, SchoolType.GRS, SchoolType.GRSAM, SchoolType.GRSPEC, SchoolType.VUXGR}
 
 
 class Subject(models.Model):
@@ -35,7 +34,11 @@ class Subject(models.Model):
     name = models.CharField(_("name"), max_length=200)
     designation = models.CharField(_("designation"), max_length=10, blank=True)
     organiser = models.ForeignKey(
-        Organiser, verbose_name=_("organiser"), on_delete=models.CASCADE, null=True, blank=True,
+        Organiser,
+        verbose_name=_("organiser"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         help_text=_("Set for the organiser's own local subjects only."),
     )
 
@@ -63,9 +66,7 @@ class Subject(models.Model):
 class Course(models.Model):
     """A course (GY), a stage (GR "Årskurs 7-9") or a local course of a subject."""
 
-    subject = models.ForeignKey(
-        Subject, verbose_name=_("subject"), on_delete=models.PROTECT, related_name="courses"
-    )
+    subject = models.ForeignKey(Subject, verbose_name=_("subject"), on_delete=models.PROTECT, related_name="courses")
     school_type = models.CharField(_("school type"), max_length=8, choices=SchoolType.choices)
     code = models.CharField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=200)

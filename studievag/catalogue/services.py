@@ -8,11 +8,18 @@ from django.db import transaction
 
 from .models import Course, SchoolType, Subject
 
-COLUMNS = ("school_type_dir", "subject_code", "subject_name", "subject_designation",
-           "course_code", "course_name", "points")
+COLUMNS = (
+    "school_type_dir",
+    "subject_code",
+    "subject_name",
+    "subject_designation",
+    "course_code",
+    "course_name",
+    "points",
+)
 # The file shipped beside the project (shared/reference); tests and the demo read it there.
-DEFAULT_CSV = Path(__file__).resolve().parents[3] / "shared" / "reference" / (
-    "skolverket_subjects_courses_2018-07-02.csv"
+DEFAULT_CSV = (
+    Path(__file__).resolve().parents[3] / "shared" / "reference" / ("skolverket_subjects_courses_2018-07-02.csv")
 )
 
 
@@ -72,7 +79,9 @@ def catalogue_import(path: Path = DEFAULT_CSV) -> ImportResult:
         subject = subjects.get(key)
         if subject is None:
             subject = subjects[key] = Subject.objects.create(
-                school_type=key[0], code=key[1], name=row["subject_name"],
+                school_type=key[0],
+                code=key[1],
+                name=row["subject_name"],
                 designation=row["subject_designation"],
             )
             result.subjects_created += 1
@@ -83,7 +92,10 @@ def catalogue_import(path: Path = DEFAULT_CSV) -> ImportResult:
             result.unchanged += 1
             continue
         Course.objects.create(
-            subject=subject, school_type=key[0], code=code, name=row["course_name"],
+            subject=subject,
+            school_type=key[0],
+            code=code,
+            name=row["course_name"],
             points=int(row["points"]) if row["points"] else None,
         )
         courses.add((key[0], code))
@@ -113,6 +125,7 @@ def catalogue_ensure_core() -> None:
             school_type=school_type, code=s_code, organiser=None, defaults={"name": s_name}
         )
         Course.objects.get_or_create(
-            school_type=school_type, code=c_code,
+            school_type=school_type,
+            code=c_code,
             defaults={"subject": subject, "name": c_name, "points": points},
         )

@@ -23,7 +23,9 @@ class LoginView(auth_views.LoginView):
         language = preferred_language(form.get_user())
         if language and settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES:
             response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax",
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                samesite="Lax",
                 max_age=365 * 24 * 60 * 60,
             )
         return response

@@ -30,19 +30,19 @@ def home(request):
         )
         context["mentees"] = label_students(request.user, mentees)
     if Role.TEACHER in roles:
-        context["teacher_groups"] = StudentGroup.objects.filter(
-            pk__in=grants.scoped(Role.TEACHER, "group")
-        ).annotate(
-            n=Count(
-                "memberships",
-                filter=Q(memberships__start_date__lte=today)
-                & (Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)),
+        context["teacher_groups"] = (
+            StudentGroup.objects.filter(pk__in=grants.scoped(Role.TEACHER, "group"))
+            .annotate(
+                n=Count(
+                    "memberships",
+                    filter=Q(memberships__start_date__lte=today)
+                    & (Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)),
+                )
             )
-        ).select_related("school_unit")
+            .select_related("school_unit")
+        )
     unit_ids = {
-        a.school_unit_id
-        for a in grants.assignments
-        if a.role in (Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL)
+        a.school_unit_id for a in grants.assignments if a.role in (Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL)
     }
     if unit_ids:
         units = SchoolUnit.objects.filter(pk__in=unit_ids).select_related("organiser")
@@ -53,12 +53,9 @@ def home(request):
             .annotate(n=Count("student_id", distinct=True))
         )
         context["units"] = [(u, counts.get(u.pk, 0)) for u in units]
-    context["sending_units"] = [
-        a.school_unit for a in grants.assignments if a.role == Role.SENDING_SCHOOL
-    ]
+    context["sending_units"] = [a.school_unit for a in grants.assignments if a.role == Role.SENDING_SCHOOL]
     context["overview_scopes"] = [
-        a.scope for a in grants.assignments
-        if a.role in (Role.ORGANISER_ANALYST, Role.REGIONAL_COORDINATOR)
+        a.scope for a in grants.assignments if a.role in (Role.ORGANISER_ANALYST, Role.REGIONAL_COORDINATOR)
     ]
     if context["overview_scopes"]:
         context["overview"] = _overview_summary(request.user, today)
@@ -93,16 +90,15 @@ def _setup_summary(today) -> list[tuple[str, int, str]]:
 
     return [
         (_("Regions"), Region.objects.count(), reverse("admin:organisations_region_changelist")),
-        (_("Organisers"), Organiser.objects.count(),
-         reverse("admin:organisations_organiser_changelist")),
-        (_("School units"), SchoolUnit.objects.count(),
-         reverse("admin:organisations_schoolunit_changelist")),
-        (_("Student groups"), StudentGroup.objects.count(),
-         reverse("admin:enrolments_studentgroup_changelist")),
-        (_("Accounts"), User.objects.filter(is_active=True).count(),
-         reverse("admin:auth_user_changelist")),
-        (_("Role assignments in force"), RoleAssignment.objects.active_on(today).count(),
-         reverse("admin:access_roleassignment_changelist")),
+        (_("Organisers"), Organiser.objects.count(), reverse("admin:organisations_organiser_changelist")),
+        (_("School units"), SchoolUnit.objects.count(), reverse("admin:organisations_schoolunit_changelist")),
+        (_("Student groups"), StudentGroup.objects.count(), reverse("admin:enrolments_studentgroup_changelist")),
+        (_("Accounts"), User.objects.filter(is_active=True).count(), reverse("admin:auth_user_changelist")),
+        (
+            _("Role assignments in force"),
+            RoleAssignment.objects.active_on(today).count(),
+            reverse("admin:access_roleassignment_changelist"),
+        ),
     ]
 
 

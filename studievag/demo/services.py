@@ -43,8 +43,21 @@ DEMO_BIRTH_NUMBERS = range(980, 1000)
 
 # Skaraborg's 15 municipalities; the first eight run introduction programmes here.
 MUNICIPALITIES = [
-    "Skövde", "Lidköping", "Falköping", "Mariestad", "Skara", "Tidaholm", "Vara", "Götene",
-    "Hjo", "Tibro", "Töreboda", "Gullspång", "Karlsborg", "Grästorp", "Essunga",
+    "Skövde",
+    "Lidköping",
+    "Falköping",
+    "Mariestad",
+    "Skara",
+    "Tidaholm",
+    "Vara",
+    "Götene",
+    "Hjo",
+    "Tibro",
+    "Töreboda",
+    "Gullspång",
+    "Karlsborg",
+    "Grästorp",
+    "Essunga",
 ]
 IM_UNITS = {
     "Skövde": ["Skövde gymnasium, introduktion", "Norrmalmsgymnasiet IM"],
@@ -126,9 +139,7 @@ class _Builder:
         self.today = today
         self.n_students = students
         self.used_numbers: set[str] = set()
-        self.staff_names = iter(
-            (f, last) for last in STAFF_LAST for f in STAFF_FIRST
-        )
+        self.staff_names = iter((f, last) for last in STAFF_LAST for f in STAFF_FIRST)
         self.summary = DemoSummary()
 
     # --- helpers -------------------------------------------------------
@@ -154,7 +165,10 @@ class _Builder:
         if not hasattr(self, "password_hash"):
             self.password_hash = make_password(DEMO_PASSWORD)  # hash once: it is slow on purpose
         user = User.objects.create(
-            username=username, first_name=first, last_name=last, is_staff=is_staff,
+            username=username,
+            first_name=first,
+            last_name=last,
+            is_staff=is_staff,
             password=self.password_hash,
         )
         return user
@@ -264,9 +278,7 @@ class _Builder:
             first_school_start_in_sweden=school_start,
             schooling_years_abroad=years_abroad,
             security_marking=(
-                Student.SecurityMarking.PROTECTED_REGISTRATION
-                if rng.random() < 0.01
-                else Student.SecurityMarking.NONE
+                Student.SecurityMarking.PROTECTED_REGISTRATION if rng.random() < 0.01 else Student.SecurityMarking.NONE
             ),
         )
         # Some students came from another IM programme first.
@@ -274,8 +286,11 @@ class _Builder:
             earlier = start - datetime.timedelta(days=rng.choice([365, 540]))
             if earlier > (school_start or earlier) and earlier <= latest_im_start(born):
                 Enrolment.objects.create(
-                    student=student, programme=self.programmes["IMS"], school_unit=unit,
-                    start_date=earlier, end_date=start - datetime.timedelta(days=1),
+                    student=student,
+                    programme=self.programmes["IMS"],
+                    school_unit=unit,
+                    start_date=earlier,
+                    end_date=start - datetime.timedelta(days=1),
                     exit_reason=Enrolment.ExitReason.OTHER_IM_PROGRAMME,
                 )
         self.enrolment = Enrolment.objects.create(
@@ -316,8 +331,11 @@ class _Builder:
                 start = min(start, end - datetime.timedelta(days=60))
             student.enrolments.all().delete()
             Enrolment.objects.create(
-                student=student, programme=enrolment.programme, school_unit=unit,
-                start_date=start, end_date=end,
+                student=student,
+                programme=enrolment.programme,
+                school_unit=unit,
+                start_date=start,
+                end_date=end,
                 exit_reason=self.weighted(EXIT_REASONS),
             )
 
@@ -335,7 +353,9 @@ class _Builder:
                 needs_interpreter=profile.country != "SE" and self.rng.random() < 0.6,
             )
             GuardianLink.objects.create(
-                student=student, guardian=guardian, relation=GuardianLink.Relation.PARENT,
+                student=student,
+                guardian=guardian,
+                relation=GuardianLink.Relation.PARENT,
                 valid_from=student.date_of_birth,
             )
 
@@ -343,7 +363,7 @@ class _Builder:
     def groups_for(self, unit: SchoolUnit, students: list[Student]):
         groups = {"mentor": [], "course": []}
         for i in range(0, len(students), 14):
-            members = students[i:i + 14]
+            members = students[i : i + 14]
             group = StudentGroup.objects.create(
                 school_unit=unit, name=f"Mentorsgrupp {i // 14 + 1}", kind=StudentGroup.Kind.MENTOR_GROUP
             )
@@ -353,10 +373,12 @@ class _Builder:
             course = Course.objects.get(school_type=school_type, code=code)
             for j in range(0, len(students), 22):
                 group = StudentGroup.objects.create(
-                    school_unit=unit, name=f"{course_name} {j // 22 + 1}",
-                    kind=StudentGroup.Kind.COURSE_GROUP, course=course,
+                    school_unit=unit,
+                    name=f"{course_name} {j // 22 + 1}",
+                    kind=StudentGroup.Kind.COURSE_GROUP,
+                    course=course,
                 )
-                self._members(group, students[j:j + 22])
+                self._members(group, students[j : j + 22])
                 groups["course"].append(group)
         return groups
 
@@ -366,9 +388,7 @@ class _Builder:
         )
 
     def assign(self, user: User, role: str, **scope) -> RoleAssignment:
-        assignment = RoleAssignment(
-            user=user, role=role, valid_from=self.today - datetime.timedelta(days=700), **scope
-        )
+        assignment = RoleAssignment(user=user, role=role, valid_from=self.today - datetime.timedelta(days=700), **scope)
         assignment.full_clean()
         assignment.save()
         return assignment
@@ -394,7 +414,7 @@ class _Builder:
             groups_by_unit[unit] = (self.groups_for(unit, current), current)
             # Ordinary staff at every unit.
             groups, _students = groups_by_unit[unit]
-            for group in groups["mentor"][1 if unit == main_unit else 0:]:
+            for group in groups["mentor"][1 if unit == main_unit else 0 :]:
                 self.assign(self.staff_user("mentor"), Role.MENTOR, group=group)
             self.assign(self.staff_user("rektor"), Role.PRINCIPAL, school_unit=unit)
             self.assign(self.staff_user("syv"), Role.COUNSELLOR, school_unit=unit)
@@ -403,13 +423,12 @@ class _Builder:
         seed_plans(self)
         progress_demo(rng=self.rng, today=self.today, users=self.users, demo_student=self.demo_student)
         quality_demo.seed(
-            today=self.today, units=[main_unit],
+            today=self.today,
+            units=[main_unit],
             authors=[self.users["mentor"], self.users["principal"]],
         )
         self.summary.students = Student.objects.count()
-        self.summary.current_students = (
-            Enrolment.objects.active_on(self.today).values("student").distinct().count()
-        )
+        self.summary.current_students = Enrolment.objects.active_on(self.today).values("student").distinct().count()
         self.summary.guardians = Guardian.objects.count()
         return self.summary
 
@@ -444,8 +463,14 @@ class _Builder:
             Permission.objects.filter(
                 content_type__app_label__in=["organisations", "enrolments", "access", "auth"],
                 content_type__model__in=[
-                    "region", "organiser", "schoolunit", "programme", "studentgroup",
-                    "roleassignment", "user", "group",
+                    "region",
+                    "organiser",
+                    "schoolunit",
+                    "programme",
+                    "studentgroup",
+                    "roleassignment",
+                    "user",
+                    "group",
                 ],
             )
         )
@@ -462,11 +487,15 @@ class _Builder:
         link = student.guardian_links.select_related("guardian").first()
         if link is None:
             guardian = Guardian.objects.create(
-                first_name="Samira", last_name=student.last_name, preferred_language="ar",
+                first_name="Samira",
+                last_name=student.last_name,
+                preferred_language="ar",
                 needs_interpreter=True,
             )
             link = GuardianLink.objects.create(
-                student=student, guardian=guardian, relation=GuardianLink.Relation.PARENT,
+                student=student,
+                guardian=guardian,
+                relation=GuardianLink.Relation.PARENT,
                 valid_from=student.date_of_birth,
             )
         guardian = link.guardian
@@ -508,15 +537,23 @@ class _Builder:
         for days in range(40, 0, -4):
             user, role = readers[days % 3]
             for part in ("record", "background", "enrolments"):
-                reads.append(RecordRead(
-                    user=user, username=user.username, user_display=user.get_full_name(),
-                    roles=role, student=student, part=part,
-                    path=f"/students/{student.pk}/", client_address="10.20.30.40",
-                ))
+                reads.append(
+                    RecordRead(
+                        user=user,
+                        username=user.username,
+                        user_display=user.get_full_name(),
+                        roles=role,
+                        student=student,
+                        part=part,
+                        path=f"/students/{student.pk}/",
+                        client_address="10.20.30.40",
+                    )
+                )
         created = RecordRead.objects.bulk_create(reads)
         for i, read in enumerate(created):
             read.at = datetime.datetime.combine(
-                self.today - datetime.timedelta(days=40 - (i // 3) * 4), datetime.time(9 + i % 7, 15),
+                self.today - datetime.timedelta(days=40 - (i // 3) * 4),
+                datetime.time(9 + i % 7, 15),
                 tzinfo=datetime.UTC,
             )
         RecordRead.objects.bulk_update(created, ["at"])

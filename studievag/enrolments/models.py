@@ -27,12 +27,8 @@ class Enrolment(models.Model):
         DROPPED_OUT = "dropped_out", _("Dropped out")
         OTHER = "other", _("Other")
 
-    student = models.ForeignKey(
-        Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="enrolments"
-    )
-    programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="+"
-    )
+    student = models.ForeignKey(Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="enrolments")
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="+")
     school_unit = models.ForeignKey(
         SchoolUnit,
         verbose_name=_("school unit"),
@@ -41,9 +37,7 @@ class Enrolment(models.Model):
     )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    exit_reason = models.CharField(
-        _("reason for leaving"), max_length=30, choices=ExitReason.choices, blank=True
-    )
+    exit_reason = models.CharField(_("reason for leaving"), max_length=30, choices=ExitReason.choices, blank=True)
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -93,17 +87,13 @@ class StudentGroup(models.Model):
         related_name="groups",
         help_text=_("For a course group: the course it reads."),
     )
-    members = models.ManyToManyField(
-        Student, through="GroupMembership", related_name="student_groups"
-    )
+    members = models.ManyToManyField(Student, through="GroupMembership", related_name="student_groups")
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("student group")
         verbose_name_plural = _("student groups")
-        constraints = [
-            models.UniqueConstraint(fields=["school_unit", "name"], name="group_name_unique_per_unit")
-        ]
+        constraints = [models.UniqueConstraint(fields=["school_unit", "name"], name="group_name_unique_per_unit")]
 
     def __str__(self) -> str:
         return self.name

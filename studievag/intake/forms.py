@@ -12,9 +12,19 @@ class IntakeForm(forms.ModelForm):
     class Meta:
         model = IntakeMapping
         fields = [
-            "mapped_on", "compulsory_school_completed", "compulsory_grades", "merit_value",
-            "parents_education", "literacy", "literacy_languages", "numeracy", "earlier_work",
-            "interests", "own_goals", "well_being", "well_being_note",
+            "mapped_on",
+            "compulsory_school_completed",
+            "compulsory_grades",
+            "merit_value",
+            "parents_education",
+            "literacy",
+            "literacy_languages",
+            "numeracy",
+            "earlier_work",
+            "interests",
+            "own_goals",
+            "well_being",
+            "well_being_note",
         ]
         widgets = {
             "mapped_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -38,9 +48,10 @@ class IntakeForm(forms.ModelForm):
             self.fields[name] = forms.TypedChoiceField(
                 label=_("Starting level in %(subject)s") % {"subject": subject.name},
                 choices=[("", _("Not mapped"))]
-                + [(s.pk, f"{s.position}. {s.label}" + (" ★" if s.is_goal else ""))
-                   for s in scale.steps.all()],
-                coerce=int, empty_value=None, required=False,
+                + [(s.pk, f"{s.position}. {s.label}" + (" ★" if s.is_goal else "")) for s in scale.steps.all()],
+                coerce=int,
+                empty_value=None,
+                required=False,
                 initial=levels.get(subject.pk),
                 help_text=scale.name,
             )
@@ -52,8 +63,9 @@ class IntakeForm(forms.ModelForm):
 
 class SupportNeedsForm(forms.Form):
     text = forms.CharField(
-        label=_("Support needs"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Only student health, the principal and the mentor see this. "
-                    "Leave empty to remove."),
+        label=_("Support needs"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Only student health, the principal and the mentor see this. Leave empty to remove."),
     )
     reason = forms.CharField(label=_("Why is this changed?"), max_length=300)

@@ -51,38 +51,43 @@ class IntakeMapping(models.Model):
         POOR = "poor", _("Struggling")
         NOT_STATED = "not_stated", _("Not stated")
 
-    student = models.OneToOneField(
-        Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="intake"
-    )
+    student = models.OneToOneField(Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="intake")
     mapped_on = models.DateField(_("mapped on"))
     compulsory_school_completed = models.BooleanField(
-        _("completed compulsory school"), null=True, blank=True,
+        _("completed compulsory school"),
+        null=True,
+        blank=True,
         help_text=_("In Sweden or abroad; leave empty when not known."),
     )
     compulsory_grades = models.TextField(
-        _("grades from compulsory school"), blank=True,
+        _("grades from compulsory school"),
+        blank=True,
         help_text=_("Subjects and grades, e.g. “Ma E, En C, SvA E”."),
     )
     merit_value = models.DecimalField(
-        _("merit value from compulsory school"), max_digits=5, decimal_places=1,
-        null=True, blank=True,
+        _("merit value from compulsory school"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(MAX_MERIT_VALUE)],
         help_text=_("0–340; leave empty when the student has no Swedish grades."),
     )
     parents_education = models.CharField(
-        _("parents' education"), max_length=20, choices=ParentsEducation.choices,
+        _("parents' education"),
+        max_length=20,
+        choices=ParentsEducation.choices,
         default=ParentsEducation.UNKNOWN,
     )
     literacy = models.CharField(
-        _("literacy"), max_length=20, choices=Level.choices, default=Level.UNKNOWN,
+        _("literacy"),
+        max_length=20,
+        choices=Level.choices,
+        default=Level.UNKNOWN,
         help_text=_("Reading and writing in any language."),
     )
-    literacy_languages = models.CharField(
-        _("languages the student reads and writes"), max_length=200, blank=True
-    )
-    numeracy = models.CharField(
-        _("numeracy"), max_length=20, choices=Level.choices, default=Level.UNKNOWN
-    )
+    literacy_languages = models.CharField(_("languages the student reads and writes"), max_length=200, blank=True)
+    numeracy = models.CharField(_("numeracy"), max_length=20, choices=Level.choices, default=Level.UNKNOWN)
     earlier_work = models.TextField(_("earlier work and experience"), blank=True)
     interests = models.TextField(_("interests"), blank=True)
     own_goals = models.TextField(_("the student's own goals"), blank=True)
@@ -91,7 +96,9 @@ class IntakeMapping(models.Model):
     )
     well_being_note = models.TextField(_("about well-being"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -102,8 +109,7 @@ class IntakeMapping(models.Model):
         verbose_name_plural = _("mappings at intake")
         constraints = [
             models.CheckConstraint(
-                condition=Q(merit_value__isnull=True)
-                | Q(merit_value__gte=0, merit_value__lte=MAX_MERIT_VALUE),
+                condition=Q(merit_value__isnull=True) | Q(merit_value__gte=0, merit_value__lte=MAX_MERIT_VALUE),
                 name="intake_merit_value_range",
             ),
         ]
@@ -116,14 +122,18 @@ class StartingLevel(models.Model):
     """Where the student stood in one subject at intake: a step on that subject's scale."""
 
     mapping = models.ForeignKey(
-        IntakeMapping, verbose_name=_("mapping"), on_delete=models.CASCADE,
+        IntakeMapping,
+        verbose_name=_("mapping"),
+        on_delete=models.CASCADE,
         related_name="starting_levels",
     )
     subject = models.ForeignKey(
         "catalogue.Subject", verbose_name=_("subject"), on_delete=models.PROTECT, related_name="+"
     )
     step = models.ForeignKey(
-        "progress.ProgressionStep", verbose_name=_("step"), on_delete=models.PROTECT,
+        "progress.ProgressionStep",
+        verbose_name=_("step"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -151,13 +161,17 @@ class SupportNeedsEntry(models.Model):
     """
 
     student = models.ForeignKey(
-        Student, verbose_name=_("student"), on_delete=models.CASCADE,
+        Student,
+        verbose_name=_("student"),
+        on_delete=models.CASCADE,
         related_name="support_needs_entries",
     )
     text = models.TextField(_("support needs"), blank=True)
     reason = models.CharField(_("why"), max_length=300)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField(_("written"), default=timezone.now)

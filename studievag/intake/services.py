@@ -14,25 +14,38 @@ from studievag.progress.selectors import ScaleBook
 from .models import IntakeMapping, StartingLevel, SupportNeedsEntry
 
 MAPPING_FIELDS = [
-    "mapped_on", "compulsory_school_completed", "compulsory_grades", "merit_value",
-    "parents_education", "literacy", "literacy_languages", "numeracy", "earlier_work",
-    "interests", "own_goals", "well_being", "well_being_note",
+    "mapped_on",
+    "compulsory_school_completed",
+    "compulsory_grades",
+    "merit_value",
+    "parents_education",
+    "literacy",
+    "literacy_languages",
+    "numeracy",
+    "earlier_work",
+    "interests",
+    "own_goals",
+    "well_being",
+    "well_being_note",
 ]
 
 
 @transaction.atomic
 def intake_save(
-    *, acting_user, student: Student, values: dict, levels: dict[int, int | None],
-    organiser_id: int | None, reason: str = "",
+    *,
+    acting_user,
+    student: Student,
+    values: dict,
+    levels: dict[int, int | None],
+    organiser_id: int | None,
+    reason: str = "",
 ) -> IntakeMapping:
     """Create or change the student's mapping and starting levels (subject id → step id).
 
     A starting level must be a step on the scale that applies to the subject
     at the student's organiser. Every change is kept in the mapping's history.
     """
-    mapping = IntakeMapping.objects.filter(student=student).first() or IntakeMapping(
-        student=student
-    )
+    mapping = IntakeMapping.objects.filter(student=student).first() or IntakeMapping(student=student)
     for name in MAPPING_FIELDS:
         if name in values:
             setattr(mapping, name, values[name])
@@ -53,9 +66,7 @@ def intake_save(
         scale = book.for_subject(organiser_id, subject.code) if subject else None
         allowed = {s.pk for s in scale.steps.all()} if scale else set()
         if step_id not in allowed:
-            raise ValidationError(
-                {f"level_{subject_id}": _("That step is not on the scale for this subject.")}
-            )
+            raise ValidationError({f"level_{subject_id}": _("That step is not on the scale for this subject.")})
         step = ProgressionStep.objects.get(pk=step_id)
         if subject_id in existing:
             level = existing[subject_id]

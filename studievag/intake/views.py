@@ -43,14 +43,21 @@ def intake_edit(request, pk: int):
     scales = {s.pk: book.for_subject(organiser_id, s.code) for s in subjects}
     levels = {lv.subject_id: lv.step_id for lv in mapping.starting_levels.all()} if mapping else {}
     form = IntakeForm(
-        request.POST or None, instance=mapping, subjects=subjects, scales=scales, levels=levels,
+        request.POST or None,
+        instance=mapping,
+        subjects=subjects,
+        scales=scales,
+        levels=levels,
         initial={"mapped_on": today} if mapping is None else None,
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.intake_save(
-                acting_user=request.user, student=student, values=form.cleaned_data,
-                levels=form.levels(), organiser_id=organiser_id,
+                acting_user=request.user,
+                student=student,
+                values=form.cleaned_data,
+                levels=form.levels(),
+                organiser_id=organiser_id,
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
@@ -59,8 +66,7 @@ def intake_edit(request, pk: int):
             messages.success(request, _("The mapping at intake was saved."))
             return redirect("people:student_detail", pk=student.pk)
     label_students(request.user, [student])
-    return render(request, "intake/intake_form.html", {"form": form, "student": student,
-                                                       "mapping": mapping})
+    return render(request, "intake/intake_form.html", {"form": form, "student": student, "mapping": mapping})
 
 
 def support_needs_page(request, pk: int, *, here: str, back: tuple[str, str]):
@@ -81,22 +87,29 @@ def support_needs_page(request, pk: int, *, here: str, back: tuple[str, str]):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.support_needs_record(acting_user=request.user, student=student,
-                                              **form.cleaned_data)
+                services.support_needs_record(acting_user=request.user, student=student, **form.cleaned_data)
             except ValidationError as error:
                 for field, errs in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errs)
             else:
                 messages.success(request, _("The support needs were saved."))
                 return redirect(here, pk=student.pk)
-    return render(request, "intake/support_needs.html", {
-        "student": student, "current": current if current and current.text else None,
-        "entries": entries, "form": form if may_record else None,
-        "back_url": reverse(back[0], kwargs={"pk": student.pk}), "back_label": back[1],
-    })
+    return render(
+        request,
+        "intake/support_needs.html",
+        {
+            "student": student,
+            "current": current if current and current.text else None,
+            "entries": entries,
+            "form": form if may_record else None,
+            "back_url": reverse(back[0], kwargs={"pk": student.pk}),
+            "back_label": back[1],
+        },
+    )
 
 
 @login_required
 def support_needs(request, pk: int):
-    return support_needs_page(request, pk, here="intake:support_needs",
-                              back=("people:student_detail", _("Back to the record")))
+    return support_needs_page(
+        request, pk, here="intake:support_needs", back=("people:student_detail", _("Back to the record"))
+    )

@@ -4,9 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-school_unit_code_validator = RegexValidator(
-    r"^\d{8}$", _("A school unit code is exactly eight digits.")
-)
+school_unit_code_validator = RegexValidator(r"^\d{8}$", _("A school unit code is exactly eight digits."))
 organisation_number_validator = RegexValidator(
     r"^\d{6}-?\d{4}$", _("An organisation number is ten digits, e.g. 212000-1645.")
 )

@@ -57,9 +57,7 @@ def current_student_counts(user) -> list[UnitCounts]:
         .values("school_unit_id", "programme__code")
         .annotate(n=Count("student_id", distinct=True))
     )
-    counts: dict[tuple[int, str], int] = {
-        (r["school_unit_id"], r["programme__code"]): r["n"] for r in rows
-    }
+    counts: dict[tuple[int, str], int] = {(r["school_unit_id"], r["programme__code"]): r["n"] for r in rows}
     result = []
     for unit in units:
         numbers = [counts.get((unit.pk, code), 0) for code in CURRENT_PROGRAMMES]

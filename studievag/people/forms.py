@@ -77,9 +77,7 @@ class StudentCreateForm(StudentBackgroundForm):
         help_text=_("Personnummer or samordningsnummer, YYYYMMDD-NNNN."),
         max_length=13,
     )
-    programme = forms.ModelChoiceField(
-        label=_("Programme"), queryset=Programme.objects.filter(is_active=True)
-    )
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.filter(is_active=True))
     school_unit = forms.ModelChoiceField(label=_("School unit"), queryset=None)
     start_date = forms.DateField(label=_("Start date"), widget=DateInput())
 
@@ -103,9 +101,7 @@ class StudentCreateForm(StudentBackgroundForm):
         number = getattr(self, "identity", None)
         school_start = data.get("first_school_start_in_sweden")
         if number and school_start and school_start <= number.date_of_birth:
-            self.add_error(
-                "first_school_start_in_sweden", _("The school start must be after the birth date.")
-            )
+            self.add_error("first_school_start_in_sweden", _("The school start must be after the birth date."))
         return data
 
     def _post_clean(self):

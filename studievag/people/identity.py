@@ -32,8 +32,7 @@ def parse_identity_number(raw: str) -> IdentityNumber:
     if not text:
         raise ValidationError(_("Enter a personal identity number."), code="required")
     if not (
-        text.replace("-", "").replace("+", "").isdigit()
-        and len(text.replace("-", "").replace("+", "")) in (10, 12)
+        text.replace("-", "").replace("+", "").isdigit() and len(text.replace("-", "").replace("+", "")) in (10, 12)
     ):
         raise ValidationError(
             _("Write the number as YYYYMMDD-NNNN (12 digits), e.g. 20080101-9803."),

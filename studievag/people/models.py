@@ -56,22 +56,12 @@ class Student(models.Model):
     last_name = models.CharField(_("last name"), max_length=100)
     date_of_birth = models.DateField(_("date of birth"))
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
-    mother_tongue = models.CharField(
-        _("mother tongue"), max_length=3, choices=LANGUAGES, blank=True
-    )
-    other_languages = models.JSONField(
-        _("other languages"), default=list, blank=True, help_text=_("Language codes.")
-    )
-    country_of_birth = models.CharField(
-        _("country of birth"), max_length=2, choices=COUNTRIES, blank=True
-    )
+    mother_tongue = models.CharField(_("mother tongue"), max_length=3, choices=LANGUAGES, blank=True)
+    other_languages = models.JSONField(_("other languages"), default=list, blank=True, help_text=_("Language codes."))
+    country_of_birth = models.CharField(_("country of birth"), max_length=2, choices=COUNTRIES, blank=True)
     arrived_in_sweden = models.DateField(_("arrived in Sweden"), null=True, blank=True)
-    first_school_start_in_sweden = models.DateField(
-        _("first school start in Sweden"), null=True, blank=True
-    )
-    schooling_years_abroad = models.PositiveSmallIntegerField(
-        _("years of schooling abroad"), null=True, blank=True
-    )
+    first_school_start_in_sweden = models.DateField(_("first school start in Sweden"), null=True, blank=True)
+    schooling_years_abroad = models.PositiveSmallIntegerField(_("years of schooling abroad"), null=True, blank=True)
     security_marking = models.CharField(
         _("protected identity"),
         max_length=20,
@@ -151,9 +141,7 @@ class Guardian(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    preferred_language = models.CharField(
-        _("preferred language"), max_length=3, choices=LANGUAGES, blank=True
-    )
+    preferred_language = models.CharField(_("preferred language"), max_length=3, choices=LANGUAGES, blank=True)
     needs_interpreter = models.BooleanField(_("needs an interpreter"), default=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -182,9 +170,7 @@ class GuardianLink(models.Model):
     student = models.ForeignKey(
         Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="guardian_links"
     )
-    guardian = models.ForeignKey(
-        Guardian, verbose_name=_("guardian"), on_delete=models.CASCADE, related_name="links"
-    )
+    guardian = models.ForeignKey(Guardian, verbose_name=_("guardian"), on_delete=models.CASCADE, related_name="links")
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
@@ -208,19 +194,27 @@ class GuardianConsent(models.Model):
     """A student of 18 or more lets a former guardian keep following their studies."""
 
     link = models.ForeignKey(
-        GuardianLink, verbose_name=_("guardian link"), on_delete=models.CASCADE,
+        GuardianLink,
+        verbose_name=_("guardian link"),
+        on_delete=models.CASCADE,
         related_name="consents",
     )
     given_on = models.DateField(_("given on"))
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     withdrawal_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("withdrawal recorded by"),
-        on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawal recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     withdrawal_recorded_at = models.DateTimeField(_("withdrawal recorded at"), null=True, blank=True)
 

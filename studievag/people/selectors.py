@@ -39,8 +39,7 @@ def student_search(
     today = timezone.localdate()
     if not include_former:
         students = students.filter(
-            pk__in=Enrolment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-            .values("student_id")
+            pk__in=Enrolment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).values("student_id")
         )
     if query := query.strip():
         number = _as_identity_number(query)
@@ -48,14 +47,11 @@ def student_search(
             students = students.filter(personal_identity_number=number)
         else:
             for word in query.split():
-                students = students.filter(
-                    Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                )
+                students = students.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
             # Never find a protected student by name unless the name may be shown;
             # the list masks them, so a name search must not reveal them either.
             students = students.exclude(
-                ~Q(security_marking=Student.SecurityMarking.NONE)
-                & ~Q(pk__in=_names_visible(user))
+                ~Q(security_marking=Student.SecurityMarking.NONE) & ~Q(pk__in=_names_visible(user))
             )
     if school_unit_id:
         students = students.filter(enrolments__school_unit_id=school_unit_id)

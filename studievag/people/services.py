@@ -42,9 +42,7 @@ def student_create(
     """Register a student and their first enrolment in an introduction programme."""
     number = parse_identity_number(personal_identity_number)
     if Student.objects.filter(personal_identity_number=number.value).exists():
-        raise ValidationError(
-            {"personal_identity_number": _("A student with this number is already registered.")}
-        )
+        raise ValidationError({"personal_identity_number": _("A student with this number is already registered.")})
     if not may_start_im(number.date_of_birth, start_date):
         raise ValidationError(
             {
@@ -65,9 +63,7 @@ def student_create(
     student.full_clean()
     student.save()
     update_change_reason(student, _("Registered"))
-    Enrolment.objects.create(
-        student=student, programme=programme, school_unit=school_unit, start_date=start_date
-    )
+    Enrolment.objects.create(student=student, programme=programme, school_unit=school_unit, start_date=start_date)
     return student
 
 
@@ -89,9 +85,7 @@ def student_update(*, acting_user, student: Student, reason: str, **fields) -> S
 
 
 @transaction.atomic
-def guardian_consent_give(
-    *, acting_user, link: GuardianLink, given_on: datetime.date
-) -> GuardianConsent:
+def guardian_consent_give(*, acting_user, link: GuardianLink, given_on: datetime.date) -> GuardianConsent:
     """Record that an adult student lets a former guardian go on following their studies."""
     student = link.student
     today = timezone.localdate()
@@ -108,13 +102,9 @@ def guardian_consent_give(
             }
         )
     if link.valid_to is not None and link.valid_to < given_on:
-        raise ValidationError(
-            {"date": _("The link to this guardian ended on %(date)s.") % {"date": link.valid_to}}
-        )
+        raise ValidationError({"date": _("The link to this guardian ended on %(date)s.") % {"date": link.valid_to}})
     if link.consents.select_for_update().filter(withdrawn_on__isnull=True).exists():
-        raise ValidationError(
-            {"date": _("The student's consent for this guardian is already recorded.")}
-        )
+        raise ValidationError({"date": _("The student's consent for this guardian is already recorded.")})
     consent = GuardianConsent(link=link, given_on=given_on, recorded_by=acting_user)
     consent.full_clean()
     consent.save()
@@ -122,9 +112,7 @@ def guardian_consent_give(
 
 
 @transaction.atomic
-def guardian_consent_withdraw(
-    *, acting_user, consent: GuardianConsent, withdrawn_on: datetime.date
-) -> GuardianConsent:
+def guardian_consent_withdraw(*, acting_user, consent: GuardianConsent, withdrawn_on: datetime.date) -> GuardianConsent:
     """Record that the student has withdrawn their consent; access ends that day."""
     consent = GuardianConsent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_on is not None:

@@ -59,9 +59,7 @@ def student_list(request):
             "page": page,
             "params": params,
             "programmes": Programme.objects.filter(is_active=True),
-            "groups": StudentGroup.objects.filter(members__in=visible).distinct().select_related(
-                "school_unit"
-            ),
+            "groups": StudentGroup.objects.filter(members__in=visible).distinct().select_related("school_unit"),
             "units": units_for_action(request.user, "student.list"),
             "may_create": units_for_action(request.user, "student.create").exists(),
         },
@@ -110,9 +108,7 @@ def _guardian_links(student, today):
         student.guardian_links.select_related("guardian").prefetch_related(
             Prefetch(
                 "consents",
-                queryset=GuardianConsent.objects.select_related(
-                    "recorded_by", "withdrawal_recorded_by"
-                ),
+                queryset=GuardianConsent.objects.select_related("recorded_by", "withdrawal_recorded_by"),
             )
         )
     )
@@ -122,9 +118,7 @@ def _guardian_links(student, today):
         link.consent_list = consents
         link.open_consent = next((c for c in consents if c.withdrawn_on is None), None)
         link.ended = link.valid_to is not None and link.valid_to < today
-        link.follows = not link.ended and (
-            not adult or any(c.is_active_on(today) for c in consents)
-        )
+        link.follows = not link.ended and (not adult or any(c.is_active_on(today) for c in consents))
     return links
 
 
@@ -153,9 +147,7 @@ def guardian_consent(request, pk: int, link_pk: int):
             consent = link.consents.filter(withdrawn_on__isnull=True).first()
             if consent is None:
                 raise ValidationError({"date": _("There is no consent to withdraw.")})
-            services.guardian_consent_withdraw(
-                acting_user=request.user, consent=consent, withdrawn_on=day
-            )
+            services.guardian_consent_withdraw(acting_user=request.user, consent=consent, withdrawn_on=day)
             messages.success(
                 request,
                 _("Consent withdrawn: %(guardian)s no longer follows the studies from %(date)s.")
@@ -202,7 +194,9 @@ def student_edit(request, pk: int):
             # Reload: the form has already written its values onto `student`.
             fresh = type(student).objects.get(pk=student.pk)
             services.student_update(
-                acting_user=request.user, student=fresh, reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+                student=fresh,
+                reason=form.cleaned_data["reason"],
                 **changes,
             )
             messages.success(request, _("The changes were saved."))
@@ -210,9 +204,7 @@ def student_edit(request, pk: int):
             messages.info(request, _("Nothing was changed."))
         return redirect("people:student_detail", pk=student.pk)
     label_students(request.user, [student])
-    return render(
-        request, "people/student_form.html", {"form": form, "student": student, "creating": False}
-    )
+    return render(request, "people/student_form.html", {"form": form, "student": student, "creating": False})
 
 
 # --- The student's and guardian's own pages ---------------------------------
@@ -220,9 +212,7 @@ def student_edit(request, pk: int):
 
 @require_action("family.view")
 def family_home(request):
-    students = list(
-        with_current_enrolment(visible_students(request.user, Part.RECORD)).order_by("first_name")
-    )
+    students = list(with_current_enrolment(visible_students(request.user, Part.RECORD)).order_by("first_name"))
     if len(students) == 1:
         return redirect("people:family_student", pk=students[0].pk)
     return render(request, "people/family_home.html", {"students": students})

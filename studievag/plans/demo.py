@@ -21,29 +21,46 @@ from .models import GoalStatus, PlanReview, PlanSettings
 from .rules import terms_from
 
 NATIONAL_PROGRAMMES = [
-    "Vård- och omsorgsprogrammet", "Bygg- och anläggningsprogrammet", "El- och energiprogrammet",
-    "Fordons- och transportprogrammet", "Barn- och fritidsprogrammet",
-    "Restaurang- och livsmedelsprogrammet", "Samhällsvetenskapsprogrammet",
-    "Naturvetenskapsprogrammet", "Handels- och administrationsprogrammet", "Ekonomiprogrammet",
+    "Vård- och omsorgsprogrammet",
+    "Bygg- och anläggningsprogrammet",
+    "El- och energiprogrammet",
+    "Fordons- och transportprogrammet",
+    "Barn- och fritidsprogrammet",
+    "Restaurang- och livsmedelsprogrammet",
+    "Samhällsvetenskapsprogrammet",
+    "Naturvetenskapsprogrammet",
+    "Handels- och administrationsprogrammet",
+    "Ekonomiprogrammet",
 ]
-JOBS = ["undersköterska", "elektriker", "busschaufför", "kock", "lagerarbetare", "barnskötare",
-        "fordonsmekaniker", "frisör"]
+JOBS = [
+    "undersköterska",
+    "elektriker",
+    "busschaufför",
+    "kock",
+    "lagerarbetare",
+    "barnskötare",
+    "fordonsmekaniker",
+    "frisör",
+]
 STUDY_PATHS = {
     "IMS": "Svenska som andraspråk i fokus de första terminerna, sedan grundskoleämnen för "
-           "behörighet. Studiehandledning på modersmålet.",
-    "IMV": "Grundskoleämnen som saknas för behörighet, parallellt med gymnasiekurser från "
-           "det nationella programmet.",
+    "behörighet. Studiehandledning på modersmålet.",
+    "IMV": "Grundskoleämnen som saknas för behörighet, parallellt med gymnasiekurser från det nationella programmet.",
     "IMY": "Yrkesinriktad utbildning med praktik på arbetsplats, kombinerad med grundskoleämnen.",
-    "IMA": "Individuellt upplägg: närvaro och grundskoleämnen först, sedan praktik eller "
-           "yrkeskurser.",
+    "IMA": "Individuellt upplägg: närvaro och grundskoleämnen först, sedan praktik eller yrkeskurser.",
 }
 TALKS = [
-    ("Eleven trivs och kommer i tid. Vi gick igenom målen.", "Bra, men svenskan är svår.",
-     "Fortsätt som planerat."),
-    ("Frånvaron har ökat. Vi pratade om orsaker.", "Jag har svårt att sova.",
-     "Kontakt med skolsköterskan. Ny avstämning om två veckor."),
-    ("Matematiken går framåt. Eleven vill läsa engelska.", "Jag vill börja med engelska.",
-     "Engelska läggs till i planen."),
+    ("Eleven trivs och kommer i tid. Vi gick igenom målen.", "Bra, men svenskan är svår.", "Fortsätt som planerat."),
+    (
+        "Frånvaron har ökat. Vi pratade om orsaker.",
+        "Jag har svårt att sova.",
+        "Kontakt med skolsköterskan. Ny avstämning om två veckor.",
+    ),
+    (
+        "Matematiken går framåt. Eleven vill läsa engelska.",
+        "Jag vill börja med engelska.",
+        "Engelska läggs till i planen.",
+    ),
 ]
 
 
@@ -55,20 +72,36 @@ def seed_plans(builder) -> None:
     """Plans for the demo data set; ``builder`` is ``demo.services._Builder``."""
     rng, today, users = builder.rng, builder.today, builder.users
     # The same code can exist under several school types: compulsory school (GR) here.
-    courses = {c.code: c for c in Course.objects.filter(
-        school_type__in=["GR", "GY"], code__in=[
-            "GRGRSVA01_7-9", "GRGRMAT01_7-9", "GRGRENG01_7-9", "GRGRSAM01_7-9", "SVASVA01",
-            "MATMAT01a", "ENGENG05", "FODFOO0"])}
+    courses = {
+        c.code: c
+        for c in Course.objects.filter(
+            school_type__in=["GR", "GY"],
+            code__in=[
+                "GRGRSVA01_7-9",
+                "GRGRMAT01_7-9",
+                "GRGRENG01_7-9",
+                "GRGRSAM01_7-9",
+                "SVASVA01",
+                "MATMAT01a",
+                "ENGENG05",
+                "FODFOO0",
+            ],
+        )
+    }
     main_organiser = builder.units[0].organiser
-    PlanSettings.objects.create(organiser=main_organiser, review_interval_days=30,
-                                plan_deadline_weeks=4)
-    truck = services.local_course_add(acting_user=users["principal"], organiser=main_organiser,
-                                      code="TRUCK-AB", name="Truckkort A+B",
-                                      subject_name="Truckkort")
+    PlanSettings.objects.create(organiser=main_organiser, review_interval_days=30, plan_deadline_weeks=4)
+    truck = services.local_course_add(
+        acting_user=users["principal"],
+        organiser=main_organiser,
+        code="TRUCK-AB",
+        name="Truckkort A+B",
+        subject_name="Truckkort",
+    )
     for organiser in {u.organiser for u in builder.units}:
         for code in ("IMS", "IMV", "IMY", "IMA"):
             services.education_plan_publish(
-                acting_user=users["principal"], organiser=organiser,
+                acting_user=users["principal"],
+                organiser=organiser,
                 programme=Programme.objects.get(code=code),
                 title=f"Plan för utbildning {code} – {organiser.name}",
                 body=_education_plan_text(code, organiser.name),
@@ -76,7 +109,9 @@ def seed_plans(builder) -> None:
             )
     ims = Programme.objects.get(code="IMS")
     services.education_plan_publish(
-        acting_user=users["principal"], organiser=main_organiser, programme=ims,
+        acting_user=users["principal"],
+        organiser=main_organiser,
+        programme=ims,
         title=f"Plan för utbildning IMS – {main_organiser.name}",
         body=_education_plan_text("IMS", main_organiser.name) + "\n\nÄndrat: studiehandledning "
         "på modersmålet erbjuds alla elever första året.",
@@ -84,16 +119,13 @@ def seed_plans(builder) -> None:
     )
     # The people who write plans, per school unit.
     writers: dict[int, dict[str, object]] = {}
-    for a in RoleAssignment.objects.filter(role__in=[Role.MENTOR, Role.PRINCIPAL]).select_related(
-        "group", "user"
-    ):
+    for a in RoleAssignment.objects.filter(role__in=[Role.MENTOR, Role.PRINCIPAL]).select_related("group", "user"):
         unit_id = a.group.school_unit_id if a.group_id else a.school_unit_id
         writers.setdefault(unit_id, {}).setdefault(a.role, a.user)
 
     reviews: list[PlanReview] = []
     current = (
-        Enrolment.objects.active_on(today).select_related("student", "programme", "school_unit")
-        .order_by("student_id")
+        Enrolment.objects.active_on(today).select_related("student", "programme", "school_unit").order_by("student_id")
     )
     for enrolment in current:
         student = enrolment.student
@@ -119,9 +151,11 @@ def _goals(rng, programme_code: str, start: datetime.date) -> list[dict]:
     )
     long_goal["target_date"] = start + datetime.timedelta(days=rng.choice([540, 720]))
     short = {
-        "term": "short", "kind": "course" if programme_code != "IMS" else "language",
-        "title": rng.choice(["Godkänt i svenska som andraspråk", "Godkänt i matematik",
-                             "Godkänt i engelska", "Närvaro över 90 procent"]),
+        "term": "short",
+        "kind": "course" if programme_code != "IMS" else "language",
+        "title": rng.choice(
+            ["Godkänt i svenska som andraspråk", "Godkänt i matematik", "Godkänt i engelska", "Närvaro över 90 procent"]
+        ),
         "target_date": start + datetime.timedelta(days=rng.choice([90, 120, 150])),
         "status": GoalStatus.IN_PROGRESS,
     }
@@ -137,10 +171,15 @@ def _ordinary_plan(rng, today, enrolment, mentor, principal, courses) -> list[Pl
     if code in ("IMV", "IMY") and rng.random() < 0.5:
         chosen.append("FODFOO0" if code == "IMY" else "SVASVA01")
     plan = services.plan_create(
-        acting_user=mentor, student=enrolment.student, reason="Planen upprättad vid första plansamtalet",
-        fields={"study_path": STUDY_PATHS.get(code, ""),
-                "planned_start": start, "planned_end": start + datetime.timedelta(days=rng.choice([300, 480, 660])),
-                "participants": "Mentor, studie- och yrkesvägledare, eleven"},
+        acting_user=mentor,
+        student=enrolment.student,
+        reason="Planen upprättad vid första plansamtalet",
+        fields={
+            "study_path": STUDY_PATHS.get(code, ""),
+            "planned_start": start,
+            "planned_end": start + datetime.timedelta(days=rng.choice([300, 480, 660])),
+            "participants": "Mentor, studie- och yrkesvägledare, eleven",
+        },
         goals=_goals(rng, code, start),
         courses=[{"course": courses[c], "status": "ongoing"} for c in chosen if c in courses],
         at=_at(created),
@@ -151,18 +190,41 @@ def _ordinary_plan(rng, today, enrolment, mentor, principal, courses) -> list[Pl
     talks: list[PlanReview] = []
     while day <= stop:
         notes, view, decisions = rng.choice(TALKS)
-        talks.append(PlanReview(
-            plan=plan, held_on=day, participants="Mentor, eleven", notes=notes,
-            student_view=view, decisions=decisions, plan_version=plan.version, recorded_by=mentor,
-            recorded_at=_at(day, 14),
-        ))
+        talks.append(
+            PlanReview(
+                plan=plan,
+                held_on=day,
+                participants="Mentor, eleven",
+                notes=notes,
+                student_view=view,
+                decisions=decisions,
+                plan_version=plan.version,
+                recorded_by=mentor,
+                recorded_at=_at(day, 14),
+            )
+        )
         if len(talks) == 2 and rng.random() < 0.8:
             goals = list(plan.goals.order_by("pk"))
-            rows = [{"id": g.pk, "term": g.term, "kind": g.kind, "title": g.title,
-                     "target_date": g.target_date, "status": g.status} for g in goals]
+            rows = [
+                {
+                    "id": g.pk,
+                    "term": g.term,
+                    "kind": g.kind,
+                    "title": g.title,
+                    "target_date": g.target_date,
+                    "status": g.status,
+                }
+                for g in goals
+            ]
             rows[-1]["status"] = GoalStatus.MET if rng.random() < 0.75 else GoalStatus.IN_PROGRESS
-            services.plan_revise(acting_user=mentor, plan=plan, expected_version=plan.version,
-                                 reason="Plansamtal: delmål följt upp", goals=rows, at=_at(day, 15))
+            services.plan_revise(
+                acting_user=mentor,
+                plan=plan,
+                expected_version=plan.version,
+                reason="Plansamtal: delmål följt upp",
+                goals=rows,
+                at=_at(day, 15),
+            )
             plan.refresh_from_db()
         day += datetime.timedelta(days=rng.randint(25, 35))
     if rng.random() < 0.5 and plan.created_on < today:
@@ -172,11 +234,18 @@ def _ordinary_plan(rng, today, enrolment, mentor, principal, courses) -> list[Pl
         services.plan_approve(acting_user=principal, plan=plan, version=plan.version, on=approved_on)
         if rng.random() < 0.3 and approved_on < today:
             services.plan_revise(
-                acting_user=mentor, plan=plan, expected_version=plan.version,
-                reason="Praktikplats ordnad", internships=[{
-                    "workplace": "Coop Kungsgatan", "start_date": today + datetime.timedelta(days=14),
-                    "end_date": today + datetime.timedelta(days=56), "supervisor": "Butikschef",
-                }],
+                acting_user=mentor,
+                plan=plan,
+                expected_version=plan.version,
+                reason="Praktikplats ordnad",
+                internships=[
+                    {
+                        "workplace": "Coop Kungsgatan",
+                        "start_date": today + datetime.timedelta(days=14),
+                        "end_date": today + datetime.timedelta(days=56),
+                        "supervisor": "Butikschef",
+                    }
+                ],
                 at=_at(min(today, approved_on + datetime.timedelta(days=5)), 11),
             )
     return talks
@@ -191,25 +260,42 @@ def _demo_student_plan(builder, courses, truck) -> None:
     created = min(today - datetime.timedelta(days=60), start + datetime.timedelta(days=14))
     mentor, counsellor, principal = users["mentor"], users["counsellor"], users["principal"]
     plan = services.plan_create(
-        acting_user=mentor, student=student, reason="Planen upprättad vid första plansamtalet",
+        acting_user=mentor,
+        student=student,
+        reason="Planen upprättad vid första plansamtalet",
         fields={
             "study_path": "Språkintroduktion med svenska som andraspråk i fokus. Grundskolans "
-                          "matematik och engelska för behörighet, sedan Vård- och omsorgsprogrammet.",
-            "planned_start": start, "planned_end": start + datetime.timedelta(days=660),
+            "matematik och engelska för behörighet, sedan Vård- och omsorgsprogrammet.",
+            "planned_start": start,
+            "planned_end": start + datetime.timedelta(days=660),
             "participants": "Mentor Maria Lindqvist, SYV Nadia Holm, specialpedagog, eleven och "
-                            "vårdnadshavare (med tolk)",
+            "vårdnadshavare (med tolk)",
             "student_voice": "Jag vill bli undersköterska och sedan kanske sjuksköterska. "
-                             "Jag vill lära mig svenska snabbt.",
+            "Jag vill lära mig svenska snabbt.",
             "other_measures": "Studiehandledning på arabiska två timmar i veckan.",
         },
         goals=[
-            {"term": "long", "kind": "national_programme",
-             "title": "Behörighet till Vård- och omsorgsprogrammet",
-             "target_date": start + datetime.timedelta(days=660), "status": GoalStatus.IN_PROGRESS},
-            {"term": "long", "kind": "job", "title": "Arbete som undersköterska",
-             "target_date": start + datetime.timedelta(days=365 * 4), "status": GoalStatus.PLANNED},
-            {"term": "short", "kind": "language", "title": "Klara svenska som andraspråk, årskurs 7–9",
-             "target_date": start + datetime.timedelta(days=300), "status": GoalStatus.IN_PROGRESS},
+            {
+                "term": "long",
+                "kind": "national_programme",
+                "title": "Behörighet till Vård- och omsorgsprogrammet",
+                "target_date": start + datetime.timedelta(days=660),
+                "status": GoalStatus.IN_PROGRESS,
+            },
+            {
+                "term": "long",
+                "kind": "job",
+                "title": "Arbete som undersköterska",
+                "target_date": start + datetime.timedelta(days=365 * 4),
+                "status": GoalStatus.PLANNED,
+            },
+            {
+                "term": "short",
+                "kind": "language",
+                "title": "Klara svenska som andraspråk, årskurs 7–9",
+                "target_date": start + datetime.timedelta(days=300),
+                "status": GoalStatus.IN_PROGRESS,
+            },
         ],
         courses=[
             {"course": courses["GRGRSVA01_7-9"], "term": terms_from(start)[2], "status": "ongoing"},
@@ -218,50 +304,79 @@ def _demo_student_plan(builder, courses, truck) -> None:
         at=_at(created),
     )
     PlanReview.objects.create(
-        plan=plan, held_on=created + datetime.timedelta(days=28), participants="Mentor, eleven",
+        plan=plan,
+        held_on=created + datetime.timedelta(days=28),
+        participants="Mentor, eleven",
         notes="Eleven har kommit igång bra. Matematiken går fort framåt.",
-        student_view="Jag vill börja med engelska också.", decisions="Engelska läggs till i planen.",
-        plan_version=1, recorded_by=mentor, recorded_at=_at(created + datetime.timedelta(days=28), 14),
+        student_view="Jag vill börja med engelska också.",
+        decisions="Engelska läggs till i planen.",
+        plan_version=1,
+        recorded_by=mentor,
+        recorded_at=_at(created + datetime.timedelta(days=28), 14),
     )
     goals = list(plan.goals.order_by("pk"))
-    goal_rows = [{"id": g.pk, "term": g.term, "kind": g.kind, "title": g.title,
-                  "target_date": g.target_date, "status": g.status} for g in goals]
+    goal_rows = [
+        {"id": g.pk, "term": g.term, "kind": g.kind, "title": g.title, "target_date": g.target_date, "status": g.status}
+        for g in goals
+    ]
     services.plan_revise(
-        acting_user=counsellor, plan=plan, expected_version=1,
+        acting_user=counsellor,
+        plan=plan,
+        expected_version=1,
         reason="Vägledningssamtal: engelska och kort mål i matematik",
-        goals=goal_rows + [{"term": "short", "kind": "course", "title": "Godkänt i matematik, årskurs 9",
-                            "target_date": created + datetime.timedelta(days=35),
-                            "status": GoalStatus.IN_PROGRESS}],
+        goals=goal_rows
+        + [
+            {
+                "term": "short",
+                "kind": "course",
+                "title": "Godkänt i matematik, årskurs 9",
+                "target_date": created + datetime.timedelta(days=35),
+                "status": GoalStatus.IN_PROGRESS,
+            }
+        ],
         courses=[
             {"id": c.pk, "course": c.course, "term": c.term, "status": c.status}
             for c in plan.courses.select_related("course")
-        ] + [{"course": courses["GRGRENG01_7-9"], "term": terms_from(start)[2], "status": "ongoing"}],
+        ]
+        + [{"course": courses["GRGRENG01_7-9"], "term": terms_from(start)[2], "status": "ongoing"}],
         at=_at(created + datetime.timedelta(days=29)),
     )
     plan.refresh_from_db()
-    services.plan_approve(acting_user=principal, plan=plan, version=2,
-                          on=created + datetime.timedelta(days=33))
+    services.plan_approve(acting_user=principal, plan=plan, version=2, on=created + datetime.timedelta(days=33))
     last_talk = today - datetime.timedelta(days=9)
     PlanReview.objects.create(
-        plan=plan, held_on=last_talk, participants="Mentor, eleven, vårdnadshavare (tolk på arabiska)",
+        plan=plan,
+        held_on=last_talk,
+        participants="Mentor, eleven, vårdnadshavare (tolk på arabiska)",
         notes="Svenskan går framåt. Praktik inom vården har ordnats.",
         student_view="Jag ser fram emot praktiken.",
         decisions="Praktik på Vårdcentralen Norr. Hygienkurs läggs till.",
-        plan_version=2, recorded_by=mentor, recorded_at=_at(last_talk, 14),
+        plan_version=2,
+        recorded_by=mentor,
+        recorded_at=_at(last_talk, 14),
     )
     plan.refresh_from_db()
     services.plan_revise(
-        acting_user=mentor, plan=plan, expected_version=2, reason="Plansamtal: praktik ordnad",
+        acting_user=mentor,
+        plan=plan,
+        expected_version=2,
+        reason="Plansamtal: praktik ordnad",
         fields={"other_training": "Hygienkurs för vård och omsorg (1 dag)"},
-        internships=[{"workplace": "Vårdcentralen Norr", "start_date": today + datetime.timedelta(days=21),
-                      "end_date": today + datetime.timedelta(days=49),
-                      "supervisor": "Leila Persson, undersköterska",
-                      "tasks": "Följa med i det dagliga arbetet, bemötande av patienter"}],
+        internships=[
+            {
+                "workplace": "Vårdcentralen Norr",
+                "start_date": today + datetime.timedelta(days=21),
+                "end_date": today + datetime.timedelta(days=49),
+                "supervisor": "Leila Persson, undersköterska",
+                "tasks": "Följa med i det dagliga arbetet, bemötande av patienter",
+            }
+        ],
         at=_at(last_talk, 15),
     )
     plan.refresh_from_db()
     intake_services.support_needs_record(
-        acting_user=users["student_health"], student=plan.student,
+        acting_user=users["student_health"],
+        student=plan.student,
         text="Extra tid vid prov. Uppläst material i matematik. Lugn plats vid skriftliga uppgifter.",
         reason="Elevhälsoteamets möte",
     )

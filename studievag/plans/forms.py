@@ -27,7 +27,8 @@ CONTENT_FIELDS = ("other_training", "other_measures", "participants", "student_v
 class PlanForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(
-        label=_("Why is the plan changed?"), max_length=500,
+        label=_("Why is the plan changed?"),
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Kept with this version, e.g. “Plan talk 12 March: English added”."),
     )
@@ -36,7 +37,8 @@ class PlanForm(forms.ModelForm):
         model = Plan
         fields = [*PATH_FIELDS, *CONTENT_FIELDS]
         widgets = {
-            "planned_start": DATE, "planned_end": DATE,
+            "planned_start": DATE,
+            "planned_end": DATE,
             "study_path": forms.Textarea(attrs={"rows": 3}),
             "other_training": forms.Textarea(attrs={"rows": 2}),
             "other_measures": forms.Textarea(attrs={"rows": 2}),
@@ -59,8 +61,7 @@ class PlanForm(forms.ModelForm):
         return data
 
     def plan_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields
-                if not self.fields[name].disabled}
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if not self.fields[name].disabled}
 
 
 class _RowForm(forms.Form):
@@ -71,24 +72,21 @@ class GoalForm(_RowForm):
     # Initial values equal to what an empty row shows, so an untouched new row
     # counts as unchanged and is left out rather than refused.
     term = forms.ChoiceField(label=_("Term"), choices=GoalTerm.choices, initial=GoalTerm.SHORT)
-    kind = forms.ChoiceField(label=_("Kind"), choices=GoalKind.choices,
-                             initial=GoalKind.NATIONAL_PROGRAMME)
+    kind = forms.ChoiceField(label=_("Kind"), choices=GoalKind.choices, initial=GoalKind.NATIONAL_PROGRAMME)
     title = forms.CharField(label=_("Goal"), max_length=300)
     target_date = forms.DateField(label=_("Target date"), required=False, widget=DATE)
-    status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices,
-                               initial=GoalStatus.PLANNED)
+    status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices, initial=GoalStatus.PLANNED)
 
 
 class CourseForm(_RowForm):
     course = forms.CharField(
-        label=_("Course"), max_length=60,
+        label=_("Course"),
+        max_length=60,
         widget=forms.TextInput(attrs={"list": "course-options", "autocomplete": "off"}),
         help_text=_("School type and code, e.g. GY:SVASVA01."),
     )
-    term = forms.ChoiceField(label=_("When"), required=False,
-                             help_text=_("The term the course is planned to end."))
-    status = forms.ChoiceField(label=_("Status"), choices=CourseStatus.choices,
-                               initial=CourseStatus.PLANNED)
+    term = forms.ChoiceField(label=_("When"), required=False, help_text=_("The term the course is planned to end."))
+    status = forms.ChoiceField(label=_("Status"), choices=CourseStatus.choices, initial=CourseStatus.PLANNED)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,14 +100,12 @@ class CourseForm(_RowForm):
     def clean_course(self) -> Course:
         value = self.cleaned_data["course"].strip()
         school_type, _sep, code = value.partition(":")
-        qs = Course.objects.filter(code=code, school_type=school_type) if code else (
-            Course.objects.filter(code=value)
-        )
+        qs = Course.objects.filter(code=code, school_type=school_type) if code else (Course.objects.filter(code=value))
         courses = list(qs[:2])
         if len(courses) != 1:
             raise ValidationError(
-                _("No single course %(value)s in the catalogue; write it as school type:code, "
-                  "e.g. GY:SVASVA01."), params={"value": value},
+                _("No single course %(value)s in the catalogue; write it as school type:code, e.g. GY:SVASVA01."),
+                params={"value": value},
             )
         return courses[0]
 
@@ -151,17 +147,14 @@ class _CourseFormSet(_RowFormSet):
 
 GoalFormSet = forms.formset_factory(GoalForm, formset=_RowFormSet, extra=1, can_delete=True)
 CourseFormSet = forms.formset_factory(CourseForm, formset=_CourseFormSet, extra=1, can_delete=True)
-InternshipFormSet = forms.formset_factory(
-    InternshipForm, formset=_RowFormSet, extra=1, can_delete=True
-)
+InternshipFormSet = forms.formset_factory(InternshipForm, formset=_RowFormSet, extra=1, can_delete=True)
 
 
 def goal_initial(plan: Plan | None) -> list[dict]:
     if plan is None:
         return []
     return [
-        {"id": g.pk, "term": g.term, "kind": g.kind, "title": g.title,
-         "target_date": g.target_date, "status": g.status}
+        {"id": g.pk, "term": g.term, "kind": g.kind, "title": g.title, "target_date": g.target_date, "status": g.status}
         for g in plan.goals.order_by("pk")
     ]
 
@@ -170,8 +163,7 @@ def course_initial(plan: Plan | None) -> list[dict]:
     if plan is None:
         return []
     return [
-        {"id": c.pk, "course": f"{c.course.school_type}:{c.course.code}", "term": c.term,
-         "status": c.status}
+        {"id": c.pk, "course": f"{c.course.school_type}:{c.course.code}", "term": c.term, "status": c.status}
         for c in plan.courses.select_related("course").order_by("pk")
     ]
 
@@ -180,8 +172,14 @@ def internship_initial(plan: Plan | None) -> list[dict]:
     if plan is None:
         return []
     return [
-        {"id": i.pk, "workplace": i.workplace, "start_date": i.start_date,
-         "end_date": i.end_date, "supervisor": i.supervisor, "tasks": i.tasks}
+        {
+            "id": i.pk,
+            "workplace": i.workplace,
+            "start_date": i.start_date,
+            "end_date": i.end_date,
+            "supervisor": i.supervisor,
+            "tasks": i.tasks,
+        }
         for i in plan.internships.order_by("pk")
     ]
 
@@ -219,8 +217,7 @@ class EducationPlanForm(forms.ModelForm):
 
 class LocalCourseForm(forms.Form):
     organiser = forms.ModelChoiceField(label=_("Organiser"), queryset=None)
-    subject_name = forms.CharField(label=_("Subject"), max_length=100,
-                                   help_text=_("E.g. Truckkort."))
+    subject_name = forms.CharField(label=_("Subject"), max_length=100, help_text=_("E.g. Truckkort."))
     code = forms.CharField(label=_("Course code"), max_length=30)
     name = forms.CharField(label=_("Course name"), max_length=200)
 
@@ -238,17 +235,28 @@ def _norm(value) -> str:
 
 def _row_keys(section: str, rows: list[dict]) -> list[tuple]:
     """Rows from the formset, comparable with a snapshot's rows."""
+
     def day(value):
         return value.isoformat() if value else None
 
     if section == "goals":
-        return [(f"goal-{r.get('id')}", r["term"], r["kind"], r["title"], day(r.get("target_date")),
-                 r["status"]) for r in rows]
+        return [
+            (f"goal-{r.get('id')}", r["term"], r["kind"], r["title"], day(r.get("target_date")), r["status"])
+            for r in rows
+        ]
     if section == "courses":
-        return [(f"{r['course'].school_type}:{r['course'].code}", r.get("term") or "", r["status"])
-                for r in rows]
-    return [(f"internship-{r.get('id')}", r["workplace"], day(r["start_date"]), day(r.get("end_date")),
-             r.get("supervisor") or "", r.get("tasks") or "") for r in rows]
+        return [(f"{r['course'].school_type}:{r['course'].code}", r.get("term") or "", r["status"]) for r in rows]
+    return [
+        (
+            f"internship-{r.get('id')}",
+            r["workplace"],
+            day(r["start_date"]),
+            day(r.get("end_date")),
+            r.get("supervisor") or "",
+            r.get("tasks") or "",
+        )
+        for r in rows
+    ]
 
 
 def _snapshot_keys(section: str, rows: list[dict]) -> list[tuple]:
@@ -256,8 +264,10 @@ def _snapshot_keys(section: str, rows: list[dict]) -> list[tuple]:
         return [(r["key"], r["term"], r["kind"], r["title"], r["target_date"], r["status"]) for r in rows]
     if section == "courses":
         return [(r["key"], r["term"] or "", r["status"]) for r in rows]
-    return [(r["key"], r["workplace"], r["start_date"], r["end_date"], r["supervisor"] or "",
-             r["tasks"] or "") for r in rows]
+    return [
+        (r["key"], r["workplace"], r["start_date"], r["end_date"], r["supervisor"] or "", r["tasks"] or "")
+        for r in rows
+    ]
 
 
 INITIAL_ROWS = {"goals": goal_initial, "courses": course_initial, "internships": internship_initial}
@@ -294,6 +304,9 @@ def take_over_untouched(data, *, form: PlanForm, formsets: dict, base: dict, now
             for key, value in row.items():
                 shown = value.isoformat() if hasattr(value, "isoformat") else value
                 data[f"{section}-{i}-{key}"] = "" if shown is None else str(shown)
-        taken.append({"goals": str(_("Goals")), "courses": str(_("Subjects and courses")),
-                      "internships": str(_("Internships"))}[section])
+        taken.append(
+            {"goals": str(_("Goals")), "courses": str(_("Subjects and courses")), "internships": str(_("Internships"))}[
+                section
+            ]
+        )
     return taken

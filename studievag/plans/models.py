@@ -32,11 +32,14 @@ class PlanSettings(models.Model):
     """An organiser's rules for plans; organisers without a row get the defaults."""
 
     organiser = models.OneToOneField(
-        Organiser, verbose_name=_("organiser"), on_delete=models.CASCADE,
+        Organiser,
+        verbose_name=_("organiser"),
+        on_delete=models.CASCADE,
         related_name="plan_settings",
     )
     review_interval_days = models.PositiveSmallIntegerField(
-        _("review interval (days)"), default=rules.DEFAULT_REVIEW_INTERVAL_DAYS,
+        _("review interval (days)"),
+        default=rules.DEFAULT_REVIEW_INTERVAL_DAYS,
         help_text=_("A plan not reviewed for longer than this is flagged."),
     )
     plan_deadline_weeks = models.PositiveSmallIntegerField(
@@ -48,9 +51,7 @@ class PlanSettings(models.Model):
         verbose_name = _("plan settings")
         verbose_name_plural = _("plan settings")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(review_interval_days__gte=1), name="plan_settings_interval_positive"
-            ),
+            models.CheckConstraint(condition=Q(review_interval_days__gte=1), name="plan_settings_interval_positive"),
         ]
 
     def __str__(self) -> str:
@@ -61,19 +62,23 @@ class EducationPlan(models.Model):
     """The organiser's *plan för utbildning* for one programme, one version per row."""
 
     organiser = models.ForeignKey(
-        Organiser, verbose_name=_("organiser"), on_delete=models.CASCADE,
+        Organiser,
+        verbose_name=_("organiser"),
+        on_delete=models.CASCADE,
         related_name="education_plans",
     )
-    programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="+"
-    )
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
     valid_from = models.DateField(_("valid from"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT,
-        related_name="+", null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     created_at = models.DateTimeField(_("saved at"), default=timezone.now)
 
@@ -82,9 +87,7 @@ class EducationPlan(models.Model):
         verbose_name = _("plan for education")
         verbose_name_plural = _("plans for education")
         constraints = [
-            models.UniqueConstraint(
-                fields=["organiser", "programme", "version"], name="education_plan_version_unique"
-            ),
+            models.UniqueConstraint(fields=["organiser", "programme", "version"], name="education_plan_version_unique"),
         ]
 
     def __str__(self) -> str:
@@ -94,22 +97,30 @@ class EducationPlan(models.Model):
 class Plan(models.Model):
     """A student's individual study plan: the current content."""
 
-    student = models.OneToOneField(
-        Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="plan"
-    )
+    student = models.OneToOneField(Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="plan")
     programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="+",
-        null=True, blank=True,
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     organiser = models.ForeignKey(
-        Organiser, verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="+",
-        null=True, blank=True,
+        Organiser,
+        verbose_name=_("organiser"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
         help_text=_("Whose plan for education this plan follows."),
     )
     study_path = models.TextField(
-        _("study path"), blank=True,
-        help_text=_("The way through the programme, e.g. Swedish as a second language first, "
-                    "then the vocational courses."),
+        _("study path"),
+        blank=True,
+        help_text=_(
+            "The way through the programme, e.g. Swedish as a second language first, then the vocational courses."
+        ),
     )
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
@@ -117,11 +128,13 @@ class Plan(models.Model):
         _("other vocational training"), blank=True, help_text=_("E.g. a fork-lift licence.")
     )
     other_measures = models.TextField(
-        _("other measures"), blank=True,
+        _("other measures"),
+        blank=True,
         help_text=_("E.g. study guidance in the mother tongue, language support."),
     )
     participants = models.TextField(
-        _("who took part in drawing it up"), blank=True,
+        _("who took part in drawing it up"),
+        blank=True,
         help_text=_("E.g. mentor, counsellor, special educator, team leader, the student."),
     )
     student_voice = models.TextField(_("the student's own words"), blank=True)
@@ -131,8 +144,12 @@ class Plan(models.Model):
     approved_version = models.PositiveIntegerField(_("approved version"), null=True, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT,
-        related_name="+", null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
 
     class Meta:
@@ -140,7 +157,8 @@ class Plan(models.Model):
         verbose_name_plural = _("individual study plans")
         constraints = [
             models.CheckConstraint(
-                condition=Q(planned_end__isnull=True) | Q(planned_start__isnull=True)
+                condition=Q(planned_end__isnull=True)
+                | Q(planned_start__isnull=True)
                 | Q(planned_end__gte=models.F("planned_start")),
                 name="plan_start_before_end",
             ),
@@ -177,7 +195,8 @@ class Plan(models.Model):
             return None
         return (
             EducationPlan.objects.filter(organiser_id=self.organiser_id, programme_id=self.programme_id)
-            .order_by("-version").first()
+            .order_by("-version")
+            .first()
         )
 
 
@@ -212,9 +231,7 @@ class PlanGoal(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=GoalKind.choices)
     title = models.CharField(_("goal"), max_length=300)
     target_date = models.DateField(_("target date"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.PLANNED
-    )
+    status = models.CharField(_("status"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.PLANNED)
 
     class Meta:
         ordering = ["term", "target_date", "pk"]
@@ -243,16 +260,15 @@ class PlanCourse(models.Model):
     """A subject or course from the catalogue that the student is to read."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="courses")
-    course = models.ForeignKey(
-        Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+"
-    )
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+")
     term = models.CharField(
-        _("when"), max_length=50, blank=True, validators=[rules.validate_term],
+        _("when"),
+        max_length=50,
+        blank=True,
+        validators=[rules.validate_term],
         help_text=_("The term the course is planned to end: HT 2026, VT 2027 …"),
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=CourseStatus.choices, default=CourseStatus.PLANNED
-    )
+    status = models.CharField(_("status"), max_length=20, choices=CourseStatus.choices, default=CourseStatus.PLANNED)
 
     class Meta:
         ordering = ["course__school_type", "course__subject__name", "course__code"]
@@ -306,7 +322,9 @@ class PlanRevision(models.Model):
     version = models.PositiveIntegerField(_("version"))
     snapshot = models.JSONField(_("content"))
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField(_("saved at"), default=timezone.now)
@@ -336,7 +354,9 @@ class PlanReview(models.Model):
     decisions = models.TextField(_("decisions"), blank=True)
     plan_version = models.PositiveIntegerField(_("plan version reviewed"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     recorded_at = models.DateTimeField(default=timezone.now)

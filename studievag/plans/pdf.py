@@ -19,8 +19,11 @@ def plan_pdf(request, plan: Plan) -> bytes:
 
     student = plan.student
     context = {
-        "student": student, "plan": plan, "today": timezone.localdate(),
-        "rtl": get_language_bidi(), "next_review": next_review_on(plan),
+        "student": student,
+        "plan": plan,
+        "today": timezone.localdate(),
+        "rtl": get_language_bidi(),
+        "next_review": next_review_on(plan),
         # Protected identity: the PDF may travel to another school, so no name at all.
         "name": PROTECTED_LABEL if student.has_protected_identity else student.full_name,
         **plan_detail_context(plan, full=False),

@@ -46,8 +46,10 @@ def plan_export(plan: Plan, *, on: datetime.date | None = None) -> dict:
     on = on or timezone.localdate()
     student = plan.student
     enrolment = (
-        Enrolment.objects.filter(student=student).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .select_related("school_unit__organiser").first()
+        Enrolment.objects.filter(student=student)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("school_unit__organiser")
+        .first()
         or Enrolment.objects.filter(student=student).select_related("school_unit__organiser").first()
     )
     unit = enrolment.school_unit
@@ -56,28 +58,28 @@ def plan_export(plan: Plan, *, on: datetime.date | None = None) -> dict:
     person: dict = {"protected_identity": student.has_protected_identity}
     if not student.has_protected_identity:
         person |= {
-            "first_name": student.first_name, "last_name": student.last_name,
+            "first_name": student.first_name,
+            "last_name": student.last_name,
             "personal_identity_number": student.personal_identity_number,
         }
     content = {k: v for k, v in snapshot.items() if k not in ("goals", "courses", "internships")}
     content |= {
         "version": plan.version,
         "approved": (
-            {"version": plan.approved_version, "on": plan.approved_on.isoformat()}
-            if plan.approved_version else None
+            {"version": plan.approved_version, "on": plan.approved_on.isoformat()} if plan.approved_version else None
         ),
         "last_reviewed_on": last_review.isoformat() if last_review else None,
         "goals": _strip_keys(snapshot["goals"]),
-        "courses": [
-            {k: v for k, v in c.items() if k != "key"} for c in snapshot["courses"]
-        ],
+        "courses": [{k: v for k, v in c.items() if k != "key"} for c in snapshot["courses"]],
         "internships": _strip_keys(snapshot["internships"]),
     }
     return {
         "format": FORMAT,
         "exported_at": timezone.now().isoformat(timespec="seconds"),
         "from_school": {
-            "name": unit.name, "school_unit_code": unit.code, "organiser": unit.organiser.name,
+            "name": unit.name,
+            "school_unit_code": unit.code,
+            "organiser": unit.organiser.name,
         },
         "student": person,
         "plan": content,
@@ -113,7 +115,11 @@ def _date(value: str | None) -> datetime.date | None:
 
 @transaction.atomic
 def plan_import(
-    *, acting_user, student: Student, raw: bytes, skip_unknown_courses: bool = False,
+    *,
+    acting_user,
+    student: Student,
+    raw: bytes,
+    skip_unknown_courses: bool = False,
 ) -> ImportResult:
     """Start ``student``'s plan from a portable document; all or nothing."""
     result = ImportResult()
@@ -131,9 +137,7 @@ def plan_import(
     person = data["student"]
     number = person.get("personal_identity_number")
     if number and number != student.personal_identity_number:
-        result.errors.append(
-            _("student.personal_identity_number: the file is for another student.")
-        )
+        result.errors.append(_("student.personal_identity_number: the file is for another student."))
         return result
     content = data["plan"]
     wanted = [(c["school_type"], c["code"]) for c in content["courses"]]
@@ -150,19 +154,17 @@ def plan_import(
             courses.append({"course": course, "term": c.get("term", ""), "status": c["status"]})
     if result.unknown_courses and not skip_unknown_courses:
         result.errors.extend(
-            _("%(course)s is not in this school's catalogue.") % {"course": u}
-            for u in result.unknown_courses
+            _("%(course)s is not in this school's catalogue.") % {"course": u} for u in result.unknown_courses
         )
         return result
     school = data["from_school"]
     reason = _("Imported from %(school)s (%(code)s), plan version %(version)s") % {
-        "school": school["name"], "code": school["school_unit_code"],
+        "school": school["name"],
+        "code": school["school_unit_code"],
         "version": content.get("version", "?"),
     }
     if result.unknown_courses:
-        reason += "; " + _("left out unknown courses: %(courses)s") % {
-            "courses": ", ".join(result.unknown_courses)
-        }
+        reason += "; " + _("left out unknown courses: %(courses)s") % {"courses": ", ".join(result.unknown_courses)}
     fields = {
         "study_path": content["study_path"],
         "planned_start": _date(content.get("planned_start")),
@@ -174,10 +176,11 @@ def plan_import(
     }
     try:
         plan = plan_create(
-            acting_user=acting_user, student=student, reason=reason, fields=fields,
-            goals=[
-                {**g, "target_date": _date(g.get("target_date"))} for g in content["goals"]
-            ],
+            acting_user=acting_user,
+            student=student,
+            reason=reason,
+            fields=fields,
+            goals=[{**g, "target_date": _date(g.get("target_date"))} for g in content["goals"]],
             courses=courses,
             internships=[
                 {**i, "start_date": _date(i["start_date"]), "end_date": _date(i.get("end_date"))}
@@ -187,9 +190,7 @@ def plan_import(
     except ValidationError as error:
         transaction.set_rollback(True)
         if hasattr(error, "error_dict"):
-            result.errors.extend(
-                f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
-            )
+            result.errors.extend(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
         else:
             result.errors.extend(error.messages)
         return result

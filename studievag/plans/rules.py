@@ -95,7 +95,8 @@ def validate_term(value: str) -> None:
     if value and term_end(value) is None:
         raise ValidationError(
             _("Write the term as HT or VT and a year, e.g. HT 2026 (not “%(value)s”)."),
-            code="term", params={"value": value},
+            code="term",
+            params={"value": value},
         )
 
 

@@ -32,7 +32,10 @@ def _settings_by_organiser(organiser_ids: set[int]) -> dict[int, PlanSettings]:
 
 
 def plan_status_for(
-    student_ids: Collection[int], *, on: datetime.date, enrolments: Iterable[Enrolment] | None = None,
+    student_ids: Collection[int],
+    *,
+    on: datetime.date,
+    enrolments: Iterable[Enrolment] | None = None,
 ) -> dict[int, PlanStatus]:
     """One entry per given student id; a constant number of queries whatever the number of students.
 
@@ -54,8 +57,11 @@ def plan_status_for(
         )
     else:
         rows = sorted(
-            ((e.student_id, e.start_date, e.end_date, e.school_unit.organiser_id)
-             for e in enrolments if e.student_id in ids and e.start_date <= on),
+            (
+                (e.student_id, e.start_date, e.end_date, e.school_unit.organiser_id)
+                for e in enrolments
+                if e.student_id in ids and e.start_date <= on
+            ),
             key=lambda row: (row[0], -row[1].toordinal()),
         )
     current: dict[int, tuple[datetime.date, int, bool]] = {}
@@ -76,9 +82,7 @@ def plan_status_for(
     # 4. Goals not met whose target date has passed.
     overdue: dict[int, list[tuple[str, datetime.date]]] = {}
     for student_id, title, target in (
-        PlanGoal.objects.filter(
-            plan__student_id__in=ids, status__in=OPEN_GOAL_STATUSES, target_date__lt=on
-        )
+        PlanGoal.objects.filter(plan__student_id__in=ids, status__in=OPEN_GOAL_STATUSES, target_date__lt=on)
         .order_by("target_date", "pk")
         .values_list("plan__student_id", "title", "target_date")
     ):
@@ -98,14 +102,18 @@ def plan_status_for(
             student_id=student_id,
             has_plan=has_plan,
             last_reviewed_on=last_review,
-            review_due=has_plan and rules.review_due(
-                plan_created_on=created_on, last_reviewed_on=last_review, on=on,
+            review_due=has_plan
+            and rules.review_due(
+                plan_created_on=created_on,
+                last_reviewed_on=last_review,
+                on=on,
                 interval_days=interval,
             ),
             plan_late=rules.plan_late(
                 has_plan=has_plan,
                 enrolment_start=enrolment[0] if enrolment and enrolment[2] else None,
-                on=on, deadline_weeks=weeks,
+                on=on,
+                deadline_weeks=weeks,
             ),
             overdue_goals=tuple(overdue.get(student_id, ())) if has_plan else (),
         )
@@ -162,9 +170,7 @@ def plan_list_rows(user, *, on: datetime.date) -> list[PlanListRow]:
 
     students = list(
         with_current_enrolment(
-            visible_students(user, Part.PLAN).filter(
-                pk__in=Enrolment.objects.active_on(on).values("student_id")
-            )
+            visible_students(user, Part.PLAN).filter(pk__in=Enrolment.objects.active_on(on).values("student_id"))
         ).order_by("last_name", "first_name", "pk")
     )
     label_students(user, students)
@@ -179,8 +185,7 @@ def plan_detail_context(plan: Plan, *, full: bool) -> dict:
     revisions and the talks' notes."""
     context = {
         "goals": list(plan.goals.order_by("term", "target_date", "pk")),
-        "courses": list(plan.courses.select_related("course__subject").order_by(
-            "course__school_type", "course__code")),
+        "courses": list(plan.courses.select_related("course__subject").order_by("course__school_type", "course__code")),
         "internships": list(plan.internships.order_by("start_date")),
         "education_plan": plan.education_plan(),
         "last_review": plan.reviews.order_by("-held_on").first(),

@@ -25,8 +25,14 @@ from .models import (
 from .snapshot import plan_snapshot
 
 PLAN_FIELDS = (
-    "programme", "study_path", "planned_start", "planned_end", "other_training",
-    "other_measures", "participants", "student_voice",
+    "programme",
+    "study_path",
+    "planned_start",
+    "planned_end",
+    "other_training",
+    "other_measures",
+    "participants",
+    "student_voice",
 )
 GOAL_FIELDS = ("term", "kind", "title", "target_date", "status")
 COURSE_FIELDS = ("course", "term", "status")
@@ -51,10 +57,11 @@ def _require_reason(reason: str) -> str:
 
 def _current_organiser(student: Student, day: datetime.date) -> tuple[Organiser | None, Programme | None]:
     enrolment = (
-        Enrolment.objects.filter(student=student).active_on(day)
-        .select_related("school_unit__organiser", "programme").first()
-        or Enrolment.objects.filter(student=student).select_related(
-            "school_unit__organiser", "programme").first()
+        Enrolment.objects.filter(student=student)
+        .active_on(day)
+        .select_related("school_unit__organiser", "programme")
+        .first()
+        or Enrolment.objects.filter(student=student).select_related("school_unit__organiser", "programme").first()
     )
     if enrolment is None:
         return None, None
@@ -65,8 +72,12 @@ def _write_revision(
     plan: Plan, *, acting_user, reason: str, at: datetime.datetime, snapshot: dict | None = None
 ) -> PlanRevision:
     return PlanRevision.objects.create(
-        plan=plan, version=plan.version, snapshot=snapshot or plan_snapshot(plan),
-        author=acting_user, created_at=at, reason=reason,
+        plan=plan,
+        version=plan.version,
+        snapshot=snapshot or plan_snapshot(plan),
+        author=acting_user,
+        created_at=at,
+        reason=reason,
     )
 
 
@@ -84,10 +95,7 @@ def _replace_rows(plan: Plan, model, rows: list[dict], fields: tuple[str, ...]) 
     keep = set()
     for data in rows:
         row = existing.get(data.get("id"))
-        values = {
-            f: data.get(f) if data.get(f) is not None else model._meta.get_field(f).get_default()
-            for f in fields
-        }
+        values = {f: data.get(f) if data.get(f) is not None else model._meta.get_field(f).get_default() for f in fields}
         if row is not None and all(getattr(row, f) == v for f, v in values.items()):
             keep.add(row.pk)
             continue
@@ -102,8 +110,14 @@ def _replace_rows(plan: Plan, model, rows: list[dict], fields: tuple[str, ...]) 
 
 @transaction.atomic
 def plan_create(
-    *, acting_user, student: Student, reason: str, fields: dict | None = None,
-    goals: list[dict] = (), courses: list[dict] = (), internships: list[dict] = (),
+    *,
+    acting_user,
+    student: Student,
+    reason: str,
+    fields: dict | None = None,
+    goals: list[dict] = (),
+    courses: list[dict] = (),
+    internships: list[dict] = (),
     at: datetime.datetime | None = None,
 ) -> Plan:
     """Start a student's plan (version 1) and write its first revision."""
@@ -112,8 +126,7 @@ def plan_create(
         raise ValidationError(_("This student already has a plan."))
     at = at or timezone.now()
     organiser, programme = _current_organiser(student, timezone.localdate(at))
-    plan = Plan(student=student, organiser=organiser, programme=programme, created_at=at,
-                updated_at=at)
+    plan = Plan(student=student, organiser=organiser, programme=programme, created_at=at, updated_at=at)
     for name, value in (fields or {}).items():
         if name not in PLAN_FIELDS:
             raise ValueError(name)
@@ -129,9 +142,16 @@ def plan_create(
 
 @transaction.atomic
 def plan_revise(
-    *, acting_user, plan: Plan, expected_version: int, reason: str, fields: dict | None = None,
-    goals: list[dict] | None = None, courses: list[dict] | None = None,
-    internships: list[dict] | None = None, at: datetime.datetime | None = None,
+    *,
+    acting_user,
+    plan: Plan,
+    expected_version: int,
+    reason: str,
+    fields: dict | None = None,
+    goals: list[dict] | None = None,
+    courses: list[dict] | None = None,
+    internships: list[dict] | None = None,
+    at: datetime.datetime | None = None,
 ) -> PlanRevision | None:
     """Save a new version of the plan, or nothing if the content is unchanged.
 
@@ -142,9 +162,7 @@ def plan_revise(
     """
     reason = _require_reason(reason)
     at = at or timezone.now()
-    bumped = Plan.objects.filter(pk=plan.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=at
-    )
+    bumped = Plan.objects.filter(pk=plan.pk, version=expected_version).update(version=F("version") + 1, updated_at=at)
     if not bumped:
         plan.refresh_from_db()
         raise StaleVersion(plan, expected_version)
@@ -171,14 +189,25 @@ def plan_revise(
 
 @transaction.atomic
 def plan_review_record(
-    *, acting_user, plan: Plan, held_on: datetime.date, participants: str, notes: str,
-    student_view: str = "", decisions: str = "",
+    *,
+    acting_user,
+    plan: Plan,
+    held_on: datetime.date,
+    participants: str,
+    notes: str,
+    student_view: str = "",
+    decisions: str = "",
 ) -> PlanReview:
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": _("A plan talk is recorded once it has been held.")})
     review = PlanReview(
-        plan=plan, held_on=held_on, participants=participants, notes=notes,
-        student_view=student_view, decisions=decisions, plan_version=plan.version,
+        plan=plan,
+        held_on=held_on,
+        participants=participants,
+        notes=notes,
+        student_view=student_view,
+        decisions=decisions,
+        plan_version=plan.version,
         recorded_by=acting_user,
     )
     review.full_clean()
@@ -200,17 +229,29 @@ def plan_approve(*, acting_user, plan: Plan, version: int, on: datetime.date | N
 
 @transaction.atomic
 def education_plan_publish(
-    *, acting_user, organiser: Organiser, programme: Programme, title: str, body: str,
+    *,
+    acting_user,
+    organiser: Organiser,
+    programme: Programme,
+    title: str,
+    body: str,
     valid_from: datetime.date,
 ) -> EducationPlan:
     """Publish a new version of the organiser's plan for education for a programme."""
     latest = (
         EducationPlan.objects.select_for_update()
-        .filter(organiser=organiser, programme=programme).order_by("-version").first()
+        .filter(organiser=organiser, programme=programme)
+        .order_by("-version")
+        .first()
     )
     document = EducationPlan(
-        organiser=organiser, programme=programme, version=(latest.version + 1 if latest else 1),
-        title=title, body=body, valid_from=valid_from, created_by=acting_user,
+        organiser=organiser,
+        programme=programme,
+        version=(latest.version + 1 if latest else 1),
+        title=title,
+        body=body,
+        valid_from=valid_from,
+        created_by=acting_user,
     )
     document.full_clean()
     document.save()
@@ -218,17 +259,16 @@ def education_plan_publish(
 
 
 @transaction.atomic
-def local_course_add(*, acting_user, organiser: Organiser, code: str, name: str,
-                     subject_name: str) -> Course:
+def local_course_add(*, acting_user, organiser: Organiser, code: str, name: str, subject_name: str) -> Course:
     """An organiser's own course (e.g. a fork-lift licence course), under school type LOCAL."""
     subject, _created = Subject.objects.get_or_create(
-        school_type=SchoolType.LOCAL, code=f"L{organiser.pk}-{subject_name[:14].upper()}",
+        school_type=SchoolType.LOCAL,
+        code=f"L{organiser.pk}-{subject_name[:14].upper()}",
         defaults={"name": subject_name, "organiser": organiser},
     )
     if Course.objects.filter(school_type=SchoolType.LOCAL, code=code).exists():
         raise ValidationError({"code": _("A local course with this code already exists.")})
-    course = Course(subject=subject, school_type=SchoolType.LOCAL, code=code, name=name,
-                    organiser=organiser)
+    course = Course(subject=subject, school_type=SchoolType.LOCAL, code=code, name=name, organiser=organiser)
     course.full_clean()
     course.save()
     return course

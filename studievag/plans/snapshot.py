@@ -39,9 +39,7 @@ def plan_snapshot(plan: Plan) -> dict:
     education_plan = plan.education_plan()
     return {
         "programme": plan.programme.code if plan.programme_id else None,
-        "education_plan": (
-            f"{education_plan.title} (v{education_plan.version})" if education_plan else None
-        ),
+        "education_plan": (f"{education_plan.title} (v{education_plan.version})" if education_plan else None),
         "study_path": plan.study_path,
         "planned_start": _iso(plan.planned_start),
         "planned_end": _iso(plan.planned_end),
@@ -51,24 +49,34 @@ def plan_snapshot(plan: Plan) -> dict:
         "student_voice": plan.student_voice,
         "goals": [
             {
-                "key": f"goal-{g.pk}", "term": g.term, "kind": g.kind, "title": g.title,
-                "target_date": _iso(g.target_date), "status": g.status,
+                "key": f"goal-{g.pk}",
+                "term": g.term,
+                "kind": g.kind,
+                "title": g.title,
+                "target_date": _iso(g.target_date),
+                "status": g.status,
             }
             for g in plan.goals.order_by("pk")
         ],
         "courses": [
             {
                 "key": f"{c.course.school_type}:{c.course.code}",
-                "school_type": c.course.school_type, "code": c.course.code,
-                "name": course_label(c.course), "term": c.term, "status": c.status,
+                "school_type": c.course.school_type,
+                "code": c.course.code,
+                "name": course_label(c.course),
+                "term": c.term,
+                "status": c.status,
             }
             for c in plan.courses.select_related("course__subject").order_by("pk")
         ],
         "internships": [
             {
-                "key": f"internship-{i.pk}", "workplace": i.workplace,
-                "start_date": _iso(i.start_date), "end_date": _iso(i.end_date),
-                "supervisor": i.supervisor, "tasks": i.tasks,
+                "key": f"internship-{i.pk}",
+                "workplace": i.workplace,
+                "start_date": _iso(i.start_date),
+                "end_date": _iso(i.end_date),
+                "supervisor": i.supervisor,
+                "tasks": i.tasks,
             }
             for i in plan.internships.order_by("pk")
         ],
@@ -77,7 +85,9 @@ def plan_snapshot(plan: Plan) -> dict:
 
 # Stored values shown by their labels when two versions are compared.
 VALUE_LABELS = {
-    ("goals", "term"): GoalTerm, ("goals", "kind"): GoalKind, ("goals", "status"): GoalStatus,
+    ("goals", "term"): GoalTerm,
+    ("goals", "kind"): GoalKind,
+    ("goals", "status"): GoalStatus,
     ("courses", "status"): CourseStatus,
 }
 
@@ -112,8 +122,12 @@ class RowDiff:
     def cells(self) -> list[tuple[str, object, object, bool]]:
         """(field, old, new, changed) for the row's columns, in order."""
         return [
-            (name, _shown(self.section, name, (self.old or {}).get(name)),
-             _shown(self.section, name, (self.new or {}).get(name)), name in self.changed_fields)
+            (
+                name,
+                _shown(self.section, name, (self.old or {}).get(name)),
+                _shown(self.section, name, (self.new or {}).get(name)),
+                name in self.changed_fields,
+            )
             for name in self.columns
         ]
 
@@ -157,7 +171,7 @@ class PlanDiff:
 def _kind(old, new) -> str:
     if old == new:
         return SAME
-    if old in (None, "") :
+    if old in (None, ""):
         return ADDED
     if new in (None, ""):
         return REMOVED

@@ -4,7 +4,6 @@ Every page fetches the student through the policy (which logs the read); what
 the user may do on the plan comes from ``policy.plan_abilities``.
 """
 
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
@@ -48,10 +47,7 @@ from .snapshot import diff_snapshots, plan_snapshot
 
 
 def _plan_of(student) -> Plan | None:
-    return (
-        Plan.objects.filter(student=student)
-        .select_related("programme", "organiser", "approved_by").first()
-    )
+    return Plan.objects.filter(student=student).select_related("programme", "organiser", "approved_by").first()
 
 
 def _staff_student(request, pk: int, *, full: bool = True):
@@ -93,7 +89,11 @@ def plan_detail(request, pk: int):
     today = timezone.localdate()
     status = selectors.plan_status_for([student.pk], on=today)[student.pk]
     context = {
-        "student": student, "plan": plan, "full": full, "status": status, "today": today,
+        "student": student,
+        "plan": plan,
+        "full": full,
+        "status": status,
+        "today": today,
         "abilities": plan_abilities(request.user, student) if full else set(),
         "may_see_support": full and may_view(request.user, student, Part.SUPPORT_NEEDS),
     }
@@ -106,10 +106,10 @@ def _formsets(data, plan, abilities):
     content = "edit_content" in abilities
     return {
         "goals": GoalFormSet(data, prefix="goals", initial=goal_initial(plan)),
-        "courses": CourseFormSet(data, prefix="courses", initial=course_initial(plan))
-        if content else None,
+        "courses": CourseFormSet(data, prefix="courses", initial=course_initial(plan)) if content else None,
         "internships": InternshipFormSet(data, prefix="internships", initial=internship_initial(plan))
-        if content else None,
+        if content
+        else None,
     }
 
 
@@ -124,23 +124,32 @@ def plan_edit(request, pk: int):
     form = PlanForm(data, instance=plan, initial=initial, editable=abilities)
     formsets = _formsets(data, plan, abilities)
     conflict = None
-    if request.method == "POST" and form.is_valid() and all(
-        fs.is_valid() for fs in formsets.values() if fs is not None
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and all(fs.is_valid() for fs in formsets.values() if fs is not None)
     ):
         rows = {name: fs.rows() if fs is not None else None for name, fs in formsets.items()}
         try:
             if plan is None:
                 plan = services.plan_create(
-                    acting_user=request.user, student=student, reason=form.cleaned_data["reason"],
-                    fields=form.plan_fields(), goals=rows["goals"] or [],
-                    courses=rows["courses"] or [], internships=rows["internships"] or [],
+                    acting_user=request.user,
+                    student=student,
+                    reason=form.cleaned_data["reason"],
+                    fields=form.plan_fields(),
+                    goals=rows["goals"] or [],
+                    courses=rows["courses"] or [],
+                    internships=rows["internships"] or [],
                 )
                 messages.success(request, _("The plan was created."))
                 return redirect("plans:plan_detail", pk=student.pk)
             revision = services.plan_revise(
-                acting_user=request.user, plan=plan,
+                acting_user=request.user,
+                plan=plan,
                 expected_version=form.cleaned_data["version"] or 0,
-                reason=form.cleaned_data["reason"], fields=form.plan_fields(), **rows,
+                reason=form.cleaned_data["reason"],
+                fields=form.plan_fields(),
+                **rows,
             )
         except services.StaleVersion as stale:
             plan = stale.plan
@@ -152,12 +161,12 @@ def plan_edit(request, pk: int):
             # (after reading what changed) is a deliberate choice.
             data = request.POST.copy()
             data["version"] = str(plan.version)
-            taken = take_over_untouched(data, form=form, formsets=formsets, base=base, now=now,
-                                        plan=plan)
+            taken = take_over_untouched(data, form=form, formsets=formsets, base=base, now=now, plan=plan)
             conflict = {
                 "diff": diff_snapshots(base, now),
                 "revisions": plan.revisions.filter(version__gt=stale.expected)
-                .select_related("author").order_by("version"),
+                .select_related("author")
+                .order_by("version"),
                 "expected": stale.expected,
                 "taken": taken,
             }
@@ -166,9 +175,11 @@ def plan_edit(request, pk: int):
             form.is_valid()
             messages.error(
                 request,
-                _("Someone else saved this plan while you were editing it. Your changes are "
-                  "not saved yet: they are still in the form below. Read what changed, then "
-                  "save again."),
+                _(
+                    "Someone else saved this plan while you were editing it. Your changes are "
+                    "not saved yet: they are still in the form below. Read what changed, then "
+                    "save again."
+                ),
             )
         except ValidationError as error:
             for field, errs in error.message_dict.items():
@@ -177,18 +188,24 @@ def plan_edit(request, pk: int):
             if revision is None:
                 messages.info(request, _("Nothing was changed."))
             else:
-                messages.success(
-                    request, _("The plan was saved as version %(v)s.") % {"v": revision.version}
-                )
+                messages.success(request, _("The plan was saved as version %(v)s.") % {"v": revision.version})
             return redirect("plans:plan_detail", pk=student.pk)
-    return render(request, "plans/plan_form.html", {
-        "student": student, "plan": plan, "form": form, "formsets": formsets,
-        "abilities": abilities, "conflict": conflict,
-        "course_options": [
-            (c.school_type, c.code, course_label(c))
-            for c in Course.objects.select_related("subject").order_by("school_type", "code")
-        ],
-    })
+    return render(
+        request,
+        "plans/plan_form.html",
+        {
+            "student": student,
+            "plan": plan,
+            "form": form,
+            "formsets": formsets,
+            "abilities": abilities,
+            "conflict": conflict,
+            "course_options": [
+                (c.school_type, c.code, course_label(c))
+                for c in Course.objects.select_related("subject").order_by("school_type", "code")
+            ],
+        },
+    )
 
 
 @require_action("plan.view")
@@ -198,8 +215,7 @@ def plan_history(request, pk: int):
     if plan is None:
         raise Http404(_("No plan yet."))
     revisions = plan.revisions.select_related("author").order_by("-version")
-    return render(request, "plans/plan_history.html",
-                  {"student": student, "plan": plan, "revisions": revisions})
+    return render(request, "plans/plan_history.html", {"student": student, "plan": plan, "revisions": revisions})
 
 
 @require_action("plan.view")
@@ -221,10 +237,18 @@ def plan_compare(request, pk: int):
     if a not in found or b not in found:
         raise Http404(_("No such version."))
     diff = diff_snapshots(found[a].snapshot, found[b].snapshot)
-    return render(request, "plans/plan_compare.html", {
-        "student": student, "plan": plan, "old": found[a], "new": found[b], "diff": diff,
-        "versions": plan.revisions.order_by("-version").values_list("version", flat=True),
-    })
+    return render(
+        request,
+        "plans/plan_compare.html",
+        {
+            "student": student,
+            "plan": plan,
+            "old": found[a],
+            "new": found[b],
+            "diff": diff,
+            "versions": plan.revisions.order_by("-version").values_list("version", flat=True),
+        },
+    )
 
 
 @require_action("plan.view")
@@ -263,8 +287,10 @@ def plan_approve(request, pk: int):
     try:
         services.plan_approve(acting_user=request.user, plan=plan, version=version)
     except services.StaleVersion:
-        messages.error(request, _("The plan was changed after you opened it. Read version "
-                                  "%(v)s and approve again.") % {"v": plan.version})
+        messages.error(
+            request,
+            _("The plan was changed after you opened it. Read version %(v)s and approve again.") % {"v": plan.version},
+        )
     else:
         messages.success(request, _("Version %(v)s of the plan was approved.") % {"v": version})
     return redirect("plans:plan_detail", pk=student.pk)
@@ -273,8 +299,9 @@ def plan_approve(request, pk: int):
 @require_action("plan.view")
 def support_needs(request, pk: int):
     # One store with the intake pages (keyed by the student, so no plan is needed).
-    return support_needs_page(request, pk, here="plans:support_needs",
-                              back=("plans:plan_detail", _("Back to the plan")))
+    return support_needs_page(
+        request, pk, here="plans:support_needs", back=("plans:plan_detail", _("Back to the plan"))
+    )
 
 
 # --- The portable plan ------------------------------------------------------------
@@ -310,19 +337,25 @@ def plan_import_view(request, pk: int):
     result = None
     if request.method == "POST" and form.is_valid():
         result = plan_import(
-            acting_user=request.user, student=student, raw=form.cleaned_data["file"].read(),
+            acting_user=request.user,
+            student=student,
+            raw=form.cleaned_data["file"].read(),
             skip_unknown_courses=form.cleaned_data["skip_unknown_courses"],
         )
         if result.plan is not None:
             if result.unknown_courses:
-                messages.warning(request, _("The plan was imported without %(n)s unknown courses.")
-                                 % {"n": len(result.unknown_courses)})
+                messages.warning(
+                    request,
+                    _("The plan was imported without %(n)s unknown courses.") % {"n": len(result.unknown_courses)},
+                )
             else:
                 messages.success(request, _("The plan was imported."))
             return redirect("plans:plan_detail", pk=student.pk)
-    return render(request, "plans/plan_import.html",
-                  {"student": student, "form": form, "result": result,
-                   "has_plan": Plan.objects.filter(student=student).exists()})
+    return render(
+        request,
+        "plans/plan_import.html",
+        {"student": student, "form": form, "result": result, "has_plan": Plan.objects.filter(student=student).exists()},
+    )
 
 
 def schema(request):
@@ -348,8 +381,12 @@ def _family_plan(request, pk: int):
 @require_action("family.view")
 def family_plan(request, pk: int):
     student, plan = _family_plan(request, pk)
-    context = {"student": student, "plan": plan, "today": timezone.localdate(),
-               "is_self": getattr(request.user, "student", None) == student}
+    context = {
+        "student": student,
+        "plan": plan,
+        "today": timezone.localdate(),
+        "is_self": getattr(request.user, "student", None) == student,
+    }
     if plan is not None:
         context |= selectors.plan_detail_context(plan, full=False)
         context["next_review"] = selectors.next_review_on(plan)
@@ -372,13 +409,17 @@ def education_plan_list(request):
     organisers = education_plan_organisers(request.user, "plan.education_plan.view")
     documents = (
         EducationPlan.objects.filter(organiser__in=organisers)
-        .select_related("organiser", "programme").order_by("organiser__name", "programme__code",
-                                                           "-version")
+        .select_related("organiser", "programme")
+        .order_by("organiser__name", "programme__code", "-version")
     )
-    return render(request, "plans/education_plan_list.html", {
-        "documents": documents,
-        "may_edit": education_plan_organisers(request.user, "plan.education_plan.edit").exists(),
-    })
+    return render(
+        request,
+        "plans/education_plan_list.html",
+        {
+            "documents": documents,
+            "may_edit": education_plan_organisers(request.user, "plan.education_plan.edit").exists(),
+        },
+    )
 
 
 @require_action("plan.education_plan.view")
@@ -386,24 +427,26 @@ def education_plan_detail(request, pk: int):
     organisers = education_plan_organisers(request.user, "plan.education_plan.view")
     document = get_object_or_404(
         EducationPlan.objects.select_related("organiser", "programme", "created_by"),
-        pk=pk, organiser__in=organisers,
+        pk=pk,
+        organiser__in=organisers,
     )
-    versions = EducationPlan.objects.filter(
-        organiser=document.organiser, programme=document.programme
-    ).order_by("-version")
-    return render(request, "plans/education_plan_detail.html",
-                  {"document": document, "versions": versions})
+    versions = EducationPlan.objects.filter(organiser=document.organiser, programme=document.programme).order_by(
+        "-version"
+    )
+    return render(request, "plans/education_plan_detail.html", {"document": document, "versions": versions})
 
 
 @require_action("plan.education_plan.edit")
 def education_plan_create(request):
     organisers = education_plan_organisers(request.user, "plan.education_plan.edit")
     initial = {}
-    if source := EducationPlan.objects.filter(
-        pk=request.GET.get("from") or 0, organiser__in=organisers
-    ).first():
-        initial = {"organiser": source.organiser, "programme": source.programme,
-                   "title": source.title, "body": source.body}
+    if source := EducationPlan.objects.filter(pk=request.GET.get("from") or 0, organiser__in=organisers).first():
+        initial = {
+            "organiser": source.organiser,
+            "programme": source.programme,
+            "title": source.title,
+            "body": source.body,
+        }
     form = EducationPlanForm(request.POST or None, organisers=organisers, initial=initial)
     if request.method == "POST" and form.is_valid():
         document = services.education_plan_publish(acting_user=request.user, **form.cleaned_data)
@@ -423,12 +466,17 @@ def local_course_create(request):
             for field, errs in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errs)
         else:
-            messages.success(request, _("The local course %(c)s was added; choose it in plans as "
-                                        "LOCAL:%(code)s.") % {"c": course.name, "code": course.code})
+            messages.success(
+                request,
+                _("The local course %(c)s was added; choose it in plans as LOCAL:%(code)s.")
+                % {"c": course.name, "code": course.code},
+            )
             return redirect("plans:local_course_create")
-    return render(request, "plans/local_course_form.html", {
-        "form": form,
-        "courses": Course.objects.filter(organiser__in=organisers).select_related("organiser"),
-    })
-
-
+    return render(
+        request,
+        "plans/local_course_form.html",
+        {
+            "form": form,
+            "courses": Course.objects.filter(organiser__in=organisers).select_related("organiser"),
+        },
+    )

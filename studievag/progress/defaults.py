@@ -78,14 +78,20 @@ def create_default_scales(scale_model, step_model) -> int:
         if scale_model.objects.filter(organiser=None, name=spec["name"]).exists():
             continue
         scale = scale_model.objects.create(
-            organiser=None, name=spec["name"], subject_codes=spec["subject_codes"],
+            organiser=None,
+            name=spec["name"],
+            subject_codes=spec["subject_codes"],
             is_generic=spec.get("generic", False),
         )
         count = len(spec["steps"])
         step_model.objects.bulk_create(
             step_model(
-                scale=scale, position=i, label=label, description=description,
-                colour=step_colour(i, count), is_goal=(i == spec["goal"]),
+                scale=scale,
+                position=i,
+                label=label,
+                description=description,
+                colour=step_colour(i, count),
+                is_goal=(i == spec["goal"]),
             )
             for i, (label, description) in enumerate(spec["steps"], start=1)
         )

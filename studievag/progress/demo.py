@@ -55,8 +55,10 @@ def progress_demo(*, rng: random.Random, today: datetime.date, users: dict, demo
     # Course groups are formed per term: current members joined at the term's start.
     memberships = list(
         GroupMembership.objects.filter(
-            student_id__in=current_ids, group__kind=StudentGroup.Kind.COURSE_GROUP,
-            group__course__isnull=False, end_date__isnull=True,
+            student_id__in=current_ids,
+            group__kind=StudentGroup.Kind.COURSE_GROUP,
+            group__course__isnull=False,
+            end_date__isnull=True,
         ).select_related("group__course__subject", "group__school_unit")
     )
     for m in memberships:
@@ -74,34 +76,56 @@ def progress_demo(*, rng: random.Random, today: datetime.date, users: dict, demo
         newly = e.programme.code == "IMS"
         mapped_on = min(e.start_date + datetime.timedelta(days=rng.randint(5, 25)), today)
         merit = None if newly and rng.random() < 0.8 else Decimal(rng.randint(40, 220))
-        mappings.append(IntakeMapping(
-            student=student, mapped_on=mapped_on, recorded_by=mapper,
-            compulsory_school_completed=None if newly else rng.random() < 0.5,
-            merit_value=merit,
-            compulsory_grades="" if merit is None else "Ma F, En E, SvA E, SO E",
-            parents_education=rng.choice(["compulsory", "upper_secondary", "post_secondary",
-                                          "unknown", "compulsory"]),
-            literacy=rng.choice([Level.EMERGING, Level.FUNCTIONAL, Level.FUNCTIONAL,
-                                 Level.ESTABLISHED] + ([Level.NONE] if newly else [])),
-            literacy_languages=student.get_mother_tongue_display() if student.mother_tongue else "",
-            numeracy=rng.choice([Level.EMERGING, Level.FUNCTIONAL, Level.ESTABLISHED]),
-            earlier_work=rng.choice(["", "", "Har arbetat i familjens butik.",
-                                     "Sommarjobb inom äldreomsorgen.", "Praktik på bilverkstad."]),
-            interests=rng.choice(["Fotboll och teckning.", "Bilar och motorer.", "Musik.",
-                                  "Matlagning.", "Datorer och spel.", ""]),
-            own_goals=rng.choice(["Bli behörig till vård- och omsorgsprogrammet.",
-                                  "Läsa el- och energiprogrammet.",
-                                  "Lära mig svenska och få ett jobb.",
-                                  "Bli behörig till ekonomiprogrammet.",
-                                  "Komma in på fordons- och transportprogrammet."]),
-            well_being=rng.choice(["good", "good", "good", "mixed", "poor", "not_stated"]),
-        ))
+        mappings.append(
+            IntakeMapping(
+                student=student,
+                mapped_on=mapped_on,
+                recorded_by=mapper,
+                compulsory_school_completed=None if newly else rng.random() < 0.5,
+                merit_value=merit,
+                compulsory_grades="" if merit is None else "Ma F, En E, SvA E, SO E",
+                parents_education=rng.choice(
+                    ["compulsory", "upper_secondary", "post_secondary", "unknown", "compulsory"]
+                ),
+                literacy=rng.choice(
+                    [Level.EMERGING, Level.FUNCTIONAL, Level.FUNCTIONAL, Level.ESTABLISHED]
+                    + ([Level.NONE] if newly else [])
+                ),
+                literacy_languages=student.get_mother_tongue_display() if student.mother_tongue else "",
+                numeracy=rng.choice([Level.EMERGING, Level.FUNCTIONAL, Level.ESTABLISHED]),
+                earlier_work=rng.choice(
+                    [
+                        "",
+                        "",
+                        "Har arbetat i familjens butik.",
+                        "Sommarjobb inom äldreomsorgen.",
+                        "Praktik på bilverkstad.",
+                    ]
+                ),
+                interests=rng.choice(
+                    ["Fotboll och teckning.", "Bilar och motorer.", "Musik.", "Matlagning.", "Datorer och spel.", ""]
+                ),
+                own_goals=rng.choice(
+                    [
+                        "Bli behörig till vård- och omsorgsprogrammet.",
+                        "Läsa el- och energiprogrammet.",
+                        "Lära mig svenska och få ett jobb.",
+                        "Bli behörig till ekonomiprogrammet.",
+                        "Komma in på fordons- och transportprogrammet.",
+                    ]
+                ),
+                well_being=rng.choice(["good", "good", "good", "mixed", "poor", "not_stated"]),
+            )
+        )
     mappings = IntakeMapping.objects.bulk_create(mappings)
     mapping_of = {m.student_id: m for m in mappings}
     SupportNeedsEntry.objects.bulk_create(
-        SupportNeedsEntry(student_id=m.student_id, author=users["student_health"],
-                          reason="Kartläggning vid mottagandet",
-                          text="Behöver extra tid och uppläst text vid prov. Följs upp av specialpedagog.")
+        SupportNeedsEntry(
+            student_id=m.student_id,
+            author=users["student_health"],
+            reason="Kartläggning vid mottagandet",
+            text="Behöver extra tid och uppläst text vid prov. Följs upp av specialpedagog.",
+        )
         for m in mappings[::9]
     )
 
@@ -142,8 +166,7 @@ def progress_demo(*, rng: random.Random, today: datetime.date, users: dict, demo
         mapping = mapping_of.get(sid)
         if mapping and (sid, course.subject_id) not in seen_levels:
             seen_levels.add((sid, course.subject_id))
-            levels.append(StartingLevel(mapping=mapping, subject=course.subject,
-                                        step=steps[first - 1]))
+            levels.append(StartingLevel(mapping=mapping, subject=course.subject, step=steps[first - 1]))
         line_pace = (goal - first) / max((end - start).days, 1)
         last_day = today - datetime.timedelta(weeks=7) if sid in stalled else today
         for day_offset in range(14, elapsed + 1, 14):
@@ -152,8 +175,11 @@ def progress_demo(*, rng: random.Random, today: datetime.date, users: dict, demo
                 break
             position = first + round(line_pace * day_offset * pace + rng.uniform(-0.3, 0.3))
             position = min(max(position, 1), len(steps))
-            records.append(ProgressRecord(student_id=sid, course=course, step=steps[position - 1],
-                                          recorded_on=day, recorded_by=recorder))
+            records.append(
+                ProgressRecord(
+                    student_id=sid, course=course, step=steps[position - 1], recorded_on=day, recorded_by=recorder
+                )
+            )
         scheduled = rng.choice([120, 160, 180, 240])
         base = rng.uniform(0.86, 1.0)
         for k, monday in enumerate(mondays):
@@ -162,30 +188,36 @@ def progress_demo(*, rng: random.Random, today: datetime.date, users: dict, demo
                 presence = base - 0.1 * (k - len(mondays) + 6)
             absent = scheduled - round(scheduled * max(min(presence + rng.uniform(-0.05, 0.05), 1), 0))
             valid = round(absent * rng.choice([0, 0.3, 0.5, 1]))
-            weeks.append(AttendanceWeek(
-                student_id=sid, course=course, week_start=monday, scheduled_minutes=scheduled,
-                valid_absence_minutes=valid, invalid_absence_minutes=absent - valid,
-                recorded_by=recorder,
-            ))
+            weeks.append(
+                AttendanceWeek(
+                    student_id=sid,
+                    course=course,
+                    week_start=monday,
+                    scheduled_minutes=scheduled,
+                    valid_absence_minutes=valid,
+                    invalid_absence_minutes=absent - valid,
+                    recorded_by=recorder,
+                )
+            )
     StartingLevel.objects.bulk_create(levels, batch_size=2000)
     ProgressRecord.objects.bulk_create(records, batch_size=2000)
     AttendanceWeek.objects.bulk_create(weeks, batch_size=2000)
 
     # --- Settings and a few team decisions ---------------------------------------------------
     unit = enrolment_of[demo_student.pk].school_unit
-    FollowUpSettings.objects.get_or_create(organiser_id=unit.organiser_id,
-                                           defaults={"attendance_percent": 80})
-    team = StudentGroup.objects.filter(
-        memberships__student=demo_student, kind=StudentGroup.Kind.MENTOR_GROUP
-    ).first()
-    team_members = list(
-        GroupMembership.objects.filter(group=team).values_list("student_id", flat=True)
-    ) if team else []
+    FollowUpSettings.objects.get_or_create(organiser_id=unit.organiser_id, defaults={"attendance_percent": 80})
+    team = StudentGroup.objects.filter(memberships__student=demo_student, kind=StudentGroup.Kind.MENTOR_GROUP).first()
+    team_members = list(GroupMembership.objects.filter(group=team).values_list("student_id", flat=True)) if team else []
     chosen = [sid for sid in team_members if sid in falling or sid in stalled][:3] or team_members[:3]
     TeamDecision.objects.bulk_create(
-        TeamDecision(student_id=sid, kind=kind, text=text, team=team.name if team else "",
-                     decided_on=today - datetime.timedelta(days=7 * (i + 1)),
-                     follow_up_on=today + datetime.timedelta(days=14), recorded_by=users["mentor"])
-        for i, (sid, (kind, text)) in enumerate(zip(chosen + [demo_student.pk], DECISIONS,
-                                                    strict=False))
+        TeamDecision(
+            student_id=sid,
+            kind=kind,
+            text=text,
+            team=team.name if team else "",
+            decided_on=today - datetime.timedelta(days=7 * (i + 1)),
+            follow_up_on=today + datetime.timedelta(days=14),
+            recorded_by=users["mentor"],
+        )
+        for i, (sid, (kind, text)) in enumerate(zip(chosen + [demo_student.pk], DECISIONS, strict=False))
     )

@@ -17,8 +17,14 @@ class TeamDecisionForm(forms.ModelForm):
 class FollowUpSettingsForm(forms.ModelForm):
     class Meta:
         model = FollowUpSettings
-        fields = ["behind_steps", "far_behind_steps", "default_course_weeks",
-                  "attendance_percent", "attendance_weeks", "no_progress_weeks"]
+        fields = [
+            "behind_steps",
+            "far_behind_steps",
+            "default_course_weeks",
+            "attendance_percent",
+            "attendance_weeks",
+            "no_progress_weeks",
+        ]
 
     def clean(self):
         data = super().clean()
@@ -35,9 +41,9 @@ class AttendanceImportForm(forms.Form):
 class ScaleForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     subject_codes = forms.CharField(
-        label=_("Subject codes"), max_length=300,
-        help_text=_("Skolverket subject codes this scale is used for, separated by commas, "
-                    "e.g. GRGRMAT01, MAT."),
+        label=_("Subject codes"),
+        max_length=300,
+        help_text=_("Skolverket subject codes this scale is used for, separated by commas, e.g. GRGRMAT01, MAT."),
     )
 
     def clean_subject_codes(self) -> list[str]:
@@ -48,12 +54,13 @@ class StepForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     label = forms.CharField(label=_("Label"), max_length=60)
     colour = forms.RegexField(
-        label=_("Colour"), regex=r"^#[0-9a-fA-F]{6}$", initial="#e6eef5",
+        label=_("Colour"),
+        regex=r"^#[0-9a-fA-F]{6}$",
+        initial="#e6eef5",
         error_messages={"invalid": _("Write the colour as #rrggbb.")},
         widget=forms.TextInput(attrs={"type": "color"}),
     )
-    description = forms.CharField(label=_("Description"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     is_goal = forms.BooleanField(label=_("Course goal"), required=False)
 
 
@@ -61,13 +68,14 @@ class _StepFormSet(forms.BaseFormSet):
     def steps(self) -> list[dict]:
         """The steps in their order (the order field, else as listed): filled, not removed."""
         rows = [
-            (f.cleaned_data.get("ORDER") or 10_000 + n,
-             {k: v for k, v in f.cleaned_data.items() if k not in ("DELETE", "ORDER")})
+            (
+                f.cleaned_data.get("ORDER") or 10_000 + n,
+                {k: v for k, v in f.cleaned_data.items() if k not in ("DELETE", "ORDER")},
+            )
             for n, f in enumerate(self.forms)
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
         return [data for _order, data in sorted(rows, key=lambda r: r[0])]
 
 
-StepFormSet = forms.formset_factory(StepForm, formset=_StepFormSet, extra=2, can_delete=True,
-                                    can_order=True)
+StepFormSet = forms.formset_factory(StepForm, formset=_StepFormSet, extra=2, can_delete=True, can_order=True)

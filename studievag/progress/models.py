@@ -34,17 +34,24 @@ colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour is written #
 
 class ProgressionScale(models.Model):
     organiser = models.ForeignKey(
-        Organiser, verbose_name=_("organiser"), on_delete=models.CASCADE, null=True, blank=True,
+        Organiser,
+        verbose_name=_("organiser"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="progression_scales",
         help_text=_("Empty for the scales that ship with Studieväg."),
     )
     name = models.CharField(_("name"), max_length=100)
     subject_codes = models.JSONField(
-        _("subject codes"), default=list, blank=True,
+        _("subject codes"),
+        default=list,
+        blank=True,
         help_text=_("Skolverket subject codes this scale is used for, e.g. GRGRMAT01, MAT."),
     )
     is_generic = models.BooleanField(
-        _("generic scale"), default=False,
+        _("generic scale"),
+        default=False,
         help_text=_("Used for every subject that has no scale of its own."),
     )
 
@@ -62,11 +69,10 @@ class ProgressionScale(models.Model):
 
 
 class ProgressionStep(models.Model):
-    scale = models.ForeignKey(
-        ProgressionScale, verbose_name=_("scale"), on_delete=models.CASCADE, related_name="steps"
-    )
+    scale = models.ForeignKey(ProgressionScale, verbose_name=_("scale"), on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField(
-        _("position"), validators=[MinValueValidator(1)],
+        _("position"),
+        validators=[MinValueValidator(1)],
         help_text=_("1 is the first step; steps are ordered by position."),
     )
     label = models.CharField(_("label"), max_length=60)
@@ -80,9 +86,7 @@ class ProgressionStep(models.Model):
         verbose_name_plural = _("progression steps")
         constraints = [
             models.UniqueConstraint(fields=["scale", "position"], name="step_position_unique"),
-            models.UniqueConstraint(
-                fields=["scale"], condition=Q(is_goal=True), name="step_one_goal_per_scale"
-            ),
+            models.UniqueConstraint(fields=["scale"], condition=Q(is_goal=True), name="step_one_goal_per_scale"),
         ]
 
     def __str__(self) -> str:
@@ -91,18 +95,18 @@ class ProgressionStep(models.Model):
 
 class ProgressRecord(models.Model):
     student = models.ForeignKey(
-        Student, verbose_name=_("student"), on_delete=models.CASCADE,
+        Student,
+        verbose_name=_("student"),
+        on_delete=models.CASCADE,
         related_name="progress_records",
     )
-    course = models.ForeignKey(
-        Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+"
-    )
-    step = models.ForeignKey(
-        ProgressionStep, verbose_name=_("step"), on_delete=models.PROTECT, related_name="+"
-    )
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+")
+    step = models.ForeignKey(ProgressionStep, verbose_name=_("step"), on_delete=models.PROTECT, related_name="+")
     recorded_on = models.DateField(_("recorded on"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("saved at"), auto_now=True)
@@ -112,9 +116,7 @@ class ProgressRecord(models.Model):
         verbose_name = _("progression record")
         verbose_name_plural = _("progression records")
         constraints = [
-            models.UniqueConstraint(
-                fields=["student", "course", "recorded_on"], name="progress_record_one_per_day"
-            ),
+            models.UniqueConstraint(fields=["student", "course", "recorded_on"], name="progress_record_one_per_day"),
         ]
 
     def __str__(self) -> str:
@@ -135,13 +137,13 @@ class GradeRecord(models.Model):
     student = models.ForeignKey(
         Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="grade_records"
     )
-    course = models.ForeignKey(
-        Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+"
-    )
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+")
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
     awarded_on = models.DateField(_("awarded on"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("saved at"), auto_now_add=True)
@@ -151,9 +153,7 @@ class GradeRecord(models.Model):
         verbose_name = _("grade")
         verbose_name_plural = _("grades")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(grade__in=[g.value for g in Grade]), name="grade_record_known_grade"
-            ),
+            models.CheckConstraint(condition=Q(grade__in=[g.value for g in Grade]), name="grade_record_known_grade"),
         ]
 
     def __str__(self) -> str:
@@ -166,18 +166,16 @@ def week_start(day: datetime.date) -> datetime.date:
 
 
 class AttendanceWeek(models.Model):
-    student = models.ForeignKey(
-        Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="attendance"
-    )
-    course = models.ForeignKey(
-        Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+"
-    )
+    student = models.ForeignKey(Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="attendance")
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+")
     week_start = models.DateField(_("week (Monday)"))
     scheduled_minutes = models.PositiveIntegerField(_("scheduled minutes"))
     valid_absence_minutes = models.PositiveIntegerField(_("valid absence (minutes)"), default=0)
     invalid_absence_minutes = models.PositiveIntegerField(_("invalid absence (minutes)"), default=0)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("saved at"), auto_now=True)
@@ -187,13 +185,9 @@ class AttendanceWeek(models.Model):
         verbose_name = _("attendance week")
         verbose_name_plural = _("attendance weeks")
         constraints = [
-            models.UniqueConstraint(
-                fields=["student", "course", "week_start"], name="attendance_one_row_per_week"
-            ),
+            models.UniqueConstraint(fields=["student", "course", "week_start"], name="attendance_one_row_per_week"),
             models.CheckConstraint(
-                condition=Q(
-                    scheduled_minutes__gte=F("valid_absence_minutes") + F("invalid_absence_minutes")
-                ),
+                condition=Q(scheduled_minutes__gte=F("valid_absence_minutes") + F("invalid_absence_minutes")),
                 name="attendance_absence_within_schedule",
             ),
         ]
@@ -215,36 +209,52 @@ class FollowUpSettings(models.Model):
     """One organiser's thresholds; organisers without a row use the defaults below."""
 
     organiser = models.OneToOneField(
-        Organiser, verbose_name=_("organiser"), on_delete=models.CASCADE,
+        Organiser,
+        verbose_name=_("organiser"),
+        on_delete=models.CASCADE,
         related_name="follow_up_settings",
     )
     behind_steps = models.DecimalField(
-        _("behind when more than this many steps below the line"), max_digits=3, decimal_places=1,
-        default=0.5, validators=[MinValueValidator(0)],
+        _("behind when more than this many steps below the line"),
+        max_digits=3,
+        decimal_places=1,
+        default=0.5,
+        validators=[MinValueValidator(0)],
     )
     far_behind_steps = models.DecimalField(
-        _("far behind when more than this many steps below the line"), max_digits=3,
-        decimal_places=1, default=1.5, validators=[MinValueValidator(0)],
+        _("far behind when more than this many steps below the line"),
+        max_digits=3,
+        decimal_places=1,
+        default=1.5,
+        validators=[MinValueValidator(0)],
     )
     default_course_weeks = models.PositiveSmallIntegerField(
-        _("course length when no end date is planned (weeks)"), default=20,
+        _("course length when no end date is planned (weeks)"),
+        default=20,
         validators=[MinValueValidator(1), MaxValueValidator(200)],
     )
     attendance_percent = models.PositiveSmallIntegerField(
-        _("signal when attendance is below (%)"), default=80,
+        _("signal when attendance is below (%)"),
+        default=80,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     attendance_weeks = models.PositiveSmallIntegerField(
-        _("attendance over the last (weeks)"), default=4,
+        _("attendance over the last (weeks)"),
+        default=4,
         validators=[MinValueValidator(1), MaxValueValidator(26)],
     )
     no_progress_weeks = models.PositiveSmallIntegerField(
-        _("signal when no progression step for (weeks)"), default=4,
+        _("signal when no progression step for (weeks)"),
+        default=4,
         validators=[MinValueValidator(1), MaxValueValidator(52)],
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT,
-        related_name="+", null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
@@ -272,7 +282,9 @@ class TeamDecision(models.Model):
         OTHER = "other", _("Other")
 
     student = models.ForeignKey(
-        Student, verbose_name=_("student"), on_delete=models.CASCADE,
+        Student,
+        verbose_name=_("student"),
+        on_delete=models.CASCADE,
         related_name="team_decisions",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -281,7 +293,9 @@ class TeamDecision(models.Model):
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
     team = models.CharField(_("team"), max_length=200, help_text=_("The team that met."))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("saved at"), auto_now_add=True)

@@ -141,7 +141,11 @@ def planned_end_for(
 
 
 def expected_position(
-    *, start: int, goal: int, start_date: datetime.date, planned_end: datetime.date,
+    *,
+    start: int,
+    goal: int,
+    start_date: datetime.date,
+    planned_end: datetime.date,
     on: datetime.date,
 ) -> float:
     """Where the straight line from start to goal stands on ``on``."""
@@ -173,9 +177,7 @@ def course_standing(
         start = current
     if current is None:
         current = start
-    expected = expected_position(
-        start=start, goal=goal, start_date=start_date, planned_end=planned_end, on=on
-    )
+    expected = expected_position(start=start, goal=goal, start_date=start_date, planned_end=planned_end, on=on)
     gap = expected - current
     if current >= goal or gap <= float(behind_steps):
         status = Status.IN_LINE
@@ -247,8 +249,11 @@ class Signal:
 
 
 def attendance_signal(
-    weeks: list[WeekMinutes], *, on: datetime.date,
-    threshold_percent: int = DEFAULT_ATTENDANCE_PERCENT, n_weeks: int = DEFAULT_ATTENDANCE_WEEKS,
+    weeks: list[WeekMinutes],
+    *,
+    on: datetime.date,
+    threshold_percent: int = DEFAULT_ATTENDANCE_PERCENT,
+    n_weeks: int = DEFAULT_ATTENDANCE_WEEKS,
 ) -> Signal | None:
     window = set(recent_weeks(on, n_weeks))
     percent = attendance_percent([w for w in weeks if w.week_start in window])
@@ -262,8 +267,12 @@ def attendance_signal(
 
 
 def no_progress_signal(
-    *, course_name: str, last_recorded_on: datetime.date | None, course_start: datetime.date,
-    on: datetime.date, n_weeks: int = DEFAULT_NO_PROGRESS_WEEKS,
+    *,
+    course_name: str,
+    last_recorded_on: datetime.date | None,
+    course_start: datetime.date,
+    on: datetime.date,
+    n_weeks: int = DEFAULT_NO_PROGRESS_WEEKS,
 ) -> Signal | None:
     since = last_recorded_on or course_start
     weeks = (on - since).days // 7
@@ -271,18 +280,13 @@ def no_progress_signal(
         return None
     if last_recorded_on is None:
         message = _(
-            "No progression step in %(course)s since the start %(date)s, %(weeks)s weeks "
-            "(threshold %(threshold)s)"
+            "No progression step in %(course)s since the start %(date)s, %(weeks)s weeks (threshold %(threshold)s)"
         )
     else:
-        message = _(
-            "No progression step in %(course)s for %(weeks)s weeks, last on %(date)s "
-            "(threshold %(threshold)s)"
-        )
+        message = _("No progression step in %(course)s for %(weeks)s weeks, last on %(date)s (threshold %(threshold)s)")
     return Signal(
         "no_progress",
-        message % {"course": course_name, "date": since.isoformat(), "weeks": weeks,
-                   "threshold": n_weeks},
+        message % {"course": course_name, "date": since.isoformat(), "weeks": weeks, "threshold": n_weeks},
     )
 
 
@@ -290,12 +294,13 @@ def no_progress_signals(stalled: list[Signal], weeks: dict[str, int], *, n_weeks
     """One signal for several courses without steps, so a row stays readable."""
     if len(stalled) <= 1:
         return stalled
-    return [Signal(
-        "no_progress",
-        _("No progression step in %(courses)s for %(weeks)s weeks or more (threshold %(threshold)s)")
-        % {"courses": ", ".join(sorted(weeks)), "weeks": min(weeks.values()),
-           "threshold": n_weeks},
-    )]
+    return [
+        Signal(
+            "no_progress",
+            _("No progression step in %(courses)s for %(weeks)s weeks or more (threshold %(threshold)s)")
+            % {"courses": ", ".join(sorted(weeks)), "weeks": min(weeks.values()), "threshold": n_weeks},
+        )
+    ]
 
 
 def plan_signals(status) -> list[Signal]:
@@ -308,18 +313,22 @@ def plan_signals(status) -> list[Signal]:
             signals.append(Signal("plan_review", _("No individual study plan yet")))
     elif status.review_due or status.plan_late:
         if status.last_reviewed_on:
-            signals.append(Signal(
-                "plan_review",
-                _("Plan last reviewed %(date)s, more than a month ago")
-                % {"date": status.last_reviewed_on.isoformat()},
-            ))
+            signals.append(
+                Signal(
+                    "plan_review",
+                    _("Plan last reviewed %(date)s, more than a month ago")
+                    % {"date": status.last_reviewed_on.isoformat()},
+                )
+            )
         else:
             signals.append(Signal("plan_review", _("Plan never reviewed")))
     for title, due in status.overdue_goals:
-        signals.append(Signal(
-            "goal_date",
-            _("Goal “%(goal)s” was due %(date)s") % {"goal": title, "date": due.isoformat()},
-        ))
+        signals.append(
+            Signal(
+                "goal_date",
+                _("Goal “%(goal)s” was due %(date)s") % {"goal": title, "date": due.isoformat()},
+            )
+        )
     return signals
 
 
@@ -333,7 +342,7 @@ def _luminance(colour: str) -> float:
         c = int(hex_pair, 16) / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-    r, g, b = (channel(colour[i:i + 2]) for i in (1, 3, 5))
+    r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 

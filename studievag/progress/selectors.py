@@ -47,8 +47,9 @@ class ScaleBook:
     def __init__(self, organiser_ids: Iterable[int | None]):
         ids = {i for i in organiser_ids if i is not None}
         self.scales = list(
-            ProgressionScale.objects.filter(Q(organiser__isnull=True) | Q(organiser_id__in=ids))
-            .prefetch_related(Prefetch("steps", queryset=ProgressionStep.objects.order_by("position")))
+            ProgressionScale.objects.filter(Q(organiser__isnull=True) | Q(organiser_id__in=ids)).prefetch_related(
+                Prefetch("steps", queryset=ProgressionStep.objects.order_by("position"))
+            )
         )
         self._by_code: dict[tuple[int | None, str], ProgressionScale] = {}
         self._generic: dict[int | None, ProgressionScale] = {}
@@ -154,9 +155,11 @@ class FollowUp:
 def _plan_course_ends(student_ids: Collection[int]) -> dict[tuple[int, int], datetime.date]:
     """(student, course) → the end of the term the plan reads the course in (one query)."""
     ends = {}
-    for student_id, course_id, term in PlanCourse.objects.filter(
-        plan__student_id__in=student_ids
-    ).exclude(term="").values_list("plan__student_id", "course_id", "term"):
+    for student_id, course_id, term in (
+        PlanCourse.objects.filter(plan__student_id__in=student_ids)
+        .exclude(term="")
+        .values_list("plan__student_id", "course_id", "term")
+    ):
         if end := rules.term_end(term):
             ends[(student_id, course_id)] = end
     return ends
@@ -175,7 +178,10 @@ def _first_and_latest(records: QuerySet[ProgressRecord]) -> QuerySet[ProgressRec
 
 
 def follow_up_for(
-    students: list[Student], *, on: datetime.date, history: bool = False,
+    students: list[Student],
+    *,
+    on: datetime.date,
+    history: bool = False,
     with_decisions: bool = False,
 ) -> dict[int, FollowUp]:
     """The follow-up of each student on ``on``, in a fixed number of queries.
@@ -195,46 +201,47 @@ def follow_up_for(
     # The memberships, then their course groups by key: joined in one query, PostgreSQL
     # hashes every group in the country to find the students' few.
     current = list(
-        GroupMembership.objects.filter(student_id__in=ids, start_date__lte=on)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        GroupMembership.objects.filter(student_id__in=ids, start_date__lte=on).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
     )
     course_groups = {
-        g.pk: (rank, g) for rank, g in enumerate(
+        g.pk: (rank, g)
+        for rank, g in enumerate(
             StudentGroup.objects.filter(
-                pk__in={m.group_id for m in current}, kind=StudentGroup.Kind.COURSE_GROUP,
+                pk__in={m.group_id for m in current},
+                kind=StudentGroup.Kind.COURSE_GROUP,
                 course__isnull=False,
-            ).select_related("course__subject", "school_unit").order_by("course__subject__name", "name")
+            )
+            .select_related("course__subject", "school_unit")
+            .order_by("course__subject__name", "name")
         )
     }
-    memberships = sorted((m for m in current if m.group_id in course_groups),
-                         key=lambda m: course_groups[m.group_id][0])
+    memberships = sorted(
+        (m for m in current if m.group_id in course_groups), key=lambda m: course_groups[m.group_id][0]
+    )
     for m in memberships:
         m.group = course_groups[m.group_id][1]
     enrolments = defaultdict(list)
-    for e in Enrolment.objects.filter(student_id__in=ids).select_related("school_unit").order_by(
-        "start_date"
-    ):
+    for e in Enrolment.objects.filter(student_id__in=ids).select_related("school_unit").order_by("start_date"):
         enrolments[e.student_id].append(e)
     records = defaultdict(list)
     course_ids = {m.group.course_id for m in memberships}
-    record_rows = ProgressRecord.objects.filter(
-        student_id__in=ids, course_id__in=course_ids, recorded_on__lte=on
-    )
+    record_rows = ProgressRecord.objects.filter(student_id__in=ids, course_id__in=course_ids, recorded_on__lte=on)
     if not history:
         record_rows = _first_and_latest(record_rows)
     for r in record_rows.select_related("step").order_by("student_id", "course_id", "recorded_on"):
         records[(r.student_id, r.course_id)].append(r)
     starting = {
         (level.mapping.student_id, level.subject_id): level.step
-        for level in StartingLevel.objects.filter(mapping__student_id__in=ids).select_related(
-            "mapping", "step"
-        )
+        for level in StartingLevel.objects.filter(mapping__student_id__in=ids).select_related("mapping", "step")
     }
     grades = {}
-    for g in GradeRecord.objects.filter(
-        student_id__in=ids, course_id__in=course_ids, awarded_on__lte=on
-    ).order_by("awarded_on", "pk"):
+    for g in GradeRecord.objects.filter(student_id__in=ids, course_id__in=course_ids, awarded_on__lte=on).order_by(
+        "awarded_on", "pk"
+    ):
         grades[(g.student_id, g.course_id)] = g
+
     def current_enrolment(student_id):
         mine = enrolments.get(student_id, [])
         active = [e for e in mine if e.is_active_on(on)]
@@ -251,23 +258,25 @@ def follow_up_for(
     attendance = AttendanceWeek.objects.filter(student_id__in=ids, week_start__lte=on)
     if not history:
         # The weeks the sparkline and the longest attendance window in use read, no more.
-        span = max([TREND_WEEKS, FollowUpSettings().attendance_weeks]
-                   + [conf.attendance_weeks for conf in settings.values()])
+        span = max(
+            [TREND_WEEKS, FollowUpSettings().attendance_weeks] + [conf.attendance_weeks for conf in settings.values()]
+        )
         attendance = attendance.filter(week_start__gte=rules.recent_weeks(on, span)[0])
     weeks = defaultdict(list)
     # One row per student and week, summed over courses in SQL: every reader sums a week's
     # courses (the rules' percentages are sums of minutes).
     for student_id, week_start, scheduled, valid, invalid in (
         attendance.values("student_id", "week_start")
-        .annotate(scheduled=Sum("scheduled_minutes"), valid=Sum("valid_absence_minutes"),
-                  invalid=Sum("invalid_absence_minutes"))
+        .annotate(
+            scheduled=Sum("scheduled_minutes"),
+            valid=Sum("valid_absence_minutes"),
+            invalid=Sum("invalid_absence_minutes"),
+        )
         .order_by("student_id", "week_start")
         .values_list("student_id", "week_start", "scheduled", "valid", "invalid")
     ):
         weeks[student_id].append(rules.WeekMinutes(week_start, scheduled, valid, invalid))
-    plan_statuses = plan_status_for(
-        ids, on=on, enrolments=[e for mine in enrolments.values() for e in mine]
-    )
+    plan_statuses = plan_status_for(ids, on=on, enrolments=[e for mine in enrolments.values() for e in mine])
     plan_ends = _plan_course_ends(ids)
     decisions = {}
     if with_decisions:
@@ -283,16 +292,17 @@ def follow_up_for(
         organiser_id = enrolment.school_unit.organiser_id if enrolment else None
         conf = settings.get(organiser_id) or FollowUpSettings()
         follow = FollowUp(
-            student=student, organiser_id=organiser_id, settings=conf,
-            weeks=weeks.get(student.pk, []), mondays=mondays,
+            student=student,
+            organiser_id=organiser_id,
+            settings=conf,
+            weeks=weeks.get(student.pk, []),
+            mondays=mondays,
             plan_status=plan_statuses.get(student.pk),
             latest_decision=decisions.get(student.pk),
         )
         follow.series = rules.weekly_series(follow.weeks, mondays)
         window = set(rules.recent_weeks(on, conf.attendance_weeks))
-        follow.recent_attendance = rules.attendance_percent(
-            [w for w in follow.weeks if w.week_start in window]
-        )
+        follow.recent_attendance = rules.attendance_percent([w for w in follow.weeks if w.week_start in window])
         for m in by_student.get(student.pk, []):
             course = m.group.course
             scale = book.for_subject(m.group.school_unit.organiser_id, course.subject.code)
@@ -313,14 +323,24 @@ def follow_up_for(
                 start=start_step.position if start_step else None,
                 current=course_records[-1].step.position if course_records else None,
                 goal=goal_position(scale) if scale else 1,
-                start_date=start_date, planned_end=planned_end, on=on,
-                behind_steps=conf.behind_steps, far_behind_steps=conf.far_behind_steps,
+                start_date=start_date,
+                planned_end=planned_end,
+                on=on,
+                behind_steps=conf.behind_steps,
+                far_behind_steps=conf.far_behind_steps,
             )
-            follow.courses.append(CourseLine(
-                course=course, group=m.group, scale=scale, start_date=start_date,
-                start_step=start_step, records=course_records, standing=standing,
-                grade=grades.get((student.pk, course.pk)),
-            ))
+            follow.courses.append(
+                CourseLine(
+                    course=course,
+                    group=m.group,
+                    scale=scale,
+                    start_date=start_date,
+                    start_step=start_step,
+                    records=course_records,
+                    standing=standing,
+                    grade=grades.get((student.pk, course.pk)),
+                )
+            )
         follow.signals = signals_for(follow, on=on)
         result[student.pk] = follow
     return result
@@ -330,7 +350,9 @@ def signals_for(follow: FollowUp, *, on: datetime.date) -> list[rules.Signal]:
     conf = follow.settings
     signals = []
     if s := rules.attendance_signal(
-        follow.weeks, on=on, threshold_percent=conf.attendance_percent,
+        follow.weeks,
+        on=on,
+        threshold_percent=conf.attendance_percent,
         n_weeks=conf.attendance_weeks,
     ):
         signals.append(s)
@@ -340,8 +362,11 @@ def signals_for(follow: FollowUp, *, on: datetime.date) -> list[rules.Signal]:
             continue  # graded: the course is done
         last = line.latest.recorded_on if line.latest else None
         if s := rules.no_progress_signal(
-            course_name=line.course.subject.name, last_recorded_on=last,
-            course_start=line.start_date, on=on, n_weeks=conf.no_progress_weeks,
+            course_name=line.course.subject.name,
+            last_recorded_on=last,
+            course_start=line.start_date,
+            on=on,
+            n_weeks=conf.no_progress_weeks,
         ):
             stalled.append(s)
             weeks[line.course.subject.name] = (on - (last or line.start_date)).days // 7
@@ -395,9 +420,7 @@ def team_students(user, team: Team, on: datetime.date) -> QuerySet[Student]:
         students = visible.filter(pk__in=members.values("student_id"))
     else:
         students = visible.filter(
-            pk__in=Enrolment.objects.active_on(on).filter(school_unit_id=team.pk).values(
-                "student_id"
-            )
+            pk__in=Enrolment.objects.active_on(on).filter(school_unit_id=team.pk).values("student_id")
         )
     return students.order_by("last_name", "first_name", "pk")
 
@@ -409,8 +432,7 @@ def team_overview(user, team: Team, *, on: datetime.date) -> TeamOverview:
     follow = follow_up_for(students, on=on, with_decisions=True)
     rows = [follow[s.pk] for s in students]
     # Students with signals or far behind first: that is the meeting's agenda.
-    order = {rules.Status.FAR_BEHIND: 0, rules.Status.BEHIND: 1, rules.Status.IN_LINE: 2,
-             rules.Status.NOT_ASSESSED: 3}
+    order = {rules.Status.FAR_BEHIND: 0, rules.Status.BEHIND: 1, rules.Status.IN_LINE: 2, rules.Status.NOT_ASSESSED: 3}
     rows.sort(key=lambda r: (0 if r.signals else 1, order[r.worst_status]))
     settings = rows[0].settings if rows else None
     return TeamOverview(team=team, on=on, rows=rows, settings=settings)
@@ -437,15 +459,9 @@ def course_group_members(group: StudentGroup, on: datetime.date) -> list[Student
     members = GroupMembership.objects.filter(group=group, start_date__lte=on).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=on)
     )
-    return list(
-        Student.objects.filter(pk__in=members.values("student_id")).order_by(
-            "last_name", "first_name", "pk"
-        )
-    )
+    return list(Student.objects.filter(pk__in=members.values("student_id")).order_by("last_name", "first_name", "pk"))
 
 
 def attendance_for_group(group: StudentGroup, students: list[Student], monday: datetime.date):
-    rows = AttendanceWeek.objects.filter(
-        course_id=group.course_id, week_start=monday, student__in=students
-    )
+    rows = AttendanceWeek.objects.filter(course_id=group.course_id, week_start=monday, student__in=students)
     return {a.student_id: a for a in rows}

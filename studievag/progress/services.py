@@ -65,16 +65,16 @@ def progress_record(
     except (KeyError, TypeError, ValueError):
         raise ValidationError({"step": _("That step is not on this course's scale.")}) from None
     record, _created = ProgressRecord.objects.update_or_create(
-        student=student, course=group.course, recorded_on=on,
+        student=student,
+        course=group.course,
+        recorded_on=on,
         defaults={"step": step, "recorded_by": acting_user},
     )
     return record
 
 
 @transaction.atomic
-def grade_record(
-    *, acting_user, group: StudentGroup, student_id: int, grade: str, on: datetime.date
-) -> GradeRecord:
+def grade_record(*, acting_user, group: StudentGroup, student_id: int, grade: str, on: datetime.date) -> GradeRecord:
     student = _member(group, student_id, on)
     if grade not in Grade.values:
         raise ValidationError({"grade": _("A grade is A, B, C, D, E, F or “-”.")})
@@ -100,9 +100,11 @@ def _check_row(row: AttendanceRow) -> list[str]:
     errors = []
     if row.week_start.weekday() != 0:
         errors.append(_("week_start: %(date)s is not a Monday") % {"date": row.week_start})
-    for name, value in (("scheduled_minutes", row.scheduled),
-                        ("valid_absence_minutes", row.valid_absence),
-                        ("invalid_absence_minutes", row.invalid_absence)):
+    for name, value in (
+        ("scheduled_minutes", row.scheduled),
+        ("valid_absence_minutes", row.valid_absence),
+        ("invalid_absence_minutes", row.invalid_absence),
+    ):
         if value < 0:
             errors.append(_("%(field)s: must not be negative") % {"field": name})
         elif value > 7 * 24 * 60:
@@ -113,9 +115,7 @@ def _check_row(row: AttendanceRow) -> list[str]:
 
 
 @transaction.atomic
-def attendance_save(
-    *, acting_user, group: StudentGroup, rows: list[AttendanceRow], on: datetime.date
-) -> int:
+def attendance_save(*, acting_user, group: StudentGroup, rows: list[AttendanceRow], on: datetime.date) -> int:
     """Save attendance rows for the group's course; all or nothing. Returns the count saved."""
     members = {s.pk for s in course_group_members(group, on)}
     errors = []
@@ -123,13 +123,14 @@ def attendance_save(
         where = row.line if row.line is not None else i
         if row.student_id not in members:
             errors.append(_("Row %(row)s: student: not in this course group") % {"row": where})
-        errors.extend(_("Row %(row)s: %(error)s") % {"row": where, "error": e}
-                      for e in _check_row(row))
+        errors.extend(_("Row %(row)s: %(error)s") % {"row": where, "error": e} for e in _check_row(row))
     if errors:
         raise ValidationError(errors)
     for row in rows:
         AttendanceWeek.objects.update_or_create(
-            student_id=row.student_id, course=group.course, week_start=row.week_start,
+            student_id=row.student_id,
+            course=group.course,
+            week_start=row.week_start,
             defaults={
                 "scheduled_minutes": row.scheduled,
                 "valid_absence_minutes": row.valid_absence,
@@ -140,8 +141,13 @@ def attendance_save(
     return len(rows)
 
 
-CSV_COLUMNS = ["personal_identity_number", "week_start", "scheduled_minutes",
-               "valid_absence_minutes", "invalid_absence_minutes"]
+CSV_COLUMNS = [
+    "personal_identity_number",
+    "week_start",
+    "scheduled_minutes",
+    "valid_absence_minutes",
+    "invalid_absence_minutes",
+]
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 
@@ -154,16 +160,16 @@ class ImportResult:
 def _int_field(raw: str, name: str, line: int, errors: list[str]) -> int:
     value = (raw or "").strip()
     if not value.isdigit():
-        errors.append(_("Row %(row)s: %(field)s: “%(value)s” is not a whole number of minutes")
-                      % {"row": line, "field": name, "value": value})
+        errors.append(
+            _("Row %(row)s: %(field)s: “%(value)s” is not a whole number of minutes")
+            % {"row": line, "field": name, "value": value}
+        )
         return 0
     return int(value)
 
 
 @transaction.atomic
-def attendance_import(
-    *, acting_user, group: StudentGroup, data: bytes, on: datetime.date
-) -> ImportResult:
+def attendance_import(*, acting_user, group: StudentGroup, data: bytes, on: datetime.date) -> ImportResult:
     """Import attendance from a CSV file (the template's columns); all or nothing.
 
     Each bad row is named by its line number (the header is line 1) and field.
@@ -179,8 +185,7 @@ def attendance_import(
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise ValidationError([_("The file lacks the columns: %(columns)s")
-                               % {"columns": ", ".join(missing)}])
+        raise ValidationError([_("The file lacks the columns: %(columns)s") % {"columns": ", ".join(missing)}])
     members = {s.personal_identity_number: s for s in course_group_members(group, on)}
     errors: list[str] = []
     rows: list[AttendanceRow] = []
@@ -194,30 +199,35 @@ def attendance_import(
         try:
             student = members.get(parse_identity_number(number).value)
         except Exception:  # noqa: BLE001 - any parse failure is the same message
-            row_errors.append(_("Row %(row)s: personal_identity_number: “%(value)s” is not a valid "
-                                "identity number") % {"row": line, "value": number})
+            row_errors.append(
+                _("Row %(row)s: personal_identity_number: “%(value)s” is not a valid identity number")
+                % {"row": line, "value": number}
+            )
         else:
             if student is None:
-                row_errors.append(_("Row %(row)s: personal_identity_number: no student with this "
-                                    "number in the course group") % {"row": line})
+                row_errors.append(
+                    _("Row %(row)s: personal_identity_number: no student with this number in the course group")
+                    % {"row": line}
+                )
         week = None
         try:
             week = datetime.date.fromisoformat((raw.get("week_start") or "").strip())
         except ValueError:
-            row_errors.append(_("Row %(row)s: week_start: “%(value)s” is not a date (YYYY-MM-DD)")
-                              % {"row": line, "value": raw.get("week_start") or ""})
+            row_errors.append(
+                _("Row %(row)s: week_start: “%(value)s” is not a date (YYYY-MM-DD)")
+                % {"row": line, "value": raw.get("week_start") or ""}
+            )
         scheduled = _int_field(raw.get("scheduled_minutes"), "scheduled_minutes", line, row_errors)
-        valid = _int_field(raw.get("valid_absence_minutes"), "valid_absence_minutes", line,
-                           row_errors)
-        invalid = _int_field(raw.get("invalid_absence_minutes"), "invalid_absence_minutes", line,
-                             row_errors)
+        valid = _int_field(raw.get("valid_absence_minutes"), "valid_absence_minutes", line, row_errors)
+        invalid = _int_field(raw.get("invalid_absence_minutes"), "invalid_absence_minutes", line, row_errors)
         if not row_errors and student is not None and week is not None:
             row = AttendanceRow(student.pk, week, scheduled, valid, invalid, line=line)
-            row_errors.extend(_("Row %(row)s: %(error)s") % {"row": line, "error": e}
-                              for e in _check_row(row))
+            row_errors.extend(_("Row %(row)s: %(error)s") % {"row": line, "error": e} for e in _check_row(row))
             if (student.pk, week) in seen:
-                row_errors.append(_("Row %(row)s: the same student and week as row %(other)s")
-                                  % {"row": line, "other": seen[(student.pk, week)]})
+                row_errors.append(
+                    _("Row %(row)s: the same student and week as row %(other)s")
+                    % {"row": line, "other": seen[(student.pk, week)]}
+                )
             seen[(student.pk, week)] = line
             if not row_errors:
                 rows.append(row)
@@ -246,12 +256,23 @@ def attendance_template_rows(group: StudentGroup, monday: datetime.date, on: dat
 
 @transaction.atomic
 def team_decision_record(
-    *, acting_user, student: Student, kind: str, text: str, decided_on: datetime.date,
-    team: str, follow_up_on: datetime.date | None = None,
+    *,
+    acting_user,
+    student: Student,
+    kind: str,
+    text: str,
+    decided_on: datetime.date,
+    team: str,
+    follow_up_on: datetime.date | None = None,
 ) -> TeamDecision:
     decision = TeamDecision(
-        student=student, kind=kind, text=text.strip(), decided_on=decided_on, team=team,
-        follow_up_on=follow_up_on, recorded_by=acting_user,
+        student=student,
+        kind=kind,
+        text=text.strip(),
+        decided_on=decided_on,
+        team=team,
+        follow_up_on=follow_up_on,
+        recorded_by=acting_user,
     )
     decision.full_clean()
     decision.save()
@@ -260,9 +281,7 @@ def team_decision_record(
 
 @transaction.atomic
 def follow_up_settings_save(*, acting_user, organiser, **values) -> FollowUpSettings:
-    settings = FollowUpSettings.objects.filter(organiser=organiser).first() or FollowUpSettings(
-        organiser=organiser
-    )
+    settings = FollowUpSettings.objects.filter(organiser=organiser).first() or FollowUpSettings(organiser=organiser)
     for name, value in values.items():
         setattr(settings, name, value)
     settings.updated_by = acting_user
@@ -291,14 +310,14 @@ def _scale_errors(steps: list[dict]) -> list[str]:
         colour = step.get("colour") or ""
         label = step.get("label") or str(n)
         if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
-            errors.append(_("Step %(n)s (%(label)s): write the colour as #rrggbb.")
-                          % {"n": n, "label": label})
+            errors.append(_("Step %(n)s (%(label)s): write the colour as #rrggbb.") % {"n": n, "label": label})
         elif (ratio := rules.contrast_ratio(colour, rules.STEP_TEXT_COLOUR)) < rules.MIN_STEP_CONTRAST:
             errors.append(
-                _("Step %(n)s (%(label)s): the colour %(colour)s is too dark for the text on it "
-                  "(contrast %(ratio).1f:1, at least %(min).1f:1 is needed); choose a lighter one.")
-                % {"n": n, "label": label, "colour": colour, "ratio": ratio,
-                   "min": rules.MIN_STEP_CONTRAST}
+                _(
+                    "Step %(n)s (%(label)s): the colour %(colour)s is too dark for the text on it "
+                    "(contrast %(ratio).1f:1, at least %(min).1f:1 is needed); choose a lighter one."
+                )
+                % {"n": n, "label": label, "colour": colour, "ratio": ratio, "min": rules.MIN_STEP_CONTRAST}
             )
     return errors
 
@@ -316,8 +335,13 @@ def steps_in_use(step_ids) -> dict[int, int]:
 
 @transaction.atomic
 def progression_scale_save(
-    *, acting_user, organiser, scale: ProgressionScale | None = None, name: str,
-    subject_codes: list[str], steps: list[dict],
+    *,
+    acting_user,
+    organiser,
+    scale: ProgressionScale | None = None,
+    name: str,
+    subject_codes: list[str],
+    steps: list[dict],
 ) -> ProgressionScale:
     """Create or change the organiser's own scale; ``steps`` in order, each with ``label``,
     ``colour``, ``description``, ``is_goal`` and, for a kept step, its ``id``.
@@ -335,8 +359,10 @@ def progression_scale_save(
     others = ProgressionScale.objects.filter(organiser=organiser).exclude(pk=getattr(scale, "pk", None))
     for other in others:
         if taken := sorted(set(codes) & set(other.subject_codes)):
-            errors.append(_("The subject code %(codes)s already has the scale “%(name)s”.")
-                          % {"codes": ", ".join(taken), "name": other.name})
+            errors.append(
+                _("The subject code %(codes)s already has the scale “%(name)s”.")
+                % {"codes": ", ".join(taken), "name": other.name}
+            )
     existing = {s.pk: s for s in scale.steps.all()} if scale is not None else {}
     kept = {s.get("id") for s in steps if s.get("id")}
     if unknown := kept - set(existing):
@@ -346,8 +372,10 @@ def progression_scale_save(
     for step in removed:
         if used.get(step.pk):
             errors.append(
-                _("The step “%(label)s” is used by %(n)s records or starting levels and cannot be "
-                  "removed; change its label or description instead.")
+                _(
+                    "The step “%(label)s” is used by %(n)s records or starting levels and cannot be "
+                    "removed; change its label or description instead."
+                )
                 % {"label": step.label, "n": used[step.pk]}
             )
     if errors:

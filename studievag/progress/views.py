@@ -72,8 +72,14 @@ def _grid_context(request, group, today):
     for s in students:
         line = next((c for c in follow[s.pk].courses if c.course.pk == group.course_id), None)
         rows.append({"student": s, "line": line})
-    return {"group": group, "scale": scale, "steps": list(scale.steps.all()) if scale else [],
-            "rows": rows, "grades": Grade.choices, "today": today}
+    return {
+        "group": group,
+        "scale": scale,
+        "steps": list(scale.steps.all()) if scale else [],
+        "rows": rows,
+        "grades": Grade.choices,
+        "today": today,
+    }
 
 
 @require_action("progress.record")
@@ -98,11 +104,13 @@ def grid(request, pk: int):
                     line = current.get(int(sid))
                     if line and line.latest and str(line.latest.step_id) == value:
                         continue  # unchanged
-                    services.progress_record(acting_user=request.user, group=group,
-                                             student_id=int(sid), step_id=value, on=today)
+                    services.progress_record(
+                        acting_user=request.user, group=group, student_id=int(sid), step_id=value, on=today
+                    )
                 else:
-                    services.grade_record(acting_user=request.user, group=group,
-                                          student_id=int(sid), grade=value, on=today)
+                    services.grade_record(
+                        acting_user=request.user, group=group, student_id=int(sid), grade=value, on=today
+                    )
                 saved += 1
         except ValidationError as error:
             # Undo whatever this post saved before the bad value: all or nothing.
@@ -132,23 +140,24 @@ def record_api(request, pk: int):
             if not isinstance(payload, dict):
                 raise ValueError
         except ValueError:
-            return JsonResponse({"ok": False, "errors": {"body": [_("Send a JSON object.")]}},
-                                status=400)
+            return JsonResponse({"ok": False, "errors": {"body": [_("Send a JSON object.")]}}, status=400)
     else:  # an ordinary form post works too
-        payload = {k: int(v) if k in ("student", "step") and v.isdigit() else v
-                   for k, v in request.POST.items()}
+        payload = {k: int(v) if k in ("student", "step") and v.isdigit() else v for k, v in request.POST.items()}
     student_id = payload.get("student")
     members = {s.pk: s for s in course_group_members(group, today)}
     if not isinstance(student_id, int) or student_id not in members:
-        return JsonResponse({"ok": False, "errors": {"student": [_("No such student in this course group.")]}},
-                            status=404)
+        return JsonResponse(
+            {"ok": False, "errors": {"student": [_("No such student in this course group.")]}}, status=404
+        )
     try:
         if "grade" in payload:
-            services.grade_record(acting_user=request.user, group=group, student_id=student_id,
-                                  grade=str(payload["grade"]), on=today)
+            services.grade_record(
+                acting_user=request.user, group=group, student_id=student_id, grade=str(payload["grade"]), on=today
+            )
         elif "step" in payload:
-            services.progress_record(acting_user=request.user, group=group,
-                                     student_id=student_id, step_id=payload["step"], on=today)
+            services.progress_record(
+                acting_user=request.user, group=group, student_id=student_id, step_id=payload["step"], on=today
+            )
         else:
             raise ValidationError({"step": [_("Send a step or a grade.")]})
     except ValidationError as error:
@@ -156,17 +165,19 @@ def record_api(request, pk: int):
     follow = follow_up_for([members[student_id]], on=today)[student_id]
     line = next(c for c in follow.courses if c.course.pk == group.course_id)
     step = line.current_step
-    return JsonResponse({
-        "ok": True,
-        "student": student_id,
-        "recorded_on": today.isoformat(),
-        "step": {"id": step.pk, "position": step.position, "label": step.label} if step else None,
-        "grade": line.grade.grade if line.grade else None,
-        "status": line.standing.status,
-        "status_label": line.standing.label,
-        "status_symbol": line.standing.symbol,
-        "explanation": line.standing.explanation,
-    })
+    return JsonResponse(
+        {
+            "ok": True,
+            "student": student_id,
+            "recorded_on": today.isoformat(),
+            "step": {"id": step.pk, "position": step.position, "label": step.label} if step else None,
+            "grade": line.grade.grade if line.grade else None,
+            "status": line.standing.status,
+            "status_label": line.standing.label,
+            "status_symbol": line.standing.symbol,
+            "explanation": line.standing.explanation,
+        }
+    )
 
 
 # --- Attendance ------------------------------------------------------------------------
@@ -190,21 +201,25 @@ def attendance(request, pk: int):
     if request.method == "POST":
         rows = []
         for s in students:
-            values = [request.POST.get(f"{f}-{s.pk}", "").strip()
-                      for f in ("scheduled", "valid", "invalid")]
+            values = [request.POST.get(f"{f}-{s.pk}", "").strip() for f in ("scheduled", "valid", "invalid")]
             if not values[0]:
                 continue
             if not all(v.isdigit() for v in (values[0], values[1] or "0", values[2] or "0")):
                 errors.append(_("%(student)s: minutes are whole numbers") % {"student": s.display_name})
                 continue
-            rows.append(services.AttendanceRow(
-                s.pk, monday, int(values[0]), int(values[1] or 0), int(values[2] or 0),
-                line=s.display_name,
-            ))
+            rows.append(
+                services.AttendanceRow(
+                    s.pk,
+                    monday,
+                    int(values[0]),
+                    int(values[1] or 0),
+                    int(values[2] or 0),
+                    line=s.display_name,
+                )
+            )
         if not errors:
             try:
-                n = services.attendance_save(acting_user=request.user, group=group, rows=rows,
-                                             on=today)
+                n = services.attendance_save(acting_user=request.user, group=group, rows=rows, on=today)
             except ValidationError as error:
                 errors = error.messages
             else:
@@ -220,13 +235,20 @@ def attendance(request, pk: int):
         else:
             values = ["", "", ""]
         rows.append((s, values))
-    return render(request, "progress/attendance.html", {
-        "group": group, "monday": monday, "errors": errors,
-        "previous": monday - datetime.timedelta(weeks=1),
-        "next": monday + datetime.timedelta(weeks=1),
-        "rows": rows,
-        "import_form": AttendanceImportForm(),
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "progress/attendance.html",
+        {
+            "group": group,
+            "monday": monday,
+            "errors": errors,
+            "previous": monday - datetime.timedelta(weeks=1),
+            "next": monday + datetime.timedelta(weeks=1),
+            "rows": rows,
+            "import_form": AttendanceImportForm(),
+        },
+        status=400 if errors else 200,
+    )
 
 
 @require_POST
@@ -244,8 +266,7 @@ def attendance_import(request, pk: int):
             acting_user=request.user, group=group, data=form.cleaned_data["file"].read(), on=today
         )
     except ValidationError as error:
-        return render(request, "progress/import_errors.html",
-                      {"group": group, "errors": error.messages}, status=400)
+        return render(request, "progress/import_errors.html", {"group": group, "errors": error.messages}, status=400)
     messages.success(request, _("%(n)s row(s) imported.") % {"n": result.saved})
     return redirect(url)
 
@@ -279,11 +300,17 @@ def _overview(request, kind: str, pk: int):
         raise Http404(_("No such team."))
     today = timezone.localdate()
     overview = team_overview(request.user, team, on=today)
-    return render(request, "progress/team_overview.html", {
-        "overview": overview, "team": team, "today": today,
-        "decision_form": TeamDecisionForm(initial={"kind": TeamDecision.Kind.SUPPORT}),
-        "Status": rules.Status,
-    })
+    return render(
+        request,
+        "progress/team_overview.html",
+        {
+            "overview": overview,
+            "team": team,
+            "today": today,
+            "decision_form": TeamDecisionForm(initial={"kind": TeamDecision.Kind.SUPPORT}),
+            "Status": rules.Status,
+        },
+    )
 
 
 @require_action("progress.team")
@@ -310,17 +337,21 @@ def decision_create(request, kind: str, pk: int, student: int):
     form = TeamDecisionForm(request.POST)
     back = reverse(f"progress:team_{kind}", args=[pk])
     if not form.is_valid():
-        messages.error(request, _("The decision was not saved: %(errors)s") % {
-            "errors": "; ".join(f"{form.fields[f].label}: {' '.join(e)}"
-                                for f, e in form.errors.items())})
+        messages.error(
+            request,
+            _("The decision was not saved: %(errors)s")
+            % {"errors": "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())},
+        )
         return redirect(back)
     services.team_decision_record(
-        acting_user=request.user, student=target, decided_on=today, team=team.name,
+        acting_user=request.user,
+        student=target,
+        decided_on=today,
+        team=team.name,
         **form.cleaned_data,
     )
     label_students(request.user, [target])
-    messages.success(request, _("The decision about %(student)s was recorded.")
-                     % {"student": target.display_name})
+    messages.success(request, _("The decision about %(student)s was recorded.") % {"student": target.display_name})
     return redirect(back)
 
 
@@ -332,25 +363,31 @@ def _chart_data(follow) -> dict:
     for line in follow.courses:
         steps = list(line.scale.steps.all()) if line.scale else []
         standing = line.standing
-        courses.append({
-            "id": line.course.pk,
-            "name": line.course.subject.name,
-            "steps": [{"position": s.position, "label": s.label, "colour": s.colour,
-                       "goal": s.is_goal} for s in steps],
-            "records": [{"date": r.recorded_on.isoformat(), "position": r.step.position}
-                        for r in line.records],
-            "line": (
-                [{"date": standing.start_date.isoformat(), "position": standing.start},
-                 {"date": standing.planned_end.isoformat(), "position": standing.goal}]
-                if standing.start is not None else []
-            ),
-        })
+        courses.append(
+            {
+                "id": line.course.pk,
+                "name": line.course.subject.name,
+                "steps": [
+                    {"position": s.position, "label": s.label, "colour": s.colour, "goal": s.is_goal} for s in steps
+                ],
+                "records": [{"date": r.recorded_on.isoformat(), "position": r.step.position} for r in line.records],
+                "line": (
+                    [
+                        {"date": standing.start_date.isoformat(), "position": standing.start},
+                        {"date": standing.planned_end.isoformat(), "position": standing.goal},
+                    ]
+                    if standing.start is not None
+                    else []
+                ),
+            }
+        )
     weeks = {}
     for w in follow.weeks:
         weeks.setdefault(w.week_start, []).append(w)
     attendance = [
         {"week": m.isoformat(), "percent": round(rules.attendance_percent(ws), 1)}
-        for m, ws in sorted(weeks.items()) if rules.attendance_percent(ws) is not None
+        for m, ws in sorted(weeks.items())
+        if rules.attendance_percent(ws) is not None
     ]
     labels = {
         "records": _("Recorded step"),
@@ -367,10 +404,16 @@ def _progression_context(request, student):
     weeks = {}
     for w in follow.weeks:
         weeks.setdefault(w.week_start, []).append(w)
-    attendance_rows = [(m, rules.attendance_percent(ws), sum(w.scheduled for w in ws))
-                       for m, ws in sorted(weeks.items(), reverse=True)]
-    return {"student": student, "follow": follow, "today": today,
-            "chart_data": _chart_data(follow), "attendance_rows": attendance_rows[:26]}
+    attendance_rows = [
+        (m, rules.attendance_percent(ws), sum(w.scheduled for w in ws)) for m, ws in sorted(weeks.items(), reverse=True)
+    ]
+    return {
+        "student": student,
+        "follow": follow,
+        "today": today,
+        "chart_data": _chart_data(follow),
+        "attendance_rows": attendance_rows[:26],
+    }
 
 
 @require_action("progress.view")
@@ -398,15 +441,14 @@ def settings_page(request):
     organisers = list(organisers_for_settings(request.user))
     if not organisers:
         raise PermissionDenied
-    chosen = next((o for o in organisers if str(o.pk) == request.GET.get("organiser")),
-                  organisers[0])
+    chosen = next((o for o in organisers if str(o.pk) == request.GET.get("organiser")), organisers[0])
     current = FollowUpSettings.objects.filter(organiser=chosen).first()
-    form = FollowUpSettingsForm(request.POST or None, instance=current or FollowUpSettings(
-        organiser=chosen))
+    form = FollowUpSettingsForm(request.POST or None, instance=current or FollowUpSettings(organiser=chosen))
     if request.method == "POST" and form.is_valid():
         try:
             services.follow_up_settings_save(
-                acting_user=request.user, organiser=chosen,
+                acting_user=request.user,
+                organiser=chosen,
                 **{f: form.cleaned_data[f] for f in form.Meta.fields},
             )
         except ValidationError as error:
@@ -416,13 +458,18 @@ def settings_page(request):
             messages.success(request, _("The thresholds were saved."))
             return redirect(f"{reverse('progress:settings')}?organiser={chosen.pk}")
     book = ScaleBook([chosen.pk])
-    return render(request, "progress/settings.html", {
-        "organisers": organisers, "chosen": chosen, "form": form,
-        "scales": [s for s in book.scales if s.organiser_id in (None, chosen.pk)],
-        "may_admin": request.user.is_staff and request.user.has_perm(
-            "progress.change_progressionscale"),
-        "scale_model": ProgressionScale,
-    })
+    return render(
+        request,
+        "progress/settings.html",
+        {
+            "organisers": organisers,
+            "chosen": chosen,
+            "form": form,
+            "scales": [s for s in book.scales if s.organiser_id in (None, chosen.pk)],
+            "may_admin": request.user.is_staff and request.user.has_perm("progress.change_progressionscale"),
+            "scale_model": ProgressionScale,
+        },
+    )
 
 
 def _settings_organiser(request, organiser_id) -> Organiser:
@@ -442,20 +489,32 @@ def _scale_page(request, *, organiser, scale=None, start_from=None):
     """Create or change one of the organiser's own scales: the scale's fields and its steps."""
     source = scale or start_from
     initial_steps = [
-        {"id": s.pk if scale else None, "label": s.label, "colour": s.colour,
-         "description": s.description, "is_goal": s.is_goal, "ORDER": s.position}
+        {
+            "id": s.pk if scale else None,
+            "label": s.label,
+            "colour": s.colour,
+            "description": s.description,
+            "is_goal": s.is_goal,
+            "ORDER": s.position,
+        }
         for s in (source.steps.order_by("position") if source else [])
     ]
-    form = ScaleForm(request.POST or None, initial={
-        "name": scale.name if scale else (f"{start_from.name} ({organiser.name})" if start_from else ""),
-        "subject_codes": ", ".join(source.subject_codes) if source else "",
-    })
+    form = ScaleForm(
+        request.POST or None,
+        initial={
+            "name": scale.name if scale else (f"{start_from.name} ({organiser.name})" if start_from else ""),
+            "subject_codes": ", ".join(source.subject_codes) if source else "",
+        },
+    )
     steps = StepFormSet(request.POST or None, initial=initial_steps, prefix="steps")
     if request.method == "POST" and form.is_valid() and steps.is_valid():
         try:
             saved = services.progression_scale_save(
-                acting_user=request.user, organiser=organiser, scale=scale,
-                name=form.cleaned_data["name"], subject_codes=form.cleaned_data["subject_codes"],
+                acting_user=request.user,
+                organiser=organiser,
+                scale=scale,
+                name=form.cleaned_data["name"],
+                subject_codes=form.cleaned_data["subject_codes"],
                 steps=steps.steps(),
             )
         except ValidationError as error:
@@ -468,10 +527,17 @@ def _scale_page(request, *, organiser, scale=None, start_from=None):
     in_use = services.steps_in_use(s.pk for s in scale.steps.all()) if scale else {}
     for step_form in steps.forms:
         step_form.in_use = in_use.get(step_form.initial.get("id"), 0)
-    return render(request, "progress/scale_form.html", {
-        "organiser": organiser, "scale": scale, "start_from": start_from, "form": form,
-        "steps": steps,
-    })
+    return render(
+        request,
+        "progress/scale_form.html",
+        {
+            "organiser": organiser,
+            "scale": scale,
+            "start_from": start_from,
+            "form": form,
+            "steps": steps,
+        },
+    )
 
 
 @require_action("progress.settings")
@@ -479,16 +545,21 @@ def scale_create(request):
     organiser = _settings_organiser(request, request.GET.get("organiser"))
     start_from = None
     if (from_id := request.GET.get("from", "")).isdigit():
-        start_from = (ProgressionScale.objects.filter(pk=from_id)
-                      .filter(Q(organiser__isnull=True) | Q(organiser=organiser)).first())
+        start_from = (
+            ProgressionScale.objects.filter(pk=from_id)
+            .filter(Q(organiser__isnull=True) | Q(organiser=organiser))
+            .first()
+        )
     return _scale_page(request, organiser=organiser, start_from=start_from)
 
 
 @require_action("progress.settings")
 def scale_edit(request, pk: int):
-    scale = ProgressionScale.objects.filter(
-        pk=pk, organiser__in=organisers_for_settings(request.user)
-    ).select_related("organiser").first()
+    scale = (
+        ProgressionScale.objects.filter(pk=pk, organiser__in=organisers_for_settings(request.user))
+        .select_related("organiser")
+        .first()
+    )
     if scale is None:
         raise Http404(_("No such scale of your organiser."))
     return _scale_page(request, organiser=scale.organiser, scale=scale)
@@ -496,6 +567,10 @@ def scale_edit(request, pk: int):
 
 @require_action("progress.help")
 def help_page(request):
-    return render(request, "progress/help.html", {
-        "defaults": FollowUpSettings(),
-    })
+    return render(
+        request,
+        "progress/help.html",
+        {
+            "defaults": FollowUpSettings(),
+        },
+    )

@@ -25,8 +25,10 @@ from .suppression import Thresholds
 
 DIM_SQL = {
     "gender": "CASE WHEN s.gender IN ('female', 'male', 'other') THEN s.gender ELSE 'unknown' END",
-    "background": ("CASE WHEN s.country_of_birth = 'SE' THEN 'sweden' "
-                   "WHEN s.country_of_birth <> '' THEN 'abroad' ELSE 'unknown' END"),
+    "background": (
+        "CASE WHEN s.country_of_birth = 'SE' THEN 'sweden' "
+        "WHEN s.country_of_birth <> '' THEN 'abroad' ELSE 'unknown' END"
+    ),
     "programme": "pr.code",
 }
 EXIT_SQL = {
@@ -41,10 +43,12 @@ EXIT_SQL = {
 
 
 # A plan's term ("HT 2026", "VT 2027") as its last day (plans.rules.term_end).
-TERM_END_SQL = "CASE LEFT(pc.term, 2) {} END".format(" ".join(
-    f"WHEN '{kind}' THEN make_date(CAST(SUBSTR(pc.term, 4, 4) AS integer), {month}, {day})"
-    for kind, (month, day) in TERM_ENDS.items()
-))
+TERM_END_SQL = "CASE LEFT(pc.term, 2) {} END".format(
+    " ".join(
+        f"WHEN '{kind}' THEN make_date(CAST(SUBSTR(pc.term, 4, 4) AS integer), {month}, {day})"
+        for kind, (month, day) in TERM_ENDS.items()
+    )
+)
 
 RAW_SOURCES = """), att AS (
     SELECT a.student_id, SUM(a.scheduled_minutes) AS sched,
@@ -168,11 +172,16 @@ def hand_sql(req: ReportRequest, *, over_facts: bool = False) -> tuple[str, dict
     units = "" if req.unit_ids is None else "AND e.school_unit_id = ANY(%(units)s)"
     programme = "AND pr.code = %(programme)s" if req.programme else ""
     params = {
-        "start": p.start, "end": p.end, "day": day, "units": req.unit_ids,
+        "start": p.start,
+        "end": p.end,
+        "day": day,
+        "units": req.unit_ids,
         "programme": req.programme,
         "na_from": p.start.replace(year=p.start.year - 4),
-        "review_from": day - datetime.timedelta(days=30), "code": p.code,
-        "behind_steps": DEFAULT_BEHIND_STEPS, "course_weeks": DEFAULT_COURSE_WEEKS,
+        "review_from": day - datetime.timedelta(days=30),
+        "code": p.code,
+        "behind_steps": DEFAULT_BEHIND_STEPS,
+        "course_weeks": DEFAULT_COURSE_WEEKS,
     }
     cohort_parts = []
     for n in (1, 2, 3):
@@ -180,13 +189,12 @@ def hand_sql(req: ReportRequest, *, over_facts: bool = False) -> tuple[str, dict
         params[f"c{n}_start"], params[f"c{n}_end"] = c.start, c.end
         params[f"c{n}_bound"] = min(c.shifted(n).end, req.today)
         cohort_parts.append(
-            f"SELECT {n} AS n, f.* FROM firsts f WHERE f.start_date BETWEEN %(c{n}_start)s AND "
-            f"%(c{n}_end)s"
+            f"SELECT {n} AS n, f.* FROM firsts f WHERE f.start_date BETWEEN %(c{n}_start)s AND %(c{n}_end)s"
         )
     exits = ",\n".join(
         f"COUNT(*) FILTER (WHERE pop_p.end_date BETWEEN %(start)s AND %(end)s AND pop_p.exit_reason IN "
-        f"{reasons}) AS \"exit_{key}__num\", COUNT(*) FILTER (WHERE pop_p.end_date BETWEEN %(start)s "
-        f"AND %(end)s) AS \"exit_{key}__den\""
+        f'{reasons}) AS "exit_{key}__num", COUNT(*) FILTER (WHERE pop_p.end_date BETWEEN %(start)s '
+        f'AND %(end)s) AS "exit_{key}__den"'
         for key, reasons in EXIT_SQL.items()
     )
     sql = f"""
@@ -250,9 +258,13 @@ WITH pop AS (
     WHERE exit_reason = 'national_programme' GROUP BY student_id
 ), cohort AS (
     SELECT {d[0]} AS d1, {d[1]} AS d2,
-        {", ".join(
+        {
+        ", ".join(
             f'COUNT(*) FILTER (WHERE c.n = {n} AND t.first_transfer <= %(c{n}_bound)s) AS "transfer_{n}y__num", '
-            f'COUNT(*) FILTER (WHERE c.n = {n}) AS "transfer_{n}y__den"' for n in (1, 2, 3))}
+            f'COUNT(*) FILTER (WHERE c.n = {n}) AS "transfer_{n}y__den"'
+            for n in (1, 2, 3)
+        )
+    }
     FROM cohorts c
     JOIN people_student s ON s.id = c.student_id
     JOIN organisations_programme pr ON pr.id = c.programme_id
@@ -321,10 +333,12 @@ def machine_lines() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0].split()[0]
-    return [f"machine_cores: {cores} cores", f"machine_memory: {memory_gb:.1f} GB",
-            f"postgresql_version: {version} version"]
+    return [
+        f"machine_cores: {cores} cores",
+        f"machine_memory: {memory_gb:.1f} GB",
+        f"postgresql_version: {version} version",
+    ]
 
 
 def request_for(period: Period, unit_ids, dims, today) -> ReportRequest:
-    return ReportRequest(period=period, unit_ids=unit_ids, thresholds=Thresholds(), dims=dims,
-                         today=today)
+    return ReportRequest(period=period, unit_ids=unit_ids, thresholds=Thresholds(), dims=dims, today=today)

@@ -53,15 +53,12 @@ class Dimension:
 
 
 def _gender_groups():
-    return [(c.value, c.label) for c in Student.Gender if c != Student.Gender.UNKNOWN] + [
-        (UNKNOWN, UNKNOWN_LABEL)
-    ]
+    return [(c.value, c.label) for c in Student.Gender if c != Student.Gender.UNKNOWN] + [(UNKNOWN, UNKNOWN_LABEL)]
 
 
 def _gender(period: Period):
     return Case(
-        *[When(student__gender=c.value, then=Value(c.value)) for c in Student.Gender
-          if c != Student.Gender.UNKNOWN],
+        *[When(student__gender=c.value, then=Value(c.value)) for c in Student.Gender if c != Student.Gender.UNKNOWN],
         default=Value(UNKNOWN),
         output_field=CharField(),
     )
@@ -146,30 +143,51 @@ def register(dimension: Dimension) -> Dimension:
     return dimension
 
 
-register(Dimension(
-    "gender", _("Gender"), _("The gender recorded on the student."),
-    _gender_groups, _gender,
-))
-register(Dimension(
-    "background", _("Background"),
-    _("Born in Sweden or abroad, from the country of birth recorded on the student."),
-    lambda: [("sweden", _("Born in Sweden")), ("abroad", _("Born abroad")), (UNKNOWN, UNKNOWN_LABEL)],
-    _background,
-))
-register(Dimension(
-    "time_in_sweden", _("Time in Sweden"),
-    _("Years since arrival in Sweden, counted at the start of the period."),
-    lambda: TIME_IN_SWEDEN, _time_in_sweden,
-))
-register(Dimension(
-    "age_at_start", _("Age at start"),
-    _("Age in the calendar year the student started the programme."),
-    lambda: AGE_GROUPS, _age_at_start,
-))
-register(Dimension(
-    "programme", _("Programme"), _("The introduction programme of the student's enrolment."),
-    _programme_groups, _programme,
-))
+register(
+    Dimension(
+        "gender",
+        _("Gender"),
+        _("The gender recorded on the student."),
+        _gender_groups,
+        _gender,
+    )
+)
+register(
+    Dimension(
+        "background",
+        _("Background"),
+        _("Born in Sweden or abroad, from the country of birth recorded on the student."),
+        lambda: [("sweden", _("Born in Sweden")), ("abroad", _("Born abroad")), (UNKNOWN, UNKNOWN_LABEL)],
+        _background,
+    )
+)
+register(
+    Dimension(
+        "time_in_sweden",
+        _("Time in Sweden"),
+        _("Years since arrival in Sweden, counted at the start of the period."),
+        lambda: TIME_IN_SWEDEN,
+        _time_in_sweden,
+    )
+)
+register(
+    Dimension(
+        "age_at_start",
+        _("Age at start"),
+        _("Age in the calendar year the student started the programme."),
+        lambda: AGE_GROUPS,
+        _age_at_start,
+    )
+)
+register(
+    Dimension(
+        "programme",
+        _("Programme"),
+        _("The introduction programme of the student's enrolment."),
+        _programme_groups,
+        _programme,
+    )
+)
 
 
 MERIT_GROUPS = [
@@ -198,8 +216,9 @@ def _merit(period: Period):
 def _parents_groups():
     from studievag.intake.models import IntakeMapping
 
-    return [(c.value, c.label) for c in IntakeMapping.ParentsEducation
-            if c.value != UNKNOWN] + [(UNKNOWN, UNKNOWN_LABEL)]
+    return [(c.value, c.label) for c in IntakeMapping.ParentsEducation if c.value != UNKNOWN] + [
+        (UNKNOWN, UNKNOWN_LABEL)
+    ]
 
 
 def _parents(period: Period):
@@ -207,23 +226,32 @@ def _parents(period: Period):
 
     field = "student__intake__parents_education"
     return Case(
-        *[When(**{field: c.value}, then=Value(c.value)) for c in IntakeMapping.ParentsEducation
-          if c.value != UNKNOWN],
+        *[When(**{field: c.value}, then=Value(c.value)) for c in IntakeMapping.ParentsEducation if c.value != UNKNOWN],
         default=Value(UNKNOWN),
         output_field=CharField(),
     )
 
 
-register(Dimension(
-    "merit_value", _("Merit value at intake"),
-    _("The merit value from compulsory school recorded in the mapping at intake."),
-    lambda: MERIT_GROUPS, _merit, requires="intake",
-))
-register(Dimension(
-    "parents_education", _("Parents' education"),
-    _("The parents' highest education recorded in the mapping at intake."),
-    _parents_groups, _parents, requires="intake",
-))
+register(
+    Dimension(
+        "merit_value",
+        _("Merit value at intake"),
+        _("The merit value from compulsory school recorded in the mapping at intake."),
+        lambda: MERIT_GROUPS,
+        _merit,
+        requires="intake",
+    )
+)
+register(
+    Dimension(
+        "parents_education",
+        _("Parents' education"),
+        _("The parents' highest education recorded in the mapping at intake."),
+        _parents_groups,
+        _parents,
+        requires="intake",
+    )
+)
 
 
 def available_dimensions() -> dict[str, Dimension]:

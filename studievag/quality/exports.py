@@ -33,8 +33,15 @@ def _rows(report: Report):
         for table in category["tables"]:
             for i, (_rk, row_label) in enumerate(table.rows):
                 for j, (_ck, col_label) in enumerate(table.cols):
-                    yield (category["label"], table.indicator.id, table.indicator.name,
-                           row_label, col_label, table.cells[i][j].text, table.indicator.unit)
+                    yield (
+                        category["label"],
+                        table.indicator.id,
+                        table.indicator.name,
+                        row_label,
+                        col_label,
+                        table.cells[i][j].text,
+                        table.indicator.unit,
+                    )
 
 
 def to_csv(report: Report) -> HttpResponse:
@@ -43,9 +50,17 @@ def to_csv(report: Report) -> HttpResponse:
     response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
     writer = csv.writer(response, delimiter=";")
     dims = [str(d.label) for d in report.dims]
-    writer.writerow([_("Category"), _("Indicator id"), _("Indicator"),
-                     dims[0] if dims else _("Group"), dims[1] if len(dims) > 1 else _("Group"),
-                     _("Value"), _("Unit")])
+    writer.writerow(
+        [
+            _("Category"),
+            _("Indicator id"),
+            _("Indicator"),
+            dims[0] if dims else _("Group"),
+            dims[1] if len(dims) > 1 else _("Group"),
+            _("Value"),
+            _("Unit"),
+        ]
+    )
     for row in _rows(report):
         writer.writerow([str(v) for v in row])
     writer.writerow([])
@@ -72,10 +87,15 @@ def to_xlsx(report: Report) -> HttpResponse:
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([_("Programme"), report.programme or _("All programmes")])
     ws.append([_("Breakdown"), report.breakdown_label])
-    ws.append([_("Suppression"), _("Counts under %(c)s and shares with a base under %(b)s are "
-                                  "shown as “..”.") % {"c": report.thresholds.min_count,
-                                                        "b": report.thresholds.min_base}
-               if report.suppressed else _("Not suppressed (own school unit)")])
+    ws.append(
+        [
+            _("Suppression"),
+            _("Counts under %(c)s and shares with a base under %(b)s are shown as “..”.")
+            % {"c": report.thresholds.min_count, "b": report.thresholds.min_base}
+            if report.suppressed
+            else _("Not suppressed (own school unit)"),
+        ]
+    )
     ws.append([])
 
     def header(values):
@@ -98,8 +118,7 @@ def to_xlsx(report: Report) -> HttpResponse:
         if not category["tables"]:
             ws.append([str(category["note"])])
         for table in category["tables"]:
-            ws.append([str(table.indicator.name), table.indicator.unit]
-                      + [value(f.text) for f in table.row_margin])
+            ws.append([str(table.indicator.name), table.indicator.unit] + [value(f.text) for f in table.row_margin])
             for cell in ws[ws.max_row][2:]:
                 cell.alignment = Alignment(horizontal="right")
                 cell.border = border
@@ -115,8 +134,7 @@ def to_xlsx(report: Report) -> HttpResponse:
         for table in report.tables.values():
             two.append([f"{table.indicator.name} ({table.indicator.unit})"])
             two.cell(two.max_row, 1).font = category_font
-            two.append([f"{report.dims[0].label} \\ {report.dims[1].label}"]
-                       + [label for _k, label in table.cols])
+            two.append([f"{report.dims[0].label} \\ {report.dims[1].label}"] + [label for _k, label in table.cols])
             for cell in two[two.max_row]:
                 cell.font, cell.fill = header_font, header_fill
             for i, (_rk, label) in enumerate(table.rows):
@@ -145,15 +163,24 @@ def to_xlsx(report: Report) -> HttpResponse:
     legend.column_dimensions["B"].width = 70
 
     definitions = wb.create_sheet(_("Definitions")[:31])
-    definitions.append([_("Id"), _("Indicator"), _("Category"), _("Description"),
-                        _("Numerator"), _("Denominator"), _("Data")])
+    definitions.append(
+        [_("Id"), _("Indicator"), _("Category"), _("Description"), _("Numerator"), _("Denominator"), _("Data")]
+    )
     for cell in definitions[1]:
         cell.font, cell.fill = header_font, header_fill
     for table in report.tables.values():
         i = table.indicator
-        definitions.append([i.id, str(i.name), i.category_label, str(i.description),
-                            str(i.numerator_text), str(i.denominator_text),
-                            str(i.missing) if i.missing else ""])
+        definitions.append(
+            [
+                i.id,
+                str(i.name),
+                i.category_label,
+                str(i.description),
+                str(i.numerator_text),
+                str(i.denominator_text),
+                str(i.missing) if i.missing else "",
+            ]
+        )
         for cell in definitions[definitions.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for letter, width in zip("ABCDEFG", (22, 36, 30, 60, 50, 40, 30), strict=True):
@@ -190,17 +217,19 @@ def bar_chart_svg(report: Report, width: int = 640, height: int = 300) -> str:
     group_w = plot_w / n_groups
     bar_w = max(4.0, (group_w * 0.8) / n_sets)
     out = [
-        (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(data["title"])}" '
-        'font-family="DejaVu Sans, sans-serif" font-size="10">'),
-        (f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
-        'stroke="#1b1f24"/>'),
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(data["title"])}" '
+            'font-family="DejaVu Sans, sans-serif" font-size="10">'
+        ),
+        (f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="#1b1f24"/>'),
     ]
     for k in range(5):
         v = top_value * k / 4
         y = top + plot_h - v * scale
-        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
-                   'stroke="#d5dbe1" stroke-width="0.5"/>')
+        out.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#d5dbe1" stroke-width="0.5"/>'
+        )
         out.append(f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end">{v:.0f}</text>')
     for g, label in enumerate(labels):
         x0 = left + g * group_w + group_w * 0.1
@@ -209,26 +238,32 @@ def bar_chart_svg(report: Report, width: int = 640, height: int = 300) -> str:
             x = x0 + s * bar_w
             colour = COLOURS[s % len(COLOURS)]
             if v is None:
-                out.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - 4}" '
-                           f'text-anchor="middle">{escape(dataset["texts"][g])}</text>')
+                out.append(
+                    f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - 4}" '
+                    f'text-anchor="middle">{escape(dataset["texts"][g])}</text>'
+                )
                 continue
             h = v * scale
             dash = PATTERNS[s % len(PATTERNS)]
             out.append(
                 f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w - 1:.1f}" '
                 f'height="{h:.1f}" fill="{colour}"'
-                + (f' stroke="#ffffff" stroke-dasharray="{dash}"' if dash else "") + "/>"
+                + (f' stroke="#ffffff" stroke-dasharray="{dash}"' if dash else "")
+                + "/>"
             )
-            out.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - h - 3:.1f}" '
-                       f'text-anchor="middle">{escape(dataset["texts"][g])}</text>')
-        out.append(f'<text x="{left + g * group_w + group_w / 2:.1f}" y="{top + plot_h + 14}" '
-                   f'text-anchor="middle">{escape(str(label)[:22])}</text>')
+            out.append(
+                f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - h - 3:.1f}" '
+                f'text-anchor="middle">{escape(dataset["texts"][g])}</text>'
+            )
+        out.append(
+            f'<text x="{left + g * group_w + group_w / 2:.1f}" y="{top + plot_h + 14}" '
+            f'text-anchor="middle">{escape(str(label)[:22])}</text>'
+        )
     if len(datasets) > 1:
         for s, dataset in enumerate(datasets):
             x = left + (s % 4) * 150
             y = height - 30 + (s // 4) * 14
-            out.append(f'<rect x="{x}" y="{y - 8}" width="10" height="10" '
-                       f'fill="{COLOURS[s % len(COLOURS)]}"/>')
+            out.append(f'<rect x="{x}" y="{y - 8}" width="10" height="10" fill="{COLOURS[s % len(COLOURS)]}"/>')
             out.append(f'<text x="{x + 14}" y="{y + 1}">{escape(str(dataset["label"])[:24])}</text>')
     out.append("</svg>")
     return "".join(out)
@@ -237,9 +272,14 @@ def bar_chart_svg(report: Report, width: int = 640, height: int = 300) -> str:
 def to_pdf(report: Report) -> HttpResponse:
     from weasyprint import HTML
 
-    html = render_to_string("quality/report_pdf.html", {
-        "report": report, "chart_svg": bar_chart_svg(report), "legend": _legend(),
-    })
+    html = render_to_string(
+        "quality/report_pdf.html",
+        {
+            "report": report,
+            "chart_svg": bar_chart_svg(report),
+            "legend": _legend(),
+        },
+    )
     pdf = HTML(string=html).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(report, "pdf")}"'

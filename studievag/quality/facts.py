@@ -20,8 +20,7 @@ from .models import PeriodFactsStatus, StudentPeriodFacts
 from .periods import Period
 
 FACT_NAMES = [
-    f.attname for f in StudentPeriodFacts._meta.concrete_fields
-    if f.attname not in ("id", "student_id", "period")
+    f.attname for f in StudentPeriodFacts._meta.concrete_fields if f.attname not in ("id", "student_id", "period")
 ]
 
 
@@ -42,9 +41,7 @@ def facts_refresh(period: Period, *, today: datetime.date | None = None) -> Peri
     for indicator in fact_indicators():
         annotations.update(indicator.annotations(ctx))
     names = [n for n in FACT_NAMES if n in annotations]
-    qs = population(request, "period", period).annotate(**annotations).values_list(
-        "student_id", *names
-    )
+    qs = population(request, "period", period).annotate(**annotations).values_list("student_id", *names)
     sql, params = qs.query.sql_with_params()
     table = StudentPeriodFacts._meta.db_table
     columns = ", ".join(["student_id", "period", *names])
@@ -58,8 +55,11 @@ def facts_refresh(period: Period, *, today: datetime.date | None = None) -> Peri
         count = cursor.rowcount
     status, _created = PeriodFactsStatus.objects.update_or_create(
         period=period.code,
-        defaults={"computed_on": min(period.end, today), "students": max(count, 0),
-                  "milliseconds": int((time.monotonic() - started) * 1000)},
+        defaults={
+            "computed_on": min(period.end, today),
+            "students": max(count, 0),
+            "milliseconds": int((time.monotonic() - started) * 1000),
+        },
     )
     return status
 

@@ -19,9 +19,7 @@ class ReportForm(forms.Form):
     dim1 = forms.ChoiceField(label=_("Break down by"), required=False)
     dim2 = forms.ChoiceField(label=_("and by"), required=False)
     indicator = forms.ChoiceField(label=_("Indicator for chart and trend"), required=False)
-    unsuppressed = forms.BooleanField(
-        label=_("Show small numbers (own school unit only)"), required=False
-    )
+    unsuppressed = forms.BooleanField(label=_("Show small numbers (own school unit only)"), required=False)
 
     def __init__(self, data=None, *, user, today=None):
         today = today or timezone.localdate()
@@ -39,14 +37,10 @@ class ReportForm(forms.Form):
             (code, f"{code} {name}") for code, name in CURRENT_PROGRAMMES.items()
         ]
         self.fields["period"].choices = periods.choices(today)
-        dims = [("", _("No breakdown"))] + [
-            (k, d.label) for k, d in available_dimensions().items()
-        ]
+        dims = [("", _("No breakdown"))] + [(k, d.label) for k, d in available_dimensions().items()]
         self.fields["dim1"].choices = dims
         self.fields["dim2"].choices = dims
-        self.fields["indicator"].choices = [
-            (k, i.name) for k, i in available().items() if i.missing is None
-        ]
+        self.fields["indicator"].choices = [(k, i.name) for k, i in available().items() if i.missing is None]
         if not may(user, "quality.unsuppressed"):
             del self.fields["unsuppressed"]
 
@@ -60,9 +54,7 @@ class ReportForm(forms.Form):
         data["level_obj"] = level
         data["period_obj"] = periods.parse(data.get("period", ""))
         if data.get("unsuppressed") and level is not None and level.kind != "unit":
-            self.add_error(
-                "unsuppressed", _("Small numbers can be shown only for a single school unit.")
-            )
+            self.add_error("unsuppressed", _("Small numbers can be shown only for a single school unit."))
         return data
 
 
@@ -71,7 +63,9 @@ class ReflectionForm(forms.ModelForm):
         label=_("Indicators it concerns"), required=False, widget=forms.CheckboxSelectMultiple
     )
     themes = forms.CharField(
-        label=_("Themes"), required=False, max_length=200,
+        label=_("Themes"),
+        required=False,
+        max_length=200,
         help_text=_("Words separated by commas, e.g. attendance, language development."),
     )
 
@@ -89,9 +83,7 @@ class ReflectionForm(forms.ModelForm):
         if len(units) == 1:
             self.fields["school_unit"].initial = units[0].pk
         self.fields["indicators"].choices = [(k, i.name) for k, i in available().items()]
-        self.fields["text"].help_text = _(
-            "Write about groups, never about individual students: no names."
-        )
+        self.fields["text"].help_text = _("Write about groups, never about individual students: no names.")
 
     def tags(self) -> list[str]:
         tags = [f"indicator:{k}" for k in self.cleaned_data.get("indicators", [])]
@@ -108,6 +100,4 @@ class ReflectionSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tag"].choices = [("", _("Any"))] + [
-            (f"indicator:{k}", i.name) for k, i in available().items()
-        ]
+        self.fields["tag"].choices = [("", _("Any"))] + [(f"indicator:{k}", i.name) for k, i in available().items()]

@@ -57,8 +57,10 @@ class Category:
     }
     ORDER = [BACKGROUND, FOLLOW_UP, EXPERIENCE, ORGANISATION, OUTCOMES]
     EMPTY_NOTE = {
-        EXPERIENCE: _("The student survey is not part of the system yet; its indicators "
-                      "(engagement, safety, influence, study climate, support) will appear here."),
+        EXPERIENCE: _(
+            "The student survey is not part of the system yet; its indicators "
+            "(engagement, safety, influence, study climate, support) will appear here."
+        ),
     }
 
 
@@ -131,16 +133,20 @@ def _in_period_ended(ctx: Context) -> Q:
 
 # --- 1. Background and starting position ---------------------------------------
 
-register(Indicator(
-    id="students",
-    category=Category.BACKGROUND,
-    name=_("Students"),
-    description=_("Students enrolled in an introduction programme at some time during the period."),
-    kind=Kind.COUNT,
-    numerator_text=_("Students with an enrolment that overlaps the period; each student counted "
-                     "once, at their latest enrolment in the period."),
-    numerator=_everyone,
-))
+register(
+    Indicator(
+        id="students",
+        category=Category.BACKGROUND,
+        name=_("Students"),
+        description=_("Students enrolled in an introduction programme at some time during the period."),
+        kind=Kind.COUNT,
+        numerator_text=_(
+            "Students with an enrolment that overlaps the period; each student counted "
+            "once, at their latest enrolment in the period."
+        ),
+        numerator=_everyone,
+    )
+)
 
 
 def _newly_arrived(ctx: Context) -> Q:
@@ -151,46 +157,58 @@ def _newly_arrived(ctx: Context) -> Q:
     )
 
 
-register(Indicator(
-    id="newly_arrived",
-    category=Category.BACKGROUND,
-    name=_("Newly arrived"),
-    description=_("Share of the students who were newly arrived (nyanlända): their first school "
-                  "start in Sweden was less than four years earlier (Education Act 3:12 a)."),
-    kind=Kind.SHARE,
-    numerator_text=_("Students whose first school start in Sweden lies within four years before "
-                     "some day of the period."),
-    numerator=_newly_arrived,
-    denominator=_everyone,
-))
+register(
+    Indicator(
+        id="newly_arrived",
+        category=Category.BACKGROUND,
+        name=_("Newly arrived"),
+        description=_(
+            "Share of the students who were newly arrived (nyanlända): their first school "
+            "start in Sweden was less than four years earlier (Education Act 3:12 a)."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_(
+            "Students whose first school start in Sweden lies within four years before some day of the period."
+        ),
+        numerator=_newly_arrived,
+        denominator=_everyone,
+    )
+)
 
 
 # --- 4. Organisational aspects -----------------------------------------------------
 
-register(Indicator(
-    id="handover_before_start",
-    category=Category.ORGANISATION,
-    name=_("Handover received before start"),
-    description=_("Share of the students who started during the period whose handover from the "
-                  "sending school was received before their first day."),
-    kind=Kind.SHARE,
-    numerator_text=_("Students with a handover marked received before the start date."),
-    denominator_text=_("Students who started during the period."),
-    missing=_("Handovers are not recorded in Studieväg yet."),
-))
-register(Indicator(
-    id="time_to_placement",
-    category=Category.ORGANISATION,
-    name=_("Time from application to placement"),
-    description=_("Median number of days from application to placement."),
-    kind=Kind.COUNT,
-    numerator_text=_("Days between the application date and the start date."),
-    denominator_text=_("Students who started during the period."),
-    missing=_("Application dates are not recorded in Studieväg yet."),
-))
+register(
+    Indicator(
+        id="handover_before_start",
+        category=Category.ORGANISATION,
+        name=_("Handover received before start"),
+        description=_(
+            "Share of the students who started during the period whose handover from the "
+            "sending school was received before their first day."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_("Students with a handover marked received before the start date."),
+        denominator_text=_("Students who started during the period."),
+        missing=_("Handovers are not recorded in Studieväg yet."),
+    )
+)
+register(
+    Indicator(
+        id="time_to_placement",
+        category=Category.ORGANISATION,
+        name=_("Time from application to placement"),
+        description=_("Median number of days from application to placement."),
+        kind=Kind.COUNT,
+        numerator_text=_("Days between the application date and the start date."),
+        denominator_text=_("Students who started during the period."),
+        missing=_("Application dates are not recorded in Studieväg yet."),
+    )
+)
 
 
 # --- Outcomes ----------------------------------------------------------------------------
+
 
 def _transferred_by(years: int) -> Filter:
     def numerator(ctx: Context) -> Q:
@@ -220,34 +238,40 @@ for _years, _name in [
     (2, _("Transfer to a national programme within two years")),
     (3, _("Transfer to a national programme within three years")),
 ]:
-    register(Indicator(
-        id=f"transfer_{_years}y",
-        category=Category.OUTCOMES,
-        name=_name,
-        description=_("Of the students who first started an introduction programme in the same "
-                      "term (or school year) %(years)s year(s) before the period, the share that "
-                      "had moved on to a national programme by the end of the period.")
-        % {"years": _years},
-        kind=Kind.SHARE,
-        numerator_text=_("Students with an enrolment that ended with the reason “transferred to a "
-                         "national programme” by the end of the period."),
-        denominator_text=_("Students whose first enrolment in an introduction programme started "
-                           "in the cohort term at a school unit in the scope."),
-        population=f"cohort{_years}",
-        numerator=_transferred_by(_years),
-        denominator=_everyone,
-        annotations=_first_transfer,
-    ))
+    register(
+        Indicator(
+            id=f"transfer_{_years}y",
+            category=Category.OUTCOMES,
+            name=_name,
+            description=_(
+                "Of the students who first started an introduction programme in the same "
+                "term (or school year) %(years)s year(s) before the period, the share that "
+                "had moved on to a national programme by the end of the period."
+            )
+            % {"years": _years},
+            kind=Kind.SHARE,
+            numerator_text=_(
+                "Students with an enrolment that ended with the reason “transferred to a "
+                "national programme” by the end of the period."
+            ),
+            denominator_text=_(
+                "Students whose first enrolment in an introduction programme started "
+                "in the cohort term at a school unit in the scope."
+            ),
+            population=f"cohort{_years}",
+            numerator=_transferred_by(_years),
+            denominator=_everyone,
+            annotations=_first_transfer,
+        )
+    )
 
 
 EXIT_GROUPS = [
     ("national_programme", _("Left for a national programme"), [Enrolment.ExitReason.NATIONAL_PROGRAMME]),
     ("adult_education", _("Left for adult education"), [Enrolment.ExitReason.ADULT_EDUCATION]),
     ("work", _("Left for work"), [Enrolment.ExitReason.WORK]),
-    ("moved", _("Moved away or to another school"),
-     [Enrolment.ExitReason.MOVED, Enrolment.ExitReason.ANOTHER_SCHOOL]),
-    ("kaa", _("Handed to the municipal activity responsibility"),
-     [Enrolment.ExitReason.ACTIVITY_RESPONSIBILITY]),
+    ("moved", _("Moved away or to another school"), [Enrolment.ExitReason.MOVED, Enrolment.ExitReason.ANOTHER_SCHOOL]),
+    ("kaa", _("Handed to the municipal activity responsibility"), [Enrolment.ExitReason.ACTIVITY_RESPONSIBILITY]),
     ("dropped_out", _("Dropped out"), [Enrolment.ExitReason.DROPPED_OUT]),
     ("other", _("Other reason"), [Enrolment.ExitReason.OTHER, Enrolment.ExitReason.OTHER_IM_PROGRAMME]),
 ]
@@ -261,19 +285,22 @@ def _exit_for(reasons) -> Filter:
 
 
 for _key, _name, _reasons in EXIT_GROUPS:
-    register(Indicator(
-        id=f"exit_{_key}",
-        category=Category.OUTCOMES,
-        name=_name,
-        description=_("Of the students who left their introduction programme during the period, "
-                      "the share that left for this reason."),
-        kind=Kind.SHARE,
-        numerator_text=_("Students whose latest enrolment ended during the period with this "
-                         "reason."),
-        denominator_text=_("Students whose latest enrolment in the period ended during the period."),
-        numerator=_exit_for(_reasons),
-        denominator=_in_period_ended,
-    ))
+    register(
+        Indicator(
+            id=f"exit_{_key}",
+            category=Category.OUTCOMES,
+            name=_name,
+            description=_(
+                "Of the students who left their introduction programme during the period, "
+                "the share that left for this reason."
+            ),
+            kind=Kind.SHARE,
+            numerator_text=_("Students whose latest enrolment ended during the period with this reason."),
+            denominator_text=_("Students whose latest enrolment in the period ended during the period."),
+            numerator=_exit_for(_reasons),
+            denominator=_in_period_ended,
+        )
+    )
 
 
 # --- Indicators over the intake mapping, study plans and progression ------------------------
@@ -284,19 +311,22 @@ def _merit_known(ctx: Context) -> Q:
     return Q(student__intake__merit_value__isnull=False)
 
 
-register(Indicator(
-    id="zero_merit",
-    category=Category.BACKGROUND,
-    name=_("Zero merit value at intake"),
-    description=_("Share of the students mapped at intake whose merit value from compulsory "
-                  "school was 0 (no pass grades)."),
-    kind=Kind.SHARE,
-    numerator_text=_("Students whose mapping at intake records a merit value of 0."),
-    denominator_text=_("Students whose mapping at intake records a merit value."),
-    numerator=lambda ctx: Q(student__intake__merit_value=0),
-    denominator=_merit_known,
-    requires="intake",
-))
+register(
+    Indicator(
+        id="zero_merit",
+        category=Category.BACKGROUND,
+        name=_("Zero merit value at intake"),
+        description=_(
+            "Share of the students mapped at intake whose merit value from compulsory school was 0 (no pass grades)."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_("Students whose mapping at intake records a merit value of 0."),
+        denominator_text=_("Students whose mapping at intake records a merit value."),
+        numerator=lambda ctx: Q(student__intake__merit_value=0),
+        denominator=_merit_known,
+        requires="intake",
+    )
+)
 
 
 def _ref_day(ctx: Context):
@@ -311,40 +341,47 @@ def _attendance(ctx: Context) -> dict:
 
     p = ctx.population_period
     weeks = (
-        AttendanceWeek.objects.filter(
-            student_id=OuterRef("student_id"), week_start__gte=p.start, week_start__lte=p.end
-        )
+        AttendanceWeek.objects.filter(student_id=OuterRef("student_id"), week_start__gte=p.start, week_start__lte=p.end)
         .order_by()
         .values("student_id")
     )
     return {
         "att_scheduled": Subquery(weeks.annotate(s=Sum("scheduled_minutes")).values("s")),
-        "att_present": Subquery(weeks.annotate(s=Sum(
-            F("scheduled_minutes") - F("valid_absence_minutes") - F("invalid_absence_minutes")
-        )).values("s")),
+        "att_present": Subquery(
+            weeks.annotate(
+                s=Sum(F("scheduled_minutes") - F("valid_absence_minutes") - F("invalid_absence_minutes"))
+            ).values("s")
+        ),
     }
 
 
-register(Indicator(
-    id="attendance",
-    category=Category.FOLLOW_UP,
-    name=_("Attendance"),
-    description=_("Minutes present as a share of minutes scheduled, over every course and week "
-                  "of the period (valid and invalid absence both count as absence)."),
-    kind=Kind.RATE,
-    numerator_text=_("Scheduled minutes minus valid and invalid absence, summed over the "
-                     "students' weeks in the period."),
-    denominator_text=_("Scheduled minutes in the period. The figure is hidden when it rests on "
-                       "too few students with attendance recorded."),
-    numerator=lambda ctx: "att_present",
-    denominator=lambda ctx: "att_scheduled",
-    # Students with attendance recorded: the same subquery as the numerator, so
-    # the database evaluates two per-student subqueries, not three.
-    base=lambda ctx: Q(att_present__isnull=False),
-    annotations=_attendance,
-    facts=True,
-    requires="progress",
-))
+register(
+    Indicator(
+        id="attendance",
+        category=Category.FOLLOW_UP,
+        name=_("Attendance"),
+        description=_(
+            "Minutes present as a share of minutes scheduled, over every course and week "
+            "of the period (valid and invalid absence both count as absence)."
+        ),
+        kind=Kind.RATE,
+        numerator_text=_(
+            "Scheduled minutes minus valid and invalid absence, summed over the students' weeks in the period."
+        ),
+        denominator_text=_(
+            "Scheduled minutes in the period. The figure is hidden when it rests on "
+            "too few students with attendance recorded."
+        ),
+        numerator=lambda ctx: "att_present",
+        denominator=lambda ctx: "att_scheduled",
+        # Students with attendance recorded: the same subquery as the numerator, so
+        # the database evaluates two per-student subqueries, not three.
+        base=lambda ctx: Q(att_present__isnull=False),
+        annotations=_attendance,
+        facts=True,
+        requires="progress",
+    )
+)
 
 
 def _moved(ctx: Context) -> dict:
@@ -358,7 +395,8 @@ def _moved(ctx: Context) -> dict:
     )
     previous_position = (
         ProgressRecord.objects.filter(
-            student_id=OuterRef("student_id"), course_id=OuterRef("course_id"),
+            student_id=OuterRef("student_id"),
+            course_id=OuterRef("course_id"),
             recorded_on__lt=OuterRef("recorded_on"),
         )
         .order_by("-recorded_on")
@@ -370,23 +408,29 @@ def _moved(ctx: Context) -> dict:
     }
 
 
-register(Indicator(
-    id="moved_step",
-    category=Category.FOLLOW_UP,
-    name=_("Moved at least one step"),
-    description=_("Share of the students followed on a progression scale who moved up at least "
-                  "one step in some course during the period: progression before pass grades "
-                  "(seed 003, 4.2.4)."),
-    kind=Kind.SHARE,
-    numerator_text=_("Students with a progression record in the period on a higher step than "
-                     "the record before it in the same course."),
-    denominator_text=_("Students with at least one progression record in the period."),
-    numerator=lambda ctx: Q(moved_step=True),
-    denominator=lambda ctx: Q(has_progress=True),
-    annotations=_moved,
-    facts=True,
-    requires="progress",
-))
+register(
+    Indicator(
+        id="moved_step",
+        category=Category.FOLLOW_UP,
+        name=_("Moved at least one step"),
+        description=_(
+            "Share of the students followed on a progression scale who moved up at least "
+            "one step in some course during the period: progression before pass grades "
+            "(seed 003, 4.2.4)."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_(
+            "Students with a progression record in the period on a higher step than "
+            "the record before it in the same course."
+        ),
+        denominator_text=_("Students with at least one progression record in the period."),
+        numerator=lambda ctx: Q(moved_step=True),
+        denominator=lambda ctx: Q(has_progress=True),
+        annotations=_moved,
+        facts=True,
+        requires="progress",
+    )
+)
 
 
 def _in_line(ctx: Context) -> dict:
@@ -425,37 +469,52 @@ def _in_line(ctx: Context) -> dict:
         student_id=OuterRef("student_id"), course_id=OuterRef("course_id")
     ).order_by("recorded_on", "pk")
     # The goal step of the record's scale (the highest step when none is marked).
-    goal = ProgressionStep.objects.filter(scale_id=OuterRef("step__scale_id")).order_by(
-        "-is_goal", "-position"
-    )
+    goal = ProgressionStep.objects.filter(scale_id=OuterRef("step__scale_id")).order_by("-is_goal", "-position")
     starting = StartingLevel.objects.filter(
         mapping__student_id=OuterRef("student_id"), subject_id=OuterRef("course__subject_id")
     ).order_by("pk")
     # The day the student joined the course group: the line's start when mapped at intake.
-    joined = GroupMembership.objects.filter(
-        student_id=OuterRef("student_id"), group__course_id=OuterRef("course_id"),
-        group__kind=StudentGroup.Kind.COURSE_GROUP, start_date__lte=day,
-    ).filter(Exists(StartingLevel.objects.filter(
-        mapping__student_id=OuterRef("student_id"), subject_id=OuterRef(OuterRef("course__subject_id"))
-    ))).order_by("-start_date", "-pk")
-    plan_term = PlanCourse.objects.filter(
-        plan__student_id=OuterRef("student_id"), course_id=OuterRef("course_id")
-    ).exclude(term="").order_by("pk")
-    # The organiser of the population row's school unit (the enrolment, outside ``latest``).
-    settings = FollowUpSettings.objects.filter(
-        organiser__school_units=OuterRef(OuterRef("school_unit_id"))
+    joined = (
+        GroupMembership.objects.filter(
+            student_id=OuterRef("student_id"),
+            group__course_id=OuterRef("course_id"),
+            group__kind=StudentGroup.Kind.COURSE_GROUP,
+            start_date__lte=day,
+        )
+        .filter(
+            Exists(
+                StartingLevel.objects.filter(
+                    mapping__student_id=OuterRef("student_id"), subject_id=OuterRef(OuterRef("course__subject_id"))
+                )
+            )
+        )
+        .order_by("-start_date", "-pk")
     )
+    plan_term = (
+        PlanCourse.objects.filter(plan__student_id=OuterRef("student_id"), course_id=OuterRef("course_id"))
+        .exclude(term="")
+        .order_by("pk")
+    )
+    # The organiser of the population row's school unit (the enrolment, outside ``latest``).
+    settings = FollowUpSettings.objects.filter(organiser__school_units=OuterRef(OuterRef("school_unit_id")))
     # Each subquery is written once in the SQL where possible (an expression used twice is
     # evaluated twice): hence the shapes of ``length``, ``fraction`` and ``expected`` below.
     latest = (
         ProgressRecord.objects.filter(
             student_id=OuterRef("student_id"),
-            recorded_on__gte=ctx.population_period.start, recorded_on__lte=day,
+            recorded_on__gte=ctx.population_period.start,
+            recorded_on__lte=day,
         )
-        .exclude(Exists(ProgressRecord.objects.filter(
-            student_id=OuterRef("student_id"), course_id=OuterRef("course_id"),
-            recorded_on__gt=OuterRef("recorded_on"), recorded_on__lte=day,
-        )))
+        .exclude(
+            Exists(
+                ProgressRecord.objects.filter(
+                    student_id=OuterRef("student_id"),
+                    course_id=OuterRef("course_id"),
+                    recorded_on__gt=OuterRef("recorded_on"),
+                    recorded_on__lte=day,
+                )
+            )
+        )
         .annotate(
             goal_position=Subquery(goal.values("position")[:1]),
             line_start=Coalesce(
@@ -479,8 +538,7 @@ def _in_line(ctx: Context) -> dict:
                     Coalesce(TermEnd(Subquery(plan_term.values("term")[:1])), OuterRef("end_date")),
                     F("line_from"),
                 ),
-                Coalesce(Subquery(settings.values("default_course_weeks")[:1]),
-                         Value(DEFAULT_COURSE_WEEKS)) * 7,
+                Coalesce(Subquery(settings.values("default_course_weeks")[:1]), Value(DEFAULT_COURSE_WEEKS)) * 7,
                 output_field=IntegerField(),
             ),
             elapsed=Greatest(DaysBetween(Value(day), F("line_from")), Value(0)),
@@ -505,36 +563,41 @@ def _in_line(ctx: Context) -> dict:
         )
     )
     behind = latest.filter(
-        expected__gt=Cast(F("step__position"), FloatField())
-        + Cast(F("behind_steps"), FloatField()),
+        expected__gt=Cast(F("step__position"), FloatField()) + Cast(F("behind_steps"), FloatField()),
         step__position__lt=F("goal_position"),
     )
     return {"assessed": Exists(latest), "behind_somewhere": Exists(behind)}
 
 
-register(Indicator(
-    id="in_line",
-    category=Category.FOLLOW_UP,
-    name=_("In line with the course goals"),
-    description=_("Share of the assessed students who are in line with the goal in every course "
-                  "they are followed in, by the same rule as the weekly team overview: the "
-                  "latest step is no more than the organiser's behind threshold (0.5 steps unless "
-                  "changed) below the straight line to the course's goal step, or at the goal. "
-                  "The line starts at the starting level mapped at intake, from the day the "
-                  "student joined the course group (without one, at the first recorded step, on "
-                  "its day), and reaches the goal at the end of the course's term in the study "
-                  "plan, else at the end of the enrolment, else after the organiser's default "
-                  "course length (20 weeks unless changed)."),
-    kind=Kind.SHARE,
-    numerator_text=_("Assessed students with no course more than the organiser's behind "
-                     "threshold below the line at the end of the period (or today)."),
-    denominator_text=_("Students with a progression record in the period (assessed)."),
-    numerator=lambda ctx: Q(behind_somewhere=False),
-    denominator=lambda ctx: Q(assessed=True),
-    annotations=_in_line,
-    facts=True,
-    requires="progress",
-))
+register(
+    Indicator(
+        id="in_line",
+        category=Category.FOLLOW_UP,
+        name=_("In line with the course goals"),
+        description=_(
+            "Share of the assessed students who are in line with the goal in every course "
+            "they are followed in, by the same rule as the weekly team overview: the "
+            "latest step is no more than the organiser's behind threshold (0.5 steps unless "
+            "changed) below the straight line to the course's goal step, or at the goal. "
+            "The line starts at the starting level mapped at intake, from the day the "
+            "student joined the course group (without one, at the first recorded step, on "
+            "its day), and reaches the goal at the end of the course's term in the study "
+            "plan, else at the end of the enrolment, else after the organiser's default "
+            "course length (20 weeks unless changed)."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_(
+            "Assessed students with no course more than the organiser's behind "
+            "threshold below the line at the end of the period (or today)."
+        ),
+        denominator_text=_("Students with a progression record in the period (assessed)."),
+        numerator=lambda ctx: Q(behind_somewhere=False),
+        denominator=lambda ctx: Q(assessed=True),
+        annotations=_in_line,
+        facts=True,
+        requires="progress",
+    )
+)
 
 
 def _grades(ctx: Context) -> dict:
@@ -543,26 +606,33 @@ def _grades(ctx: Context) -> dict:
     from studievag.progress.models import GradeRecord
 
     p = ctx.population_period
-    return {"passed_course": Exists(GradeRecord.objects.filter(
-        student_id=OuterRef("student_id"), awarded_on__gte=p.start, awarded_on__lte=p.end,
-        grade__in=["A", "B", "C", "D", "E"],
-    ))}
+    return {
+        "passed_course": Exists(
+            GradeRecord.objects.filter(
+                student_id=OuterRef("student_id"),
+                awarded_on__gte=p.start,
+                awarded_on__lte=p.end,
+                grade__in=["A", "B", "C", "D", "E"],
+            )
+        )
+    }
 
 
-register(Indicator(
-    id="grades_earned",
-    category=Category.FOLLOW_UP,
-    name=_("Earned a pass grade"),
-    description=_("Share of the students who were awarded at least one pass grade (A–E) during "
-                  "the period."),
-    kind=Kind.SHARE,
-    numerator_text=_("Students with a grade A–E awarded during the period."),
-    numerator=lambda ctx: Q(passed_course=True),
-    denominator=_everyone,
-    annotations=_grades,
-    facts=True,
-    requires="progress",
-))
+register(
+    Indicator(
+        id="grades_earned",
+        category=Category.FOLLOW_UP,
+        name=_("Earned a pass grade"),
+        description=_("Share of the students who were awarded at least one pass grade (A–E) during the period."),
+        kind=Kind.SHARE,
+        numerator_text=_("Students with a grade A–E awarded during the period."),
+        numerator=lambda ctx: Q(passed_course=True),
+        denominator=_everyone,
+        annotations=_grades,
+        facts=True,
+        requires="progress",
+    )
+)
 
 
 def _goals(ctx: Context) -> dict:
@@ -574,7 +644,8 @@ def _goals(ctx: Context) -> dict:
     goals = (
         PlanGoal.objects.filter(
             plan__student_id=OuterRef("student_id"),
-            target_date__gte=p.start, target_date__lte=p.end,
+            target_date__gte=p.start,
+            target_date__lte=p.end,
         )
         .exclude(status=GoalStatus.DROPPED)
         .order_by()
@@ -586,23 +657,29 @@ def _goals(ctx: Context) -> dict:
     }
 
 
-register(Indicator(
-    id="plan_goals_met",
-    category=Category.FOLLOW_UP,
-    name=_("Plan goals met"),
-    description=_("Of the goals in the students' study plans with a target date in the period, "
-                  "the share marked met (goals no longer pursued are left out)."),
-    kind=Kind.RATE,
-    numerator_text=_("Goals with a target date in the period and the status “met”."),
-    denominator_text=_("Goals with a target date in the period, except those no longer a goal. "
-                       "Hidden when they belong to too few students."),
-    numerator=lambda ctx: "goals_met",
-    denominator=lambda ctx: "goals_due",
-    base=lambda ctx: Q(goals_due__gt=0),
-    annotations=_goals,
-    facts=True,
-    requires="plans",
-))
+register(
+    Indicator(
+        id="plan_goals_met",
+        category=Category.FOLLOW_UP,
+        name=_("Plan goals met"),
+        description=_(
+            "Of the goals in the students' study plans with a target date in the period, "
+            "the share marked met (goals no longer pursued are left out)."
+        ),
+        kind=Kind.RATE,
+        numerator_text=_("Goals with a target date in the period and the status “met”."),
+        denominator_text=_(
+            "Goals with a target date in the period, except those no longer a goal. "
+            "Hidden when they belong to too few students."
+        ),
+        numerator=lambda ctx: "goals_met",
+        denominator=lambda ctx: "goals_due",
+        base=lambda ctx: Q(goals_due__gt=0),
+        annotations=_goals,
+        facts=True,
+        requires="plans",
+    )
+)
 
 
 def _plan_timing(ctx: Context) -> dict:
@@ -615,10 +692,13 @@ def _plan_timing(ctx: Context) -> dict:
     return {
         "plan_created": Subquery(plans.values("created_at")[:1]),
         "plan_by_day": Exists(plans.filter(created_at__date__lte=day)),
-        "reviewed_in_month": Exists(PlanReview.objects.filter(
-            plan__student_id=OuterRef("student_id"),
-            held_on__gt=day - datetime.timedelta(days=30), held_on__lte=day,
-        )),
+        "reviewed_in_month": Exists(
+            PlanReview.objects.filter(
+                plan__student_id=OuterRef("student_id"),
+                held_on__gt=day - datetime.timedelta(days=30),
+                held_on__lte=day,
+            )
+        ),
     }
 
 
@@ -635,38 +715,46 @@ def _plan_in_time(ctx: Context):
 
     from .sql import DaysBetween
 
-    return Q(plan_created__isnull=False) & Q(LessThanOrEqual(
-        DaysBetween(F("plan_created"), F("start_date")), DEFAULT_PLAN_DEADLINE_WEEKS * 7
-    ))
+    return Q(plan_created__isnull=False) & Q(
+        LessThanOrEqual(DaysBetween(F("plan_created"), F("start_date")), DEFAULT_PLAN_DEADLINE_WEEKS * 7)
+    )
 
 
-register(Indicator(
-    id="plan_in_time",
-    category=Category.ORGANISATION,
-    name=_("Plan set up within the deadline"),
-    description=_("Of the students who started during the period, the share whose individual "
-                  "study plan was set up within four weeks of the start."),
-    kind=Kind.SHARE,
-    numerator_text=_("Students whose plan was created no more than 28 days after the start date."),
-    denominator_text=_("Students whose (latest) enrolment started during the period."),
-    numerator=_plan_in_time,
-    denominator=_started_in_period,
-    annotations=_plan_timing,
-    facts=True,
-    requires="plans",
-))
-register(Indicator(
-    id="plan_reviewed",
-    category=Category.ORGANISATION,
-    name=_("Plan reviewed within the last month"),
-    description=_("Of the students with a plan, the share whose plan was reviewed in a plan talk "
-                  "during the 30 days up to the end of the period (or today)."),
-    kind=Kind.SHARE,
-    numerator_text=_("Students with a plan review held in the 30 days up to the day."),
-    denominator_text=_("Students with a plan set up by the day."),
-    numerator=lambda ctx: Q(reviewed_in_month=True),
-    denominator=lambda ctx: Q(plan_by_day=True),
-    annotations=_plan_timing,
-    facts=True,
-    requires="plans",
-))
+register(
+    Indicator(
+        id="plan_in_time",
+        category=Category.ORGANISATION,
+        name=_("Plan set up within the deadline"),
+        description=_(
+            "Of the students who started during the period, the share whose individual "
+            "study plan was set up within four weeks of the start."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_("Students whose plan was created no more than 28 days after the start date."),
+        denominator_text=_("Students whose (latest) enrolment started during the period."),
+        numerator=_plan_in_time,
+        denominator=_started_in_period,
+        annotations=_plan_timing,
+        facts=True,
+        requires="plans",
+    )
+)
+register(
+    Indicator(
+        id="plan_reviewed",
+        category=Category.ORGANISATION,
+        name=_("Plan reviewed within the last month"),
+        description=_(
+            "Of the students with a plan, the share whose plan was reviewed in a plan talk "
+            "during the 30 days up to the end of the period (or today)."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_("Students with a plan review held in the 30 days up to the day."),
+        denominator_text=_("Students with a plan set up by the day."),
+        numerator=lambda ctx: Q(reviewed_in_month=True),
+        denominator=lambda ctx: Q(plan_by_day=True),
+        annotations=_plan_timing,
+        facts=True,
+        requires="plans",
+    )
+)

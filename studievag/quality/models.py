@@ -16,15 +16,19 @@ class SuppressionRule(models.Model):
     """
 
     organiser = models.OneToOneField(
-        Organiser, verbose_name=_("organiser"), on_delete=models.CASCADE,
+        Organiser,
+        verbose_name=_("organiser"),
+        on_delete=models.CASCADE,
         related_name="suppression_rule",
     )
     min_count = models.PositiveSmallIntegerField(
-        _("smallest count shown"), validators=[MinValueValidator(1)],
+        _("smallest count shown"),
+        validators=[MinValueValidator(1)],
         help_text=_("A count of students from 1 up to this number minus one is shown as “..”."),
     )
     min_base = models.PositiveSmallIntegerField(
-        _("smallest base for a share"), validators=[MinValueValidator(1)],
+        _("smallest base for a share"),
+        validators=[MinValueValidator(1)],
         help_text=_("A share resting on fewer students than this is shown as “..”."),
     )
 
@@ -40,12 +44,13 @@ class SuppressionRule(models.Model):
 
         errors = {}
         if self.min_count is not None and self.min_count < settings.QUALITY_MIN_COUNT:
-            errors["min_count"] = _("The deployment hides counts under %(n)s; an organiser may "
-                                    "raise that, not lower it.") % {"n": settings.QUALITY_MIN_COUNT}
+            errors["min_count"] = _(
+                "The deployment hides counts under %(n)s; an organiser may raise that, not lower it."
+            ) % {"n": settings.QUALITY_MIN_COUNT}
         if self.min_base is not None and self.min_base < settings.QUALITY_MIN_BASE:
-            errors["min_base"] = _("The deployment hides shares with a base under %(n)s; an "
-                                   "organiser may raise that, not lower it.") % {
-                                       "n": settings.QUALITY_MIN_BASE}
+            errors["min_base"] = _(
+                "The deployment hides shares with a base under %(n)s; an organiser may raise that, not lower it."
+            ) % {"n": settings.QUALITY_MIN_BASE}
         if errors:
             raise ValidationError(errors)
 
@@ -64,11 +69,15 @@ class Reflection(models.Model):
     written_on = models.DateField(_("date"))
     source = models.CharField(_("from"), max_length=20, choices=Source.choices)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     school_unit = models.ForeignKey(
-        SchoolUnit, verbose_name=_("school unit"), on_delete=models.PROTECT,
+        SchoolUnit,
+        verbose_name=_("school unit"),
+        on_delete=models.PROTECT,
         related_name="reflections",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -92,9 +101,7 @@ class ReflectionTag(models.Model):
     class Meta:
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
-        constraints = [
-            models.UniqueConstraint(fields=["reflection", "tag"], name="reflection_tag_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["reflection", "tag"], name="reflection_tag_unique")]
         indexes = [models.Index(fields=["tag"])]
 
     def __str__(self) -> str:
@@ -112,9 +119,7 @@ class StudentPeriodFacts(models.Model):
     today), and nightly with ``manage.py quality_refresh``.
     """
 
-    student = models.ForeignKey(
-        "people.Student", on_delete=models.CASCADE, related_name="period_facts"
-    )
+    student = models.ForeignKey("people.Student", on_delete=models.CASCADE, related_name="period_facts")
     period = models.CharField(max_length=8)
     att_scheduled = models.IntegerField(null=True)
     att_present = models.IntegerField(null=True)
@@ -132,9 +137,7 @@ class StudentPeriodFacts(models.Model):
     class Meta:
         verbose_name = _("student facts for a period")
         verbose_name_plural = _("student facts for periods")
-        constraints = [
-            models.UniqueConstraint(fields=["period", "student"], name="period_facts_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["period", "student"], name="period_facts_once")]
 
 
 class PeriodFactsStatus(models.Model):

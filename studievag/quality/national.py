@@ -34,11 +34,27 @@ from studievag.organisations.models import Organiser, Programme, Region, SchoolU
 from studievag.people.models import Student
 
 REGIONS = [
-    "Stockholms län", "Uppsala län", "Södermanlands län", "Östergötlands län",
-    "Jönköpings län", "Kronobergs län", "Kalmar län", "Gotlands län", "Blekinge län",
-    "Skåne län", "Hallands län", "Västra Götalands län", "Värmlands län", "Örebro län",
-    "Västmanlands län", "Dalarnas län", "Gävleborgs län", "Västernorrlands län",
-    "Jämtlands län", "Västerbottens län", "Norrbottens län",
+    "Stockholms län",
+    "Uppsala län",
+    "Södermanlands län",
+    "Östergötlands län",
+    "Jönköpings län",
+    "Kronobergs län",
+    "Kalmar län",
+    "Gotlands län",
+    "Blekinge län",
+    "Skåne län",
+    "Hallands län",
+    "Västra Götalands län",
+    "Värmlands län",
+    "Örebro län",
+    "Västmanlands län",
+    "Dalarnas län",
+    "Gävleborgs län",
+    "Västernorrlands län",
+    "Jämtlands län",
+    "Västerbottens län",
+    "Norrbottens län",
 ]
 REGION_WEIGHTS = [24, 4, 3, 5, 4, 2, 2, 1, 2, 14, 3, 17, 3, 3, 3, 3, 3, 2, 1, 3, 2]
 MUNICIPAL, INDEPENDENT = 250, 40
@@ -46,8 +62,14 @@ PROGRAMMES = [("IMS", 38), ("IMY", 27), ("IMV", 20), ("IMA", 15)]
 # Days a student stays, by programme (uniform between the bounds).
 STAY_DAYS = {"IMS": (200, 1150), "IMY": (150, 900), "IMV": (100, 600), "IMA": (150, 950)}
 EXITS = [
-    ("national_programme", 45), ("adult_education", 12), ("work", 6), ("moved", 8),
-    ("another_school", 4), ("kaa", 5), ("dropped_out", 8), ("other", 2),
+    ("national_programme", 45),
+    ("adult_education", 12),
+    ("work", 6),
+    ("moved", 8),
+    ("another_school", 4),
+    ("kaa", 5),
+    ("dropped_out", 8),
+    ("other", 2),
 ]
 PARENTS = [("compulsory", 30), ("upper_secondary", 30), ("post_secondary", 20), ("unknown", 20)]
 GOAL_KINDS = ["national_programme", "job", "adult_education", "course", "language"]
@@ -117,8 +139,7 @@ class Sink:
                         copy.write_row(row + tail)
                         n += 1
             else:
-                sql = (f'INSERT INTO "{table}" ({", ".join(columns)}) '
-                       f'VALUES ({", ".join(["%s"] * len(columns))})')
+                sql = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join(["%s"] * len(columns))})'
                 batch = []
                 for row in rows:
                     batch.append(row + tail)
@@ -146,7 +167,9 @@ class Sink:
                 table = model._meta.db_table
                 cursor.execute(
                     "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                    "WHERE conrelid = %s::regclass AND contype = 'u'", [table])
+                    "WHERE conrelid = %s::regclass AND contype = 'u'",
+                    [table],
+                )
                 constraints = cursor.fetchall()
                 for name, definition in constraints:
                     cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
@@ -154,7 +177,8 @@ class Sink:
                 cursor.execute(
                     "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s "
                     "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
-                    [table])
+                    [table],
+                )
                 for name, definition in cursor.fetchall():
                     cursor.execute(f'DROP INDEX "{name}"')
                     recreate.append(definition)
@@ -174,7 +198,7 @@ class Sink:
                 table = model._meta.db_table
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                    f"COALESCE((SELECT MAX(id) FROM \"{table}\"), 1))"
+                    f'COALESCE((SELECT MAX(id) FROM "{table}"), 1))'
                 )
 
 
@@ -229,8 +253,7 @@ def _school_day(day: datetime.date) -> bool:
 
 
 class Generator:
-    def __init__(self, *, students: int, seed: int, today: datetime.date,
-                 log: Callable[[str], None] = lambda s: None):
+    def __init__(self, *, students: int, seed: int, today: datetime.date, log: Callable[[str], None] = lambda s: None):
         self.n_current = students
         self.rng = random.Random(seed)
         self.today = today
@@ -252,13 +275,14 @@ class Generator:
         for i in range(MUNICIPAL + INDEPENDENT):
             municipal = i < MUNICIPAL
             region = rng.choices(regions, weights=REGION_WEIGHTS, k=1)[0]
-            organisers.append(Organiser(
-                name=f"Kommun {i + 1:03d}" if municipal else f"Friskola {i - MUNICIPAL + 1:02d} AB",
-                organisation_number=(f"212{i:03d}-{7000 + i:04d}" if municipal
-                                     else f"556{i:03d}-{8000 + i:04d}"),
-                kind=Organiser.Kind.MUNICIPAL if municipal else Organiser.Kind.INDEPENDENT,
-                region=region,
-            ))
+            organisers.append(
+                Organiser(
+                    name=f"Kommun {i + 1:03d}" if municipal else f"Friskola {i - MUNICIPAL + 1:02d} AB",
+                    organisation_number=(f"212{i:03d}-{7000 + i:04d}" if municipal else f"556{i:03d}-{8000 + i:04d}"),
+                    kind=Organiser.Kind.MUNICIPAL if municipal else Organiser.Kind.INDEPENDENT,
+                    region=region,
+                )
+            )
         Organiser.objects.bulk_create(organisers)
         # Sizes: heavy-tailed, from a handful of students to a couple of thousand.
         sizes = [rng.paretovariate(1.1) for _ in organisers]
@@ -271,10 +295,14 @@ class Generator:
             n_units = max(1, min(40, round(share * 1000 * 0.9 + rng.random())))
             for k in range(n_units):
                 code += 1 + rng.randint(0, 50)
-                units.append(SchoolUnit(
-                    code=f"{code:08d}", name=f"{organiser.name} IM {k + 1}",
-                    organiser=organiser, municipality=organiser.name,
-                ))
+                units.append(
+                    SchoolUnit(
+                        code=f"{code:08d}",
+                        name=f"{organiser.name} IM {k + 1}",
+                        organiser=organiser,
+                        municipality=organiser.name,
+                    )
+                )
         SchoolUnit.objects.bulk_create(units)
         for u in units:
             self.units_of.setdefault(u.organiser_id, []).append(u)
@@ -340,17 +368,17 @@ class Generator:
             if programme == "IMS":
                 profile = rng.choices(
                     [p for p in PROFILES if p.country != "SE"],
-                    weights=[p.weight for p in PROFILES if p.country != "SE"], k=1)[0]
+                    weights=[p.weight for p in PROFILES if p.country != "SE"],
+                    k=1,
+                )[0]
             else:
                 profile = rng.choices(
-                    PROFILES, weights=[p.weight * (4 if p.country == "SE" else 1) for p in PROFILES],
-                    k=1)[0]
+                    PROFILES, weights=[p.weight * (4 if p.country == "SE" else 1) for p in PROFILES], k=1
+                )[0]
             foreign = profile.country != "SE"
             arrived = school_start = None
             if foreign:
-                years = rng.choice(
-                    [0, 0, 1, 1, 1, 2, 2, 3, 4, 6] if programme == "IMS" else [1, 2, 3, 4, 5, 7, 9]
-                )
+                years = rng.choice([0, 0, 1, 1, 1, 2, 2, 3, 4, 6] if programme == "IMS" else [1, 2, 3, 4, 5, 7, 9])
                 arrived = start - datetime.timedelta(days=365 * years + rng.randint(10, 200))
                 arrived = max(arrived, born + datetime.timedelta(days=400))
                 school_start = min(arrived + datetime.timedelta(days=rng.randint(14, 120)), start)
@@ -372,8 +400,7 @@ class Generator:
                 last[4] = None
             else:
                 last[5] = self.weighted(EXITS)
-            planned.append(Planned(student_id, female, born, profile, foreign, arrived,
-                                   school_start, enrolments))
+            planned.append(Planned(student_id, female, born, profile, foreign, arrived, school_start, enrolments))
             student_id += 1
         self.planned = planned
         return planned
@@ -387,30 +414,55 @@ class Generator:
                 number, born = ids.take(p.born, p.female)
                 names = p.profile.female if p.female else p.profile.male
                 yield (
-                    p.id, number, rng.choice(names), rng.choice(p.profile.last), born,
-                    "female" if p.female else "male", p.profile.mother_tongue, "[]",
-                    p.profile.country, p.arrived, p.school_start,
-                    rng.randint(0, 8) if p.foreign else None, "none", self.now,
+                    p.id,
+                    number,
+                    rng.choice(names),
+                    rng.choice(p.profile.last),
+                    born,
+                    "female" if p.female else "male",
+                    p.profile.mother_tongue,
+                    "[]",
+                    p.profile.country,
+                    p.arrived,
+                    p.school_start,
+                    rng.randint(0, 8) if p.foreign else None,
+                    "none",
+                    self.now,
                 )
 
-        self.sink.write(Student, [
-            "id", "personal_identity_number", "first_name", "last_name", "date_of_birth",
-            "gender", "mother_tongue", "other_languages", "country_of_birth", "arrived_in_sweden",
-            "first_school_start_in_sweden", "schooling_years_abroad", "security_marking",
-            "created_at",
-        ], students())
+        self.sink.write(
+            Student,
+            [
+                "id",
+                "personal_identity_number",
+                "first_name",
+                "last_name",
+                "date_of_birth",
+                "gender",
+                "mother_tongue",
+                "other_languages",
+                "country_of_birth",
+                "arrived_in_sweden",
+                "first_school_start_in_sweden",
+                "schooling_years_abroad",
+                "security_marking",
+                "created_at",
+            ],
+            students(),
+        )
 
         def enrolments():
             for p in self.planned:
                 for eid, code, unit, start, end, reason in p.enrolments:
                     yield (eid, p.id, self.programmes[code], unit, start, end, reason or "")
 
-        self.sink.write(Enrolment, ["id", "student_id", "programme_id", "school_unit_id",
-                                    "start_date", "end_date", "exit_reason"], enrolments())
-        self.summary.students = len(self.planned)
-        self.summary.current_students = sum(
-            1 for p in self.planned if p.enrolments[-1][4] is None
+        self.sink.write(
+            Enrolment,
+            ["id", "student_id", "programme_id", "school_unit_id", "start_date", "end_date", "exit_reason"],
+            enrolments(),
         )
+        self.summary.students = len(self.planned)
+        self.summary.current_students = sum(1 for p in self.planned if p.enrolments[-1][4] is None)
 
     # --- groups (current students): mentor groups, work teams, course groups ---------
     def write_groups(self):
@@ -418,10 +470,21 @@ class Generator:
         from studievag.catalogue.services import catalogue_ensure_core
 
         catalogue_ensure_core()
-        self.courses = {c.code: c for c in Course.objects.filter(
-            code__in=["GRGRSVA01_7-9", "GRGRMAT01_7-9", "GRGRENG01_7-9", "GRGRSAM01_7-9",
-                      "SVASVA01", "MATMAT01a", "ENGENG05", "FODFOO0"]
-        ).select_related("subject")}
+        self.courses = {
+            c.code: c
+            for c in Course.objects.filter(
+                code__in=[
+                    "GRGRSVA01_7-9",
+                    "GRGRMAT01_7-9",
+                    "GRGRENG01_7-9",
+                    "GRGRSAM01_7-9",
+                    "SVASVA01",
+                    "MATMAT01a",
+                    "ENGENG05",
+                    "FODFOO0",
+                ]
+            ).select_related("subject")
+        }
         current_by_unit: dict[int, list[Planned]] = {}
         for p in self.planned:
             last = p.enrolments[-1]
@@ -433,7 +496,7 @@ class Generator:
         for unit_id, students in current_by_unit.items():
             for kind, size, prefix in (("work_team", 30, "Arbetslag"), ("mentor_group", 15, "Mentorsgrupp")):
                 for k in range(0, len(students), size):
-                    chunk = students[k:k + size]
+                    chunk = students[k : k + size]
                     groups.append((group_id, unit_id, f"{prefix} {k // size + 1}", kind, None))
                     members.extend((group_id, p.id, p.enrolments[-1][3]) for p in chunk)
                     if kind == "work_team":
@@ -443,14 +506,18 @@ class Generator:
                 course = self.courses[code]
                 takers = [p for p in students if code in self.course_codes(p.enrolments[-1][1])]
                 for k in range(0, len(takers), 25):
-                    groups.append((group_id, unit_id, f"{course.subject.name} {code} {k // 25 + 1}",
-                                   "course_group", course.pk))
-                    members.extend((group_id, p.id, p.enrolments[-1][3]) for p in takers[k:k + 25])
+                    groups.append(
+                        (group_id, unit_id, f"{course.subject.name} {code} {k // 25 + 1}", "course_group", course.pk)
+                    )
+                    members.extend((group_id, p.id, p.enrolments[-1][3]) for p in takers[k : k + 25])
                     group_id += 1
         self.sink.write(StudentGroup, ["id", "school_unit_id", "name", "kind", "course_id"], iter(groups))
         membership_id = _next_id(GroupMembership)
-        self.sink.write(GroupMembership, ["id", "group_id", "student_id", "start_date"],
-                        ((membership_id + i, *m) for i, m in enumerate(members)))
+        self.sink.write(
+            GroupMembership,
+            ["id", "group_id", "student_id", "start_date"],
+            ((membership_id + i, *m) for i, m in enumerate(members)),
+        )
 
     def courses_for_unit(self):
         return list(self.courses)
@@ -478,11 +545,20 @@ class Generator:
                     merit = None if rng.random() < 0.6 else 0
                 else:
                     merit = round(rng.choice([0, 0, rng.uniform(20, 240)]), 1)
-                yield (p.id, start + datetime.timedelta(days=rng.randint(5, 40)), merit,
-                       self.weighted(PARENTS), user_id, self.now)
+                yield (
+                    p.id,
+                    start + datetime.timedelta(days=rng.randint(5, 40)),
+                    merit,
+                    self.weighted(PARENTS),
+                    user_id,
+                    self.now,
+                )
 
-        self.sink.write(IntakeMapping, ["student_id", "mapped_on", "merit_value",
-                                        "parents_education", "recorded_by_id", "updated_at"], rows())
+        self.sink.write(
+            IntakeMapping,
+            ["student_id", "mapped_on", "merit_value", "parents_education", "recorded_by_id", "updated_at"],
+            rows(),
+        )
 
     def write_plans(self, user_id: int):
         from studievag.plans.models import Plan, PlanGoal, PlanReview
@@ -502,29 +578,44 @@ class Generator:
                 continue
             created_at = timezone.make_aware(datetime.datetime.combine(created, datetime.time(10)))
             end = last[4] or self.today
-            plan_rows.append((plan_id, p.id, self.programmes[last[1]], unit_organiser[last[2]],
-                              start, end, created_at, created_at))
+            plan_rows.append(
+                (plan_id, p.id, self.programmes[last[1]], unit_organiser[last[2]], start, end, created_at, created_at)
+            )
             for k in range(2):
                 target = start + datetime.timedelta(days=rng.randint(90, 720))
                 if target < self.today:
                     status = "met" if rng.random() < 0.55 else rng.choice(["in_progress", "dropped", "planned"])
                 else:
                     status = rng.choice(["planned", "in_progress"])
-                goal_rows.append((plan_id, "short" if k == 0 else "long", rng.choice(GOAL_KINDS),
-                                  "Mål", target, status))
+                goal_rows.append(
+                    (plan_id, "short" if k == 0 else "long", rng.choice(GOAL_KINDS), "Mål", target, status)
+                )
             day = created + datetime.timedelta(days=rng.randint(20, 40))
             while day <= end:
                 if _school_day(day):
-                    review_rows.append((plan_id, day, "mentor, elev", "Planen gicks igenom.", 1,
-                                        user_id, created_at))
+                    review_rows.append((plan_id, day, "mentor, elev", "Planen gicks igenom.", 1, user_id, created_at))
                 day += datetime.timedelta(days=rng.randint(24, 50))
             plan_id += 1
-        self.sink.write(Plan, ["id", "student_id", "programme_id", "organiser_id", "planned_start",
-                               "planned_end", "created_at", "updated_at"], iter(plan_rows))
-        self.sink.write(PlanGoal, ["plan_id", "term", "kind", "title", "target_date", "status"],
-                        iter(goal_rows))
-        self.sink.write(PlanReview, ["plan_id", "held_on", "participants", "notes", "plan_version",
-                                     "recorded_by_id", "recorded_at"], iter(review_rows))
+        self.sink.write(
+            Plan,
+            [
+                "id",
+                "student_id",
+                "programme_id",
+                "organiser_id",
+                "planned_start",
+                "planned_end",
+                "created_at",
+                "updated_at",
+            ],
+            iter(plan_rows),
+        )
+        self.sink.write(PlanGoal, ["plan_id", "term", "kind", "title", "target_date", "status"], iter(goal_rows))
+        self.sink.write(
+            PlanReview,
+            ["plan_id", "held_on", "participants", "notes", "plan_version", "recorded_by_id", "recorded_at"],
+            iter(review_rows),
+        )
 
     # --- progression, attendance, grades -------------------------------------------------
     def write_progress(self, user_id: int):
@@ -595,20 +686,42 @@ class Generator:
             for p, programme, start, end in spans():
                 for code in self.course_codes(programme):
                     if rng.random() < 0.5 and end > start + datetime.timedelta(days=120):
-                        yield (p.id, course_ids[code], rng.choice(GRADES),
-                               end - datetime.timedelta(days=rng.randint(0, 10)), user_id, now)
+                        yield (
+                            p.id,
+                            course_ids[code],
+                            rng.choice(GRADES),
+                            end - datetime.timedelta(days=rng.randint(0, 10)),
+                            user_id,
+                            now,
+                        )
 
         restore = self.sink.without_indexes([ProgressRecord, AttendanceWeek])
         self.log("progression records …")
-        self.sink.write(ProgressRecord, ["student_id", "course_id", "step_id", "recorded_on",
-                                         "recorded_by_id", "recorded_at"], progress_rows())
+        self.sink.write(
+            ProgressRecord,
+            ["student_id", "course_id", "step_id", "recorded_on", "recorded_by_id", "recorded_at"],
+            progress_rows(),
+        )
         self.log("attendance weeks …")
-        self.sink.write(AttendanceWeek, ["student_id", "course_id", "week_start",
-                                         "scheduled_minutes", "valid_absence_minutes",
-                                         "invalid_absence_minutes", "recorded_by_id",
-                                         "recorded_at"], attendance_rows())
-        self.sink.write(GradeRecord, ["student_id", "course_id", "grade", "awarded_on",
-                                      "recorded_by_id", "recorded_at"], grade_rows())
+        self.sink.write(
+            AttendanceWeek,
+            [
+                "student_id",
+                "course_id",
+                "week_start",
+                "scheduled_minutes",
+                "valid_absence_minutes",
+                "invalid_absence_minutes",
+                "recorded_by_id",
+                "recorded_at",
+            ],
+            attendance_rows(),
+        )
+        self.sink.write(
+            GradeRecord,
+            ["student_id", "course_id", "grade", "awarded_on", "recorded_by_id", "recorded_at"],
+            grade_rows(),
+        )
         self.log("indexes …")
         restore()
 
@@ -640,9 +753,11 @@ class Generator:
             if _installed("progress"):
                 self.write_progress(user.pk)
             models_ = [Student, Enrolment, StudentGroup, GroupMembership]
-            for app, names in (("intake", ["IntakeMapping"]),
-                               ("plans", ["Plan", "PlanGoal", "PlanReview"]),
-                               ("progress", ["ProgressRecord", "AttendanceWeek", "GradeRecord"])):
+            for app, names in (
+                ("intake", ["IntakeMapping"]),
+                ("plans", ["Plan", "PlanGoal", "PlanReview"]),
+                ("progress", ["ProgressRecord", "AttendanceWeek", "GradeRecord"]),
+            ):
                 if _installed(app):
                     from django.apps import apps
 
@@ -656,8 +771,9 @@ class Generator:
         return self.summary
 
 
-def generate(*, students: int, seed: int, today: datetime.date | None = None,
-             log: Callable[[str], None] = lambda s: None) -> Summary:
+def generate(
+    *, students: int, seed: int, today: datetime.date | None = None, log: Callable[[str], None] = lambda s: None
+) -> Summary:
     """Generate the national data set into an empty database."""
     if Student.objects.exists():
         raise RuntimeError("The database already holds students; generate into an empty one.")
@@ -668,24 +784,24 @@ def rows_per_table() -> dict[str, int]:
     tables = {"students_total": Student, "enrolments": Enrolment}
     from django.apps import apps
 
-    for app, name, label in (("progress", "ProgressRecord", "progress_records"),
-                             ("progress", "AttendanceWeek", "attendance_weeks"),
-                             ("progress", "GradeRecord", "grades"),
-                             ("plans", "Plan", "plans"), ("plans", "PlanReview", "plan_reviews"),
-                             ("intake", "IntakeMapping", "intake_mappings")):
+    for app, name, label in (
+        ("progress", "ProgressRecord", "progress_records"),
+        ("progress", "AttendanceWeek", "attendance_weeks"),
+        ("progress", "GradeRecord", "grades"),
+        ("plans", "Plan", "plans"),
+        ("plans", "PlanReview", "plan_reviews"),
+        ("intake", "IntakeMapping", "intake_mappings"),
+    ):
         if _installed(app):
             tables[label] = apps.get_model(app, name)
     result = {}
     with connection.cursor() as cursor:
         for label, model in tables.items():
             if connection.vendor == "postgresql":
-                cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s",
-                               [model._meta.db_table])
+                cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [model._meta.db_table])
                 estimate = cursor.fetchone()
                 if estimate and estimate[0] > 1_000_000:
                     result[label] = int(estimate[0])
                     continue
             result[label] = model.objects.count()
     return result
-
-

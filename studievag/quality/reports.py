@@ -33,8 +33,12 @@ from .selectors import (
 from .suppression import MISSING, NOTHING, SUPPRESSED
 
 LEGEND = (
-    (SUPPRESSED, gettext_lazy("Too few students to show the figure, or a figure that would "
-                              "let a hidden one be worked out (suppressed).")),
+    (
+        SUPPRESSED,
+        gettext_lazy(
+            "Too few students to show the figure, or a figure that would let a hidden one be worked out (suppressed)."
+        ),
+    ),
     (MISSING, gettext_lazy("Data missing.")),
     (NOTHING, gettext_lazy("No students in the group.")),
 )
@@ -62,9 +66,7 @@ class Report:
 
     @property
     def title(self) -> str:
-        return _("Quality report: %(level)s, %(period)s") % {
-            "level": self.level.label, "period": self.period.label
-        }
+        return _("Quality report: %(level)s, %(period)s") % {"level": self.level.label, "period": self.period.label}
 
     @property
     def breakdown_label(self) -> str:
@@ -79,25 +81,35 @@ class Report:
         unit = t.indicator.unit
         if len(t.cols) > 1:  # two-way: one dataset per column group
             datasets = [
-                {"label": label, "data": [t.cells[i][j].chart_value for i in range(len(t.rows) - 1)],
-                 "texts": [t.cells[i][j].text for i in range(len(t.rows) - 1)]}
+                {
+                    "label": label,
+                    "data": [t.cells[i][j].chart_value for i in range(len(t.rows) - 1)],
+                    "texts": [t.cells[i][j].text for i in range(len(t.rows) - 1)],
+                }
                 for j, (_k, label) in enumerate(t.cols[:-1])
             ]
             labels = [label for _k, label in t.rows[:-1]]
         else:
             labels = [label for _k, label in t.rows]
-            datasets = [{"label": str(t.indicator.name), "data": [r.chart_value for r in t.row_margin],
-                         "texts": [r.text for r in t.row_margin]}]
+            datasets = [
+                {
+                    "label": str(t.indicator.name),
+                    "data": [r.chart_value for r in t.row_margin],
+                    "texts": [r.text for r in t.row_margin],
+                }
+            ]
         trend = {
             "labels": [p.period.label for p in self.trend],
             "datasets": [
-                {"label": label, "data": [p.figures[i].chart_value for p in self.trend],
-                 "texts": [p.figures[i].text for p in self.trend]}
+                {
+                    "label": label,
+                    "data": [p.figures[i].chart_value for p in self.trend],
+                    "texts": [p.figures[i].text for p in self.trend],
+                }
                 for i, (_k, label) in enumerate(t.rows)
             ],
         }
-        return {"title": str(t.indicator.name), "unit": unit, "labels": labels,
-                "datasets": datasets, "trend": trend}
+        return {"title": str(t.indicator.name), "unit": unit, "labels": labels, "datasets": datasets, "trend": trend}
 
 
 def _trend_periods(period: Period, count: int = 6) -> list[Period]:
@@ -122,8 +134,12 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
     dim_ids = tuple(d for d in (data.get("dim1"), data.get("dim2")) if d)
     thresholds = thresholds_for(unit_ids)
     request = ReportRequest(
-        period=period, unit_ids=unit_ids, thresholds=thresholds,
-        programme=data.get("programme") or "", dims=dim_ids, suppress=not unsuppressed,
+        period=period,
+        unit_ids=unit_ids,
+        thresholds=thresholds,
+        programme=data.get("programme") or "",
+        dims=dim_ids,
+        suppress=not unsuppressed,
         **({"today": today} if today else {}),
     )
     tables = run_report(request)
@@ -136,15 +152,23 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
         if p == period:
             trend.append(TrendPoint(p, focus.row_margin))
             continue
-        earlier = run_report(ReportRequest(
-            period=p, unit_ids=unit_ids, thresholds=thresholds, programme=request.programme,
-            dims=dim_ids[:1], indicator_ids=(focus_id,), suppress=request.suppress,
-            today=request.today,
-        ))[focus_id]
+        earlier = run_report(
+            ReportRequest(
+                period=p,
+                unit_ids=unit_ids,
+                thresholds=thresholds,
+                programme=request.programme,
+                dims=dim_ids[:1],
+                indicator_ids=(focus_id,),
+                suppress=request.suppress,
+                today=request.today,
+            )
+        )[focus_id]
         trend.append(TrendPoint(p, earlier.row_margin))
     reflections = list(
-        reflections_for(user, unit_ids=unit_ids, since=period.start, until=period.end)
-        .filter(tags__tag__startswith="indicator:")[:20]
+        reflections_for(user, unit_ids=unit_ids, since=period.start, until=period.end).filter(
+            tags__tag__startswith="indicator:"
+        )[:20]
     )
     for r in reflections:
         r.tag_list = [t.tag for t in r.tags.all()]
@@ -154,14 +178,26 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
     categories = []
     for category in Category.ORDER:
         rows = [t for t in tables.values() if t.indicator.category == category]
-        categories.append({
-            "id": category, "label": Category.LABELS[category], "tables": rows,
-            "note": Category.EMPTY_NOTE.get(category, ""),
-        })
+        categories.append(
+            {
+                "id": category,
+                "label": Category.LABELS[category],
+                "tables": rows,
+                "note": Category.EMPTY_NOTE.get(category, ""),
+            }
+        )
     return Report(
-        level=level, period=period, programme=request.programme, dims=dims, tables=tables,
-        focus=focus, trend=trend, reflections=reflections, thresholds=thresholds,
-        suppressed=request.suppress, categories=categories,
+        level=level,
+        period=period,
+        programme=request.programme,
+        dims=dims,
+        tables=tables,
+        focus=focus,
+        trend=trend,
+        reflections=reflections,
+        thresholds=thresholds,
+        suppressed=request.suppress,
+        categories=categories,
     )
 
 

@@ -62,17 +62,13 @@ class Level:
 def level_choices(user) -> list[Level]:
     """The levels (school units, organisers, regions) this user may report on."""
     scope = report_scope(user)
-    levels = [
-        Level("region", r.pk, f"{_('Region')}: {r.name}")
-        for r in Region.objects.filter(pk__in=scope.regions)
-    ]
+    levels = [Level("region", r.pk, f"{_('Region')}: {r.name}") for r in Region.objects.filter(pk__in=scope.regions)]
     levels += [
         Level("organiser", o.pk, f"{_('Organiser')}: {o.name}")
         for o in Organiser.objects.filter(pk__in=scope.organisers)
     ]
     levels += [
-        Level("unit", u.pk, f"{_('School unit')}: {u.name}")
-        for u in SchoolUnit.objects.filter(pk__in=scope.units)
+        Level("unit", u.pk, f"{_('School unit')}: {u.name}") for u in SchoolUnit.objects.filter(pk__in=scope.units)
     ]
     return levels
 
@@ -164,15 +160,13 @@ def population(req: ReportRequest, kind: str, period: Period) -> QuerySet[Enrolm
     if kind == "period":
         rows = Q(scope) & _active_in(period)
         later = Enrolment.objects.filter(rows, student_id=OuterRef("student_id")).filter(
-            Q(start_date__gt=OuterRef("start_date"))
-            | Q(start_date=OuterRef("start_date"), pk__gt=OuterRef("pk"))
+            Q(start_date__gt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), pk__gt=OuterRef("pk"))
         )
         qs = Enrolment.objects.filter(rows).filter(~Exists(later))
     else:  # a cohort: the student's first enrolment ever started in the period
         rows = Q(scope) & Q(start_date__gte=period.start, start_date__lte=period.end)
         earlier = Enrolment.objects.filter(student_id=OuterRef("student_id")).filter(
-            Q(start_date__lt=OuterRef("start_date"))
-            | Q(start_date=OuterRef("start_date"), pk__lt=OuterRef("pk"))
+            Q(start_date__lt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), pk__lt=OuterRef("pk"))
         )
         qs = Enrolment.objects.filter(rows).filter(~Exists(earlier))
     if req.programme:
@@ -249,8 +243,11 @@ def report_querysets(req: ReportRequest) -> list[ReportQuery]:
     for indicator in chosen.values():
         if indicator.missing is not None:
             continue
-        if (indicator.population.startswith("cohort") and indicator.annotations is not None
-                and indicator.kind == Kind.SHARE):
+        if (
+            indicator.population.startswith("cohort")
+            and indicator.annotations is not None
+            and indicator.kind == Kind.SHARE
+        ):
             cohort_shares.append(indicator)
             continue
         shared = indicator.annotations is None or indicator.facts
@@ -270,22 +267,22 @@ def report_querysets(req: ReportRequest) -> list[ReportQuery]:
                 extra.update(indicator.annotations(ctx))
         if facts:
             # One LEFT JOIN on the period's per-student facts (see facts.py).
-            qs = qs.annotate(fx=FilteredRelation(
-                "student__period_facts", condition=Q(student__period_facts__period=pperiod.code)
-            ))
+            qs = qs.annotate(
+                fx=FilteredRelation("student__period_facts", condition=Q(student__period_facts__period=pperiod.code))
+            )
             extra.update({name: F(f"fx__{name}") for name in sorted(facts)})
         if extra:
             qs = qs.annotate(**extra)
         # Without a breakdown, a constant group: no GROUP BY, one row.
-        groups = {"d1": Value(TOTAL, output_field=CharField()),
-                  "d2": Value(TOTAL, output_field=CharField())}
+        groups = {"d1": Value(TOTAL, output_field=CharField()), "d2": Value(TOTAL, output_field=CharField())}
         for n, dimension in enumerate(dims):
             groups[f"d{n + 1}"] = dimension.expression(pperiod)
         qs = qs.annotate(**groups)
         single = indicators[0]
         if single.annotations is not None and not single.facts and single.kind == Kind.SHARE:
-            qs = qs.annotate(**{STATE: _state(single, ctx)}).values("d1", "d2", STATE).annotate(
-                n=Count("pk")).order_by()
+            qs = (
+                qs.annotate(**{STATE: _state(single, ctx)}).values("d1", "d2", STATE).annotate(n=Count("pk")).order_by()
+            )
             result.append(ReportQuery(qs, indicators, ctx, "state"))
             continue
         aggregates: dict = {}
@@ -307,30 +304,28 @@ def _cohorts_query(req: ReportRequest, dims, indicators: list[Indicator]) -> Rep
     """
     numbers = sorted({int(i.population.removeprefix("cohort")) for i in indicators})
     periods = {n: req.period.shifted(-n) for n in numbers}
-    contexts = {n: Context(period=req.period, population_period=p, today=req.today)
-                for n, p in periods.items()}
+    contexts = {n: Context(period=req.period, population_period=p, today=req.today) for n, p in periods.items()}
     scope = Q() if req.unit_ids is None else Q(school_unit_id__in=req.unit_ids)
     started = Q(pk__in=[])
     for p in periods.values():
         started |= Q(start_date__gte=p.start, start_date__lte=p.end)
     earlier = Enrolment.objects.filter(student_id=OuterRef("student_id")).filter(
-        Q(start_date__lt=OuterRef("start_date"))
-        | Q(start_date=OuterRef("start_date"), pk__lt=OuterRef("pk"))
+        Q(start_date__lt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), pk__lt=OuterRef("pk"))
     )
     qs = Enrolment.objects.filter(scope & started).filter(~Exists(earlier))
     if req.programme:
         qs = qs.filter(programme__code=req.programme)
-    qs = qs.order_by().annotate(cohort=Case(
-        *[When(start_date__gte=p.start, start_date__lte=p.end, then=Value(n))
-          for n, p in periods.items()],
-        output_field=IntegerField(),
-    ))
+    qs = qs.order_by().annotate(
+        cohort=Case(
+            *[When(start_date__gte=p.start, start_date__lte=p.end, then=Value(n)) for n, p in periods.items()],
+            output_field=IntegerField(),
+        )
+    )
     extra: dict = {}
     for indicator in indicators:
         extra.update(indicator.annotations(contexts[int(indicator.population[6:])]))
     qs = qs.annotate(**extra)
-    groups = {"d1": Value(TOTAL, output_field=CharField()),
-              "d2": Value(TOTAL, output_field=CharField())}
+    groups = {"d1": Value(TOTAL, output_field=CharField()), "d2": Value(TOTAL, output_field=CharField())}
     for k, dimension in enumerate(dims):
         groups[f"d{k + 1}"] = Case(
             *[When(cohort=n, then=dimension.expression(p)) for n, p in periods.items()],
@@ -338,14 +333,13 @@ def _cohorts_query(req: ReportRequest, dims, indicators: list[Indicator]) -> Rep
         )
     states = {
         f"st_{i.id}": Case(
-            When(cohort=int(i.population[6:]),
-                 then=_state(i, contexts[int(i.population[6:])])),
-            default=Value(-1), output_field=IntegerField(),
+            When(cohort=int(i.population[6:]), then=_state(i, contexts[int(i.population[6:])])),
+            default=Value(-1),
+            output_field=IntegerField(),
         )
         for i in indicators
     }
-    qs = qs.annotate(**groups, **states).values("d1", "d2", *states).annotate(
-        n=Count("pk")).order_by()
+    qs = qs.annotate(**groups, **states).values("d1", "d2", *states).annotate(n=Count("pk")).order_by()
     return ReportQuery(qs, indicators, contexts[numbers[0]], "cohorts")
 
 
@@ -353,8 +347,9 @@ def report_cells(req: ReportRequest) -> dict[str, dict[tuple[str, str], dict]]:
     """Unsuppressed numerators, denominators and bases per indicator and group."""
     from .facts import ensure_facts
 
-    chosen = available() if req.indicator_ids is None else {
-        k: v for k, v in available().items() if k in req.indicator_ids}
+    chosen = (
+        available() if req.indicator_ids is None else {k: v for k, v in available().items() if k in req.indicator_ids}
+    )
     if any(i.facts and i.missing is None for i in chosen.values()):
         ensure_facts(req.period, today=req.today)
     data: dict[str, dict[tuple[str, str], dict]] = {}
@@ -406,8 +401,7 @@ def run_report(req: ReportRequest) -> dict[str, Table]:
                 col_groups.append((k2, k2))
     tables = {}
     for indicator in sorted(chosen.values(), key=_order):
-        tables[indicator.id] = _table(indicator, data.get(indicator.id, {}), row_groups,
-                                      col_groups, req)
+        tables[indicator.id] = _table(indicator, data.get(indicator.id, {}), row_groups, col_groups, req)
     return tables
 
 
@@ -447,15 +441,13 @@ def _table(indicator, data, row_groups, col_groups, req: ReportRequest) -> Table
             grid[p][R - 1] = grid[p][0]
     bases = _bases(indicator, grid)
     hidden = _pattern(indicator, grid, bases, req, bool(row_groups), bool(col_groups))
-    cells = [
-        [_figure(indicator, grid, bases, i, j, hidden[i][j]) for j in range(C)] for i in range(R)
-    ]
+    cells = [[_figure(indicator, grid, bases, i, j, hidden[i][j]) for j in range(C)] for i in range(R)]
     return Table(indicator, rows, cols, cells)
 
 
 def _bases(indicator, grid) -> list[list[int]]:
-    source = grid["num"] if indicator.kind == Kind.COUNT else (
-        grid["den"] if indicator.kind == Kind.SHARE else grid["base"]
+    source = (
+        grid["num"] if indicator.kind == Kind.COUNT else (grid["den"] if indicator.kind == Kind.SHARE else grid["base"])
     )
     return [[int(v) for v in row] for row in source]
 
@@ -498,8 +490,15 @@ def _figure(indicator, grid, bases, i, j, hidden) -> Figure:
 # --- Reflections ------------------------------------------------------------------------
 
 
-def reflections_for(user, *, query: str = "", tag: str = "", unit_ids=None,
-                    since: datetime.date | None = None, until: datetime.date | None = None):
+def reflections_for(
+    user,
+    *,
+    query: str = "",
+    tag: str = "",
+    unit_ids=None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+):
     """Reflections this user may read, newest first, optionally searched."""
     units = reflection_units(user, writing=False)
     report_units = report_scope(user)
@@ -518,9 +517,4 @@ def reflections_for(user, *, query: str = "", tag: str = "", unit_ids=None,
         qs = qs.filter(written_on__gte=since)
     if until:
         qs = qs.filter(written_on__lte=until)
-    return (
-        qs.distinct()
-        .select_related("school_unit", "author")
-        .prefetch_related("tags")
-        .order_by("-written_on", "-pk")
-    )
+    return qs.distinct().select_related("school_unit", "author").prefetch_related("tags").order_by("-written_on", "-pk")

@@ -31,9 +31,7 @@ def student_names_in(text: str, unit: SchoolUnit, on: datetime.date) -> bool:
     if not words:
         return False
     since = on - datetime.timedelta(days=FORMER_STUDENT_DAYS)
-    enrolled = Enrolment.objects.filter(school_unit=unit).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=since)
-    )
+    enrolled = Enrolment.objects.filter(school_unit=unit).filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
     students = Student.objects.filter(pk__in=enrolled.values("student_id"))
     names = set()
     for first, last in students.values_list("first_name", "last_name"):
@@ -59,15 +57,20 @@ def reflection_create(
     if written_on > datetime.date.today() + datetime.timedelta(days=1):
         raise ValidationError({"written_on": _("The date cannot be in the future.")})
     if student_names_in(text, school_unit, written_on):
-        raise ValidationError({"text": _(
-            "The text contains the name of a student at this school unit. Reflections are "
-            "about groups: describe the group instead (e.g. “several students in IMS”)."
-        )})
+        raise ValidationError(
+            {
+                "text": _(
+                    "The text contains the name of a student at this school unit. Reflections are "
+                    "about groups: describe the group instead (e.g. “several students in IMS”)."
+                )
+            }
+        )
     reflection = Reflection.objects.create(
-        author=acting_user, school_unit=school_unit, written_on=written_on, source=source,
+        author=acting_user,
+        school_unit=school_unit,
+        written_on=written_on,
+        source=source,
         text=text,
     )
-    ReflectionTag.objects.bulk_create(
-        ReflectionTag(reflection=reflection, tag=tag) for tag in dict.fromkeys(tags)
-    )
+    ReflectionTag.objects.bulk_create(ReflectionTag(reflection=reflection, tag=tag) for tag in dict.fromkeys(tags))
     return reflection

@@ -36,9 +36,7 @@ class TermEnd(Func):
         from studievag.plans.rules import TERM_ENDS
 
         term, params = compiler.compile(self.source_expressions[0])
-        whens = " ".join(
-            f"WHEN '{kind}' THEN '-{month:02d}-{day:02d}'" for kind, (month, day) in TERM_ENDS.items()
-        )
+        whens = " ".join(f"WHEN '{kind}' THEN '-{month:02d}-{day:02d}'" for kind, (month, day) in TERM_ENDS.items())
         # The year (four digits after "HT ") and the month-day of the kind of term.
         return f"(SUBSTR({term}, 4, 4) || CASE SUBSTR({term}, 1, 2) {whens} END)", [*params, *params]
 

@@ -39,7 +39,6 @@ MISSING = "."
 NOTHING = "–"
 
 
-
 @dataclass(frozen=True)
 class Thresholds:
     """Primary-suppression limits; a deployment or an organiser can raise them."""
@@ -59,9 +58,7 @@ class Thresholds:
         """For a report across several organisers: the highest limit of each kind."""
         if not many:
             return cls()
-        return cls(
-            min_count=max(t.min_count for t in many), min_base=max(t.min_base for t in many)
-        )
+        return cls(min_count=max(t.min_count for t in many), min_base=max(t.min_base for t in many))
 
 
 Cell = tuple[int, int]
@@ -157,9 +154,8 @@ def protect(values: Sequence[Sequence[int]], primary: Sequence[Sequence[bool]]) 
             return hidden
         i, j = found[0]
         row, col = lines[i], lines[n_rows + j]
-        pick = (
-            _smallest_shown(row + col, values, hidden, n_rows, n_cols)
-            or _smallest_shown(all_cells, values, hidden, n_rows, n_cols)
+        pick = _smallest_shown(row + col, values, hidden, n_rows, n_cols) or _smallest_shown(
+            all_cells, values, hidden, n_rows, n_cols
         )
         if pick is None:  # everything hidden: nothing more can be done (or is needed)
             return hidden
@@ -197,10 +193,7 @@ def suppress_by_base(
     the bases protects the numerators too.
     """
     primary = [
-        [
-            thresholds.hides_base(v) or bool(extra_primary and extra_primary(i, j))
-            for j, v in enumerate(row)
-        ]
+        [thresholds.hides_base(v) or bool(extra_primary and extra_primary(i, j)) for j, v in enumerate(row)]
         for i, row in enumerate(bases)
     ]
     return protect(bases, primary)

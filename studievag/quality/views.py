@@ -35,13 +35,17 @@ def _report_or_none(request):
 def report(request):
     """Group-level figures for the chosen level, period, programme and breakdown."""
     form, built = _report_or_none(request)
-    return render(request, "quality/report.html", {
-        "form": form,
-        "report": built,
-        "legend": reports.LEGEND,
-        "query": request.GET.urlencode(),
-        "chart": built.chart_data() if built else None,
-    })
+    return render(
+        request,
+        "quality/report.html",
+        {
+            "form": form,
+            "report": built,
+            "legend": reports.LEGEND,
+            "query": request.GET.urlencode(),
+            "chart": built.chart_data() if built else None,
+        },
+    )
 
 
 @require_action("quality.report")
@@ -64,8 +68,7 @@ def _indicator_context(indicator_id: str):
 @require_action("quality.report")
 def indicator_list(request):
     groups = [
-        (Category.LABELS[c], [i for i in available().values() if i.category == c],
-         Category.EMPTY_NOTE.get(c, ""))
+        (Category.LABELS[c], [i for i in available().values() if i.category == c], Category.EMPTY_NOTE.get(c, ""))
         for c in Category.ORDER
     ]
     return render(request, "quality/indicator_list.html", {"groups": groups, "legend": reports.LEGEND})
@@ -81,16 +84,26 @@ def indicator_detail(request, indicator_id: str):
         from .periods import term_of
 
         unit_ids = units_of_level(levels[0])
-        querysets = report_querysets(ReportRequest(
-            period=term_of(timezone.localdate()), unit_ids=unit_ids,
-            thresholds=thresholds_for(unit_ids), indicator_ids=(indicator.id,),
-        ))
+        querysets = report_querysets(
+            ReportRequest(
+                period=term_of(timezone.localdate()),
+                unit_ids=unit_ids,
+                thresholds=thresholds_for(unit_ids),
+                indicator_ids=(indicator.id,),
+            )
+        )
         for query in querysets:
             sql = str(query.queryset.query)
-    return render(request, "quality/indicator_detail.html", {
-        "indicator": indicator, "sql": sql, "legend": reports.LEGEND,
-        "level": levels[0] if levels else None,
-    })
+    return render(
+        request,
+        "quality/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "sql": sql,
+            "legend": reports.LEGEND,
+            "level": levels[0] if levels else None,
+        },
+    )
 
 
 @require_action("quality.reflections")
@@ -134,6 +147,12 @@ def reflection_list(request):
     names = {f"indicator:{k}": str(i.name) for k, i in available().items()}
     for r in results:
         r.tag_labels = [names.get(t.tag, t.tag.removeprefix("theme:")) for t in r.tags.all()]
-    return render(request, "quality/reflections.html", {
-        "form": form, "search": search, "results": results,
-    })
+    return render(
+        request,
+        "quality/reflections.html",
+        {
+            "form": form,
+            "search": search,
+            "results": results,
+        },
+    )

@@ -6,35 +6,153 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('enrolments', '0001_initial'),
-        ('organisations', '0001_initial'),
-        ('people', '0001_initial'),
+        ("enrolments", "0001_initial"),
+        ("organisations", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RoleAssignment',
+            name="RoleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('mentor', 'Mentor'), ('teacher', 'Teacher'), ('counsellor', 'Study and careers counsellor'), ('student_health', 'Student health team'), ('principal', 'Principal'), ('organiser_analyst', 'Organiser analyst'), ('regional_coordinator', 'Regional coordinator'), ('sending_school', 'Sending school'), ('admin', 'System administrator')], max_length=30, verbose_name='role')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='enrolments.studentgroup', verbose_name='group')),
-                ('organiser', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='organisations.organiser', verbose_name='organiser')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='organisations.region', verbose_name='region')),
-                ('school_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='organisations.schoolunit', verbose_name='school unit')),
-                ('student', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='staff_assignments', to='people.student', verbose_name='student')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("mentor", "Mentor"),
+                            ("teacher", "Teacher"),
+                            ("counsellor", "Study and careers counsellor"),
+                            ("student_health", "Student health team"),
+                            ("principal", "Principal"),
+                            ("organiser_analyst", "Organiser analyst"),
+                            ("regional_coordinator", "Regional coordinator"),
+                            ("sending_school", "Sending school"),
+                            ("admin", "System administrator"),
+                        ],
+                        max_length=30,
+                        verbose_name="role",
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="enrolments.studentgroup",
+                        verbose_name="group",
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="organisations.organiser",
+                        verbose_name="organiser",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="organisations.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "school_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="organisations.schoolunit",
+                        verbose_name="school unit",
+                    ),
+                ),
+                (
+                    "student",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff_assignments",
+                        to="people.student",
+                        verbose_name="student",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'role assignment',
-                'verbose_name_plural': 'role assignments',
-                'constraints': [models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='role_assignment_dates_ordered'), models.CheckConstraint(condition=models.Q(models.Q(('group__isnull', True), ('organiser__isnull', True), ('region__isnull', False), ('school_unit__isnull', True), ('student__isnull', True)), models.Q(('group__isnull', True), ('organiser__isnull', False), ('region__isnull', True), ('school_unit__isnull', True), ('student__isnull', True)), models.Q(('group__isnull', True), ('organiser__isnull', True), ('region__isnull', True), ('school_unit__isnull', False), ('student__isnull', True)), models.Q(('group__isnull', False), ('organiser__isnull', True), ('region__isnull', True), ('school_unit__isnull', True), ('student__isnull', True)), models.Q(('group__isnull', True), ('organiser__isnull', True), ('region__isnull', True), ('school_unit__isnull', True), ('student__isnull', False)), _connector='OR'), name='role_assignment_exactly_one_scope')],
+                "verbose_name": "role assignment",
+                "verbose_name_plural": "role assignments",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_to__isnull", True), ("valid_to__gte", models.F("valid_from")), _connector="OR"
+                        ),
+                        name="role_assignment_dates_ordered",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("group__isnull", True),
+                                ("organiser__isnull", True),
+                                ("region__isnull", False),
+                                ("school_unit__isnull", True),
+                                ("student__isnull", True),
+                            ),
+                            models.Q(
+                                ("group__isnull", True),
+                                ("organiser__isnull", False),
+                                ("region__isnull", True),
+                                ("school_unit__isnull", True),
+                                ("student__isnull", True),
+                            ),
+                            models.Q(
+                                ("group__isnull", True),
+                                ("organiser__isnull", True),
+                                ("region__isnull", True),
+                                ("school_unit__isnull", False),
+                                ("student__isnull", True),
+                            ),
+                            models.Q(
+                                ("group__isnull", False),
+                                ("organiser__isnull", True),
+                                ("region__isnull", True),
+                                ("school_unit__isnull", True),
+                                ("student__isnull", True),
+                            ),
+                            models.Q(
+                                ("group__isnull", True),
+                                ("organiser__isnull", True),
+                                ("region__isnull", True),
+                                ("school_unit__isnull", True),
+                                ("student__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="role_assignment_exactly_one_scope",
+                    ),
+                ],
             },
         ),
     ]

@@ -63,18 +63,14 @@ def test_rows_name_known_roles():
 CASES = [(route, role) for route in ROUTES for role in sorted(ALL_ROLES)]
 
 
-@pytest.mark.parametrize(
-    ("route", "role"), CASES, ids=[f"{r.id}-{role}" for r, role in CASES]
-)
+@pytest.mark.parametrize(("route", "role"), CASES, ids=[f"{r.id}-{role}" for r, role in CASES])
 def test_access(route: Route, role: str, cast, client):
     client.force_login(cast.by_role()[role])
     url = route.url(cast)
     data = route.data(cast) if route.data else {}
     response = getattr(client, route.method)(url, data)
     if role in route.allowed:
-        assert response.status_code in (200, 302), (
-            f"{role} should reach {route.id} ({url}), got {response.status_code}"
-        )
+        assert response.status_code in (200, 302), f"{role} should reach {route.id} ({url}), got {response.status_code}"
         if response.status_code == 302:
             assert "/login/" not in response["Location"], f"{role} was sent to log in"
     else:

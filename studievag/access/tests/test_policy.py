@@ -54,9 +54,11 @@ def test_a_mentor_at_school_b_sees_nothing_of_school_a(cast):
 
     assert names(visible) == {"Bertil"}
     for part in (Part.RECORD, Part.BACKGROUND, Part.ENROLMENTS, Part.GUARDIANS):
-        assert not visible_students(cast.mentor_b, part).filter(
-            pk__in=[cast.alice.pk, cast.adam.pk, cast.protected.pk]
-        ).exists()
+        assert (
+            not visible_students(cast.mentor_b, part)
+            .filter(pk__in=[cast.alice.pk, cast.adam.pk, cast.protected.pk])
+            .exists()
+        )
 
 
 @pytest.mark.parametrize("who", ["analyst", "coordinator", "sending", "admin", "nobody"])
@@ -82,8 +84,11 @@ def test_teachers_do_not_see_guardians(cast):
 def test_an_expired_role_assignment_gives_nothing(cast, today):
     user = make_user()
     RoleAssignment.objects.create(
-        user=user, role=Role.COUNSELLOR, school_unit=cast.unit_a,
-        valid_from=today - datetime.timedelta(days=100), valid_to=today - datetime.timedelta(days=1),
+        user=user,
+        role=Role.COUNSELLOR,
+        school_unit=cast.unit_a,
+        valid_from=today - datetime.timedelta(days=100),
+        valid_to=today - datetime.timedelta(days=1),
     )
 
     assert not visible_students(user).exists()
@@ -93,8 +98,11 @@ def test_an_expired_role_assignment_gives_nothing(cast, today):
 def test_a_role_assignment_ending_today_still_counts(cast, today):
     user = make_user()
     RoleAssignment.objects.create(
-        user=user, role=Role.COUNSELLOR, school_unit=cast.unit_a,
-        valid_from=today - datetime.timedelta(days=100), valid_to=today,
+        user=user,
+        role=Role.COUNSELLOR,
+        school_unit=cast.unit_a,
+        valid_from=today - datetime.timedelta(days=100),
+        valid_to=today,
     )
 
     assert visible_students(user).count() == 3
@@ -103,7 +111,9 @@ def test_a_role_assignment_ending_today_still_counts(cast, today):
 def test_a_future_role_assignment_gives_nothing_yet(cast, today):
     user = make_user()
     RoleAssignment.objects.create(
-        user=user, role=Role.MENTOR, group=cast.mentor_group_a,
+        user=user,
+        role=Role.MENTOR,
+        group=cast.mentor_group_a,
         valid_from=today + datetime.timedelta(days=1),
     )
 
@@ -157,7 +167,9 @@ def teen(cast):
     student.save()
     guardian = Guardian.objects.create(first_name="Gun", last_name="Testsson")
     link = GuardianLink.objects.create(
-        student=student, guardian=guardian, relation=GuardianLink.Relation.PARENT,
+        student=student,
+        guardian=guardian,
+        relation=GuardianLink.Relation.PARENT,
         valid_from=student.date_of_birth,
     )
     return link
@@ -224,9 +236,7 @@ def test_the_cast_guardian_sees_alice_but_not_adam_who_is_19(cast):
 
 
 def test_the_cast_guardian_sees_adam_once_he_consents(cast, today):
-    GuardianConsent.objects.create(
-        link=cast.adam.guardian_links.get(), given_on=today, recorded_by=cast.counsellor_a
-    )
+    GuardianConsent.objects.create(link=cast.adam.guardian_links.get(), given_on=today, recorded_by=cast.counsellor_a)
 
     assert names(visible_students(fresh(cast.guardian))) == {"Alice", "Adam"}
     # Not his read log: that is his alone (and the principal's).
@@ -248,8 +258,7 @@ def test_staff_at_the_students_own_unit_see_the_protected_name(cast, who):
 @pytest.fixture
 def mentor_elsewhere(cast):
     """A mentor at school B whose group (at B) holds the protected student of school A."""
-    group = make_group(cast.unit_b, StudentGroup.Kind.MENTOR_GROUP, [cast.protected, cast.bertil],
-                       name="Blandgrupp B")
+    group = make_group(cast.unit_b, StudentGroup.Kind.MENTOR_GROUP, [cast.protected, cast.bertil], name="Blandgrupp B")
     user = make_user("mentor_elsewhere")
     assign(user, Role.MENTOR, group=group)
     return user
@@ -295,10 +304,12 @@ def test_student_over_18_is_not_a_guardians_record_by_default(cast, today):
 
 def test_a_mentor_no_longer_sees_the_protected_name_once_the_student_has_left_the_group(cast, today):
     """Group memberships count for the protected name only while they run, as for scope."""
-    group = StudentGroup.objects.create(school_unit=cast.unit_a, name="Gammal grupp A",
-                                        kind=StudentGroup.Kind.MENTOR_GROUP)
-    membership = GroupMembership.objects.create(group=group, student=cast.protected,
-                                                start_date=D(2020, 8, 1), end_date=D(2021, 6, 10))
+    group = StudentGroup.objects.create(
+        school_unit=cast.unit_a, name="Gammal grupp A", kind=StudentGroup.Kind.MENTOR_GROUP
+    )
+    membership = GroupMembership.objects.create(
+        group=group, student=cast.protected, start_date=D(2020, 8, 1), end_date=D(2021, 6, 10)
+    )
     former_mentor = make_user("former_mentor")
     assign(former_mentor, Role.MENTOR, group=group)
 

@@ -6,34 +6,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RecordRead',
+            name="RecordRead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='when')),
-                ('username', models.CharField(max_length=150, verbose_name='username')),
-                ('user_display', models.CharField(max_length=300, verbose_name='name')),
-                ('roles', models.CharField(max_length=200, verbose_name='in the role of')),
-                ('part', models.CharField(max_length=40, verbose_name='part of the record')),
-                ('path', models.CharField(max_length=500, verbose_name='page')),
-                ('client_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='from address')),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reads', to='people.student', verbose_name='student')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='who')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="when")),
+                ("username", models.CharField(max_length=150, verbose_name="username")),
+                ("user_display", models.CharField(max_length=300, verbose_name="name")),
+                ("roles", models.CharField(max_length=200, verbose_name="in the role of")),
+                ("part", models.CharField(max_length=40, verbose_name="part of the record")),
+                ("path", models.CharField(max_length=500, verbose_name="page")),
+                ("client_address", models.GenericIPAddressField(blank=True, null=True, verbose_name="from address")),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reads",
+                        to="people.student",
+                        verbose_name="student",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="who",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'record read',
-                'verbose_name_plural': 'record reads',
-                'ordering': ['-at', '-pk'],
-                'indexes': [models.Index(fields=['student', '-at'], name='audit_recor_student_04ed14_idx')],
+                "verbose_name": "record read",
+                "verbose_name_plural": "record reads",
+                "ordering": ["-at", "-pk"],
+                "indexes": [models.Index(fields=["student", "-at"], name="audit_recor_student_04ed14_idx")],
             },
         ),
     ]

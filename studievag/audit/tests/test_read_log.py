@@ -38,11 +38,10 @@ def test_the_log_can_be_filtered_by_user_part_and_student(cast, login):
     view(login(cast.counsellor_a), cast.adam)
     client = login(cast.principal_a)
 
-    assert {r.username for r in client.get(LOG, {"user": "couns"}).context["page"].object_list} == {
-        "counsellor_a"
-    }
+    assert {r.username for r in client.get(LOG, {"user": "couns"}).context["page"].object_list} == {"counsellor_a"}
     assert [r.part for r in client.get(LOG, {"part": "background"}).context["page"].object_list] == [
-        "background", "background"
+        "background",
+        "background",
     ]
     by_student = client.get(LOG, {"student": cast.adam.pk}).context["page"].object_list
     assert {r.student_id for r in by_student} == {cast.adam.pk}
@@ -84,9 +83,11 @@ def test_the_read_log_has_a_fixed_query_budget(cast, login, django_assert_num_qu
     client.get(LOG)
     for n, who in ((3, cast.mentor_a), (30, cast.counsellor_a)):
         RecordRead.objects.bulk_create(
-            RecordRead(user=who, username=who.username, user_display="x", roles="mentor",
-                       student=s, part="record", path="/")
-            for _ in range(n) for s in (cast.alice, cast.adam, cast.protected)
+            RecordRead(
+                user=who, username=who.username, user_display="x", roles="mentor", student=s, part="record", path="/"
+            )
+            for _ in range(n)
+            for s in (cast.alice, cast.adam, cast.protected)
         )
         # session, user, grants (3); count, page of reads with their students,
         # protected names (one query for the page); savepoint and release.

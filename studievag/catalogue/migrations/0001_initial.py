@@ -5,57 +5,125 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0002_programmes'),
+        ("organisations", "0002_programmes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Subject',
+            name="Subject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('school_type', models.CharField(choices=[('GR', 'Compulsory school'), ('GRS', 'Compulsory school for pupils with intellectual disability'), ('GRSAM', 'Sami school'), ('GRSPEC', 'Special school'), ('GY', 'Upper secondary school'), ('GYS', 'Upper secondary school for pupils with intellectual disability'), ('VUXGR', 'Adult education, compulsory level'), ('LOCAL', "Local (the organiser's own)")], max_length=8, verbose_name='school type')),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('designation', models.CharField(blank=True, max_length=10, verbose_name='designation')),
-                ('organiser', models.ForeignKey(blank=True, help_text="Set for the organiser's own local subjects only.", null=True, on_delete=django.db.models.deletion.CASCADE, to='organisations.organiser', verbose_name='organiser')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "school_type",
+                    models.CharField(
+                        choices=[
+                            ("GR", "Compulsory school"),
+                            ("GRS", "Compulsory school for pupils with intellectual disability"),
+                            ("GRSAM", "Sami school"),
+                            ("GRSPEC", "Special school"),
+                            ("GY", "Upper secondary school"),
+                            ("GYS", "Upper secondary school for pupils with intellectual disability"),
+                            ("VUXGR", "Adult education, compulsory level"),
+                            ("LOCAL", "Local (the organiser's own)"),
+                        ],
+                        max_length=8,
+                        verbose_name="school type",
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("designation", models.CharField(blank=True, max_length=10, verbose_name="designation")),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Set for the organiser's own local subjects only.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="organisations.organiser",
+                        verbose_name="organiser",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'subject',
-                'verbose_name_plural': 'subjects',
-                'ordering': ['name', 'school_type'],
+                "verbose_name": "subject",
+                "verbose_name_plural": "subjects",
+                "ordering": ["name", "school_type"],
             },
         ),
         migrations.CreateModel(
-            name='Course',
+            name="Course",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('school_type', models.CharField(choices=[('GR', 'Compulsory school'), ('GRS', 'Compulsory school for pupils with intellectual disability'), ('GRSAM', 'Sami school'), ('GRSPEC', 'Special school'), ('GY', 'Upper secondary school'), ('GYS', 'Upper secondary school for pupils with intellectual disability'), ('VUXGR', 'Adult education, compulsory level'), ('LOCAL', "Local (the organiser's own)")], max_length=8, verbose_name='school type')),
-                ('code', models.CharField(max_length=60, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('points', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='upper secondary points')),
-                ('organiser', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='organisations.organiser', verbose_name='organiser')),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='courses', to='catalogue.subject', verbose_name='subject')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "school_type",
+                    models.CharField(
+                        choices=[
+                            ("GR", "Compulsory school"),
+                            ("GRS", "Compulsory school for pupils with intellectual disability"),
+                            ("GRSAM", "Sami school"),
+                            ("GRSPEC", "Special school"),
+                            ("GY", "Upper secondary school"),
+                            ("GYS", "Upper secondary school for pupils with intellectual disability"),
+                            ("VUXGR", "Adult education, compulsory level"),
+                            ("LOCAL", "Local (the organiser's own)"),
+                        ],
+                        max_length=8,
+                        verbose_name="school type",
+                    ),
+                ),
+                ("code", models.CharField(max_length=60, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "points",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="upper secondary points"),
+                ),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="organisations.organiser",
+                        verbose_name="organiser",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="courses",
+                        to="catalogue.subject",
+                        verbose_name="subject",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'course',
-                'verbose_name_plural': 'courses',
-                'ordering': ['subject__name', 'code'],
+                "verbose_name": "course",
+                "verbose_name_plural": "courses",
+                "ordering": ["subject__name", "code"],
             },
         ),
         migrations.AddConstraint(
-            model_name='subject',
-            constraint=models.UniqueConstraint(fields=('school_type', 'code'), name='subject_code_unique_per_type'),
+            model_name="subject",
+            constraint=models.UniqueConstraint(fields=("school_type", "code"), name="subject_code_unique_per_type"),
         ),
         migrations.AddConstraint(
-            model_name='subject',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('organiser__isnull', False), ('school_type', 'LOCAL')), models.Q(models.Q(('school_type', 'LOCAL'), _negated=True), ('organiser__isnull', True)), _connector='OR'), name='subject_local_iff_organiser'),
+            model_name="subject",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("organiser__isnull", False), ("school_type", "LOCAL")),
+                    models.Q(models.Q(("school_type", "LOCAL"), _negated=True), ("organiser__isnull", True)),
+                    _connector="OR",
+                ),
+                name="subject_local_iff_organiser",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='course',
-            constraint=models.UniqueConstraint(fields=('school_type', 'code'), name='course_code_unique_per_type'),
+            model_name="course",
+            constraint=models.UniqueConstraint(fields=("school_type", "code"), name="course_code_unique_per_type"),
         ),
     ]

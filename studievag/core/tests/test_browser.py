@@ -47,9 +47,7 @@ def test_a_mentor_logs_in_and_opens_a_mentees_record(live_cast, live_server, pag
     expect(enrolments.first).to_contain_text("Skola A IM")
     expect(page.locator("section[aria-labelledby=enr-h]")).to_contain_text("Mentorsgrupp A")
     # The visit is in the read log.
-    assert set(RecordRead.objects.filter(student=cast.alice).values_list("username", flat=True)) == {
-        "mentor_a"
-    }
+    assert set(RecordRead.objects.filter(student=cast.alice).values_list("username", flat=True)) == {"mentor_a"}
 
 
 def test_a_counsellor_records_an_adult_students_consent_for_a_guardian(live_cast, live_server, page):

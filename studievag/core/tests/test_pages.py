@@ -16,9 +16,7 @@ HOME = reverse("core:home")
 def test_the_mentor_sees_their_mentees_on_the_start_page(cast, login, en):
     response = login(cast.mentor_a).get(HOME)
 
-    assert [s.full_name for s in response.context["mentees"]] == [
-        "Adam Abdi", "Alice Andersson", "Petra Skyddad"
-    ]
+    assert [s.full_name for s in response.context["mentees"]] == ["Adam Abdi", "Alice Andersson", "Petra Skyddad"]
     html = response.content.decode()
     assert "My mentees" in html
     assert reverse("people:student_detail", kwargs={"pk": cast.alice.pk}) in html
@@ -182,10 +180,16 @@ def test_the_admin_sets_up_a_school_unit(cast, login):
     from studievag.organisations.models import SchoolUnit
 
     cast.admin.user_permissions.set(Permission.objects.filter(codename="add_schoolunit"))
-    response = login(cast.admin).post(reverse("admin:organisations_schoolunit_add"), {
-        "code": "12345678", "name": "Ny skola IM", "organiser": cast.organiser_a.pk,
-        "school_type": SchoolUnit.SchoolType.UPPER_SECONDARY, "municipality": "A",
-    })
+    response = login(cast.admin).post(
+        reverse("admin:organisations_schoolunit_add"),
+        {
+            "code": "12345678",
+            "name": "Ny skola IM",
+            "organiser": cast.organiser_a.pk,
+            "school_type": SchoolUnit.SchoolType.UPPER_SECONDARY,
+            "municipality": "A",
+        },
+    )
 
     assert response.status_code == 302, response.content.decode()[:2000]
     assert SchoolUnit.objects.filter(code="12345678", organiser=cast.organiser_a).exists()

@@ -39,8 +39,10 @@ def test_a_small_demo_builds_with_skaraborgs_organisers(demo):
 def test_every_identity_number_is_valid_and_in_the_demo_series(demo):
     numbers = list(Student.objects.values_list("personal_identity_number", "date_of_birth"))
     numbers += [
-        (n, None) for n in Guardian.objects.exclude(personal_identity_number="")
-        .values_list("personal_identity_number", flat=True)
+        (n, None)
+        for n in Guardian.objects.exclude(personal_identity_number="").values_list(
+            "personal_identity_number", flat=True
+        )
     ]
     for value, born in numbers:
         parsed = parse_identity_number(value)
@@ -53,8 +55,10 @@ def test_every_identity_number_is_valid_and_in_the_demo_series(demo):
 def test_some_demo_students_have_a_coordination_number_and_some_protected_identity(demo):
     students = list(Student.objects.all())
 
-    assert any(parse_identity_number(s.personal_identity_number).is_coordination_number
-               for s in Student.objects.all()) or len(students) < 60
+    assert (
+        any(parse_identity_number(s.personal_identity_number).is_coordination_number for s in Student.objects.all())
+        or len(students) < 60
+    )
     assert any(s.has_protected_identity for s in students)
 
 
@@ -74,9 +78,7 @@ def test_no_student_is_younger_than_15_at_start_or_starts_before_school_start_in
 
 def test_programme_shares_look_like_the_national_ones(db):
     demo_seed(students=200, today=TODAY)
-    current = Counter(
-        Enrolment.objects.active_on(TODAY).values_list("programme__code", flat=True)
-    )
+    current = Counter(Enrolment.objects.active_on(TODAY).values_list("programme__code", flat=True))
     total = sum(current.values())
 
     assert set(current) == {"IMS", "IMY", "IMV", "IMA"}

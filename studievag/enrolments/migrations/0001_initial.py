@@ -5,73 +5,165 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
-        ('people', '0001_initial'),
+        ("organisations", "0001_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GroupMembership',
+            name="GroupMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField(verbose_name='start date')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end date')),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='people.student')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start_date", models.DateField(verbose_name="start date")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end date")),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="people.student"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'group membership',
-                'verbose_name_plural': 'group memberships',
+                "verbose_name": "group membership",
+                "verbose_name_plural": "group memberships",
             },
         ),
         migrations.CreateModel(
-            name='StudentGroup',
+            name="StudentGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('mentor_group', 'Mentor group'), ('course_group', 'Course group'), ('work_team', 'Work team')], max_length=20, verbose_name='kind')),
-                ('members', models.ManyToManyField(related_name='student_groups', through='enrolments.GroupMembership', to='people.student')),
-                ('school_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='groups', to='organisations.schoolunit', verbose_name='school unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("mentor_group", "Mentor group"),
+                            ("course_group", "Course group"),
+                            ("work_team", "Work team"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        related_name="student_groups", through="enrolments.GroupMembership", to="people.student"
+                    ),
+                ),
+                (
+                    "school_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="groups",
+                        to="organisations.schoolunit",
+                        verbose_name="school unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'student group',
-                'verbose_name_plural': 'student groups',
-                'ordering': ['name'],
+                "verbose_name": "student group",
+                "verbose_name_plural": "student groups",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='groupmembership',
-            name='group',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='enrolments.studentgroup'),
+            model_name="groupmembership",
+            name="group",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="enrolments.studentgroup"
+            ),
         ),
         migrations.CreateModel(
-            name='Enrolment',
+            name="Enrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField(verbose_name='start date')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end date')),
-                ('exit_reason', models.CharField(blank=True, choices=[('national_programme', 'Transferred to a national programme'), ('other_im', 'Changed to another introduction programme'), ('another_school', 'Moved to another school'), ('adult_education', 'Adult education (komvux)'), ('work', 'Work'), ('moved', 'Moved away'), ('kaa', 'Handed to the municipal activity responsibility'), ('dropped_out', 'Dropped out'), ('other', 'Other')], max_length=30, verbose_name='reason for leaving')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.programme', verbose_name='programme')),
-                ('school_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrolments', to='organisations.schoolunit', verbose_name='school unit')),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to='people.student', verbose_name='student')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start_date", models.DateField(verbose_name="start date")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end date")),
+                (
+                    "exit_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("national_programme", "Transferred to a national programme"),
+                            ("other_im", "Changed to another introduction programme"),
+                            ("another_school", "Moved to another school"),
+                            ("adult_education", "Adult education (komvux)"),
+                            ("work", "Work"),
+                            ("moved", "Moved away"),
+                            ("kaa", "Handed to the municipal activity responsibility"),
+                            ("dropped_out", "Dropped out"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="reason for leaving",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.programme",
+                        verbose_name="programme",
+                    ),
+                ),
+                (
+                    "school_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrolments",
+                        to="organisations.schoolunit",
+                        verbose_name="school unit",
+                    ),
+                ),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrolments",
+                        to="people.student",
+                        verbose_name="student",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enrolment',
-                'verbose_name_plural': 'enrolments',
-                'ordering': ['-start_date'],
-                'indexes': [models.Index(fields=['school_unit', 'end_date'], name='enrolments__school__3ed59c_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='enrolment_start_before_end'), models.CheckConstraint(condition=models.Q(models.Q(('end_date__isnull', True), ('exit_reason', '')), models.Q(('end_date__isnull', False), models.Q(('exit_reason', ''), _negated=True)), _connector='OR'), name='enrolment_exit_reason_iff_ended')],
+                "verbose_name": "enrolment",
+                "verbose_name_plural": "enrolments",
+                "ordering": ["-start_date"],
+                "indexes": [models.Index(fields=["school_unit", "end_date"], name="enrolments__school__3ed59c_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                        ),
+                        name="enrolment_start_before_end",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("end_date__isnull", True), ("exit_reason", "")),
+                            models.Q(("end_date__isnull", False), models.Q(("exit_reason", ""), _negated=True)),
+                            _connector="OR",
+                        ),
+                        name="enrolment_exit_reason_iff_ended",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='studentgroup',
-            constraint=models.UniqueConstraint(fields=('school_unit', 'name'), name='group_name_unique_per_unit'),
+            model_name="studentgroup",
+            constraint=models.UniqueConstraint(fields=("school_unit", "name"), name="group_name_unique_per_unit"),
         ),
         migrations.AddConstraint(
-            model_name='groupmembership',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='membership_start_before_end'),
+            model_name="groupmembership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="membership_start_before_end",
+            ),
         ),
     ]

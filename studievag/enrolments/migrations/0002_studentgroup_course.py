@@ -5,16 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0001_initial'),
-        ('enrolments', '0001_initial'),
+        ("catalogue", "0001_initial"),
+        ("enrolments", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='studentgroup',
-            name='course',
-            field=models.ForeignKey(blank=True, help_text='For a course group: the course it reads.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='groups', to='catalogue.course', verbose_name='course'),
+            model_name="studentgroup",
+            name="course",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="For a course group: the course it reads.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="groups",
+                to="catalogue.course",
+                verbose_name="course",
+            ),
         ),
     ]

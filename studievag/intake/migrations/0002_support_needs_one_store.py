@@ -24,50 +24,84 @@ def one_store(apps, schema_editor):
     with_history = set()
     for h in Historical.objects.order_by("history_date", "history_id"):
         with_history.add(h.student_id)
-        entries.append(Entry(
-            student_id=h.student_id, text="" if h.history_type == "-" else h.text,
-            reason=MOVED_FROM_INTAKE, author_id=h.history_user_id or h.recorded_by_id,
-            created_at=h.history_date,
-        ))
+        entries.append(
+            Entry(
+                student_id=h.student_id,
+                text="" if h.history_type == "-" else h.text,
+                reason=MOVED_FROM_INTAKE,
+                author_id=h.history_user_id or h.recorded_by_id,
+                created_at=h.history_date,
+            )
+        )
     for row in SupportNeeds.objects.exclude(student_id__in=with_history):
-        entries.append(Entry(student_id=row.student_id, text=row.text, reason=MOVED_FROM_INTAKE,
-                             author_id=row.recorded_by_id, created_at=row.updated_at))
+        entries.append(
+            Entry(
+                student_id=row.student_id,
+                text=row.text,
+                reason=MOVED_FROM_INTAKE,
+                author_id=row.recorded_by_id,
+                created_at=row.updated_at,
+            )
+        )
     for e in PlanEntry.objects.select_related("plan").order_by("created_at", "pk"):
-        entries.append(Entry(student_id=e.plan.student_id, text=e.text,
-                             reason=(MOVED_FROM_PLAN + e.reason)[:300], author_id=e.author_id,
-                             created_at=e.created_at))
+        entries.append(
+            Entry(
+                student_id=e.plan.student_id,
+                text=e.text,
+                reason=(MOVED_FROM_PLAN + e.reason)[:300],
+                author_id=e.author_id,
+                created_at=e.created_at,
+            )
+        )
     Entry.objects.bulk_create(entries)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0001_initial'),
-        ('plans', '0002_course_term_validated'),
-        ('people', '0002_guardian_consent_withdrawal'),
+        ("intake", "0001_initial"),
+        ("plans", "0002_course_term_validated"),
+        ("people", "0002_guardian_consent_withdrawal"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SupportNeedsEntry',
+            name="SupportNeedsEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(blank=True, verbose_name='support needs')),
-                ('reason', models.CharField(max_length=300, verbose_name='why')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='written')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='support_needs_entries', to='people.student', verbose_name='student')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(blank=True, verbose_name="support needs")),
+                ("reason", models.CharField(max_length=300, verbose_name="why")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="written")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="written by",
+                    ),
+                ),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="support_needs_entries",
+                        to="people.student",
+                        verbose_name="student",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'support needs',
-                'verbose_name_plural': 'support needs',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "support needs",
+                "verbose_name_plural": "support needs",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='supportneedsentry',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='support_needs_entry_has_reason'),
+            model_name="supportneedsentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", ""), _negated=True), name="support_needs_entry_has_reason"
+            ),
         ),
         migrations.RunPython(one_store, migrations.RunPython.noop),
     ]

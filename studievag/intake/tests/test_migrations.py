@@ -40,14 +40,19 @@ def test_both_stores_of_support_needs_and_free_text_terms_are_moved(courses_for_
     Historical = old.get_model("intake", "HistoricalSupportNeeds")
     row = SupportNeeds.objects.create(student_id=cast.bertil.pk, text="Nu", recorded_by_id=cast.health_a.pk)
     for n, (text, kind) in enumerate([("Först", "+"), ("Nu", "~")]):
-        Historical.objects.create(id=row.pk, student_id=cast.bertil.pk, text=text, history_type=kind,
-                                  recorded_by_id=cast.health_a.pk, history_user_id=cast.mentor_a.pk,
-                                  history_date=at + datetime.timedelta(days=n))
+        Historical.objects.create(
+            id=row.pk,
+            student_id=cast.bertil.pk,
+            text=text,
+            history_type=kind,
+            recorded_by_id=cast.health_a.pk,
+            history_user_id=cast.mentor_a.pk,
+            history_date=at + datetime.timedelta(days=n),
+        )
     SupportNeeds.objects.create(student_id=cast.adam.pk, text="Utan historik", recorded_by_id=cast.principal_a.pk)
     # The plan's entries of alice.
     PlanEntry = old.get_model("plans", "SupportNeedsEntry")
-    PlanEntry.objects.create(plan_id=plan.pk, text="Extra tid", reason="EHT", author_id=cast.health_a.pk,
-                             created_at=at)
+    PlanEntry.objects.create(plan_id=plan.pk, text="Extra tid", reason="EHT", author_id=cast.health_a.pk, created_at=at)
     OldCourse = old.get_model("plans", "PlanCourse")
     OldCourse.objects.filter(plan_id=plan.pk).update(term="ht-2026")
 
@@ -58,8 +63,11 @@ def test_both_stores_of_support_needs_and_free_text_terms_are_moved(courses_for_
     adam = SupportNeedsEntry.objects.get(student=cast.adam)
     assert (adam.text, adam.author_id) == ("Utan historik", cast.principal_a.pk)
     alice = SupportNeedsEntry.objects.get(student=cast.alice)
-    assert (alice.text, alice.reason, alice.author_id) == ("Extra tid", "Flyttad från planens stödbehov: EHT",
-                                                           cast.health_a.pk)
+    assert (alice.text, alice.reason, alice.author_id) == (
+        "Extra tid",
+        "Flyttad från planens stödbehov: EHT",
+        cast.health_a.pk,
+    )
     assert alice.created_at == at
     assert PlanCourse.objects.get(plan=plan).term == "HT 2026"
 
@@ -70,7 +78,9 @@ def courses_for_migration(db):
     catalogue_ensure_core()
     course = Course.objects.get(code="SVASVA01")
     plan = plan_services.plan_create(
-        acting_user=cast.mentor_a, student=cast.alice, reason="Start",
+        acting_user=cast.mentor_a,
+        student=cast.alice,
+        reason="Start",
         goals=[{"term": "long", "kind": "job", "title": "Bli kock"}],
         courses=[{"course": course, "term": "HT 2026", "status": "planned"}],
     )

@@ -6,69 +6,134 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['name'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('is_active', models.BooleanField(default=True, verbose_name='offered since 2019')),
-                ('successor', models.ForeignKey(blank=True, help_text='For programmes removed in 2019: the programme that replaced it.', null=True, on_delete=django.db.models.deletion.PROTECT, to='organisations.programme', verbose_name='successor')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=8, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("is_active", models.BooleanField(default=True, verbose_name="offered since 2019")),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For programmes removed in 2019: the programme that replaced it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="organisations.programme",
+                        verbose_name="successor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'programme',
-                'verbose_name_plural': 'programmes',
-                'ordering': ['code'],
+                "verbose_name": "programme",
+                "verbose_name_plural": "programmes",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Organiser',
+            name="Organiser",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('organisation_number', models.CharField(max_length=11, unique=True, validators=[django.core.validators.RegexValidator('^\\d{6}-?\\d{4}$', 'An organisation number is ten digits, e.g. 212000-1645.')], verbose_name='organisation number')),
-                ('kind', models.CharField(choices=[('municipal', 'Municipal'), ('independent', 'Independent'), ('regional', 'Regional')], max_length=20, verbose_name='kind')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organisers', to='organisations.region', verbose_name='region')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "organisation_number",
+                    models.CharField(
+                        max_length=11,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{6}-?\\d{4}$", "An organisation number is ten digits, e.g. 212000-1645."
+                            )
+                        ],
+                        verbose_name="organisation number",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("municipal", "Municipal"), ("independent", "Independent"), ("regional", "Regional")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisers",
+                        to="organisations.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organiser',
-                'verbose_name_plural': 'organisers',
-                'ordering': ['name'],
+                "verbose_name": "organiser",
+                "verbose_name_plural": "organisers",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='SchoolUnit',
+            name="SchoolUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, unique=True, validators=[django.core.validators.RegexValidator('^\\d{8}$', 'A school unit code is exactly eight digits.')], verbose_name='school unit code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('school_type', models.CharField(choices=[('GY', 'Upper secondary school'), ('GR', 'Compulsory school')], default='GY', max_length=2, verbose_name='school type')),
-                ('municipality', models.CharField(blank=True, max_length=100, verbose_name='municipality')),
-                ('organiser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='school_units', to='organisations.organiser', verbose_name='organiser')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=8,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{8}$", "A school unit code is exactly eight digits."
+                            )
+                        ],
+                        verbose_name="school unit code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "school_type",
+                    models.CharField(
+                        choices=[("GY", "Upper secondary school"), ("GR", "Compulsory school")],
+                        default="GY",
+                        max_length=2,
+                        verbose_name="school type",
+                    ),
+                ),
+                ("municipality", models.CharField(blank=True, max_length=100, verbose_name="municipality")),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="school_units",
+                        to="organisations.organiser",
+                        verbose_name="organiser",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'school unit',
-                'verbose_name_plural': 'school units',
-                'ordering': ['name'],
+                "verbose_name": "school unit",
+                "verbose_name_plural": "school units",
+                "ordering": ["name"],
             },
         ),
     ]

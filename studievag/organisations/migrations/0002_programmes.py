@@ -21,9 +21,7 @@ def add_programmes(apps, schema_editor):
     Programme = apps.get_model("organisations", "Programme")
     current = {}
     for code, name in CURRENT.items():
-        current[code], _ = Programme.objects.update_or_create(
-            code=code, defaults={"name": name, "is_active": True}
-        )
+        current[code], _ = Programme.objects.update_or_create(code=code, defaults={"name": name, "is_active": True})
     for code, (name, successor) in LEGACY.items():
         Programme.objects.update_or_create(
             code=code, defaults={"name": name, "is_active": False, "successor": current[successor]}

@@ -20,7 +20,10 @@ def test_the_analyst_sees_own_organisers_units_with_small_counts_hidden(cast, lo
     [(name, (cells, total))] = rows(response).items()
     assert name == "Skola A IM"
     assert dict(zip(response.context["programmes"], cells, strict=True)) == {
-        "IMS": "..", "IMY": "0", "IMV": "0", "IMA": "0"
+        "IMS": "..",
+        "IMY": "0",
+        "IMV": "0",
+        "IMA": "0",
     }
     assert total == ".."
 

@@ -6,35 +6,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='guardianconsent',
-            options={'ordering': ['given_on', 'pk'], 'verbose_name': 'consent to guardian access', 'verbose_name_plural': 'consents to guardian access'},
+            name="guardianconsent",
+            options={
+                "ordering": ["given_on", "pk"],
+                "verbose_name": "consent to guardian access",
+                "verbose_name_plural": "consents to guardian access",
+            },
         ),
         migrations.AddField(
-            model_name='guardianconsent',
-            name='withdrawal_recorded_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='withdrawal recorded at'),
+            model_name="guardianconsent",
+            name="withdrawal_recorded_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="withdrawal recorded at"),
         ),
         migrations.AddField(
-            model_name='guardianconsent',
-            name='withdrawal_recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='withdrawal recorded by'),
+            model_name="guardianconsent",
+            name="withdrawal_recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="withdrawal recorded by",
+            ),
         ),
         migrations.AlterField(
-            model_name='guardianconsent',
-            name='recorded_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='recorded at'),
+            model_name="guardianconsent",
+            name="recorded_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="recorded at"),
         ),
         migrations.AlterField(
-            model_name='guardianconsent',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
+            model_name="guardianconsent",
+            name="recorded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="recorded by",
+            ),
         ),
     ]

@@ -16,8 +16,7 @@ def en(client):
 @pytest.fixture
 def mentor_elsewhere(cast):
     """A mentor at school B whose group (at B) also holds school A's protected student."""
-    group = make_group(cast.unit_b, StudentGroup.Kind.MENTOR_GROUP, [cast.protected, cast.bertil],
-                       name="Blandgrupp B")
+    group = make_group(cast.unit_b, StudentGroup.Kind.MENTOR_GROUP, [cast.protected, cast.bertil], name="Blandgrupp B")
     user = make_user("mentor_elsewhere")
     assign(user, Role.MENTOR, group=group)
     return user

@@ -63,7 +63,9 @@ def test_the_student_sees_who_read_their_record(cast, login, client, en):
     html = response.content.decode()
     rows = list(response.context["page"].object_list)
     assert {(r.username, r.part) for r in rows} == {
-        ("mentor_a", "record"), ("mentor_a", "background"), ("mentor_a", "enrolments")
+        ("mentor_a", "record"),
+        ("mentor_a", "background"),
+        ("mentor_a", "enrolments"),
     }
     assert "Maria Mentor" in html and "Mentor" in html and "Background" in html
 
@@ -122,8 +124,7 @@ def test_a_guardian_whose_only_child_is_adult_without_consent_is_told_why(cast, 
 def test_a_guardian_with_consent_from_an_adult_child_chooses_between_the_children(cast, login, today):
     from studievag.people.models import GuardianConsent
 
-    GuardianConsent.objects.create(link=cast.adam.guardian_links.get(), given_on=today,
-                                   recorded_by=cast.counsellor_a)
+    GuardianConsent.objects.create(link=cast.adam.guardian_links.get(), given_on=today, recorded_by=cast.counsellor_a)
 
     response = login(cast.guardian).get(reverse("people:family_home"))
 

@@ -59,13 +59,9 @@ def test_filter_by_group_and_programme(cast, login):
         programme=cast.adam.enrolments.get().programme.__class__.objects.get(code="IMY")
     )
 
-    assert listed(client.get(LIST, {"group": cast.course_group_a.pk})) == [
-        "Adam Abdi", "Alice Andersson"
-    ]
+    assert listed(client.get(LIST, {"group": cast.course_group_a.pk})) == ["Adam Abdi", "Alice Andersson"]
     assert listed(client.get(LIST, {"programme": "IMY"})) == ["Adam Abdi"]
-    assert listed(client.get(LIST, {"programme": "IMS", "group": cast.course_group_a.pk})) == [
-        "Alice Andersson"
-    ]
+    assert listed(client.get(LIST, {"programme": "IMS", "group": cast.course_group_a.pk})) == ["Alice Andersson"]
 
 
 def test_former_students_are_listed_only_on_request(cast, login, today):
@@ -113,8 +109,11 @@ def test_the_student_list_has_a_fixed_query_budget(cast, login, django_assert_nu
     client.get(LIST)  # the session exists
     for total, extra in ((6, 3), (33, 27)):
         for i in range(extra):
-            make_student(cast.unit_a, first_name=f"Budget{total}{i}",
-                         security_marking=Student.SecurityMarking.PROTECTED_REGISTRATION)
+            make_student(
+                cast.unit_a,
+                first_name=f"Budget{total}{i}",
+                security_marking=Student.SecurityMarking.PROTECTED_REGISTRATION,
+            )
         # session, user; grants: role assignments, own student record, guardian links;
         # count, one page of students (enrolment as subqueries), protected names (one
         # query for the whole page), groups, programmes, units for the filter and for

@@ -25,8 +25,10 @@ def detail(student) -> str:
 
 def test_the_student_page_shows_background_and_enrolments(cast, login, en, today):
     Student.objects.filter(pk=cast.alice.pk).update(
-        country_of_birth="SY", arrived_in_sweden=today - datetime.timedelta(days=800),
-        first_school_start_in_sweden=today - datetime.timedelta(days=700), schooling_years_abroad=6,
+        country_of_birth="SY",
+        arrived_in_sweden=today - datetime.timedelta(days=800),
+        first_school_start_in_sweden=today - datetime.timedelta(days=700),
+        schooling_years_abroad=6,
     )
     html = login(cast.mentor_a).get(detail(cast.alice)).content.decode()
 
@@ -76,9 +78,7 @@ def test_the_log_names_every_role_that_gives_access(cast, login):
 
     login(cast.mentor_a).get(detail(cast.alice))
 
-    assert set(RecordRead.objects.filter(student=cast.alice).values_list("roles", flat=True)) == {
-        "counsellor,mentor"
-    }
+    assert set(RecordRead.objects.filter(student=cast.alice).values_list("roles", flat=True)) == {"counsellor,mentor"}
 
 
 def test_a_student_out_of_scope_is_a_404_and_nothing_is_logged(cast, login):
@@ -125,7 +125,9 @@ def test_registering_a_student_saves_the_student_and_the_enrolment(cast, login):
     assert student.date_of_birth == datetime.date(2009, 3, 14)
     enrolment = student.enrolments.get()
     assert (enrolment.programme.code, enrolment.school_unit, enrolment.start_date) == (
-        "IMS", cast.unit_a, datetime.date(2025, 8, 20)
+        "IMS",
+        cast.unit_a,
+        datetime.date(2025, 8, 20),
     )
     assert student.history.first().history_user == cast.counsellor_a
 
@@ -169,9 +171,9 @@ def test_a_start_after_the_age_limit_shows_the_error_on_the_start_date(cast, log
     late = latest_im_start(born) + datetime.timedelta(days=1)
     before = (Student.objects.count(), Enrolment.objects.count())
 
-    response = login(cast.counsellor_a).post(CREATE, _form(
-        cast, personal_identity_number=make_identity_number(born, 984), start_date=late.isoformat()
-    ))
+    response = login(cast.counsellor_a).post(
+        CREATE, _form(cast, personal_identity_number=make_identity_number(born, 984), start_date=late.isoformat())
+    )
 
     assert response.status_code == 200
     message = response.context["form"].errors["start_date"][0]
@@ -182,9 +184,9 @@ def test_a_start_after_the_age_limit_shows_the_error_on_the_start_date(cast, log
 def test_a_start_on_the_last_day_is_accepted(cast, login):
     born = datetime.date(2005, 3, 14)
 
-    login(cast.counsellor_a).post(CREATE, _form(
-        cast, personal_identity_number=make_identity_number(born, 984), start_date="2025-06-30"
-    ))
+    login(cast.counsellor_a).post(
+        CREATE, _form(cast, personal_identity_number=make_identity_number(born, 984), start_date="2025-06-30")
+    )
 
     assert Student.objects.filter(date_of_birth=born).exists()
 
@@ -207,9 +209,12 @@ def edit(student) -> str:
 
 def _change(student, **overrides):
     data = {
-        "first_name": student.first_name, "last_name": student.last_name,
-        "gender": student.gender, "mother_tongue": student.mother_tongue,
-        "country_of_birth": student.country_of_birth, "security_marking": student.security_marking,
+        "first_name": student.first_name,
+        "last_name": student.last_name,
+        "gender": student.gender,
+        "mother_tongue": student.mother_tongue,
+        "country_of_birth": student.country_of_birth,
+        "security_marking": student.security_marking,
     }
     data.update(overrides)
     return data
@@ -227,25 +232,27 @@ def test_a_change_needs_a_reason_and_saves_nothing_without_one(cast, login, en):
 def test_a_change_is_kept_in_the_history_with_who_and_why(cast, login, en):
     client = login(cast.counsellor_a)
 
-    response = client.post(edit(cast.alice), _change(
-        cast.alice, mother_tongue="so", reason="Corrected after talking to Alice"
-    ))
+    response = client.post(
+        edit(cast.alice), _change(cast.alice, mother_tongue="so", reason="Corrected after talking to Alice")
+    )
 
     assert response.status_code == 302
     cast.alice.refresh_from_db()
     assert cast.alice.mother_tongue == "so"
     latest = cast.alice.history.first()
     assert (latest.history_user, latest.history_change_reason) == (
-        cast.counsellor_a, "Corrected after talking to Alice"
+        cast.counsellor_a,
+        "Corrected after talking to Alice",
     )
     html = client.get(detail(cast.alice)).content.decode()
     assert "Sara Syv · Corrected after talking to Alice" in html
 
 
 def test_a_future_arrival_date_is_refused(cast, login, en, today):
-    response = login(cast.counsellor_a).post(edit(cast.alice), _change(
-        cast.alice, arrived_in_sweden=(today + datetime.timedelta(days=3)).isoformat(), reason="x"
-    ))
+    response = login(cast.counsellor_a).post(
+        edit(cast.alice),
+        _change(cast.alice, arrived_in_sweden=(today + datetime.timedelta(days=3)).isoformat(), reason="x"),
+    )
 
     assert "arrived_in_sweden" in response.context["form"].errors
     cast.alice.refresh_from_db()
@@ -280,13 +287,10 @@ def test_the_counsellor_records_consent_and_the_guardian_then_follows(cast, logi
     client = login(cast.counsellor_a)
     assert cast.adam not in visible_students(cast.guardian)
 
-    response = client.post(consent_url(cast.adam), {"action": "give", "date": today.isoformat()},
-                           follow=True)
+    response = client.post(consent_url(cast.adam), {"action": "give", "date": today.isoformat()}, follow=True)
 
     consent = GuardianConsent.objects.get()
-    assert (consent.link.student, consent.given_on, consent.recorded_by) == (
-        cast.adam, today, cast.counsellor_a
-    )
+    assert (consent.link.student, consent.given_on, consent.recorded_by) == (cast.adam, today, cast.counsellor_a)
     html = response.content.decode()
     assert "Consent recorded: Samira Andersson follows the studies" in html
     assert f"Consent given {today.isoformat()} (recorded by Sara Syv)" in html
@@ -295,7 +299,8 @@ def test_the_counsellor_records_consent_and_the_guardian_then_follows(cast, logi
 
 def test_the_principal_records_the_withdrawal_and_access_ends(cast, login, en, today):
     GuardianConsent.objects.create(
-        link=cast.adam.guardian_links.get(), given_on=today - datetime.timedelta(days=30),
+        link=cast.adam.guardian_links.get(),
+        given_on=today - datetime.timedelta(days=30),
         recorded_by=cast.counsellor_a,
     )
     assert cast.adam in visible_students(_fresh_guardian(cast))
@@ -338,8 +343,7 @@ def test_a_second_open_consent_is_refused(cast, login, today):
 
 
 def test_a_withdrawal_before_the_consent_is_refused(cast, login, today):
-    GuardianConsent.objects.create(link=cast.adam.guardian_links.get(), given_on=today,
-                                   recorded_by=cast.counsellor_a)
+    GuardianConsent.objects.create(link=cast.adam.guardian_links.get(), given_on=today, recorded_by=cast.counsellor_a)
 
     login(cast.counsellor_a).post(
         consent_url(cast.adam),
@@ -351,9 +355,7 @@ def test_a_withdrawal_before_the_consent_is_refused(cast, login, today):
 
 @pytest.mark.parametrize("who", ["mentor_a", "teacher_a", "health_a", "guardian", "student"])
 def test_others_cannot_record_consent(cast, login, today, who):
-    response = login(getattr(cast, who)).post(
-        consent_url(cast.adam), {"action": "give", "date": today.isoformat()}
-    )
+    response = login(getattr(cast, who)).post(consent_url(cast.adam), {"action": "give", "date": today.isoformat()})
 
     assert response.status_code in (403, 404)
     assert not GuardianConsent.objects.exists()
@@ -369,9 +371,12 @@ def test_staff_elsewhere_see_neither_the_protected_name_nor_the_guardians(cast, 
     from studievag.people.models import Guardian, GuardianLink
 
     guardian = Guardian.objects.create(first_name="Greta", last_name="Skyddad", phone="070-1")
-    GuardianLink.objects.create(student=cast.protected, guardian=guardian,
-                                relation=GuardianLink.Relation.PARENT,
-                                valid_from=cast.protected.date_of_birth)
+    GuardianLink.objects.create(
+        student=cast.protected,
+        guardian=guardian,
+        relation=GuardianLink.Relation.PARENT,
+        valid_from=cast.protected.date_of_birth,
+    )
 
     response = login(mentor_elsewhere).get(detail(cast.protected))
 

@@ -7,208 +7,456 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0001_initial'),
-        ('organisations', '0002_programmes'),
-        ('people', '0001_initial'),
+        ("catalogue", "0001_initial"),
+        ("organisations", "0002_programmes"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('study_path', models.TextField(blank=True, help_text='The way through the programme, e.g. Swedish as a second language first, then the vocational courses.', verbose_name='study path')),
-                ('planned_start', models.DateField(blank=True, null=True, verbose_name='planned start')),
-                ('planned_end', models.DateField(blank=True, null=True, verbose_name='planned end')),
-                ('other_training', models.TextField(blank=True, help_text='E.g. a fork-lift licence.', verbose_name='other vocational training')),
-                ('other_measures', models.TextField(blank=True, help_text='E.g. study guidance in the mother tongue, language support.', verbose_name='other measures')),
-                ('participants', models.TextField(blank=True, help_text='E.g. mentor, counsellor, special educator, team leader, the student.', verbose_name='who took part in drawing it up')),
-                ('student_voice', models.TextField(blank=True, verbose_name="the student's own words")),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='last changed')),
-                ('approved_version', models.PositiveIntegerField(blank=True, null=True, verbose_name='approved version')),
-                ('approved_on', models.DateField(blank=True, null=True, verbose_name='approved on')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
-                ('organiser', models.ForeignKey(blank=True, help_text='Whose plan for education this plan follows.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organiser', verbose_name='organiser')),
-                ('programme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.programme', verbose_name='programme')),
-                ('student', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='plan', to='people.student', verbose_name='student')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "study_path",
+                    models.TextField(
+                        blank=True,
+                        help_text="The way through the programme, e.g. Swedish as a second language first, then the vocational courses.",
+                        verbose_name="study path",
+                    ),
+                ),
+                ("planned_start", models.DateField(blank=True, null=True, verbose_name="planned start")),
+                ("planned_end", models.DateField(blank=True, null=True, verbose_name="planned end")),
+                (
+                    "other_training",
+                    models.TextField(
+                        blank=True, help_text="E.g. a fork-lift licence.", verbose_name="other vocational training"
+                    ),
+                ),
+                (
+                    "other_measures",
+                    models.TextField(
+                        blank=True,
+                        help_text="E.g. study guidance in the mother tongue, language support.",
+                        verbose_name="other measures",
+                    ),
+                ),
+                (
+                    "participants",
+                    models.TextField(
+                        blank=True,
+                        help_text="E.g. mentor, counsellor, special educator, team leader, the student.",
+                        verbose_name="who took part in drawing it up",
+                    ),
+                ),
+                ("student_voice", models.TextField(blank=True, verbose_name="the student's own words")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created")),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="last changed")),
+                (
+                    "approved_version",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="approved version"),
+                ),
+                ("approved_on", models.DateField(blank=True, null=True, verbose_name="approved on")),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approved by",
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Whose plan for education this plan follows.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organiser",
+                        verbose_name="organiser",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.programme",
+                        verbose_name="programme",
+                    ),
+                ),
+                (
+                    "student",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan",
+                        to="people.student",
+                        verbose_name="student",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'individual study plan',
-                'verbose_name_plural': 'individual study plans',
+                "verbose_name": "individual study plan",
+                "verbose_name_plural": "individual study plans",
             },
         ),
         migrations.CreateModel(
-            name='Internship',
+            name="Internship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('workplace', models.CharField(max_length=200, verbose_name='workplace')),
-                ('start_date', models.DateField(verbose_name='from')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('supervisor', models.CharField(blank=True, max_length=200, verbose_name='supervisor')),
-                ('tasks', models.CharField(blank=True, max_length=300, verbose_name='tasks')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='internships', to='plans.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("workplace", models.CharField(max_length=200, verbose_name="workplace")),
+                ("start_date", models.DateField(verbose_name="from")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="until")),
+                ("supervisor", models.CharField(blank=True, max_length=200, verbose_name="supervisor")),
+                ("tasks", models.CharField(blank=True, max_length=300, verbose_name="tasks")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="internships", to="plans.plan"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'internship',
-                'verbose_name_plural': 'internships',
-                'ordering': ['start_date', 'pk'],
+                "verbose_name": "internship",
+                "verbose_name_plural": "internships",
+                "ordering": ["start_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PlanCourse',
+            name="PlanCourse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(blank=True, help_text='E.g. HT 2026.', max_length=50, verbose_name='when')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('ongoing', 'Ongoing'), ('completed', 'Completed'), ('dropped', 'Dropped')], default='planned', max_length=20, verbose_name='status')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.course', verbose_name='course')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='courses', to='plans.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("term", models.CharField(blank=True, help_text="E.g. HT 2026.", max_length=50, verbose_name="when")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("ongoing", "Ongoing"),
+                            ("completed", "Completed"),
+                            ("dropped", "Dropped"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalogue.course",
+                        verbose_name="course",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="courses", to="plans.plan"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'planned course',
-                'verbose_name_plural': 'planned courses',
-                'ordering': ['course__school_type', 'course__subject__name', 'course__code'],
+                "verbose_name": "planned course",
+                "verbose_name_plural": "planned courses",
+                "ordering": ["course__school_type", "course__subject__name", "course__code"],
             },
         ),
         migrations.CreateModel(
-            name='PlanGoal',
+            name="PlanGoal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(choices=[('short', 'Short-term'), ('long', 'Long-term')], max_length=10, verbose_name='term')),
-                ('kind', models.CharField(choices=[('national_programme', 'Eligibility for a national programme'), ('job', 'A job'), ('adult_education', 'Adult education'), ('course', 'A course or grade'), ('language', 'Language'), ('other', 'Other')], max_length=30, verbose_name='kind')),
-                ('title', models.CharField(max_length=300, verbose_name='goal')),
-                ('target_date', models.DateField(blank=True, null=True, verbose_name='target date')),
-                ('status', models.CharField(choices=[('planned', 'Not started'), ('in_progress', 'In progress'), ('met', 'Met'), ('dropped', 'No longer a goal')], default='planned', max_length=20, verbose_name='status')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='plans.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "term",
+                    models.CharField(
+                        choices=[("short", "Short-term"), ("long", "Long-term")], max_length=10, verbose_name="term"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("national_programme", "Eligibility for a national programme"),
+                            ("job", "A job"),
+                            ("adult_education", "Adult education"),
+                            ("course", "A course or grade"),
+                            ("language", "Language"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="goal")),
+                ("target_date", models.DateField(blank=True, null=True, verbose_name="target date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("met", "Met"),
+                            ("dropped", "No longer a goal"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="goals", to="plans.plan"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'goal',
-                'verbose_name_plural': 'goals',
-                'ordering': ['term', 'target_date', 'pk'],
+                "verbose_name": "goal",
+                "verbose_name_plural": "goals",
+                "ordering": ["term", "target_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PlanReview',
+            name="PlanReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='held on')),
-                ('participants', models.CharField(max_length=300, verbose_name='who took part')),
-                ('notes', models.TextField(verbose_name='what was said')),
-                ('student_view', models.TextField(blank=True, verbose_name="the student's view")),
-                ('decisions', models.TextField(blank=True, verbose_name='decisions')),
-                ('plan_version', models.PositiveIntegerField(verbose_name='plan version reviewed')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='plans.plan')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("held_on", models.DateField(verbose_name="held on")),
+                ("participants", models.CharField(max_length=300, verbose_name="who took part")),
+                ("notes", models.TextField(verbose_name="what was said")),
+                ("student_view", models.TextField(blank=True, verbose_name="the student's view")),
+                ("decisions", models.TextField(blank=True, verbose_name="decisions")),
+                ("plan_version", models.PositiveIntegerField(verbose_name="plan version reviewed")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reviews", to="plans.plan"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plan talk',
-                'verbose_name_plural': 'plan talks',
-                'ordering': ['-held_on', '-pk'],
+                "verbose_name": "plan talk",
+                "verbose_name_plural": "plan talks",
+                "ordering": ["-held_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='PlanRevision',
+            name="PlanRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(verbose_name='version')),
-                ('snapshot', models.JSONField(verbose_name='content')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='saved at')),
-                ('reason', models.TextField(verbose_name='why')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='plans.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField(verbose_name="version")),
+                ("snapshot", models.JSONField(verbose_name="content")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="saved at")),
+                ("reason", models.TextField(verbose_name="why")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="revisions", to="plans.plan"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plan revision',
-                'verbose_name_plural': 'plan revisions',
-                'ordering': ['plan', '-version'],
+                "verbose_name": "plan revision",
+                "verbose_name_plural": "plan revisions",
+                "ordering": ["plan", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='PlanSettings',
+            name="PlanSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('review_interval_days', models.PositiveSmallIntegerField(default=30, help_text='A plan not reviewed for longer than this is flagged.', verbose_name='review interval (days)')),
-                ('plan_deadline_weeks', models.PositiveSmallIntegerField(default=4, verbose_name='plan deadline (weeks after the enrolment starts)')),
-                ('organiser', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='plan_settings', to='organisations.organiser', verbose_name='organiser')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "review_interval_days",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        help_text="A plan not reviewed for longer than this is flagged.",
+                        verbose_name="review interval (days)",
+                    ),
+                ),
+                (
+                    "plan_deadline_weeks",
+                    models.PositiveSmallIntegerField(
+                        default=4, verbose_name="plan deadline (weeks after the enrolment starts)"
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan_settings",
+                        to="organisations.organiser",
+                        verbose_name="organiser",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plan settings',
-                'verbose_name_plural': 'plan settings',
+                "verbose_name": "plan settings",
+                "verbose_name_plural": "plan settings",
             },
         ),
         migrations.CreateModel(
-            name='SupportNeedsEntry',
+            name="SupportNeedsEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(blank=True, verbose_name='support needs')),
-                ('reason', models.CharField(max_length=300, verbose_name='why')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='support_needs', to='plans.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(blank=True, verbose_name="support needs")),
+                ("reason", models.CharField(max_length=300, verbose_name="why")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="written by",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="support_needs", to="plans.plan"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'support needs',
-                'verbose_name_plural': 'support needs',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "support needs",
+                "verbose_name_plural": "support needs",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='EducationPlan',
+            name="EducationPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(verbose_name='version')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('body', models.TextField(verbose_name='text')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='saved at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
-                ('organiser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='education_plans', to='organisations.organiser', verbose_name='organiser')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.programme', verbose_name='programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField(verbose_name="version")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("body", models.TextField(verbose_name="text")),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="saved at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="written by",
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="education_plans",
+                        to="organisations.organiser",
+                        verbose_name="organiser",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.programme",
+                        verbose_name="programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plan for education',
-                'verbose_name_plural': 'plans for education',
-                'ordering': ['organiser', 'programme', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('organiser', 'programme', 'version'), name='education_plan_version_unique')],
+                "verbose_name": "plan for education",
+                "verbose_name_plural": "plans for education",
+                "ordering": ["organiser", "programme", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organiser", "programme", "version"), name="education_plan_version_unique"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.CheckConstraint(condition=models.Q(('planned_end__isnull', True), ('planned_start__isnull', True), ('planned_end__gte', models.F('planned_start')), _connector='OR'), name='plan_start_before_end'),
+            model_name="plan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("planned_end__isnull", True),
+                    ("planned_start__isnull", True),
+                    ("planned_end__gte", models.F("planned_start")),
+                    _connector="OR",
+                ),
+                name="plan_start_before_end",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.CheckConstraint(condition=models.Q(('approved_version__isnull', True), ('approved_version__lte', models.F('version')), _connector='OR'), name='plan_approved_version_exists'),
+            model_name="plan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("approved_version__isnull", True), ("approved_version__lte", models.F("version")), _connector="OR"
+                ),
+                name="plan_approved_version_exists",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='internship',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='internship_start_before_end'),
+            model_name="internship",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="internship_start_before_end",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plancourse',
-            constraint=models.UniqueConstraint(fields=('plan', 'course'), name='plan_course_once'),
+            model_name="plancourse",
+            constraint=models.UniqueConstraint(fields=("plan", "course"), name="plan_course_once"),
         ),
         migrations.AddConstraint(
-            model_name='planrevision',
-            constraint=models.UniqueConstraint(fields=('plan', 'version'), name='plan_revision_unique'),
+            model_name="planrevision",
+            constraint=models.UniqueConstraint(fields=("plan", "version"), name="plan_revision_unique"),
         ),
         migrations.AddConstraint(
-            model_name='planrevision',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='plan_revision_has_reason'),
+            model_name="planrevision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", ""), _negated=True), name="plan_revision_has_reason"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plansettings',
-            constraint=models.CheckConstraint(condition=models.Q(('review_interval_days__gte', 1)), name='plan_settings_interval_positive'),
+            model_name="plansettings",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("review_interval_days__gte", 1)), name="plan_settings_interval_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='supportneedsentry',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='support_needs_has_reason'),
+            model_name="supportneedsentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", ""), _negated=True), name="support_needs_has_reason"
+            ),
         ),
     ]

@@ -18,16 +18,21 @@ def normalise_terms(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0001_initial'),
+        ("plans", "0001_initial"),
     ]
 
     operations = [
         migrations.RunPython(normalise_terms, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name='plancourse',
-            name='term',
-            field=models.CharField(blank=True, help_text='The term the course is planned to end: HT 2026, VT 2027 …', max_length=50, validators=[studievag.plans.rules.validate_term], verbose_name='when'),
+            model_name="plancourse",
+            name="term",
+            field=models.CharField(
+                blank=True,
+                help_text="The term the course is planned to end: HT 2026, VT 2027 …",
+                max_length=50,
+                validators=[studievag.plans.rules.validate_term],
+                verbose_name="when",
+            ),
         ),
     ]

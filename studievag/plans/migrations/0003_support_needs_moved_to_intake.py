@@ -4,15 +4,14 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0002_course_term_validated'),
+        ("plans", "0002_course_term_validated"),
         # The entries are moved into the one store first.
-        ('intake', '0002_support_needs_one_store'),
+        ("intake", "0002_support_needs_one_store"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='SupportNeedsEntry',
+            name="SupportNeedsEntry",
         ),
     ]

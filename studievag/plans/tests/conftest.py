@@ -15,20 +15,31 @@ def courses(db) -> dict[str, Course]:
 def alice_plan(cast, courses):
     """Alice's plan at version 1: one long-term goal and Svenska som andraspråk 1."""
     return plan_create(
-        acting_user=cast.mentor_a, student=cast.alice, reason="Första planen",
-        fields={"study_path": "Svenska som andraspråk först, sedan yrkeskurser.",
-                "student_voice": "Jag vill jobba i vården."},
-        goals=[{"term": "long", "kind": "national_programme",
-                "title": "Behörighet till Vård- och omsorgsprogrammet"}],
+        acting_user=cast.mentor_a,
+        student=cast.alice,
+        reason="Första planen",
+        fields={
+            "study_path": "Svenska som andraspråk först, sedan yrkeskurser.",
+            "student_voice": "Jag vill jobba i vården.",
+        },
+        goals=[{"term": "long", "kind": "national_programme", "title": "Behörighet till Vård- och omsorgsprogrammet"}],
         courses=[{"course": courses["SVASVA01"], "term": "HT 2026", "status": "ongoing"}],
     )
 
 
 def plan_post(*, version: int, reason: str, goals=(), courses=(), internships=(), **fields) -> dict:
     """POST data for the plan form: the plan's fields and the three formsets."""
-    data = {"version": version, "reason": reason, "study_path": "", "planned_start": "",
-            "planned_end": "", "other_training": "", "other_measures": "", "participants": "",
-            "student_voice": ""}
+    data = {
+        "version": version,
+        "reason": reason,
+        "study_path": "",
+        "planned_start": "",
+        "planned_end": "",
+        "other_training": "",
+        "other_measures": "",
+        "participants": "",
+        "student_voice": "",
+    }
     data.update(fields)
     for prefix, rows in (("goals", goals), ("courses", courses), ("internships", internships)):
         rows = list(rows)

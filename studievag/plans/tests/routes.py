@@ -13,9 +13,13 @@ def alice_with_plan(cast) -> dict:
     from studievag.plans.services import plan_create
 
     if not Plan.objects.filter(student=cast.alice).exists():
-        plan_create(acting_user=cast.mentor_a, student=cast.alice, reason="Första planen",
-                    fields={"study_path": "Svenska som andraspråk först"},
-                    goals=[{"term": "long", "kind": "job", "title": "Bli undersköterska"}])
+        plan_create(
+            acting_user=cast.mentor_a,
+            student=cast.alice,
+            reason="Första planen",
+            fields={"study_path": "Svenska som andraspråk först"},
+            goals=[{"term": "long", "kind": "job", "title": "Bli undersköterska"}],
+        )
     return {"pk": cast.alice.pk}
 
 
@@ -24,9 +28,10 @@ def education_plan_a(cast) -> dict:
     from studievag.plans.models import EducationPlan
 
     document, _ = EducationPlan.objects.get_or_create(
-        organiser=cast.organiser_a, programme=Programme.objects.get(code="IMS"), version=1,
-        defaults={"title": "Plan för utbildning IMS", "body": "Text",
-                  "valid_from": datetime.date(2026, 1, 1)},
+        organiser=cast.organiser_a,
+        programme=Programme.objects.get(code="IMS"),
+        version=1,
+        defaults={"title": "Plan för utbildning IMS", "body": "Text", "valid_from": datetime.date(2026, 1, 1)},
     )
     return {"pk": document.pk}
 
@@ -40,26 +45,34 @@ ROUTES = [
     Route("plans:local_course_create", frozenset({"principal", "organiser_analyst"})),
     # Teachers read the summary of students in their course groups.
     Route("plans:plan_detail", A_STAFF, kwargs=alice_with_plan, label="alice"),
-    Route("plans:plan_detail", frozenset({"mentor_other_school"}),
-          kwargs=lambda c: {"pk": c.bertil.pk}, label="bertil"),
+    Route(
+        "plans:plan_detail", frozenset({"mentor_other_school"}), kwargs=lambda c: {"pk": c.bertil.pk}, label="bertil"
+    ),
     Route("plans:plan_edit", PLAN_EDITORS, kwargs=alice_with_plan),
     Route("plans:plan_history", PLAN_READERS, kwargs=alice_with_plan),
     Route("plans:plan_compare", PLAN_READERS, kwargs=alice_with_plan),
     Route("plans:review_create", frozenset({"mentor", "principal"}), kwargs=alice_with_plan),
-    Route("plans:plan_approve", frozenset({"principal"}), kwargs=alice_with_plan, method="post",
-          data=lambda c: {"version": 1}),
+    Route(
+        "plans:plan_approve",
+        frozenset({"principal"}),
+        kwargs=alice_with_plan,
+        method="post",
+        data=lambda c: {"version": 1},
+    ),
     # Support needs (one store with intake): student health, the principal and the mentor.
-    Route("plans:support_needs", frozenset({"mentor", "student_health", "principal"}),
-          kwargs=alice_with_plan),
-    Route("plans:support_needs", frozenset({"mentor", "student_health", "principal"}),
-          kwargs=alice_with_plan,
-          method="post", data=lambda c: {"text": "Extra tid vid prov", "reason": "EHT-möte"},
-          label="write"),
+    Route("plans:support_needs", frozenset({"mentor", "student_health", "principal"}), kwargs=alice_with_plan),
+    Route(
+        "plans:support_needs",
+        frozenset({"mentor", "student_health", "principal"}),
+        kwargs=alice_with_plan,
+        method="post",
+        data=lambda c: {"text": "Extra tid vid prov", "reason": "EHT-möte"},
+        label="write",
+    ),
     Route("plans:export_json", PLAN_EDITORS, kwargs=alice_with_plan),
     Route("plans:export_pdf", PLAN_EDITORS, kwargs=alice_with_plan),
     Route("plans:import", PLAN_EDITORS, kwargs=lambda c: {"pk": c.alice.pk}),
-    Route("plans:family_plan", frozenset({"student", "guardian"}), kwargs=alice_with_plan,
-          label="alice"),
+    Route("plans:family_plan", frozenset({"student", "guardian"}), kwargs=alice_with_plan, label="alice"),
     # Adam is 19 and has not consented: his former guardian sees nothing.
     Route("plans:family_plan", frozenset(), kwargs=lambda c: {"pk": c.adam.pk}, label="adam"),
     Route("plans:family_plan_pdf", frozenset({"student", "guardian"}), kwargs=alice_with_plan),

@@ -21,8 +21,7 @@ def test_demo_plans_show_every_state():
     assert any(s.plan_late for s in statuses)
     assert any(s.review_due for s in statuses)
     states = {p.approval_state for p in Plan.objects.all()}
-    assert states == {ApprovalState.NOT_APPROVED, ApprovalState.APPROVED,
-                      ApprovalState.CHANGED_SINCE_APPROVAL}
+    assert states == {ApprovalState.NOT_APPROVED, ApprovalState.APPROVED, ApprovalState.CHANGED_SINCE_APPROVAL}
     assert PlanRevision.objects.filter(version__gte=2).exists()
     student = Student.objects.get(user__username="student")
     plan = student.plan

@@ -22,9 +22,7 @@ D = datetime.date
     ],
 )
 def test_review_due(created, reviewed, on, interval, due):
-    assert rules.review_due(
-        plan_created_on=created, last_reviewed_on=reviewed, on=on, interval_days=interval
-    ) is due
+    assert rules.review_due(plan_created_on=created, last_reviewed_on=reviewed, on=on, interval_days=interval) is due
 
 
 @pytest.mark.parametrize(
@@ -39,9 +37,7 @@ def test_review_due(created, reviewed, on, interval, due):
     ],
 )
 def test_plan_late(has_plan, start, on, weeks, late):
-    assert rules.plan_late(
-        has_plan=has_plan, enrolment_start=start, on=on, deadline_weeks=weeks
-    ) is late
+    assert rules.plan_late(has_plan=has_plan, enrolment_start=start, on=on, deadline_weeks=weeks) is late
 
 
 def test_plan_deadline_is_n_weeks_after_start():
@@ -77,12 +73,20 @@ def test_goal_overdue(target, met, overdue):
 # --- Terms -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("term, end", [
-    ("HT 2026", datetime.date(2026, 12, 20)),
-    ("VT 2027", datetime.date(2027, 6, 10)),
-    ("", None), ("HT", None), ("ht 2026", None), ("HT2026", None), ("Termin 1–3", None),
-    ("HT 26", None), (" HT 2026", None),
-])
+@pytest.mark.parametrize(
+    "term, end",
+    [
+        ("HT 2026", datetime.date(2026, 12, 20)),
+        ("VT 2027", datetime.date(2027, 6, 10)),
+        ("", None),
+        ("HT", None),
+        ("ht 2026", None),
+        ("HT2026", None),
+        ("Termin 1–3", None),
+        ("HT 26", None),
+        (" HT 2026", None),
+    ],
+)
 def test_term_end_reads_only_the_written_form(term, end):
     assert rules.term_end(term) == end
 
@@ -105,19 +109,29 @@ def test_anything_else_is_refused_with_a_message_naming_it(value):
     assert f"not “{value}”" in info.value.messages[0]
 
 
-@pytest.mark.parametrize("day, terms", [
-    (datetime.date(2026, 7, 31), ["VT 2026", "HT 2026", "VT 2027"]),
-    (datetime.date(2026, 8, 1), ["HT 2026", "VT 2027", "HT 2027"]),
-    (datetime.date(2026, 12, 31), ["HT 2026", "VT 2027", "HT 2027"]),
-    (datetime.date(2027, 1, 1), ["VT 2027", "HT 2027", "VT 2028"]),
-])
+@pytest.mark.parametrize(
+    "day, terms",
+    [
+        (datetime.date(2026, 7, 31), ["VT 2026", "HT 2026", "VT 2027"]),
+        (datetime.date(2026, 8, 1), ["HT 2026", "VT 2027", "HT 2027"]),
+        (datetime.date(2026, 12, 31), ["HT 2026", "VT 2027", "HT 2027"]),
+        (datetime.date(2027, 1, 1), ["VT 2027", "HT 2027", "VT 2028"]),
+    ],
+)
 def test_terms_from_a_day(day, terms):
     assert rules.terms_from(day, ahead=2) == terms
     assert len(rules.terms_from(day)) == 7
 
 
-@pytest.mark.parametrize("old, new", [
-    ("HT 2026", "HT 2026"), ("ht-2026", "HT 2026"), (" vt2027 ", "VT 2027"), ("Termin 1–3", ""), ("HT", ""),
-])
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("HT 2026", "HT 2026"),
+        ("ht-2026", "HT 2026"),
+        (" vt2027 ", "VT 2027"),
+        ("Termin 1–3", ""),
+        ("HT", ""),
+    ],
+)
 def test_older_free_text_terms_are_normalised(old, new):
     assert rules.normalised_term(old) == new

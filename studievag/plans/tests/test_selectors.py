@@ -18,8 +18,12 @@ def _plan(student, created: datetime.date, author) -> Plan:
 
 def _review(plan, on, author):
     return PlanReview.objects.create(
-        plan=plan, held_on=on, participants="Mentor, elev", notes="Samtal",
-        plan_version=plan.version, recorded_by=author,
+        plan=plan,
+        held_on=on,
+        participants="Mentor, elev",
+        notes="Samtal",
+        plan_version=plan.version,
+        recorded_by=author,
     )
 
 
@@ -39,9 +43,7 @@ def test_recent_enrolment_without_plan_is_not_late(cast, today):
 
 
 def test_organiser_deadline_and_interval_apply(cast, today):
-    PlanSettings.objects.create(
-        organiser=cast.organiser_a, review_interval_days=10, plan_deadline_weeks=2
-    )
+    PlanSettings.objects.create(organiser=cast.organiser_a, review_interval_days=10, plan_deadline_weeks=2)
     newcomer = make_student(cast.unit_a, start=today - datetime.timedelta(days=20))
     plan = _plan(cast.alice, today - datetime.timedelta(days=40), cast.mentor_a)
     _review(plan, today - datetime.timedelta(days=11), cast.mentor_a)
@@ -78,12 +80,20 @@ def test_last_review_is_the_latest_up_to_the_day(cast, today):
 def test_overdue_goals_are_open_goals_past_their_date(cast, today):
     plan = _plan(cast.alice, today - datetime.timedelta(days=10), cast.mentor_a)
     yesterday = today - datetime.timedelta(days=1)
-    PlanGoal.objects.create(plan=plan, term="short", kind="course", title="Svenska som andraspråk 1",
-                            target_date=yesterday, status=GoalStatus.IN_PROGRESS)
-    PlanGoal.objects.create(plan=plan, term="short", kind="course", title="Met already",
-                            target_date=yesterday, status=GoalStatus.MET)
-    PlanGoal.objects.create(plan=plan, term="short", kind="course", title="Dropped",
-                            target_date=yesterday, status=GoalStatus.DROPPED)
+    PlanGoal.objects.create(
+        plan=plan,
+        term="short",
+        kind="course",
+        title="Svenska som andraspråk 1",
+        target_date=yesterday,
+        status=GoalStatus.IN_PROGRESS,
+    )
+    PlanGoal.objects.create(
+        plan=plan, term="short", kind="course", title="Met already", target_date=yesterday, status=GoalStatus.MET
+    )
+    PlanGoal.objects.create(
+        plan=plan, term="short", kind="course", title="Dropped", target_date=yesterday, status=GoalStatus.DROPPED
+    )
     PlanGoal.objects.create(plan=plan, term="long", kind="job", title="Due today", target_date=today)
     PlanGoal.objects.create(plan=plan, term="long", kind="job", title="No date")
     status = plan_status_for([cast.alice.pk], on=today)[cast.alice.pk]
@@ -114,8 +124,7 @@ def test_given_enrolments_save_a_query_and_change_nothing(cast, today, django_as
     """The team overview has the students' enrolments already and passes them in."""
     newcomer = make_student(cast.unit_a, start=today - datetime.timedelta(days=10))
     _plan(cast.bertil, today - datetime.timedelta(days=50), cast.mentor_b)
-    PlanSettings.objects.create(organiser=cast.organiser_a, review_interval_days=10,
-                                plan_deadline_weeks=1)
+    PlanSettings.objects.create(organiser=cast.organiser_a, review_interval_days=10, plan_deadline_weeks=1)
     Enrolment.objects.filter(student=cast.adam).update(
         end_date=today - datetime.timedelta(days=1), exit_reason="national_programme"
     )

@@ -18,8 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _goal(plan):
     g = plan.goals.get()
-    return {"id": g.pk, "term": g.term, "kind": g.kind, "title": g.title,
-            "target_date": "", "status": g.status}
+    return {"id": g.pk, "term": g.term, "kind": g.kind, "title": g.title, "target_date": "", "status": g.status}
 
 
 def _course(plan):
@@ -32,9 +31,12 @@ def test_mentor_sets_up_a_plan_with_a_goal_and_a_course(cast, login, courses):
     url = reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk})
     assert "Set up the plan" in client.get(url).content.decode()
     data = plan_post(
-        version=0, reason="Första plansamtalet", study_path="Språkintroduktion",
-        goals=[{"term": "long", "kind": "job", "title": "Bli elektriker", "target_date": "2028-06-01",
-                "status": "planned"}],
+        version=0,
+        reason="Första plansamtalet",
+        study_path="Språkintroduktion",
+        goals=[
+            {"term": "long", "kind": "job", "title": "Bli elektriker", "target_date": "2028-06-01", "status": "planned"}
+        ],
         courses=[{"course": "GY:SVASVA01", "term": terms_from(datetime.date.today())[1], "status": "ongoing"}],
         internships=[{"workplace": "Elbolaget AB", "start_date": "2026-10-01", "supervisor": "Ali"}],
     )
@@ -53,10 +55,14 @@ def test_mentor_sets_up_a_plan_with_a_goal_and_a_course(cast, login, courses):
 def test_the_plan_form_names_bad_rows_and_saves_nothing(cast, login, courses):
     client = login(cast.mentor_a)
     url = reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk})
-    response = client.post(url, plan_post(
-        version=0, reason="",
-        courses=[{"course": "GY:NOSUCH", "status": "planned"}],
-    ))
+    response = client.post(
+        url,
+        plan_post(
+            version=0,
+            reason="",
+            courses=[{"course": "GY:NOSUCH", "status": "planned"}],
+        ),
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "No single course GY:NOSUCH in the catalogue" in page
@@ -70,10 +76,17 @@ def test_counsellor_changes_goals_but_not_other_content(cast, login, alice_plan)
     page = client.get(url).content.decode()
     assert 'name="courses-TOTAL_FORMS"' not in page
     goal = _goal(alice_plan) | {"status": "in_progress"}
-    response = client.post(url, plan_post(
-        version=1, reason="Vägledningssamtal", study_path="Ny väg", goals=[goal],
-        other_training="Försök att ändra", student_voice="Försök",
-    ))
+    response = client.post(
+        url,
+        plan_post(
+            version=1,
+            reason="Vägledningssamtal",
+            study_path="Ny väg",
+            goals=[goal],
+            other_training="Försök att ändra",
+            student_voice="Försök",
+        ),
+    )
     assert response.status_code == 302
     alice_plan.refresh_from_db()
     assert alice_plan.study_path == "Ny väg"
@@ -86,8 +99,10 @@ def test_counsellor_changes_goals_but_not_other_content(cast, login, alice_plan)
 def test_teacher_and_student_health_may_not_edit(cast, login, alice_plan):
     for user in (cast.teacher_a, cast.health_a):
         client = login(user)
-        response = client.post(reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk}),
-                               plan_post(version=1, reason="x", study_path="Hack"))
+        response = client.post(
+            reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk}),
+            plan_post(version=1, reason="x", study_path="Hack"),
+        )
         assert response.status_code in (403, 404)
     alice_plan.refresh_from_db()
     assert alice_plan.version == 1 and alice_plan.study_path.startswith("Svenska")
@@ -95,15 +110,26 @@ def test_teacher_and_student_health_may_not_edit(cast, login, alice_plan):
 
 def test_a_stale_save_keeps_the_users_input_and_shows_what_changed(cast, login, alice_plan):
     # The principal saves first (from version 1) …
-    services.plan_revise(acting_user=cast.principal_a, plan=alice_plan, expected_version=1,
-                         reason="Rektorns ändring", fields={"other_measures": "Studiehandledning på arabiska"})
+    services.plan_revise(
+        acting_user=cast.principal_a,
+        plan=alice_plan,
+        expected_version=1,
+        reason="Rektorns ändring",
+        fields={"other_measures": "Studiehandledning på arabiska"},
+    )
     # … then the mentor, who also opened version 1, saves.
     client = login(cast.mentor_a)
     url = reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk})
-    response = client.post(url, plan_post(
-        version=1, reason="Mentorns ändring", study_path="Mentorns text",
-        goals=[_goal(alice_plan)], courses=[_course(alice_plan)],
-    ))
+    response = client.post(
+        url,
+        plan_post(
+            version=1,
+            reason="Mentorns ändring",
+            study_path="Mentorns text",
+            goals=[_goal(alice_plan)],
+            courses=[_course(alice_plan)],
+        ),
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Someone else saved this plan while you were editing it" in page
@@ -128,42 +154,52 @@ def test_a_stale_save_keeps_the_users_input_and_shows_what_changed(cast, login, 
 def test_a_stale_save_takes_over_goals_the_user_left_alone(cast, login, alice_plan):
     goal = _goal(alice_plan)
     services.plan_revise(
-        acting_user=cast.counsellor_a, plan=alice_plan, expected_version=1, reason="Nytt mål",
+        acting_user=cast.counsellor_a,
+        plan=alice_plan,
+        expected_version=1,
+        reason="Nytt mål",
         goals=[{**goal, "target_date": None}, {"term": "short", "kind": "job", "title": "Sommarjobb"}],
     )
     response = login(cast.mentor_a).post(
         reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk}),
-        plan_post(version=1, reason="Mentorn", participants="Mentor, elev", goals=[goal],
-                  courses=[_course(alice_plan)]),
+        plan_post(
+            version=1, reason="Mentorn", participants="Mentor, elev", goals=[goal], courses=[_course(alice_plan)]
+        ),
     )
     assert "now shows the newly saved content: Goals." in response.content.decode()
     response = login(cast.mentor_a).post(
-        reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk}), response.context["form"].data)
+        reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk}), response.context["form"].data
+    )
     assert response.status_code == 302
     alice_plan.refresh_from_db()
     assert sorted(alice_plan.goals.values_list("title", flat=True)) == [
-        "Behörighet till Vård- och omsorgsprogrammet", "Sommarjobb"]
+        "Behörighet till Vård- och omsorgsprogrammet",
+        "Sommarjobb",
+    ]
     assert alice_plan.participants == "Mentor, elev"
 
 
 def test_compare_marks_added_removed_and_changed(cast, login, alice_plan, courses):
     services.plan_revise(
-        acting_user=cast.mentor_a, plan=alice_plan, expected_version=1, reason="Plansamtal",
-        goals=[_goal(alice_plan) | {"status": "met", "target_date": None},
-               {"term": "short", "kind": "course", "title": "Klara Engelska 5"}],
+        acting_user=cast.mentor_a,
+        plan=alice_plan,
+        expected_version=1,
+        reason="Plansamtal",
+        goals=[
+            _goal(alice_plan) | {"status": "met", "target_date": None},
+            {"term": "short", "kind": "course", "title": "Klara Engelska 5"},
+        ],
         courses=[],
     )
     client = login(cast.mentor_a)
-    page = client.get(reverse("plans:plan_compare", kwargs={"pk": cast.alice.pk}),
-                      {"a": 1, "b": 2}).content.decode()
+    page = client.get(reverse("plans:plan_compare", kwargs={"pk": cast.alice.pk}), {"a": 1, "b": 2}).content.decode()
     assert "Version 1 compared with version 2" in page
     assert "2 added" not in page  # one goal added
     assert "1 added, 1 removed, 1 changed." in page
     assert 'class="diff-added"' in page and "Klara Engelska 5" in page
     assert 'class="diff-removed"' in page and "Svenska som andraspråk 1" in page
     assert "<del>Not started</del> → <ins>Met</ins>" in page
-    assert client.get(reverse("plans:plan_compare", kwargs={"pk": cast.alice.pk}),
-                      {"a": 1, "b": 7}).status_code == 404
+    assert client.get(reverse("plans:plan_compare", kwargs={"pk": cast.alice.pk}), {"a": 1, "b": 7}).status_code == 404
 
 
 def test_plan_talk_is_recorded_and_clears_the_review_flag(cast, login, alice_plan, today):
@@ -171,10 +207,16 @@ def test_plan_talk_is_recorded_and_clears_the_review_flag(cast, login, alice_pla
     client = login(cast.mentor_a)
     detail = reverse("plans:plan_detail", kwargs={"pk": cast.alice.pk})
     assert "Review due" in client.get(detail).content.decode()
-    response = client.post(reverse("plans:review_create", kwargs={"pk": cast.alice.pk}), {
-        "held_on": today.isoformat(), "participants": "Mentor, Alice", "notes": "Går bra",
-        "student_view": "Nöjd", "decisions": "Lägg till Engelska 5",
-    })
+    response = client.post(
+        reverse("plans:review_create", kwargs={"pk": cast.alice.pk}),
+        {
+            "held_on": today.isoformat(),
+            "participants": "Mentor, Alice",
+            "notes": "Går bra",
+            "student_view": "Nöjd",
+            "decisions": "Lägg till Engelska 5",
+        },
+    )
     assert response.status_code == 302
     review = PlanReview.objects.get()
     assert (review.recorded_by, review.plan_version) == (cast.mentor_a, 1)
@@ -184,8 +226,10 @@ def test_plan_talk_is_recorded_and_clears_the_review_flag(cast, login, alice_pla
 
 def test_counsellor_may_not_record_plan_talks(cast, login, alice_plan, today):
     client = login(cast.counsellor_a)
-    response = client.post(reverse("plans:review_create", kwargs={"pk": cast.alice.pk}),
-                           {"held_on": today.isoformat(), "participants": "x", "notes": "x"})
+    response = client.post(
+        reverse("plans:review_create", kwargs={"pk": cast.alice.pk}),
+        {"held_on": today.isoformat(), "participants": "x", "notes": "x"},
+    )
     assert response.status_code == 403
     assert not PlanReview.objects.exists()
 
@@ -198,8 +242,13 @@ def test_principal_approves_and_a_later_change_shows(cast, login, alice_plan):
     assert alice_plan.approved_version == 1 and alice_plan.approved_by == cast.principal_a
     detail = reverse("plans:plan_detail", kwargs={"pk": cast.alice.pk})
     assert "Approved (version 1," in client.get(detail).content.decode()
-    services.plan_revise(acting_user=cast.mentor_a, plan=alice_plan, expected_version=1,
-                         reason="Ändrat", fields={"participants": "Mentor"})
+    services.plan_revise(
+        acting_user=cast.mentor_a,
+        plan=alice_plan,
+        expected_version=1,
+        reason="Ändrat",
+        fields={"participants": "Mentor"},
+    )
     assert "Changed since approval" in client.get(detail).content.decode()
     # A mentor cannot approve.
     login(cast.mentor_a).post(url, {"version": 2})
@@ -210,8 +259,7 @@ def test_principal_approves_and_a_later_change_shows(cast, login, alice_plan):
 def test_plan_list_flags_late_and_due_plans_within_a_query_budget(
     cast, login, alice_plan, django_assert_max_num_queries
 ):
-    PlanSettings.objects.create(organiser=cast.organiser_a, review_interval_days=30,
-                                plan_deadline_weeks=4)
+    PlanSettings.objects.create(organiser=cast.organiser_a, review_interval_days=30, plan_deadline_weeks=4)
     Plan.objects.filter(pk=alice_plan.pk).update(created_at=alice_plan.created_at - datetime.timedelta(days=45))
     client = login(cast.principal_a)
     url = reverse("plans:plan_list")
@@ -230,8 +278,12 @@ def test_plan_list_flags_late_and_due_plans_within_a_query_budget(
     # Ten more students with plans and goals: still the same number of queries.
     for _ in range(10):
         student = make_student(cast.unit_a)
-        services.plan_create(acting_user=cast.principal_a, student=student, reason="Start",
-                             goals=[{"term": "long", "kind": "job", "title": "Jobb"}])
+        services.plan_create(
+            acting_user=cast.principal_a,
+            student=student,
+            reason="Start",
+            goals=[{"term": "long", "kind": "job", "title": "Jobb"}],
+        )
     client = login(cast.principal_a)
     client.get(url)
     with django_assert_max_num_queries(14):
@@ -239,10 +291,8 @@ def test_plan_list_flags_late_and_due_plans_within_a_query_budget(
 
 
 def test_teacher_sees_a_summary_only(cast, login, alice_plan):
-    support_needs_record(acting_user=cast.health_a, student=alice_plan.student,
-                         text="Hemlig anpassning", reason="EHT")
-    page = login(cast.teacher_a).get(
-        reverse("plans:plan_detail", kwargs={"pk": cast.alice.pk})).content.decode()
+    support_needs_record(acting_user=cast.health_a, student=alice_plan.student, text="Hemlig anpassning", reason="EHT")
+    page = login(cast.teacher_a).get(reverse("plans:plan_detail", kwargs={"pk": cast.alice.pk})).content.decode()
     assert "Behörighet till Vård- och omsorgsprogrammet" in page
     assert "Jag vill jobba i vården." not in page  # the student's own words are not in the summary
     assert "Hemlig anpassning" not in page and "Support needs" not in page
@@ -279,8 +329,9 @@ def test_family_page_in_plain_language_and_arabic_right_to_left(cast, login, ali
     assert "Versions" not in page and "Första planen" not in page  # no revision history
     client.post(reverse("set_language"), {"language": "ar", "next": url})
     assert 'dir="rtl"' in client.get(url).content.decode()
-    student_page = login(cast.student).get(
-        reverse("people:family_student", kwargs={"pk": cast.alice.pk})).content.decode()
+    student_page = (
+        login(cast.student).get(reverse("people:family_student", kwargs={"pk": cast.alice.pk})).content.decode()
+    )
     assert url in student_page
 
 
@@ -295,17 +346,24 @@ def test_education_plan_is_published_as_a_new_version(cast, login):
     client = login(cast.principal_a)
     ims = Programme.objects.get(code="IMS")
     for body in ("Första", "Andra"):
-        response = client.post(reverse("plans:education_plan_create"), {
-            "organiser": cast.organiser_a.pk, "programme": ims.pk, "title": "Plan för utbildning IMS",
-            "body": body, "valid_from": "2026-08-01",
-        })
+        response = client.post(
+            reverse("plans:education_plan_create"),
+            {
+                "organiser": cast.organiser_a.pk,
+                "programme": ims.pk,
+                "title": "Plan för utbildning IMS",
+                "body": body,
+                "valid_from": "2026-08-01",
+            },
+        )
         assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "version 2" in page and "Andra" in page
     # Not for another organiser.
-    response = client.post(reverse("plans:education_plan_create"), {
-        "organiser": cast.organiser_b.pk, "programme": ims.pk, "title": "x", "body": "x",
-        "valid_from": "2026-08-01"})
+    response = client.post(
+        reverse("plans:education_plan_create"),
+        {"organiser": cast.organiser_b.pk, "programme": ims.pk, "title": "x", "body": "x", "valid_from": "2026-08-01"},
+    )
     assert response.status_code == 200
     assert 'class="field has-error">\n  <label for="id_organiser"' in response.content.decode()
     assert not cast.organiser_b.education_plans.exists()
@@ -313,12 +371,15 @@ def test_education_plan_is_published_as_a_new_version(cast, login):
 
 def test_local_course_can_be_added_and_used_in_a_plan(cast, login, courses):
     client = login(cast.principal_a)
-    response = client.post(reverse("plans:local_course_create"), {
-        "organiser": cast.organiser_a.pk, "subject_name": "Truckkort", "code": "TRUCK1",
-        "name": "Truckkort A+B"})
+    response = client.post(
+        reverse("plans:local_course_create"),
+        {"organiser": cast.organiser_a.pk, "subject_name": "Truckkort", "code": "TRUCK1", "name": "Truckkort A+B"},
+    )
     assert response.status_code == 302
-    response = client.post(reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk}), plan_post(
-        version=0, reason="Start", courses=[{"course": "LOCAL:TRUCK1", "status": "planned"}]))
+    response = client.post(
+        reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk}),
+        plan_post(version=0, reason="Start", courses=[{"course": "LOCAL:TRUCK1", "status": "planned"}]),
+    )
     assert response.status_code == 302
     assert Plan.objects.get().courses.get().course.name == "Truckkort A+B"
 
@@ -326,25 +387,31 @@ def test_local_course_can_be_added_and_used_in_a_plan(cast, login, courses):
 def test_untouched_new_rows_are_left_out(cast, login, alice_plan):
     # What the browser sends for the empty extra rows: the selects' shown values.
     data = plan_post(
-        version=1, reason="Bara en ny mening", study_path="Ny",
-        goals=[_goal(alice_plan), {"term": "short", "kind": "national_programme", "title": "",
-                                   "target_date": "", "status": "planned"}],
+        version=1,
+        reason="Bara en ny mening",
+        study_path="Ny",
+        goals=[
+            _goal(alice_plan),
+            {"term": "short", "kind": "national_programme", "title": "", "target_date": "", "status": "planned"},
+        ],
         courses=[_course(alice_plan), {"course": "", "term": "", "status": "planned"}],
-        internships=[{"workplace": "", "start_date": "", "end_date": "", "supervisor": "",
-                      "tasks": ""}],
+        internships=[{"workplace": "", "start_date": "", "end_date": "", "supervisor": "", "tasks": ""}],
     )
-    response = login(cast.mentor_a).post(
-        reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk}), data)
+    response = login(cast.mentor_a).post(reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk}), data)
     assert response.status_code == 302
     alice_plan.refresh_from_db()
     assert (alice_plan.version, alice_plan.goals.count(), alice_plan.courses.count()) == (2, 1, 1)
 
 
 def test_history_lists_every_version_with_who_and_why(cast, login, alice_plan):
-    services.plan_revise(acting_user=cast.counsellor_a, plan=alice_plan, expected_version=1,
-                         reason="Vägledningssamtal", fields={"study_path": "Ny väg"})
-    page = login(cast.principal_a).get(
-        reverse("plans:plan_history", kwargs={"pk": cast.alice.pk})).content.decode()
+    services.plan_revise(
+        acting_user=cast.counsellor_a,
+        plan=alice_plan,
+        expected_version=1,
+        reason="Vägledningssamtal",
+        fields={"study_path": "Ny väg"},
+    )
+    page = login(cast.principal_a).get(reverse("plans:plan_history", kwargs={"pk": cast.alice.pk})).content.decode()
     assert page.index("Vägledningssamtal") < page.index("Första planen")
     assert "Sara Syv" in page and "Maria Mentor" in page
 
@@ -355,7 +422,8 @@ def test_import_page_names_the_bad_fields_and_keeps_nothing(cast, login, courses
     bad = b'{"format": "studievag.plan/1", "student": {"protected_identity": false}}'
     response = login(cast.counsellor_a).post(
         reverse("plans:import", kwargs={"pk": cast.alice.pk}),
-        {"file": SimpleUploadedFile("plan.json", bad, content_type="application/json")})
+        {"file": SimpleUploadedFile("plan.json", bad, content_type="application/json")},
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "&#x27;plan&#x27; is a required property" in page
@@ -367,16 +435,22 @@ def test_education_plans_are_readable_by_staff_of_the_organiser_only(cast, login
     from studievag.organisations.models import Programme
 
     document = services.education_plan_publish(
-        acting_user=cast.principal_a, organiser=cast.organiser_a,
-        programme=Programme.objects.get(code="IMS"), title="Plan för utbildning IMS",
-        body="Studiehandledning erbjuds alla.", valid_from=datetime.date(2026, 8, 1))
+        acting_user=cast.principal_a,
+        organiser=cast.organiser_a,
+        programme=Programme.objects.get(code="IMS"),
+        title="Plan för utbildning IMS",
+        body="Studiehandledning erbjuds alla.",
+        valid_from=datetime.date(2026, 8, 1),
+    )
     listing = login(cast.teacher_a).get(reverse("plans:education_plan_list")).content.decode()
     assert "Plan för utbildning IMS" in listing
-    detail = login(cast.analyst).get(
-        reverse("plans:education_plan_detail", kwargs={"pk": document.pk})).content.decode()
+    detail = (
+        login(cast.analyst).get(reverse("plans:education_plan_detail", kwargs={"pk": document.pk})).content.decode()
+    )
     assert "Studiehandledning erbjuds alla." in detail
-    assert "Plan för utbildning IMS" not in login(cast.mentor_b).get(
-        reverse("plans:education_plan_list")).content.decode()
+    assert (
+        "Plan för utbildning IMS" not in login(cast.mentor_b).get(reverse("plans:education_plan_list")).content.decode()
+    )
 
 
 def test_the_plan_form_offers_the_coming_terms_and_refuses_free_text(cast, login, courses):
@@ -385,10 +459,14 @@ def test_the_plan_form_offers_the_coming_terms_and_refuses_free_text(cast, login
     page = client.get(url).content.decode()
     for term in terms_from(datetime.date.today()):
         assert f'<option value="{term}">{term}</option>' in page
-    response = client.post(url, plan_post(
-        version=0, reason="Första plansamtalet",
-        courses=[{"course": "GY:SVASVA01", "term": "Termin 1–3", "status": "ongoing"}],
-    ))
+    response = client.post(
+        url,
+        plan_post(
+            version=0,
+            reason="Första plansamtalet",
+            courses=[{"course": "GY:SVASVA01", "term": "Termin 1–3", "status": "ongoing"}],
+        ),
+    )
     assert response.status_code == 200
     assert "Select a valid choice. Termin 1–3 is not one of the available choices." in response.content.decode()
     assert not Plan.objects.exists()

@@ -8,154 +8,437 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0001_initial'),
-        ('organisations', '0002_programmes'),
-        ('people', '0001_initial'),
+        ("catalogue", "0001_initial"),
+        ("organisations", "0002_programmes"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProgressionScale',
+            name="ProgressionScale",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('subject_codes', models.JSONField(blank=True, default=list, help_text='Skolverket subject codes this scale is used for, e.g. GRGRMAT01, MAT.', verbose_name='subject codes')),
-                ('is_generic', models.BooleanField(default=False, help_text='Used for every subject that has no scale of its own.', verbose_name='generic scale')),
-                ('organiser', models.ForeignKey(blank=True, help_text='Empty for the scales that ship with Studieväg.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='progression_scales', to='organisations.organiser', verbose_name='organiser')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "subject_codes",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Skolverket subject codes this scale is used for, e.g. GRGRMAT01, MAT.",
+                        verbose_name="subject codes",
+                    ),
+                ),
+                (
+                    "is_generic",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Used for every subject that has no scale of its own.",
+                        verbose_name="generic scale",
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for the scales that ship with Studieväg.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progression_scales",
+                        to="organisations.organiser",
+                        verbose_name="organiser",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'progression scale',
-                'verbose_name_plural': 'progression scales',
-                'ordering': ['organiser__name', '-is_generic', 'name'],
+                "verbose_name": "progression scale",
+                "verbose_name_plural": "progression scales",
+                "ordering": ["organiser__name", "-is_generic", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressionStep',
+            name="ProgressionStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(help_text='1 is the first step; steps are ordered by position.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='position')),
-                ('label', models.CharField(max_length=60, verbose_name='label')),
-                ('colour', models.CharField(max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'A colour is written #rrggbb.')], verbose_name='colour')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('is_goal', models.BooleanField(default=False, verbose_name='course goal')),
-                ('scale', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='progress.progressionscale', verbose_name='scale')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(
+                        help_text="1 is the first step; steps are ordered by position.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="position",
+                    ),
+                ),
+                ("label", models.CharField(max_length=60, verbose_name="label")),
+                (
+                    "colour",
+                    models.CharField(
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator("^#[0-9a-fA-F]{6}$", "A colour is written #rrggbb.")
+                        ],
+                        verbose_name="colour",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("is_goal", models.BooleanField(default=False, verbose_name="course goal")),
+                (
+                    "scale",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="progress.progressionscale",
+                        verbose_name="scale",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'progression step',
-                'verbose_name_plural': 'progression steps',
-                'ordering': ['scale', 'position'],
+                "verbose_name": "progression step",
+                "verbose_name_plural": "progression steps",
+                "ordering": ["scale", "position"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressRecord',
+            name="ProgressRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_on', models.DateField(verbose_name='recorded on')),
-                ('recorded_at', models.DateTimeField(auto_now=True, verbose_name='saved at')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.course', verbose_name='course')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('step', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='progress.progressionstep', verbose_name='step')),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress_records', to='people.student', verbose_name='student')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("recorded_on", models.DateField(verbose_name="recorded on")),
+                ("recorded_at", models.DateTimeField(auto_now=True, verbose_name="saved at")),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalogue.course",
+                        verbose_name="course",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="progress.progressionstep",
+                        verbose_name="step",
+                    ),
+                ),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress_records",
+                        to="people.student",
+                        verbose_name="student",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'progression record',
-                'verbose_name_plural': 'progression records',
-                'ordering': ['student', 'course', 'recorded_on'],
+                "verbose_name": "progression record",
+                "verbose_name_plural": "progression records",
+                "ordering": ["student", "course", "recorded_on"],
             },
         ),
         migrations.CreateModel(
-            name='TeamDecision',
+            name="TeamDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('support', 'Support measure'), ('course_change', 'Changed course or study path'), ('talk', 'Talk with the student or guardian'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('text', models.TextField(verbose_name='decision')),
-                ('decided_on', models.DateField(verbose_name='decided on')),
-                ('follow_up_on', models.DateField(blank=True, null=True, verbose_name='follow up on')),
-                ('team', models.CharField(help_text='The team that met.', max_length=200, verbose_name='team')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='saved at')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='team_decisions', to='people.student', verbose_name='student')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("support", "Support measure"),
+                            ("course_change", "Changed course or study path"),
+                            ("talk", "Talk with the student or guardian"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="decision")),
+                ("decided_on", models.DateField(verbose_name="decided on")),
+                ("follow_up_on", models.DateField(blank=True, null=True, verbose_name="follow up on")),
+                ("team", models.CharField(help_text="The team that met.", max_length=200, verbose_name="team")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="saved at")),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="team_decisions",
+                        to="people.student",
+                        verbose_name="student",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'team decision',
-                'verbose_name_plural': 'team decisions',
-                'ordering': ['-decided_on', '-pk'],
+                "verbose_name": "team decision",
+                "verbose_name_plural": "team decisions",
+                "ordering": ["-decided_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='AttendanceWeek',
+            name="AttendanceWeek",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week_start', models.DateField(verbose_name='week (Monday)')),
-                ('scheduled_minutes', models.PositiveIntegerField(verbose_name='scheduled minutes')),
-                ('valid_absence_minutes', models.PositiveIntegerField(default=0, verbose_name='valid absence (minutes)')),
-                ('invalid_absence_minutes', models.PositiveIntegerField(default=0, verbose_name='invalid absence (minutes)')),
-                ('recorded_at', models.DateTimeField(auto_now=True, verbose_name='saved at')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.course', verbose_name='course')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='people.student', verbose_name='student')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("week_start", models.DateField(verbose_name="week (Monday)")),
+                ("scheduled_minutes", models.PositiveIntegerField(verbose_name="scheduled minutes")),
+                (
+                    "valid_absence_minutes",
+                    models.PositiveIntegerField(default=0, verbose_name="valid absence (minutes)"),
+                ),
+                (
+                    "invalid_absence_minutes",
+                    models.PositiveIntegerField(default=0, verbose_name="invalid absence (minutes)"),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now=True, verbose_name="saved at")),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalogue.course",
+                        verbose_name="course",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance",
+                        to="people.student",
+                        verbose_name="student",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attendance week',
-                'verbose_name_plural': 'attendance weeks',
-                'ordering': ['student', 'course', 'week_start'],
-                'indexes': [models.Index(fields=['student', 'week_start'], name='progress_at_student_50dd1e_idx')],
-                'constraints': [models.UniqueConstraint(fields=('student', 'course', 'week_start'), name='attendance_one_row_per_week'), models.CheckConstraint(condition=models.Q(('scheduled_minutes__gte', django.db.models.expressions.CombinedExpression(models.F('valid_absence_minutes'), '+', models.F('invalid_absence_minutes')))), name='attendance_absence_within_schedule')],
+                "verbose_name": "attendance week",
+                "verbose_name_plural": "attendance weeks",
+                "ordering": ["student", "course", "week_start"],
+                "indexes": [models.Index(fields=["student", "week_start"], name="progress_at_student_50dd1e_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("student", "course", "week_start"), name="attendance_one_row_per_week"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "scheduled_minutes__gte",
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("valid_absence_minutes"), "+", models.F("invalid_absence_minutes")
+                                ),
+                            )
+                        ),
+                        name="attendance_absence_within_schedule",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FollowUpSettings',
+            name="FollowUpSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('behind_steps', models.DecimalField(decimal_places=1, default=0.5, max_digits=3, validators=[django.core.validators.MinValueValidator(0)], verbose_name='behind when more than this many steps below the line')),
-                ('far_behind_steps', models.DecimalField(decimal_places=1, default=1.5, max_digits=3, validators=[django.core.validators.MinValueValidator(0)], verbose_name='far behind when more than this many steps below the line')),
-                ('default_course_weeks', models.PositiveSmallIntegerField(default=20, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(200)], verbose_name='course length when no end date is planned (weeks)')),
-                ('attendance_percent', models.PositiveSmallIntegerField(default=80, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='signal when attendance is below (%)')),
-                ('attendance_weeks', models.PositiveSmallIntegerField(default=4, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(26)], verbose_name='attendance over the last (weeks)')),
-                ('no_progress_weeks', models.PositiveSmallIntegerField(default=4, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(52)], verbose_name='signal when no progression step for (weeks)')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='changed')),
-                ('organiser', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='follow_up_settings', to='organisations.organiser', verbose_name='organiser')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "behind_steps",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=0.5,
+                        max_digits=3,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="behind when more than this many steps below the line",
+                    ),
+                ),
+                (
+                    "far_behind_steps",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=1.5,
+                        max_digits=3,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="far behind when more than this many steps below the line",
+                    ),
+                ),
+                (
+                    "default_course_weeks",
+                    models.PositiveSmallIntegerField(
+                        default=20,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(200),
+                        ],
+                        verbose_name="course length when no end date is planned (weeks)",
+                    ),
+                ),
+                (
+                    "attendance_percent",
+                    models.PositiveSmallIntegerField(
+                        default=80,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="signal when attendance is below (%)",
+                    ),
+                ),
+                (
+                    "attendance_weeks",
+                    models.PositiveSmallIntegerField(
+                        default=4,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(26),
+                        ],
+                        verbose_name="attendance over the last (weeks)",
+                    ),
+                ),
+                (
+                    "no_progress_weeks",
+                    models.PositiveSmallIntegerField(
+                        default=4,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(52),
+                        ],
+                        verbose_name="signal when no progression step for (weeks)",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="changed")),
+                (
+                    "organiser",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_up_settings",
+                        to="organisations.organiser",
+                        verbose_name="organiser",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follow-up settings',
-                'verbose_name_plural': 'follow-up settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('far_behind_steps__gte', models.F('behind_steps'))), name='follow_up_far_behind_beyond_behind')],
+                "verbose_name": "follow-up settings",
+                "verbose_name_plural": "follow-up settings",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("far_behind_steps__gte", models.F("behind_steps"))),
+                        name="follow_up_far_behind_beyond_behind",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='GradeRecord',
+            name="GradeRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grade', models.CharField(choices=[('A', 'A'), ('B', 'B'), ('C', 'C'), ('D', 'D'), ('E', 'E'), ('F', 'F'), ('-', '– (no basis for a grade)')], max_length=1, verbose_name='grade')),
-                ('awarded_on', models.DateField(verbose_name='awarded on')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='saved at')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.course', verbose_name='course')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grade_records', to='people.student', verbose_name='student')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[
+                            ("A", "A"),
+                            ("B", "B"),
+                            ("C", "C"),
+                            ("D", "D"),
+                            ("E", "E"),
+                            ("F", "F"),
+                            ("-", "– (no basis for a grade)"),
+                        ],
+                        max_length=1,
+                        verbose_name="grade",
+                    ),
+                ),
+                ("awarded_on", models.DateField(verbose_name="awarded on")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="saved at")),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalogue.course",
+                        verbose_name="course",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grade_records",
+                        to="people.student",
+                        verbose_name="student",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'grade',
-                'verbose_name_plural': 'grades',
-                'ordering': ['student', 'course', 'awarded_on'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('grade__in', ['A', 'B', 'C', 'D', 'E', 'F', '-'])), name='grade_record_known_grade')],
+                "verbose_name": "grade",
+                "verbose_name_plural": "grades",
+                "ordering": ["student", "course", "awarded_on"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("grade__in", ["A", "B", "C", "D", "E", "F", "-"])),
+                        name="grade_record_known_grade",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='progressionstep',
-            constraint=models.UniqueConstraint(fields=('scale', 'position'), name='step_position_unique'),
+            model_name="progressionstep",
+            constraint=models.UniqueConstraint(fields=("scale", "position"), name="step_position_unique"),
         ),
         migrations.AddConstraint(
-            model_name='progressionstep',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_goal', True)), fields=('scale',), name='step_one_goal_per_scale'),
+            model_name="progressionstep",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_goal", True)), fields=("scale",), name="step_one_goal_per_scale"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressrecord',
-            constraint=models.UniqueConstraint(fields=('student', 'course', 'recorded_on'), name='progress_record_one_per_day'),
+            model_name="progressrecord",
+            constraint=models.UniqueConstraint(
+                fields=("student", "course", "recorded_on"), name="progress_record_one_per_day"
+            ),
         ),
     ]

@@ -7,8 +7,7 @@ from studievag.progress.defaults import create_default_scales
 
 
 def forwards(apps, schema_editor):
-    create_default_scales(apps.get_model("progress", "ProgressionScale"),
-                          apps.get_model("progress", "ProgressionStep"))
+    create_default_scales(apps.get_model("progress", "ProgressionScale"), apps.get_model("progress", "ProgressionStep"))
 
 
 def backwards(apps, schema_editor):

@@ -26,8 +26,10 @@ def record(cast):
         from django.utils import timezone
 
         return ProgressRecord.objects.create(
-            student=student, course=course or cast.course_group_a.course,
-            step=maths_step(position), recorded_by=cast.teacher_a,
+            student=student,
+            course=course or cast.course_group_a.course,
+            step=maths_step(position),
+            recorded_by=cast.teacher_a,
             recorded_on=timezone.localdate() - datetime.timedelta(days=days_ago),
         )
 

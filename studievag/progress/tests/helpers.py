@@ -18,8 +18,7 @@ def ensure_course(cast):
 
 
 def maths_step(position: int) -> ProgressionStep:
-    return ProgressionStep.objects.get(scale__organiser=None, scale__name="Matematik",
-                                       position=position)
+    return ProgressionStep.objects.get(scale__organiser=None, scale__name="Matematik", position=position)
 
 
 def step_id(cast, position: int) -> int:
@@ -29,22 +28,30 @@ def step_id(cast, position: int) -> int:
 def own_scale(cast) -> ProgressionScale:
     """Organiser A's own three-step scale for mathematics (made once)."""
     scale, made = ProgressionScale.objects.get_or_create(
-        organiser=cast.organiser_a, name="Egen matematik", defaults={"subject_codes": ["GRGRMAT01"]},
+        organiser=cast.organiser_a,
+        name="Egen matematik",
+        defaults={"subject_codes": ["GRGRMAT01"]},
     )
     if made:
         for position, (label, colour) in enumerate(
             [("Start", "#fde2e2"), ("På väg", "#fff1c2"), ("Mål", "#d8f0d8")], start=1
         ):
-            ProgressionStep.objects.create(scale=scale, position=position, label=label, colour=colour,
-                                           is_goal=position == 3)
+            ProgressionStep.objects.create(
+                scale=scale, position=position, label=label, colour=colour, is_goal=position == 3
+            )
     return scale
 
 
 def scale_post(*, name: str, subject_codes: str, steps: list[dict], extra: int = 0) -> dict:
     """The scale page's form as posted: the scale's fields and the steps formset in order."""
-    data = {"name": name, "subject_codes": subject_codes,
-            "steps-TOTAL_FORMS": str(len(steps) + extra), "steps-INITIAL_FORMS": "0",
-            "steps-MIN_NUM_FORMS": "0", "steps-MAX_NUM_FORMS": "1000"}
+    data = {
+        "name": name,
+        "subject_codes": subject_codes,
+        "steps-TOTAL_FORMS": str(len(steps) + extra),
+        "steps-INITIAL_FORMS": "0",
+        "steps-MIN_NUM_FORMS": "0",
+        "steps-MAX_NUM_FORMS": "1000",
+    }
     for n, step in enumerate(steps):
         for key, value in {"ORDER": n + 1, **step}.items():
             if value not in ("", None, False):

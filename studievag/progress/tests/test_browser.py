@@ -32,14 +32,14 @@ def test_teacher_records_steps_with_the_keyboard_and_the_team_sees_the_colours(
     group = ensure_course(cast).course_group_a
     alice, adam = cast.alice, cast.adam
     # The course started 100 days ago: a student still on step 1 is far behind the line.
-    GroupMembership.objects.filter(group=group).update(
-        start_date=timezone.localdate() - datetime.timedelta(days=100))
+    GroupMembership.objects.filter(group=group).update(start_date=timezone.localdate() - datetime.timedelta(days=100))
     for student in (alice, adam):  # both mapped at step 1 when the course started
         mapping = IntakeMapping.objects.create(
-            student=student, mapped_on=timezone.localdate() - datetime.timedelta(days=100),
-            recorded_by=cast.counsellor_a)
-        StartingLevel.objects.create(mapping=mapping, subject=group.course.subject,
-                                     step=maths_step(1))
+            student=student,
+            mapped_on=timezone.localdate() - datetime.timedelta(days=100),
+            recorded_by=cast.counsellor_a,
+        )
+        StartingLevel.objects.create(mapping=mapping, subject=group.course.subject, step=maths_step(1))
     rows = {s.pk: f"tr[data-student='{s.pk}']" for s in (alice, adam)}
 
     _log_in(page, live_server, "teacher_a")

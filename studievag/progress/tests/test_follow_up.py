@@ -41,12 +41,22 @@ def test_attendance_is_summed_over_courses_per_week(cast, maths):
     other = Course.objects.exclude(pk=maths.course.pk).first()
     mondays = rules.recent_weeks(today, 4)
     for monday in mondays:
-        AttendanceWeek.objects.create(student=cast.alice, course=maths.course, week_start=monday,
-                                      scheduled_minutes=100, invalid_absence_minutes=50,
-                                      recorded_by=cast.teacher_a)
-        AttendanceWeek.objects.create(student=cast.alice, course=other, week_start=monday,
-                                      scheduled_minutes=300, valid_absence_minutes=10,
-                                      recorded_by=cast.teacher_a)
+        AttendanceWeek.objects.create(
+            student=cast.alice,
+            course=maths.course,
+            week_start=monday,
+            scheduled_minutes=100,
+            invalid_absence_minutes=50,
+            recorded_by=cast.teacher_a,
+        )
+        AttendanceWeek.objects.create(
+            student=cast.alice,
+            course=other,
+            week_start=monday,
+            scheduled_minutes=300,
+            valid_absence_minutes=10,
+            recorded_by=cast.teacher_a,
+        )
     follow = follow_up_for([cast.alice], on=today)[cast.alice.pk]
     assert [w.week_start for w in follow.weeks] == mondays
     assert follow.weeks[0] == rules.WeekMinutes(mondays[0], 400, 10, 50)
@@ -61,14 +71,18 @@ def test_the_weeks_read_reach_as_far_back_as_the_organisers_window(cast, maths):
     assert FollowUpSettings().attendance_weeks < TREND_WEEKS < 12
     mondays = rules.recent_weeks(today, 12)
     for n, monday in enumerate(mondays):
-        AttendanceWeek.objects.create(student=cast.alice, course=maths.course, week_start=monday,
-                                      scheduled_minutes=100, invalid_absence_minutes=0 if n else 100,
-                                      recorded_by=cast.teacher_a)
+        AttendanceWeek.objects.create(
+            student=cast.alice,
+            course=maths.course,
+            week_start=monday,
+            scheduled_minutes=100,
+            invalid_absence_minutes=0 if n else 100,
+            recorded_by=cast.teacher_a,
+        )
     follow = follow_up_for([cast.alice], on=today)[cast.alice.pk]
     assert follow.recent_attendance == 100.0 and follow.series == [100.0] * TREND_WEEKS
 
-    FollowUpSettings.objects.create(organiser=cast.organiser_a, attendance_weeks=12,
-                                    attendance_percent=95)
+    FollowUpSettings.objects.create(organiser=cast.organiser_a, attendance_weeks=12, attendance_percent=95)
     follow = follow_up_for([cast.alice], on=today)[cast.alice.pk]
     assert follow.weeks[0].week_start == mondays[0]
     assert round(follow.recent_attendance, 2) == round(1100 / 12, 2)

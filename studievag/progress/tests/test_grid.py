@@ -10,9 +10,11 @@ from .helpers import maths_step
 
 
 def api(client, group, payload, content_type="application/json"):
-    return client.post(reverse("progress:record_api", args=[group.pk]),
-                       json.dumps(payload) if content_type == "application/json" else payload,
-                       content_type=content_type)
+    return client.post(
+        reverse("progress:record_api", args=[group.pk]),
+        json.dumps(payload) if content_type == "application/json" else payload,
+        content_type=content_type,
+    )
 
 
 def test_grid_lists_the_group_with_the_maths_scale(cast, maths, login):
@@ -36,7 +38,11 @@ def test_json_endpoint_records_a_step_and_answers_the_standing(cast, maths, logi
     assert data["status_label"] == "In line"
     record = ProgressRecord.objects.get()
     assert (record.student, record.step.position, record.recorded_on, record.recorded_by) == (
-        cast.alice, 2, today, cast.teacher_a)
+        cast.alice,
+        2,
+        today,
+        cast.teacher_a,
+    )
 
 
 def test_recording_again_the_same_day_corrects_that_days_record(cast, maths, login, record):
@@ -54,15 +60,15 @@ def test_a_step_from_another_scale_is_refused_and_nothing_saved(cast, maths, log
     english_step = ProgressionStep.objects.get(scale__name="Engelska", position=2)
     response = api(login(cast.teacher_a), maths, {"student": cast.alice.pk, "step": english_step.pk})
     assert response.status_code == 400
-    assert response.json() == {"ok": False,
-                               "errors": {"step": ["That step is not on this course's scale."]}}
+    assert response.json() == {"ok": False, "errors": {"step": ["That step is not on this course's scale."]}}
     assert not ProgressRecord.objects.exists()
 
 
 def test_bad_json_and_missing_step_are_clear_errors(cast, maths, login):
     client = login(cast.teacher_a)
-    response = client.post(reverse("progress:record_api", args=[maths.pk]), "{not json",
-                           content_type="application/json")
+    response = client.post(
+        reverse("progress:record_api", args=[maths.pk]), "{not json", content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["errors"] == {"body": ["Send a JSON object."]}
     response = api(client, maths, {"student": cast.alice.pk})
@@ -85,8 +91,7 @@ def test_a_teacher_of_another_group_cannot_post_to_this_one(cast, maths, login):
     from studievag.testing import assign, make_group, make_user
 
     other = make_user("teacher_b")
-    assign(other, Role.TEACHER, group=make_group(cast.unit_b, StudentGroup.Kind.COURSE_GROUP,
-                                                 [cast.bertil]))
+    assign(other, Role.TEACHER, group=make_group(cast.unit_b, StudentGroup.Kind.COURSE_GROUP, [cast.bertil]))
     response = api(login(other), maths, {"student": cast.alice.pk, "step": maths_step(2).pk})
     assert response.status_code == 404
     assert not ProgressRecord.objects.exists()
@@ -96,8 +101,7 @@ def test_grades_are_recorded_when_awarded(cast, maths, login, today):
     client = login(cast.teacher_a)
     response = api(client, maths, {"student": cast.adam.pk, "grade": "C"})
     assert response.json()["grade"] == "C"
-    assert list(GradeRecord.objects.values_list("student", "grade", "awarded_on")) == [
-        (cast.adam.pk, "C", today)]
+    assert list(GradeRecord.objects.values_list("student", "grade", "awarded_on")) == [(cast.adam.pk, "C", today)]
     response = api(client, maths, {"student": cast.adam.pk, "grade": "G"})
     assert response.status_code == 400
     assert response.json()["errors"] == {"grade": ["A grade is A, B, C, D, E, F or “-”."]}
@@ -107,22 +111,30 @@ def test_grades_are_recorded_when_awarded(cast, maths, login, today):
 def test_the_form_saves_changed_rows_without_javascript(cast, maths, login, record):
     record(cast.adam, 2, days_ago=14)
     client = login(cast.teacher_a)
-    response = client.post(reverse("progress:grid", args=[maths.pk]), {
-        f"step-{cast.alice.pk}": maths_step(3).pk,
-        f"step-{cast.adam.pk}": maths_step(2).pk,  # unchanged: no new record
-        f"grade-{cast.adam.pk}": "",
-    }, follow=True)
+    response = client.post(
+        reverse("progress:grid", args=[maths.pk]),
+        {
+            f"step-{cast.alice.pk}": maths_step(3).pk,
+            f"step-{cast.adam.pk}": maths_step(2).pk,  # unchanged: no new record
+            f"grade-{cast.adam.pk}": "",
+        },
+        follow=True,
+    )
     assert "1 change(s) saved." in response.content.decode()
-    assert list(ProgressRecord.objects.order_by("student__first_name").values_list(
-        "student__first_name", "step__position")) == [("Adam", 2), ("Alice", 3)]
+    assert list(
+        ProgressRecord.objects.order_by("student__first_name").values_list("student__first_name", "step__position")
+    ) == [("Adam", 2), ("Alice", 3)]
 
 
 def test_a_bad_value_in_the_form_saves_nothing(cast, maths, login):
     client = login(cast.teacher_a)
-    response = client.post(reverse("progress:grid", args=[maths.pk]), {
-        f"step-{cast.alice.pk}": maths_step(3).pk,
-        f"grade-{cast.adam.pk}": "Q",
-    })
+    response = client.post(
+        reverse("progress:grid", args=[maths.pk]),
+        {
+            f"step-{cast.alice.pk}": maths_step(3).pk,
+            f"grade-{cast.adam.pk}": "Q",
+        },
+    )
     assert response.status_code == 400
     assert "A grade is A, B, C, D, E, F" in response.content.decode()
     assert not ProgressRecord.objects.exists()
@@ -131,10 +143,13 @@ def test_a_bad_value_in_the_form_saves_nothing(cast, maths, login):
 
 def test_the_form_with_an_outside_student_is_404_and_saves_nothing(cast, maths, login):
     client = login(cast.teacher_a)
-    response = client.post(reverse("progress:grid", args=[maths.pk]), {
-        f"step-{cast.alice.pk}": maths_step(3).pk,
-        f"step-{cast.bertil.pk}": maths_step(3).pk,
-    })
+    response = client.post(
+        reverse("progress:grid", args=[maths.pk]),
+        {
+            f"step-{cast.alice.pk}": maths_step(3).pk,
+            f"step-{cast.bertil.pk}": maths_step(3).pk,
+        },
+    )
     assert response.status_code == 404
     assert not ProgressRecord.objects.exists()
 
@@ -142,8 +157,7 @@ def test_the_form_with_an_outside_student_is_404_and_saves_nothing(cast, maths, 
 def test_a_starting_level_is_marked_but_not_recorded_by_an_untouched_form(cast, maths, login, today):
     from studievag.intake.models import IntakeMapping, StartingLevel
 
-    mapping = IntakeMapping.objects.create(student=cast.alice, mapped_on=today,
-                                           recorded_by=cast.counsellor_a)
+    mapping = IntakeMapping.objects.create(student=cast.alice, mapped_on=today, recorded_by=cast.counsellor_a)
     StartingLevel.objects.create(mapping=mapping, subject=maths.course.subject, step=maths_step(2))
     client = login(cast.teacher_a)
     html = client.get(reverse("progress:grid", args=[maths.pk])).content.decode()

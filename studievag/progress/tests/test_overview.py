@@ -24,29 +24,45 @@ def build_team(cast, n: int) -> StudentGroup:
     a mapping, records and four weeks of attendance."""
     today = timezone.localdate()
     students = [
-        make_student(cast.unit_a, first_name=f"Lag{n}x{i}",
-                     security_marking=(Student.SecurityMarking.PROTECTED_REGISTRATION if i == 0
-                                       else Student.SecurityMarking.NONE))
+        make_student(
+            cast.unit_a,
+            first_name=f"Lag{n}x{i}",
+            security_marking=(
+                Student.SecurityMarking.PROTECTED_REGISTRATION if i == 0 else Student.SecurityMarking.NONE
+            ),
+        )
         for i in range(n)
     ]
     team = make_group(cast.unit_a, StudentGroup.Kind.MENTOR_GROUP, students, name=f"Lag {n}")
     course = cast.course_group_a.course
     for s in students:
-        GroupMembership.objects.create(group=cast.course_group_a, student=s,
-                                       start_date=today - datetime.timedelta(days=60))
-        mapping = IntakeMapping.objects.create(student=s, mapped_on=today - datetime.timedelta(days=55),
-                                               recorded_by=cast.counsellor_a)
+        GroupMembership.objects.create(
+            group=cast.course_group_a, student=s, start_date=today - datetime.timedelta(days=60)
+        )
+        mapping = IntakeMapping.objects.create(
+            student=s, mapped_on=today - datetime.timedelta(days=55), recorded_by=cast.counsellor_a
+        )
         StartingLevel.objects.create(mapping=mapping, subject=course.subject, step=maths_step(1))
         for days_ago, position in ((40, 1), (10, 2)):
-            ProgressRecord.objects.create(student=s, course=course, step=maths_step(position),
-                                          recorded_on=today - datetime.timedelta(days=days_ago),
-                                          recorded_by=cast.teacher_a)
+            ProgressRecord.objects.create(
+                student=s,
+                course=course,
+                step=maths_step(position),
+                recorded_on=today - datetime.timedelta(days=days_ago),
+                recorded_by=cast.teacher_a,
+            )
         for monday in rules.recent_weeks(today, 4):
-            AttendanceWeek.objects.create(student=s, course=course, week_start=monday,
-                                          scheduled_minutes=200, invalid_absence_minutes=60,
-                                          recorded_by=cast.teacher_a)
-        TeamDecision.objects.create(student=s, kind="talk", text="Samtal", decided_on=today,
-                                    team=team.name, recorded_by=cast.mentor_a)
+            AttendanceWeek.objects.create(
+                student=s,
+                course=course,
+                week_start=monday,
+                scheduled_minutes=200,
+                invalid_absence_minutes=60,
+                recorded_by=cast.teacher_a,
+            )
+        TeamDecision.objects.create(
+            student=s, kind="talk", text="Samtal", decided_on=today, team=team.name, recorded_by=cast.mentor_a
+        )
     return team
 
 
@@ -61,9 +77,7 @@ OVERVIEW_QUERIES = 25
 
 
 @pytest.mark.parametrize("size", [3, 30])
-def test_the_overview_runs_the_same_queries_for_3_and_30_students(
-    cast, maths, login, django_assert_num_queries, size
-):
+def test_the_overview_runs_the_same_queries_for_3_and_30_students(cast, maths, login, django_assert_num_queries, size):
     team = build_team(cast, size)
     client = login(cast.principal_a)
     with django_assert_num_queries(OVERVIEW_QUERIES):
@@ -89,9 +103,14 @@ def test_the_overview_shows_colours_attendance_and_signals(cast, maths, login, r
     record(cast.alice, 1, days_ago=70)  # start at 1, no step since: far behind and no progress
     record(cast.adam, 2, days_ago=3)
     for monday in rules.recent_weeks(today, 4):
-        AttendanceWeek.objects.create(student=cast.alice, course=maths.course, week_start=monday,
-                                      scheduled_minutes=100, invalid_absence_minutes=38,
-                                      recorded_by=cast.teacher_a)
+        AttendanceWeek.objects.create(
+            student=cast.alice,
+            course=maths.course,
+            week_start=monday,
+            scheduled_minutes=100,
+            invalid_absence_minutes=38,
+            recorded_by=cast.teacher_a,
+        )
     response = login(cast.mentor_a).get(reverse("progress:team_group", args=[cast.mentor_group_a.pk]))
     html = response.content.decode()
     alice_row = html.split(f'<tr data-student="{cast.alice.pk}">')[1].split("</tr>")[0]
@@ -108,20 +127,27 @@ def test_the_overview_shows_colours_attendance_and_signals(cast, maths, login, r
 def test_students_with_signals_come_first(cast, maths, login, record):
     record(cast.adam, 2, days_ago=3)
     record(cast.alice, 1, days_ago=50)
-    overview = team_overview(cast.mentor_a, Team("group", cast.mentor_group_a.pk, "", cast.unit_a),
-                             on=timezone.localdate())
+    overview = team_overview(
+        cast.mentor_a, Team("group", cast.mentor_group_a.pk, "", cast.unit_a), on=timezone.localdate()
+    )
     assert overview.rows[0].student == cast.alice
 
 
 def test_a_decision_lands_in_the_students_record(cast, maths, login, today):
     client = login(cast.mentor_a)
     url = reverse("progress:decision_create", args=["group", cast.mentor_group_a.pk, cast.alice.pk])
-    response = client.post(url, {"kind": "support", "text": "Studiehandledning i matematik.",
-                                 "follow_up_on": "2026-12-15"}, follow=True)
+    response = client.post(
+        url, {"kind": "support", "text": "Studiehandledning i matematik.", "follow_up_on": "2026-12-15"}, follow=True
+    )
     assert "The decision about Alice Andersson was recorded." in response.content.decode()
     decision = TeamDecision.objects.get()
-    assert (decision.student, decision.kind, decision.decided_on, decision.team,
-            decision.recorded_by) == (cast.alice, "support", today, "Mentorsgrupp A", cast.mentor_a)
+    assert (decision.student, decision.kind, decision.decided_on, decision.team, decision.recorded_by) == (
+        cast.alice,
+        "support",
+        today,
+        "Mentorsgrupp A",
+        cast.mentor_a,
+    )
     page = client.get(reverse("progress:student", args=[cast.alice.pk])).content.decode()
     assert "Studiehandledning i matematik." in page and "Mentorsgrupp A" in page
 
@@ -146,8 +172,7 @@ def test_a_decision_about_a_student_outside_the_team_is_404(cast, login, who):
 def test_a_team_of_another_school_is_404(cast, login):
     url = reverse("progress:decision_create", args=["group", cast.mentor_group_b.pk, cast.bertil.pk])
     assert login(cast.mentor_a).post(url, {"kind": "talk", "text": "x"}).status_code == 404
-    assert login(cast.mentor_a).get(
-        reverse("progress:team_group", args=[cast.mentor_group_b.pk])).status_code == 404
+    assert login(cast.mentor_a).get(reverse("progress:team_group", args=[cast.mentor_group_b.pk])).status_code == 404
     assert not TeamDecision.objects.exists()
 
 

@@ -27,8 +27,7 @@ def test_the_staff_page_shows_steps_the_line_and_attendance(cast, maths, login, 
 def test_the_family_page_speaks_arabic_right_to_left(cast, maths, login, record):
     record(cast.alice, 2, days_ago=3)
     client = login(cast.guardian)
-    response = client.get(reverse("progress:family_student", args=[cast.alice.pk]),
-                          HTTP_ACCEPT_LANGUAGE="ar")
+    response = client.get(reverse("progress:family_student", args=[cast.alice.pk]), HTTP_ACCEPT_LANGUAGE="ar")
     client.cookies["django_language"] = "ar"
     response = client.get(reverse("progress:family_student", args=[cast.alice.pk]))
     html = response.content.decode()
@@ -45,21 +44,40 @@ def test_the_student_reads_their_own_page(cast, maths, login):
 
 def test_settings_are_saved_per_organiser_and_change_the_signals(cast, login):
     client = login(cast.principal_a)
-    response = client.post(reverse("progress:settings"), {
-        "behind_steps": "0.8", "far_behind_steps": "2.0", "default_course_weeks": "18",
-        "attendance_percent": "85", "attendance_weeks": "3", "no_progress_weeks": "5",
-    }, follow=True)
+    response = client.post(
+        reverse("progress:settings"),
+        {
+            "behind_steps": "0.8",
+            "far_behind_steps": "2.0",
+            "default_course_weeks": "18",
+            "attendance_percent": "85",
+            "attendance_weeks": "3",
+            "no_progress_weeks": "5",
+        },
+        follow=True,
+    )
     assert "The thresholds were saved." in response.content.decode()
     saved = FollowUpSettings.objects.get(organiser=cast.organiser_a)
-    assert (saved.behind_steps, saved.far_behind_steps, saved.attendance_percent,
-            saved.updated_by) == (Decimal("0.8"), Decimal("2.0"), 85, cast.principal_a)
+    assert (saved.behind_steps, saved.far_behind_steps, saved.attendance_percent, saved.updated_by) == (
+        Decimal("0.8"),
+        Decimal("2.0"),
+        85,
+        cast.principal_a,
+    )
 
 
 def test_far_behind_nearer_than_behind_is_refused(cast, login):
-    response = login(cast.analyst).post(reverse("progress:settings"), {
-        "behind_steps": "2", "far_behind_steps": "1", "default_course_weeks": "20",
-        "attendance_percent": "80", "attendance_weeks": "4", "no_progress_weeks": "4",
-    })
+    response = login(cast.analyst).post(
+        reverse("progress:settings"),
+        {
+            "behind_steps": "2",
+            "far_behind_steps": "1",
+            "default_course_weeks": "20",
+            "attendance_percent": "80",
+            "attendance_weeks": "4",
+            "no_progress_weeks": "4",
+        },
+    )
     assert response.status_code == 200
     assert "Far behind must be at least as far as behind." in response.content.decode()
     assert not FollowUpSettings.objects.exists()

@@ -14,8 +14,9 @@ END = START + datetime.timedelta(days=100)
 
 
 def standing(current, *, start=1, goal=5, on=START + datetime.timedelta(days=50), end=END, **kw):
-    return rules.course_standing(start=start, current=current, goal=goal, start_date=START,
-                                 planned_end=end, on=on, **kw)
+    return rules.course_standing(
+        start=start, current=current, goal=goal, start_date=START, planned_end=end, on=on, **kw
+    )
 
 
 def test_halfway_the_line_expects_the_middle_step():
@@ -77,8 +78,7 @@ def test_planned_end_on_the_start_date_expects_the_goal_at_once():
 
 
 def test_no_starting_level_and_no_record_is_not_assessed():
-    s = rules.course_standing(start=None, current=None, goal=5, start_date=START,
-                              planned_end=END, on=START)
+    s = rules.course_standing(start=None, current=None, goal=5, start_date=START, planned_end=END, on=START)
     assert s.status == Status.NOT_ASSESSED
     assert s.gap is None
     assert "No starting level" in s.explanation
@@ -91,8 +91,7 @@ def test_a_starting_level_without_records_is_judged_from_the_start():
 
 
 def test_thresholds_come_from_the_organiser():
-    s = standing(2, on=START + datetime.timedelta(days=40), behind_steps=Decimal(1),
-                 far_behind_steps=Decimal(2))
+    s = standing(2, on=START + datetime.timedelta(days=40), behind_steps=Decimal(1), far_behind_steps=Decimal(2))
     assert s.status == Status.IN_LINE
 
 
@@ -101,8 +100,7 @@ def test_planned_end_prefers_plan_then_enrolment_then_default():
     assert rules.planned_end_for(start_date=START, plan_end=plan, enrolment_end=enrolment) == plan
     assert rules.planned_end_for(start_date=START, enrolment_end=enrolment) == enrolment
     assert rules.planned_end_for(start_date=START) == START + datetime.timedelta(weeks=20)
-    assert rules.planned_end_for(start_date=START, default_weeks=10) == START + datetime.timedelta(
-        weeks=10)
+    assert rules.planned_end_for(start_date=START, default_weeks=10) == START + datetime.timedelta(weeks=10)
 
 
 # --- Attendance ---------------------------------------------------------------------------
@@ -145,8 +143,7 @@ def test_attendance_at_the_threshold_gives_no_signal():
 def test_the_current_week_and_older_weeks_are_left_out_of_the_signal():
     this_week = datetime.date(2026, 10, 12)
     old = datetime.date(2026, 8, 31)
-    weeks = [week(this_week, 100, invalid=100), week(old, 100, invalid=100),
-             week(datetime.date(2026, 10, 5), 100)]
+    weeks = [week(this_week, 100, invalid=100), week(old, 100, invalid=100), week(datetime.date(2026, 10, 5), 100)]
     assert rules.attendance_signal(weeks, on=ON, n_weeks=4) is None
 
 
@@ -162,26 +159,44 @@ def test_trend_compares_the_last_two_known_weeks_with_the_two_before():
 
 def test_no_progress_signal_after_more_than_the_threshold_weeks():
     last = ON - datetime.timedelta(weeks=5)
-    signal = rules.no_progress_signal(course_name="Matematik", last_recorded_on=last,
-                                      course_start=START, on=ON, n_weeks=4)
-    assert signal.message == (
-        f"No progression step in Matematik for 5 weeks, last on {last.isoformat()} (threshold 4)"
+    signal = rules.no_progress_signal(
+        course_name="Matematik", last_recorded_on=last, course_start=START, on=ON, n_weeks=4
     )
-    assert rules.no_progress_signal(course_name="Matematik", last_recorded_on=ON - datetime.timedelta(weeks=4),
-                                     course_start=START, on=ON, n_weeks=4) is None
+    assert signal.message == (f"No progression step in Matematik for 5 weeks, last on {last.isoformat()} (threshold 4)")
+    assert (
+        rules.no_progress_signal(
+            course_name="Matematik",
+            last_recorded_on=ON - datetime.timedelta(weeks=4),
+            course_start=START,
+            on=ON,
+            n_weeks=4,
+        )
+        is None
+    )
 
 
 def test_no_progress_signal_counts_from_the_course_start_without_records():
-    signal = rules.no_progress_signal(course_name="Engelska", last_recorded_on=None,
-                                      course_start=START, on=ON, n_weeks=4)
+    signal = rules.no_progress_signal(
+        course_name="Engelska", last_recorded_on=None, course_start=START, on=ON, n_weeks=4
+    )
     assert "since the start 2026-08-17" in signal.message
-    assert rules.no_progress_signal(course_name="Engelska", last_recorded_on=None,
-                                    course_start=ON - datetime.timedelta(days=3), on=ON) is None
+    assert (
+        rules.no_progress_signal(
+            course_name="Engelska", last_recorded_on=None, course_start=ON - datetime.timedelta(days=3), on=ON
+        )
+        is None
+    )
 
 
 def plan(**kw):
-    values = {"student_id": 1, "has_plan": True, "last_reviewed_on": datetime.date(2026, 8, 1),
-              "review_due": False, "plan_late": False, "overdue_goals": ()}
+    values = {
+        "student_id": 1,
+        "has_plan": True,
+        "last_reviewed_on": datetime.date(2026, 8, 1),
+        "review_due": False,
+        "plan_late": False,
+        "overdue_goals": (),
+    }
     return SimpleNamespace(**{**values, **kw})
 
 

@@ -7,67 +7,122 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0002_programmes'),
+        ("organisations", "0002_programmes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Reflection',
+            name="Reflection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(max_length=4000, verbose_name='reflection')),
-                ('written_on', models.DateField(verbose_name='date')),
-                ('source', models.CharField(choices=[('team_meeting', 'Team meeting'), ('plan_talk', 'Plan talks'), ('student_health', 'Student health team'), ('development', 'Development meeting'), ('other', 'Other')], max_length=20, verbose_name='from')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('school_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reflections', to='organisations.schoolunit', verbose_name='school unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(max_length=4000, verbose_name="reflection")),
+                ("written_on", models.DateField(verbose_name="date")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("team_meeting", "Team meeting"),
+                            ("plan_talk", "Plan talks"),
+                            ("student_health", "Student health team"),
+                            ("development", "Development meeting"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="from",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "school_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reflections",
+                        to="organisations.schoolunit",
+                        verbose_name="school unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reflection',
-                'verbose_name_plural': 'reflections',
-                'ordering': ['-written_on', '-pk'],
+                "verbose_name": "reflection",
+                "verbose_name_plural": "reflections",
+                "ordering": ["-written_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReflectionTag',
+            name="ReflectionTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tag', models.CharField(max_length=60, verbose_name='tag')),
-                ('reflection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tags', to='quality.reflection')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("tag", models.CharField(max_length=60, verbose_name="tag")),
+                (
+                    "reflection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tags", to="quality.reflection"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tag',
-                'verbose_name_plural': 'tags',
+                "verbose_name": "tag",
+                "verbose_name_plural": "tags",
             },
         ),
         migrations.CreateModel(
-            name='SuppressionRule',
+            name="SuppressionRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('min_count', models.PositiveSmallIntegerField(help_text='A count of students from 1 up to this number minus one is shown as “..”.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='smallest count shown')),
-                ('min_base', models.PositiveSmallIntegerField(help_text='A share resting on fewer students than this is shown as “..”.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='smallest base for a share')),
-                ('organiser', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='suppression_rule', to='organisations.organiser', verbose_name='organiser')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "min_count",
+                    models.PositiveSmallIntegerField(
+                        help_text="A count of students from 1 up to this number minus one is shown as “..”.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="smallest count shown",
+                    ),
+                ),
+                (
+                    "min_base",
+                    models.PositiveSmallIntegerField(
+                        help_text="A share resting on fewer students than this is shown as “..”.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="smallest base for a share",
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suppression_rule",
+                        to="organisations.organiser",
+                        verbose_name="organiser",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'suppression rule',
-                'verbose_name_plural': 'suppression rules',
+                "verbose_name": "suppression rule",
+                "verbose_name_plural": "suppression rules",
             },
         ),
         migrations.AddIndex(
-            model_name='reflection',
-            index=models.Index(fields=['school_unit', 'written_on'], name='quality_ref_school__843ca0_idx'),
+            model_name="reflection",
+            index=models.Index(fields=["school_unit", "written_on"], name="quality_ref_school__843ca0_idx"),
         ),
         migrations.AddIndex(
-            model_name='reflectiontag',
-            index=models.Index(fields=['tag'], name='quality_ref_tag_038d2b_idx'),
+            model_name="reflectiontag",
+            index=models.Index(fields=["tag"], name="quality_ref_tag_038d2b_idx"),
         ),
         migrations.AddConstraint(
-            model_name='reflectiontag',
-            constraint=models.UniqueConstraint(fields=('reflection', 'tag'), name='reflection_tag_unique'),
+            model_name="reflectiontag",
+            constraint=models.UniqueConstraint(fields=("reflection", "tag"), name="reflection_tag_unique"),
         ),
     ]

@@ -5,51 +5,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0001_initial'),
-        ('quality', '0002_report_indexes'),
+        ("people", "0001_initial"),
+        ("quality", "0002_report_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PeriodFactsStatus',
+            name="PeriodFactsStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=8, unique=True)),
-                ('computed_on', models.DateField(help_text='The day the facts describe.')),
-                ('computed_at', models.DateTimeField(auto_now=True)),
-                ('students', models.PositiveIntegerField(default=0)),
-                ('milliseconds', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("period", models.CharField(max_length=8, unique=True)),
+                ("computed_on", models.DateField(help_text="The day the facts describe.")),
+                ("computed_at", models.DateTimeField(auto_now=True)),
+                ("students", models.PositiveIntegerField(default=0)),
+                ("milliseconds", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'period facts status',
-                'verbose_name_plural': 'period facts statuses',
+                "verbose_name": "period facts status",
+                "verbose_name_plural": "period facts statuses",
             },
         ),
         migrations.CreateModel(
-            name='StudentPeriodFacts',
+            name="StudentPeriodFacts",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=8)),
-                ('att_scheduled', models.IntegerField(null=True)),
-                ('att_present', models.IntegerField(null=True)),
-                ('has_progress', models.BooleanField(null=True)),
-                ('moved_step', models.BooleanField(null=True)),
-                ('assessed', models.BooleanField(null=True)),
-                ('behind_somewhere', models.BooleanField(null=True)),
-                ('passed_course', models.BooleanField(null=True)),
-                ('goals_due', models.IntegerField(null=True)),
-                ('goals_met', models.IntegerField(null=True)),
-                ('plan_created', models.DateTimeField(null=True)),
-                ('plan_by_day', models.BooleanField(null=True)),
-                ('reviewed_in_month', models.BooleanField(null=True)),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='period_facts', to='people.student')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("period", models.CharField(max_length=8)),
+                ("att_scheduled", models.IntegerField(null=True)),
+                ("att_present", models.IntegerField(null=True)),
+                ("has_progress", models.BooleanField(null=True)),
+                ("moved_step", models.BooleanField(null=True)),
+                ("assessed", models.BooleanField(null=True)),
+                ("behind_somewhere", models.BooleanField(null=True)),
+                ("passed_course", models.BooleanField(null=True)),
+                ("goals_due", models.IntegerField(null=True)),
+                ("goals_met", models.IntegerField(null=True)),
+                ("plan_created", models.DateTimeField(null=True)),
+                ("plan_by_day", models.BooleanField(null=True)),
+                ("reviewed_in_month", models.BooleanField(null=True)),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="period_facts", to="people.student"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'student facts for a period',
-                'verbose_name_plural': 'student facts for periods',
-                'constraints': [models.UniqueConstraint(fields=('period', 'student'), name='period_facts_once')],
+                "verbose_name": "student facts for a period",
+                "verbose_name_plural": "student facts for periods",
+                "constraints": [models.UniqueConstraint(fields=("period", "student"), name="period_facts_once")],
             },
         ),
     ]

@@ -42,7 +42,7 @@ def test_analyst_builds_a_two_way_breakdown_and_downloads_the_excel_file(
         workbook = load_workbook(BytesIO(f.read()))
     two_way = [[c for c in row] for row in workbook["Two-way"].iter_rows(values_only=True)]
     start = two_way.index(next(r for r in two_way if r[0] and str(r[0]).startswith("Students")))
-    header, *rows = two_way[start + 1:start + 7]
+    header, *rows = two_way[start + 1 : start + 7]
     assert header[-1] == "Total"
     assert rows[-1][0] == "Total" and rows[-1][-1] == 15
     # Women and men are split by background; every small cell is "..", never a 1–4.

@@ -52,11 +52,15 @@ def world(db) -> World:
     students = []
     for i in range(12):
         start = D(2025, 8, 20) if i < 3 else D(2025, 1, 10)  # three started this term
-        students.append(make_student(
-            unit, start=start, female=i % 2 == 0,
-            country_of_birth="SE" if i >= 4 else "SY",
-            first_school_start_in_sweden=D(2023, 1, 10) if i < 4 else None,
-        ))
+        students.append(
+            make_student(
+                unit,
+                start=start,
+                female=i % 2 == 0,
+                country_of_birth="SE" if i >= 4 else "SY",
+                first_school_start_in_sweden=D(2023, 1, 10) if i < 4 else None,
+            )
+        )
     # Not in the population: left before the term, and a student of another unit.
     make_student(unit, start=D(2024, 1, 10))
     gone = Enrolment.objects.order_by("-pk").first()
@@ -67,10 +71,16 @@ def world(db) -> World:
 
 
 def cells(world, *, dims=(), programme=""):
-    return report_cells(ReportRequest(
-        period=HT2025, unit_ids=[world.unit.pk], thresholds=Thresholds(), dims=dims,
-        programme=programme, today=TODAY,
-    ))
+    return report_cells(
+        ReportRequest(
+            period=HT2025,
+            unit_ids=[world.unit.pk],
+            thresholds=Thresholds(),
+            dims=dims,
+            programme=programme,
+            today=TODAY,
+        )
+    )
 
 
 def total(data, indicator_id):
@@ -81,8 +91,9 @@ def test_students_counts_each_student_once_in_the_units_of_the_scope(world):
     # One of the twelve changed programme during the term: still one student.
     s = world.s[5]
     s.enrolments.update(end_date=D(2025, 9, 30), exit_reason="other_im")
-    Enrolment.objects.create(student=s, programme=Programme.objects.get(code="IMY"),
-                             school_unit=world.unit, start_date=D(2025, 10, 1))
+    Enrolment.objects.create(
+        student=s, programme=Programme.objects.get(code="IMY"), school_unit=world.unit, start_date=D(2025, 10, 1)
+    )
     data = cells(world)
     assert total(data, "students") == {"num": 12}
     by_programme = cells(world, dims=("programme",))["students"]
@@ -101,8 +112,7 @@ def test_breakdown_by_background_splits_born_abroad_and_in_sweden(world):
 
 
 def test_exits_by_reason_are_shares_of_those_who_left_during_the_period(world):
-    for s, reason in zip(world.s[:3], ["national_programme", "national_programme", "dropped_out"],
-                         strict=True):
+    for s, reason in zip(world.s[:3], ["national_programme", "national_programme", "dropped_out"], strict=True):
         s.enrolments.update(end_date=D(2025, 11, 1), exit_reason=reason)
     data = cells(world)
     assert total(data, "exit_national_programme") == {"num": 2, "den": 3}
@@ -118,8 +128,9 @@ def test_transfer_within_one_year_follows_the_cohort_that_started_a_year_earlier
     # A student who first started in 2023 is not in the HT 2024 cohort.
     earlier = make_student(world.unit, start=D(2023, 8, 25))
     earlier.enrolments.update(end_date=D(2024, 8, 1), exit_reason="other_im")
-    Enrolment.objects.create(student=earlier, programme=Programme.objects.get(code="IMY"),
-                             school_unit=world.unit, start_date=D(2024, 8, 25))
+    Enrolment.objects.create(
+        student=earlier, programme=Programme.objects.get(code="IMY"), school_unit=world.unit, start_date=D(2024, 8, 25)
+    )
     data = cells(world)
     assert total(data, "transfer_1y") == {"num": 2, "den": 4}
 
@@ -131,14 +142,18 @@ def recorder(db):
 
 def test_zero_merit_value_is_a_share_of_students_with_a_merit_value(world, recorder):
     for s, merit in zip(world.s[:5], [0, 0, 120, 200, None], strict=True):
-        IntakeMapping.objects.create(student=s, mapped_on=D(2025, 2, 1), merit_value=merit,
-                                     recorded_by=recorder)
+        IntakeMapping.objects.create(student=s, mapped_on=D(2025, 2, 1), merit_value=merit, recorded_by=recorder)
     assert total(cells(world), "zero_merit") == {"num": 2, "den": 4}
 
 
 def test_breakdown_by_merit_value_and_parents_education(world, recorder):
-    IntakeMapping.objects.create(student=world.s[0], mapped_on=D(2025, 2, 1), merit_value=0,
-                                 parents_education="post_secondary", recorded_by=recorder)
+    IntakeMapping.objects.create(
+        student=world.s[0],
+        mapped_on=D(2025, 2, 1),
+        merit_value=0,
+        parents_education="post_secondary",
+        recorded_by=recorder,
+    )
     data = cells(world, dims=("merit_value", "parents_education"))["students"]
     assert data[("zero", "post_secondary")]["num"] == 1
     assert data[("unknown", "unknown")]["num"] == 11
@@ -159,9 +174,15 @@ def test_attendance_is_minutes_present_over_minutes_scheduled_in_the_period(worl
         (b, D(2025, 6, 2), 100, 100, 0),  # before the period
     ]
     for s, week, scheduled, valid, invalid in rows:
-        AttendanceWeek.objects.create(student=s, course=course, week_start=week,
-                                      scheduled_minutes=scheduled, valid_absence_minutes=valid,
-                                      invalid_absence_minutes=invalid, recorded_by=recorder)
+        AttendanceWeek.objects.create(
+            student=s,
+            course=course,
+            week_start=week,
+            scheduled_minutes=scheduled,
+            valid_absence_minutes=valid,
+            invalid_absence_minutes=invalid,
+            recorded_by=recorder,
+        )
     assert total(cells(world), "attendance") == {"num": 220, "den": 300, "base": 2}
 
 
@@ -177,8 +198,7 @@ def test_moved_a_step_and_in_line_with_the_course_goal(world, course, recorder):
     a, b, c = world.s[:3]
 
     def record(s, day, step):
-        ProgressRecord.objects.create(student=s, course=course, step=step, recorded_on=day,
-                                      recorded_by=recorder)
+        ProgressRecord.objects.create(student=s, course=course, step=step, recorded_on=day, recorded_by=recorder)
 
     # a: first step before the term, the goal step in it: moved, and at the goal (in line).
     record(a, D(2025, 5, 1), steps[0])
@@ -194,24 +214,31 @@ def test_moved_a_step_and_in_line_with_the_course_goal(world, course, recorder):
 
 
 def test_grades_earned_counts_students_with_a_pass_grade_in_the_period(world, course, recorder):
-    for s, grade, day in [(world.s[0], "C", D(2025, 12, 15)), (world.s[1], "F", D(2025, 12, 15)),
-                          (world.s[2], "E", D(2025, 6, 1)), (world.s[0], "D", D(2025, 12, 16))]:
-        GradeRecord.objects.create(student=s, course=course, grade=grade, awarded_on=day,
-                                   recorded_by=recorder)
+    for s, grade, day in [
+        (world.s[0], "C", D(2025, 12, 15)),
+        (world.s[1], "F", D(2025, 12, 15)),
+        (world.s[2], "E", D(2025, 6, 1)),
+        (world.s[0], "D", D(2025, 12, 16)),
+    ]:
+        GradeRecord.objects.create(student=s, course=course, grade=grade, awarded_on=day, recorded_by=recorder)
     assert total(cells(world), "grades_earned") == {"num": 1, "den": 12}
 
 
 def _plan(student, created: D) -> Plan:
-    return Plan.objects.create(student=student, programme=Programme.objects.get(code="IMS"),
-                               created_at=_at(created), updated_at=_at(created))
+    return Plan.objects.create(
+        student=student, programme=Programme.objects.get(code="IMS"), created_at=_at(created), updated_at=_at(created)
+    )
 
 
 def test_plan_goals_met_leaves_out_goals_no_longer_pursued(world, recorder):
     plan = _plan(world.s[0], D(2025, 2, 1))
-    for status, target in [("met", D(2025, 10, 1)), ("in_progress", D(2025, 11, 1)),
-                           ("dropped", D(2025, 11, 1)), ("met", D(2026, 3, 1))]:
-        PlanGoal.objects.create(plan=plan, term="short", kind="course", title="Mål",
-                                target_date=target, status=status)
+    for status, target in [
+        ("met", D(2025, 10, 1)),
+        ("in_progress", D(2025, 11, 1)),
+        ("dropped", D(2025, 11, 1)),
+        ("met", D(2026, 3, 1)),
+    ]:
+        PlanGoal.objects.create(plan=plan, term="short", kind="course", title="Mål", target_date=target, status=status)
     assert total(cells(world), "plan_goals_met") == {"num": 1, "den": 2, "base": 1}
 
 
@@ -227,25 +254,32 @@ def test_plan_set_up_within_four_weeks_of_the_start(world, recorder):
 def test_plan_reviewed_within_the_month_before_the_day(world, recorder):
     a = _plan(world.s[0], D(2025, 2, 1))
     b = _plan(world.s[1], D(2025, 2, 1))
-    PlanReview.objects.create(plan=a, held_on=D(2025, 12, 20), participants="m", notes="n",
-                              plan_version=1, recorded_by=recorder)
-    PlanReview.objects.create(plan=b, held_on=D(2025, 10, 20), participants="m", notes="n",
-                              plan_version=1, recorded_by=recorder)
+    PlanReview.objects.create(
+        plan=a, held_on=D(2025, 12, 20), participants="m", notes="n", plan_version=1, recorded_by=recorder
+    )
+    PlanReview.objects.create(
+        plan=b, held_on=D(2025, 10, 20), participants="m", notes="n", plan_version=1, recorded_by=recorder
+    )
     assert total(cells(world), "plan_reviewed") == {"num": 1, "den": 2}
 
 
 def test_missing_data_is_shown_as_a_dot_for_every_group(world):
-    tables = run_report(ReportRequest(period=HT2025, unit_ids=[world.unit.pk],
-                                      thresholds=Thresholds(), dims=("gender",), today=TODAY))
+    tables = run_report(
+        ReportRequest(period=HT2025, unit_ids=[world.unit.pk], thresholds=Thresholds(), dims=("gender",), today=TODAY)
+    )
     assert {f.text for row in tables["handover_before_start"].cells for f in row} == {"."}
     assert {f.text for row in tables["time_to_placement"].cells for f in row} == {"."}
 
 
 def test_small_groups_are_suppressed_and_nothing_can_be_recovered_from_the_total(world):
-    tables = run_report(ReportRequest(period=HT2025, unit_ids=[world.unit.pk],
-                                      thresholds=Thresholds(), dims=("background",), today=TODAY))
-    students = {label: f.text for (_k, label), f in zip(tables["students"].rows,
-                                                        tables["students"].row_margin, strict=True)}
+    tables = run_report(
+        ReportRequest(
+            period=HT2025, unit_ids=[world.unit.pk], thresholds=Thresholds(), dims=("background",), today=TODAY
+        )
+    )
+    students = {
+        label: f.text for (_k, label), f in zip(tables["students"].rows, tables["students"].row_margin, strict=True)
+    }
     # 4 born abroad (< 5) is hidden, so is the next smallest group (0 "not known" is
     # shown as 0 and does not protect): the 8 born in Sweden must go too.
     assert students["Born abroad"] == ".."
@@ -285,30 +319,29 @@ def test_in_line_is_the_team_overviews_rule(world, course, recorder):
 
     day = D(2025, 12, 31)
     other = world.other_unit
-    scale = ScaleBook([world.unit.organiser_id]).for_subject(world.unit.organiser_id,
-                                                            course.subject.code)
+    scale = ScaleBook([world.unit.organiser_id]).for_subject(world.unit.organiser_id, course.subject.code)
     steps = list(scale.steps.order_by("position"))
     first, goal = steps[0], next(s for s in steps if s.is_goal)
     assert goal.position - first.position <= 4  # the long plans below keep the line gentle
     # The other unit's organiser tolerates being far below the line.
-    FollowUpSettings.objects.create(organiser=other.organiser, behind_steps=Decimal("9.0"),
-                                    far_behind_steps=Decimal("9.5"))
+    FollowUpSettings.objects.create(
+        organiser=other.organiser, behind_steps=Decimal("9.0"), far_behind_steps=Decimal("9.5")
+    )
     c = make_student(other, start=D(2025, 1, 10))
     a, b, d, e, f = world.s[:5]
-    groups = {u.pk: StudentGroup.objects.create(school_unit=u, name="Ma", course=course,
-                                                kind=StudentGroup.Kind.COURSE_GROUP)
-              for u in (world.unit, other)}
+    groups = {
+        u.pk: StudentGroup.objects.create(school_unit=u, name="Ma", course=course, kind=StudentGroup.Kind.COURSE_GROUP)
+        for u in (world.unit, other)
+    }
 
     def follow(s, joined, *records):
         unit_id = s.enrolments.get().school_unit_id
         GroupMembership.objects.create(group=groups[unit_id], student=s, start_date=joined)
         for on, step in records:
-            ProgressRecord.objects.create(student=s, course=course, step=step, recorded_on=on,
-                                          recorded_by=recorder)
+            ProgressRecord.objects.create(student=s, course=course, step=step, recorded_on=on, recorded_by=recorder)
 
     def starting_level(s, step):
-        mapping = IntakeMapping.objects.create(student=s, mapped_on=D(2025, 8, 1),
-                                               recorded_by=recorder)
+        mapping = IntakeMapping.objects.create(student=s, mapped_on=D(2025, 8, 1), recorded_by=recorder)
         StartingLevel.objects.create(mapping=mapping, subject=course.subject, step=step)
 
     # a: mapped on the first step at intake, in the group since 20 August, first record
@@ -318,8 +351,7 @@ def test_in_line_is_the_team_overviews_rule(world, course, recorder):
     follow(a, D(2025, 8, 20), (D(2025, 12, 1), first))
     # b: on the first step since August, but the plan reads the course until VT 2029: in line.
     follow(b, D(2025, 8, 1), (D(2025, 8, 1), first), (D(2025, 12, 15), first))
-    plan = Plan.objects.create(student=b, created_at=_at(D(2025, 8, 5)),
-                               updated_at=_at(D(2025, 8, 5)))
+    plan = Plan.objects.create(student=b, created_at=_at(D(2025, 8, 5)), updated_at=_at(D(2025, 8, 5)))
     PlanCourse.objects.create(plan=plan, course=course, term="VT 2029")
     # c: the same steps, at the organiser with the wide threshold: in line.
     follow(c, D(2025, 8, 1), (D(2025, 8, 1), first), (D(2025, 12, 15), first))
@@ -340,20 +372,26 @@ def test_in_line_is_the_team_overviews_rule(world, course, recorder):
     in_line = sum(status == Status.IN_LINE for status in statuses.values())
 
     request = ReportRequest(
-        period=HT2025, unit_ids=[world.unit.pk, other.pk], thresholds=Thresholds(), today=TODAY,
+        period=HT2025,
+        unit_ids=[world.unit.pk, other.pk],
+        thresholds=Thresholds(),
+        today=TODAY,
     )
-    assert total(report_cells(request), "in_line") == {"num": in_line, "den": 6} == {
-        "num": 4, "den": 6}
+    assert total(report_cells(request), "in_line") == {"num": in_line, "den": 6} == {"num": 4, "den": 6}
     # Per request (without the period's facts), student by student: a and f are behind.
     from studievag.quality.indicators import Context
     from studievag.quality.selectors import population
 
     ctx = Context(period=HT2025, population_period=HT2025, today=TODAY)
-    rows = population(request, "period", HT2025).annotate(
-        **INDICATORS["in_line"].annotations(ctx)).filter(assessed=True)
+    rows = (
+        population(request, "period", HT2025).annotate(**INDICATORS["in_line"].annotations(ctx)).filter(assessed=True)
+    )
     assert rows.count() == 6
-    assert set(rows.filter(behind_somewhere=True).values_list("student_id", flat=True)) == {
-        s.pk for s, status in statuses.items() if status != Status.IN_LINE} == {a.pk, f.pk}
+    assert (
+        set(rows.filter(behind_somewhere=True).values_list("student_id", flat=True))
+        == {s.pk for s, status in statuses.items() if status != Status.IN_LINE}
+        == {a.pk, f.pk}
+    )
     if connection.vendor == "postgresql":
         # The benchmark's hand-written SQL follows the same rule.
         from studievag.quality import bench

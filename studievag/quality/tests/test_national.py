@@ -64,8 +64,11 @@ def test_the_command_refuses_a_database_that_has_students(cast):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="hand-written SQL is PostgreSQL")
 def test_hand_written_sql_agrees_with_the_application(national):
-    for units, dims in [(None, ("gender", "background")), (None, ()), (
-            list(SchoolUnit.objects.values_list("pk", flat=True)[:300]), ("programme",))]:
+    for units, dims in [
+        (None, ("gender", "background")),
+        (None, ()),
+        (list(SchoolUnit.objects.values_list("pk", flat=True)[:300]), ("programme",)),
+    ]:
         req = bench.request_for(term_of(TODAY), units, dims, TODAY)
         assert bench.agree(bench.orm_raw(req), bench.run_hand_sql(req))
     assert report_cells(bench.request_for(term_of(TODAY), None, (), TODAY))["students"]

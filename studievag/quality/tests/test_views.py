@@ -14,8 +14,7 @@ from studievag.testing import make_student
 @pytest.fixture
 def big_a(cast):
     """Twelve more students at school A, so a few figures rest on enough students."""
-    return [make_student(cast.unit_a, female=i >= 3, country_of_birth="SE" if i % 2 else "IQ")
-            for i in range(12)]
+    return [make_student(cast.unit_a, female=i >= 3, country_of_birth="SE" if i % 2 else "IQ") for i in range(12)]
 
 
 def report_url(**params):
@@ -65,8 +64,7 @@ def test_regional_coordinator_reports_on_the_region_and_is_always_suppressed(cas
 
 def test_principal_may_lift_suppression_for_own_unit(cast, big_a, login):
     client = login(cast.principal_a)
-    response = client.get(report_url(level=f"unit:{cast.unit_a.pk}", dim1="gender",
-                                     unsuppressed="on"))
+    response = client.get(report_url(level=f"unit:{cast.unit_a.pk}", dim1="gender", unsuppressed="on"))
     report = response.context["report"]
     assert report.suppressed is False
     assert [f.text for f in report.tables["students"].row_margin][:2] == ["11", "4"]
@@ -82,8 +80,7 @@ def test_an_organiser_may_raise_the_suppression_limits(cast, big_a, login):
 
 
 def test_two_way_breakdown_shows_a_table_with_totals_for_the_chosen_indicator(cast, big_a, login):
-    response = login(cast.analyst).get(report_url(dim1="gender", dim2="background",
-                                                  indicator="students"))
+    response = login(cast.analyst).get(report_url(dim1="gender", dim2="background", indicator="students"))
     focus = response.context["report"].focus
     assert [label for _k, label in focus.cols][-1] == "Total"
     assert focus.total.text == "15"
@@ -114,8 +111,7 @@ def test_csv_export_holds_the_suppressed_figures_and_the_legend(cast, big_a, log
 
 
 def test_excel_export_has_report_legend_and_definitions(cast, big_a, login):
-    response = login(cast.analyst).get(reverse("quality:export", args=["xlsx"])
-                                       + "?dim1=gender&dim2=background")
+    response = login(cast.analyst).get(reverse("quality:export", args=["xlsx"]) + "?dim1=gender&dim2=background")
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Report", "Two-way", "Trend", "Legend", "Definitions"]
     report = workbook["Report"]
@@ -149,52 +145,77 @@ def test_unknown_export_format_is_404(cast, login):
 
 def test_mentor_writes_a_tagged_reflection(cast, login):
     client = login(cast.mentor_a)
-    response = client.post(reverse("quality:reflections"), {
-        "school_unit": cast.unit_a.pk, "written_on": "2025-10-01", "source": "team_meeting",
-        "text": "Gruppen i IMS behöver mer studiehandledning i matematik.",
-        "indicators": ["attendance", "moved_step"], "themes": "Studiehandledning, matematik",
-    })
+    response = client.post(
+        reverse("quality:reflections"),
+        {
+            "school_unit": cast.unit_a.pk,
+            "written_on": "2025-10-01",
+            "source": "team_meeting",
+            "text": "Gruppen i IMS behöver mer studiehandledning i matematik.",
+            "indicators": ["attendance", "moved_step"],
+            "themes": "Studiehandledning, matematik",
+        },
+    )
     assert response.status_code == 302
     reflection = Reflection.objects.get()
     assert reflection.author == cast.mentor_a and reflection.school_unit == cast.unit_a
     assert sorted(ReflectionTag.objects.values_list("tag", flat=True)) == [
-        "indicator:attendance", "indicator:moved_step", "theme:matematik", "theme:studiehandledning",
+        "indicator:attendance",
+        "indicator:moved_step",
+        "theme:matematik",
+        "theme:studiehandledning",
     ]
 
 
 def test_a_reflection_naming_a_student_is_blocked_and_nothing_is_saved(cast, login):
     client = login(cast.mentor_a)
-    response = client.post(reverse("quality:reflections"), {
-        "school_unit": cast.unit_a.pk, "written_on": "2025-10-01", "source": "team_meeting",
-        "text": "Alice behöver mer stöd.",
-    })
+    response = client.post(
+        reverse("quality:reflections"),
+        {
+            "school_unit": cast.unit_a.pk,
+            "written_on": "2025-10-01",
+            "source": "team_meeting",
+            "text": "Alice behöver mer stöd.",
+        },
+    )
     assert response.status_code == 200
     assert "name of a student" in response.content.decode()
     assert not Reflection.objects.exists()
 
 
 def test_mentor_cannot_write_for_another_school_unit(cast, login):
-    response = login(cast.mentor_a).post(reverse("quality:reflections"), {
-        "school_unit": cast.unit_b.pk, "written_on": "2025-10-01", "source": "other",
-        "text": "Gruppen mår bra.",
-    })
+    response = login(cast.mentor_a).post(
+        reverse("quality:reflections"),
+        {
+            "school_unit": cast.unit_b.pk,
+            "written_on": "2025-10-01",
+            "source": "other",
+            "text": "Gruppen mår bra.",
+        },
+    )
     assert response.status_code == 200
     assert not Reflection.objects.exists()
 
 
 def test_coordinator_reads_but_cannot_write_reflections(cast, login):
     client = login(cast.coordinator)
-    response = client.post(reverse("quality:reflections"), {
-        "school_unit": cast.unit_a.pk, "written_on": "2025-10-01", "source": "other",
-        "text": "Text.",
-    })
+    response = client.post(
+        reverse("quality:reflections"),
+        {
+            "school_unit": cast.unit_a.pk,
+            "written_on": "2025-10-01",
+            "source": "other",
+            "text": "Text.",
+        },
+    )
     assert response.status_code == 403
     assert not Reflection.objects.exists()
 
 
 def _reflection(cast, text, tags, day="2025-10-01", unit=None):
-    r = Reflection.objects.create(text=text, written_on=day, source="team_meeting",
-                                  author=cast.mentor_a, school_unit=unit or cast.unit_a)
+    r = Reflection.objects.create(
+        text=text, written_on=day, source="team_meeting", author=cast.mentor_a, school_unit=unit or cast.unit_a
+    )
     for tag in tags:
         ReflectionTag.objects.create(reflection=r, tag=tag)
     return r
@@ -207,8 +228,7 @@ def test_search_finds_reflections_by_word_and_tag_within_scope(cast, login):
     client = login(cast.analyst)
     found = client.get(reverse("quality:reflections"), {"q": "närvaron"}).context["results"]
     assert [r.text for r in found] == ["Närvaron sjunker efter lovet."]
-    found = client.get(reverse("quality:reflections"), {"tag": "indicator:moved_step"}).context[
-        "results"]
+    found = client.get(reverse("quality:reflections"), {"tag": "indicator:moved_step"}).context["results"]
     assert [r.text for r in found] == ["Fler elever når målen."]
 
 

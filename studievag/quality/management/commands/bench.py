@@ -117,13 +117,22 @@ class Command(BaseCommand):
         status = facts_refresh(period, today=today)
         self.line("facts_refresh_term_ms", round((time.perf_counter() - t0) * 1000), "ms")
         self.line("facts_refresh_term_students", status.students, "students")
-        by_organiser = (Enrolment.objects.active_on(today).values("school_unit__organiser_id")
-                        .annotate(n=Count("pk")).order_by("-n").first())
+        by_organiser = (
+            Enrolment.objects.active_on(today)
+            .values("school_unit__organiser_id")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+            .first()
+        )
         organiser_id = by_organiser["school_unit__organiser_id"]
-        organiser_units = list(SchoolUnit.objects.filter(organiser_id=organiser_id)
-                               .values_list("pk", flat=True))
-        unit_id = (Enrolment.objects.active_on(today).values("school_unit_id")
-                   .annotate(n=Count("pk")).order_by("-n").first()["school_unit_id"])
+        organiser_units = list(SchoolUnit.objects.filter(organiser_id=organiser_id).values_list("pk", flat=True))
+        unit_id = (
+            Enrolment.objects.active_on(today)
+            .values("school_unit_id")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+            .first()["school_unit_id"]
+        )
         cases = [
             ("report_national_2way", None, ("gender", "background")),
             ("report_organiser", organiser_units, ("programme", "gender")),
@@ -159,15 +168,21 @@ class Command(BaseCommand):
         from studievag.enrolments.models import StudentGroup
         from studievag.progress.selectors import Team, team_overview
 
-        group = (StudentGroup.objects.filter(kind=StudentGroup.Kind.WORK_TEAM)
-                 .annotate(n=Count("memberships")).filter(n__lte=30).select_related("school_unit")
-                 .order_by("-n", "pk").first())
+        group = (
+            StudentGroup.objects.filter(kind=StudentGroup.Kind.WORK_TEAM)
+            .annotate(n=Count("memberships"))
+            .filter(n__lte=30)
+            .select_related("school_unit")
+            .order_by("-n", "pk")
+            .first()
+        )
         if group is None:
             return
-        user, _ = User.objects.get_or_create(username="bench.principal",
-                                             defaults={"first_name": "Bench"})
+        user, _ = User.objects.get_or_create(username="bench.principal", defaults={"first_name": "Bench"})
         RoleAssignment.objects.get_or_create(
-            user=user, role=Role.PRINCIPAL, school_unit=group.school_unit,
+            user=user,
+            role=Role.PRINCIPAL,
+            school_unit=group.school_unit,
             defaults={"valid_from": today - datetime.timedelta(days=365)},
         )
         team = Team("group", group.pk, group.name, group.school_unit)
@@ -178,8 +193,7 @@ class Command(BaseCommand):
             assert len(overview.rows) == group.n, len(overview.rows)
 
         monday = today - datetime.timedelta(days=today.weekday())
-        params = {"team": group.pk, "day": today, "monday": monday,
-                  "since": monday - datetime.timedelta(weeks=4)}
+        params = {"team": group.pk, "day": today, "monday": monday, "since": monday - datetime.timedelta(weeks=4)}
 
         def sql():
             with connection.cursor() as cursor:
