@@ -7,8 +7,9 @@ Two questions are answered here and nowhere else:
   staff role assignments (scoped and dated), the student's own login and
   guardian links (with the rule that guardianship ends at 18 unless the
   student consents).
-* *May this user use this page?* :func:`may` checks an action against
-  :data:`ACTIONS`.
+* *May this user use this page?* :func:`may` checks an action against the
+  roles its area declared (``<area>/permissions.py``, collected by
+  :mod:`~studievag.access.registry`). The engine names no area.
 
 Views fetch students through :func:`student_for_view`, which also writes the
 audit row. A student that does not exist and one outside the user's scope
@@ -28,7 +29,10 @@ from django.utils.translation import gettext_lazy
 from studievag.enrolments.models import Enrolment, GroupMembership
 from studievag.people.models import AGE_OF_MAJORITY, GuardianLink, Student, add_years
 
+from . import permissions
+from .declarations import FAMILY_ROLES, INDIVIDUAL_STAFF_ROLES
 from .models import Role, RoleAssignment
+from .registry import registry
 
 # Staff at a school unit keep seeing a student who has left for this many
 # days, so that the follow-up 6 and 12 months after the programme can be done.
@@ -36,153 +40,31 @@ FORMER_STUDENT_DAYS = 400
 
 
 class Part:
-    """Parts of a student's individual record, each granted and logged separately."""
+    """The basic record's parts; every other area names its own in its ``permissions`` module."""
 
-    RECORD = "record"  # name, identity number, programme: what a list shows
-    BACKGROUND = "background"  # languages, arrival, schooling
-    ENROLMENTS = "enrolments"
-    GUARDIANS = "guardians"
-    AUDIT_LOG = "audit_log"  # who has read the record
-
-    LABELS = {
-        RECORD: gettext_lazy("Basic record"),
-        BACKGROUND: gettext_lazy("Background"),
-        ENROLMENTS: gettext_lazy("Enrolments"),
-        GUARDIANS: gettext_lazy("Guardians"),
-        AUDIT_LOG: gettext_lazy("Read log"),
-    }
+    RECORD = permissions.RECORD
+    BACKGROUND = permissions.BACKGROUND
+    ENROLMENTS = permissions.ENROLMENTS
+    GUARDIANS = permissions.GUARDIANS
+    AUDIT_LOG = permissions.AUDIT_LOG
 
 
-_ALL_RECORD = {Part.RECORD, Part.BACKGROUND, Part.ENROLMENTS, Part.GUARDIANS}
-PARTS_BY_ROLE: dict[str, set[str]] = {
-    Role.STUDENT: _ALL_RECORD | {Part.AUDIT_LOG},
-    Role.GUARDIAN: {Part.RECORD, Part.BACKGROUND, Part.ENROLMENTS},
-    Role.MENTOR: _ALL_RECORD,
-    Role.TEACHER: {Part.RECORD, Part.BACKGROUND, Part.ENROLMENTS},
-    Role.COUNSELLOR: _ALL_RECORD,
-    Role.STUDENT_HEALTH: _ALL_RECORD,
-    Role.PRINCIPAL: _ALL_RECORD | {Part.AUDIT_LOG},
-    # Group level only: no individual records.
-    Role.ORGANISER_ANALYST: set(),
-    Role.REGIONAL_COORDINATOR: set(),
-    Role.SENDING_SCHOOL: set(),
-    Role.ADMIN: set(),
-}
-INDIVIDUAL_STAFF_ROLES = {
-    Role.MENTOR,
-    Role.TEACHER,
-    Role.COUNSELLOR,
-    Role.STUDENT_HEALTH,
-    Role.PRINCIPAL,
-}
-
-# Page-level actions and the roles that may take them (scope still applies
-# to every student the page touches).
-ACTIONS: dict[str, set[str]] = {
-    "student.list": set(INDIVIDUAL_STAFF_ROLES),
-    "student.create": {Role.COUNSELLOR, Role.PRINCIPAL},
-    "student.guardian_consent": {Role.COUNSELLOR, Role.PRINCIPAL},
-    "audit.school_log": {Role.PRINCIPAL},
-    "family.view": {Role.STUDENT, Role.GUARDIAN},
-    "family.own_reads": {Role.STUDENT},
-    "organisation.overview": {Role.ORGANISER_ANALYST, Role.REGIONAL_COORDINATOR},
-    "organisation.admin": {Role.ADMIN},
-    # Group-level quality reports (studievag.quality): figures only, always
-    # suppressed; a principal may lift suppression for own school units.
-    "quality.report": {Role.PRINCIPAL, Role.ORGANISER_ANALYST, Role.REGIONAL_COORDINATOR},
-    "quality.unsuppressed": {Role.PRINCIPAL},
-    "quality.reflect": {
-        Role.MENTOR,
-        Role.TEACHER,
-        Role.COUNSELLOR,
-        Role.STUDENT_HEALTH,
-        Role.PRINCIPAL,
-        Role.ORGANISER_ANALYST,
-    },
-    "quality.reflections": {
-        Role.MENTOR,
-        Role.TEACHER,
-        Role.COUNSELLOR,
-        Role.STUDENT_HEALTH,
-        Role.PRINCIPAL,
-        Role.ORGANISER_ANALYST,
-        Role.REGIONAL_COORDINATOR,
-    },
-}
-
-# --- Individual study plans (plans area) --------------------------------------
-# The plan is a part of the record; support needs are a part of their own,
-# shown only to student health, the principal and the mentor. Teachers read a
-# summary (goals, courses, review status) of the students in their groups.
-Part.PLAN = "plan"
-Part.PLAN_SUMMARY = "plan_summary"
-Part.SUPPORT_NEEDS = "support_needs"
-Part.LABELS.update(
-    {
-        Part.PLAN: gettext_lazy("Study plan"),
-        Part.PLAN_SUMMARY: gettext_lazy("Study plan summary"),
-        Part.SUPPORT_NEEDS: gettext_lazy("Support needs"),
-    }
-)
-for _role in (Role.STUDENT, Role.GUARDIAN, Role.MENTOR, Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL):
-    # A new set each time: several roles share one set object above.
-    PARTS_BY_ROLE[_role] = PARTS_BY_ROLE[_role] | {Part.PLAN, Part.PLAN_SUMMARY}
-PARTS_BY_ROLE[Role.TEACHER] = PARTS_BY_ROLE[Role.TEACHER] | {Part.PLAN_SUMMARY}
-for _role in (Role.MENTOR, Role.STUDENT_HEALTH, Role.PRINCIPAL):
-    PARTS_BY_ROLE[_role] = PARTS_BY_ROLE[_role] | {Part.SUPPORT_NEEDS}
-ACTIONS.update(
-    {
-        "plan.view": set(INDIVIDUAL_STAFF_ROLES),
-        "plan.list": {Role.MENTOR, Role.PRINCIPAL},
-        "plan.education_plan.view": set(INDIVIDUAL_STAFF_ROLES) | {Role.ORGANISER_ANALYST},
-        "plan.education_plan.edit": {Role.PRINCIPAL, Role.ORGANISER_ANALYST},
-    }
-)
-# What each role may do to the plan of a student it reaches.
-PLAN_ABILITIES_BY_ROLE: dict[str, set[str]] = {
-    Role.MENTOR: {"edit_content", "edit_path", "review", "export", "import"},
-    Role.COUNSELLOR: {"edit_path", "export", "import"},
-    Role.PRINCIPAL: {"edit_content", "edit_path", "review", "approve", "export", "import"},
-}
+def part_label(key: str) -> str:
+    """The part's name as people read it (in the active language)."""
+    part = registry().parts.get(key)
+    return str(part.label) if part else key
 
 
-# --- Support needs: one store, keyed by the student ----------------------------------
-# Read through Part.SUPPORT_NEEDS (student health, the principal, the student's
-# mentor; every read logged), from the intake pages and the plan's page alike.
-# The same need-to-know roles record them (append-only, with a reason).
-SUPPORT_NEEDS_WRITERS = frozenset({Role.STUDENT_HEALTH, Role.PRINCIPAL, Role.MENTOR})
+def part_labels() -> list[tuple[str, str]]:
+    return [(key, str(part.label)) for key, part in registry().parts.items()]
 
 
-def may_record_support_needs(user, student: Student) -> bool:
-    return bool(SUPPORT_NEEDS_WRITERS.intersection(grounds(user, student, Part.SUPPORT_NEEDS)))
+def parts_of(role: str) -> frozenset[str]:
+    return registry().parts_by_role.get(role, frozenset())
 
 
-# --- Progress and intake (issue 4) ------------------------------------------
-# Kept as one block so that other areas' additions merge cleanly.
-Part.PROGRESS = "progress"  # progression, grades, attendance, team decisions
-Part.LABELS[Part.PROGRESS] = gettext_lazy("Progression and attendance")
-# The mapping at intake is part of the background (Part.BACKGROUND).
-# Support needs found at intake use the plans area's Part.SUPPORT_NEEDS (student
-# health, the principal and the mentor; every read logged).
-for _role in (Role.STUDENT, Role.GUARDIAN, *INDIVIDUAL_STAFF_ROLES):
-    PARTS_BY_ROLE[_role] = PARTS_BY_ROLE[_role] | {Part.PROGRESS}
-ACTIONS.update(
-    {
-        # Record the mapping at intake for students in scope through one of these roles.
-        "intake.edit": {Role.MENTOR, Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL},
-        # Record progression, grades and attendance for a course group: its teachers,
-        # and the principal at the group's school unit.
-        "progress.record": {Role.TEACHER, Role.PRINCIPAL},
-        # The weekly team overview and the decisions taken there.
-        "progress.team": {Role.MENTOR, Role.TEACHER, Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL},
-        # A student's progression page for staff.
-        "progress.view": set(INDIVIDUAL_STAFF_ROLES),
-        # The organiser's scales and thresholds.
-        "progress.settings": {Role.PRINCIPAL, Role.ORGANISER_ANALYST},
-        # Definitions (the in-line rule, the signals): for every signed-in user.
-        "progress.help": {r.value for r in Role},
-    }
-)
+def action_roles(action: str) -> frozenset[str]:
+    return registry().roles_for(action)
 
 
 @dataclass(frozen=True)
@@ -242,11 +124,11 @@ def roles_of(user) -> set[str]:
 
 
 def may(user, action: str) -> bool:
-    return bool(roles_of(user) & ACTIONS[action])
+    return bool(roles_of(user) & action_roles(action))
 
 
 def has_individual_access(user) -> bool:
-    return bool(roles_of(user) & (INDIVIDUAL_STAFF_ROLES | {Role.STUDENT, Role.GUARDIAN}))
+    return bool(roles_of(user) & (INDIVIDUAL_STAFF_ROLES | FAMILY_ROLES))
 
 
 # --- Which students ---------------------------------------------------------
@@ -300,7 +182,7 @@ def _role_q(grants: Grants, role: str, user) -> Q | None:
 def _scope_q(user, part: str) -> tuple[Q, list[str]]:
     grants = grants_for(user)
     q = Q(pk__in=[])
-    roles = [r for r in grants.roles if part in PARTS_BY_ROLE.get(r, set())]
+    roles = [r for r in grants.roles if part in parts_of(r)]
     for role in roles:
         q |= _role_q(grants, role, user)
     return q, roles
@@ -320,8 +202,7 @@ def grounds(user, student: Student, part: str) -> list[str]:
     return sorted(
         role
         for role in grants.roles
-        if part in PARTS_BY_ROLE.get(role, set())
-        and Student.objects.filter(_role_q(grants, role, user), pk=student.pk).exists()
+        if part in parts_of(role) and Student.objects.filter(_role_q(grants, role, user), pk=student.pk).exists()
     )
 
 
@@ -341,7 +222,7 @@ def units_for_action(user, action: str):
     from studievag.organisations.models import SchoolUnit
 
     grants = grants_for(user)
-    unit_ids = [a.school_unit_id for a in grants.assignments if a.role in ACTIONS[action] and a.school_unit_id]
+    unit_ids = [a.school_unit_id for a in grants.assignments if a.role in action_roles(action) and a.school_unit_id]
     return SchoolUnit.objects.filter(pk__in=unit_ids).select_related("organiser")
 
 
@@ -438,168 +319,57 @@ def students_through(user, role: str) -> QuerySet[Student]:
     return Student.objects.filter(_role_q(grants, role, user))
 
 
-# --- Group-level reports (studievag.quality) -----------------------------------
+# --- Generic answers for areas -------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ReportScope:
-    """What a user may report on: ids of regions, organisers and school units."""
-
-    regions: frozenset[int]
-    organisers: frozenset[int]
-    units: frozenset[int]  # school units the user may pick as the report level
-    unsuppressed_units: frozenset[int]  # units whose figures the user may see unsuppressed
-
-
-def report_scope(user) -> ReportScope:
-    """Principals: own school units; analysts: own organiser and its units;
-    regional coordinators: their region and its organisers (never single units)."""
-    from studievag.organisations.models import Organiser, SchoolUnit
-
-    grants = grants_for(user)
-    regions = set(grants.scoped(Role.REGIONAL_COORDINATOR, "region"))
-    organisers = set(grants.scoped(Role.ORGANISER_ANALYST, "organiser"))
-    principal_units = set(grants.scoped(Role.PRINCIPAL, "school_unit"))
-    if regions:
-        organisers |= set(Organiser.objects.filter(region_id__in=regions).values_list("pk", flat=True))
-    analyst_organisers = grants.scoped(Role.ORGANISER_ANALYST, "organiser")
-    units = set(principal_units)
-    if analyst_organisers:
-        units |= set(
-            SchoolUnit.objects.filter(
-                organiser_id__in=analyst_organisers,
-                school_type=SchoolUnit.SchoolType.UPPER_SECONDARY,
-            ).values_list("pk", flat=True)
-        )
-    return ReportScope(
-        regions=frozenset(regions),
-        organisers=frozenset(organisers),
-        units=frozenset(units),
-        unsuppressed_units=frozenset(principal_units),
-    )
+def abilities(user, student: Student, kind: str) -> frozenset[str]:
+    """What this user may do to ``student``'s objects of ``kind``, from the roles that reach
+    the student (as an area declared them with :class:`~studievag.access.declarations.Abilities`)."""
+    declared = registry().abilities[kind]
+    found: set[str] = set()
+    for role in grounds(user, student, declared.part):
+        found |= declared.by_role.get(role, frozenset())
+    return frozenset(found)
 
 
-def reflection_units(user, *, writing: bool):
-    """School units whose reflections this user may write (or, ``writing=False``, read)."""
-    from studievag.organisations.models import SchoolUnit
+def assignments_for_action(user, action: str) -> list[RoleAssignment]:
+    """The user's role assignments today whose role allows ``action``."""
+    allowed = action_roles(action)
+    return [a for a in grants_for(user).assignments if a.role in allowed]
 
-    grants = grants_for(user)
-    roles = ACTIONS["quality.reflect" if writing else "quality.reflections"]
-    unit_ids: set[int] = set()
-    organiser_ids: set[int] = set()
-    region_ids: set[int] = set()
-    for a in grants.assignments:
-        if a.role not in roles:
-            continue
+
+def unit_ids_for_action(user, action: str) -> set[int]:
+    """School units reached through a role that allows ``action``: unit scopes and the units of group scopes."""
+    ids: set[int] = set()
+    for a in assignments_for_action(user, action):
         if a.school_unit_id:
-            unit_ids.add(a.school_unit_id)
+            ids.add(a.school_unit_id)
         elif a.group_id:
-            unit_ids.add(a.group.school_unit_id)
-        elif a.organiser_id:
-            organiser_ids.add(a.organiser_id)
-        elif a.region_id:
-            region_ids.add(a.region_id)
-    return (
-        SchoolUnit.objects.filter(
-            Q(pk__in=unit_ids) | Q(organiser_id__in=organiser_ids) | Q(organiser__region_id__in=region_ids)
-        )
-        .filter(school_type=SchoolUnit.SchoolType.UPPER_SECONDARY)
-        .select_related("organiser")
-    )
+            ids.add(a.group.school_unit_id)
+    return ids
 
 
-# --- Individual study plans (plans area) --------------------------------------
-
-
-def plan_abilities(user, student: Student) -> set[str]:
-    """What this user may do to ``student``'s plan, from the roles that reach the student.
-
-    ``edit_content``: every section; ``edit_path``: study path, planned length
-    and goals (counsellors); ``review``: record plan talks; ``approve``;
-    ``export`` and ``import`` the portable plan. Support needs: ``may_record_support_needs``.
-    """
-    abilities: set[str] = set()
-    for role in grounds(user, student, Part.PLAN_SUMMARY):
-        abilities |= PLAN_ABILITIES_BY_ROLE.get(role, set())
-    return abilities
-
-
-def education_plan_organisers(user, action: str):
-    """Organisers whose plans for education this user may read or (``…edit``) write."""
-    from studievag.organisations.models import Organiser
-
-    grants = grants_for(user)
-    ids = set()
-    for a in grants.assignments:
-        if a.role not in ACTIONS[action]:
-            continue
+def organiser_ids_for_action(user, action: str) -> set[int]:
+    """Organisers reached through a role that allows ``action``: organiser scopes and the
+    organisers of unit and group scopes."""
+    ids: set[int] = set()
+    for a in assignments_for_action(user, action):
         if a.organiser_id:
             ids.add(a.organiser_id)
         elif a.school_unit_id:
             ids.add(a.school_unit.organiser_id)
         elif a.group_id:
             ids.add(a.group.school_unit.organiser_id)
-    return Organiser.objects.filter(pk__in=ids)
-
-
-# --- Progress and intake (issue 4): which students through which roles ---------
+    return ids
 
 
 def students_for_action(user, action: str) -> QuerySet[Student]:
     """Students reached through a role that allows ``action`` (not through every role held)."""
     grants = grants_for(user)
-    roles = [r for r in grants.roles if r in ACTIONS[action]]
+    roles = [r for r in grants.roles if r in action_roles(action)]
     if not roles:
         return Student.objects.none()
     q = Q(pk__in=[])
     for role in roles:
         q |= _role_q(grants, role, user)
     return Student.objects.filter(q)
-
-
-def course_groups_for(user):
-    """Course groups whose progression and attendance this user records: own groups as
-    teacher, every course group at the units where the user is principal."""
-    from studievag.enrolments.models import StudentGroup
-
-    grants = grants_for(user)
-    group_ids = grants.scoped(Role.TEACHER, "group")
-    unit_ids = grants.scoped(Role.PRINCIPAL, "school_unit")
-    return StudentGroup.objects.filter(
-        Q(pk__in=group_ids) | Q(school_unit_id__in=unit_ids),
-        kind=StudentGroup.Kind.COURSE_GROUP,
-        course__isnull=False,
-    ).select_related("course__subject", "school_unit__organiser")
-
-
-def teams_for(user):
-    """The teams whose weekly overview this user may open: (groups, school units).
-
-    Groups: mentor groups and work teams the user holds a role in; every mentor
-    group and work team at the units where the user is counsellor, student
-    health or principal. Units: those same units, as one whole team.
-    """
-    from studievag.enrolments.models import StudentGroup
-    from studievag.organisations.models import SchoolUnit
-
-    grants = grants_for(user)
-    team_roles = ACTIONS["progress.team"]
-    group_ids = [a.group_id for a in grants.assignments if a.role in team_roles and a.group_id]
-    unit_ids = [a.school_unit_id for a in grants.assignments if a.role in team_roles and a.school_unit_id]
-    groups = StudentGroup.objects.filter(
-        Q(pk__in=group_ids) | Q(school_unit_id__in=unit_ids),
-        kind__in=[StudentGroup.Kind.MENTOR_GROUP, StudentGroup.Kind.WORK_TEAM],
-    ).select_related("school_unit")
-    units = SchoolUnit.objects.filter(pk__in=unit_ids).select_related("organiser")
-    return groups, units
-
-
-def organisers_for_settings(user):
-    """Organisers whose follow-up settings this user manages (analyst: own organiser;
-    principal: the organisers of own units)."""
-    from studievag.organisations.models import Organiser
-
-    grants = grants_for(user)
-    organiser_ids = grants.scoped(Role.ORGANISER_ANALYST, "organiser")
-    unit_ids = grants.scoped(Role.PRINCIPAL, "school_unit")
-    return Organiser.objects.filter(Q(pk__in=organiser_ids) | Q(school_units__pk__in=unit_ids)).distinct()

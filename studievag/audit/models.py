@@ -43,6 +43,6 @@ class RecordRead(models.Model):
 
     @property
     def part_display(self) -> str:
-        from studievag.access.policy import Part
+        from studievag.access.policy import part_label
 
-        return str(Part.LABELS.get(self.part, self.part))
+        return part_label(self.part)

@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from studievag.access.decorators import require_action
-from studievag.access.policy import Part, label_students, visible_students
+from studievag.access.policy import Part, label_students, part_labels, visible_students
 
 from .selectors import reads_visible_to
 
@@ -33,7 +33,7 @@ def read_log(request):
         {
             "page": page,
             "params": request.GET,
-            "parts": Part.LABELS.items(),
+            "parts": part_labels(),
             "shown_student": shown_student,
         },
     )

@@ -11,7 +11,7 @@ subject's progression scale) that progression is measured from.
 Support needs are kept apart in :class:`SupportNeedsEntry` (append-only, keyed by
 the student; the plan's support-needs page uses the same store): they are sensitive
 personal data (GDPR art. 9), shown only to student health, the principal and
-the mentor, with every read logged (``Part.SUPPORT_NEEDS`` in the policy).
+the mentor, with every read logged (the ``support_needs`` part).
 """
 
 from django.conf import settings
@@ -156,7 +156,7 @@ class SupportNeedsEntry(models.Model):
     The one store of support needs, keyed by the student because intake comes before any
     plan; the intake pages and the plan's page read and write it through the same
     services and selectors. Sensitive (GDPR art. 9): need-to-know
-    (``Part.SUPPORT_NEEDS``), every read logged. The newest entry is the current text;
+    (the ``support_needs`` part), every read logged. The newest entry is the current text;
     an empty text means the needs were removed.
     """
 

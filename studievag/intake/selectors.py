@@ -49,7 +49,7 @@ def organiser_of(student: Student, on: datetime.date) -> int | None:
 def support_needs_entries(student: Student):
     """The student's support needs, newest (the current text) first.
 
-    Only for a student fetched with ``student_for_view(..., [Part.SUPPORT_NEEDS])``,
+    Only for a student fetched with ``student_for_view(..., [SUPPORT_NEEDS])``,
     which checks need-to-know and logs the read.
     """
     return SupportNeedsEntry.objects.filter(student=student).select_related("author")

@@ -8,17 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from studievag.access.policy import (
-    Part,
-    label_students,
-    may,
-    may_record_support_needs,
-    student_for_view,
-)
+from studievag.access.policy import Part, abilities, label_students, may, student_for_view
 from studievag.progress.selectors import ScaleBook
 
 from . import services
 from .forms import IntakeForm, SupportNeedsForm
+from .permissions import SUPPORT_NEEDS
 from .selectors import (
     mapping_of,
     may_edit_intake,
@@ -76,11 +71,11 @@ def support_needs_page(request, pk: int, *, here: str, back: tuple[str, str]):
     Reading is need-to-know and logged by ``student_for_view``; ``here`` is this URL's
     name, ``back`` the (URL name, label) to return to.
     """
-    student = student_for_view(request, pk, [Part.SUPPORT_NEEDS])
+    student = student_for_view(request, pk, [SUPPORT_NEEDS])
     label_students(request.user, [student])
     entries = list(support_needs_entries(student))
     current = entries[0] if entries else None
-    may_record = may_record_support_needs(request.user, student)
+    may_record = "record" in abilities(request.user, student, "support_needs")
     form = SupportNeedsForm(request.POST or None, initial={"text": current.text if current else ""})
     if request.method == "POST":
         if not may_record:

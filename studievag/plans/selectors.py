@@ -165,12 +165,14 @@ def plan_list_rows(user, *, on: datetime.date) -> list[PlanListRow]:
     Queries: grants (cached per request) + students with current enrolment,
     protected-name check when needed, plans, and the four of ``plan_status_for``.
     """
-    from studievag.access.policy import Part, label_students, visible_students
+    from studievag.access.policy import label_students, visible_students
     from studievag.people.selectors import with_current_enrolment
+
+    from .permissions import PLAN
 
     students = list(
         with_current_enrolment(
-            visible_students(user, Part.PLAN).filter(pk__in=Enrolment.objects.active_on(on).values("student_id"))
+            visible_students(user, PLAN).filter(pk__in=Enrolment.objects.active_on(on).values("student_id"))
         ).order_by("last_name", "first_name", "pk")
     )
     label_students(user, students)

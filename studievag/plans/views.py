@@ -1,7 +1,8 @@
 """Plan pages: staff pages per student, the lists, the family pages and the portable plan.
 
 Every page fetches the student through the policy (which logs the read); what
-the user may do on the plan comes from ``policy.plan_abilities``.
+the user may do on the plan comes from the abilities the plans area declares
+(``permissions.py``).
 """
 
 from django.contrib import messages
@@ -14,16 +15,19 @@ from django.views.decorators.http import require_POST
 
 from studievag.access.decorators import require_action
 from studievag.access.policy import (
-    Part,
-    education_plan_organisers,
+    abilities as abilities_on,
+)
+from studievag.access.policy import (
     label_students,
     may_view,
-    plan_abilities,
+    organiser_ids_for_action,
     student_for_view,
     visible_students,
 )
 from studievag.catalogue.models import Course
+from studievag.intake.permissions import SUPPORT_NEEDS
 from studievag.intake.views import support_needs_page
+from studievag.organisations.models import Organiser
 
 from . import selectors, services
 from .forms import (
@@ -42,6 +46,7 @@ from .forms import (
 )
 from .models import EducationPlan, Plan, PlanRevision, course_label
 from .pdf import plan_pdf
+from .permissions import PLAN, PLAN_SUMMARY
 from .portable import export_schema, plan_export, plan_import
 from .snapshot import diff_snapshots, plan_snapshot
 
@@ -52,13 +57,13 @@ def _plan_of(student) -> Plan | None:
 
 def _staff_student(request, pk: int, *, full: bool = True):
     """The student for a staff plan page; ``full=False`` lets teachers read the summary."""
-    if full or visible_students(request.user, Part.PLAN).filter(pk=pk).exists():
-        parts = [Part.PLAN]
+    if full or visible_students(request.user, PLAN).filter(pk=pk).exists():
+        parts = [PLAN]
     else:
-        parts = [Part.PLAN_SUMMARY]
+        parts = [PLAN_SUMMARY]
     student = student_for_view(request, pk, parts)
     label_students(request.user, [student])
-    return student, parts[0] == Part.PLAN
+    return student, parts[0] == PLAN
 
 
 def _require(abilities: set[str], *needed: str) -> None:
@@ -94,8 +99,8 @@ def plan_detail(request, pk: int):
         "full": full,
         "status": status,
         "today": today,
-        "abilities": plan_abilities(request.user, student) if full else set(),
-        "may_see_support": full and may_view(request.user, student, Part.SUPPORT_NEEDS),
+        "abilities": abilities_on(request.user, student, "plan") if full else set(),
+        "may_see_support": full and may_view(request.user, student, SUPPORT_NEEDS),
     }
     if plan is not None:
         context |= selectors.plan_detail_context(plan, full=full)
@@ -116,7 +121,7 @@ def _formsets(data, plan, abilities):
 @require_action("plan.view")
 def plan_edit(request, pk: int):
     student, _full = _staff_student(request, pk)
-    abilities = plan_abilities(request.user, student)
+    abilities = abilities_on(request.user, student, "plan")
     _require(abilities, "edit_content", "edit_path")
     plan = _plan_of(student)
     data = request.POST if request.method == "POST" else None
@@ -254,7 +259,7 @@ def plan_compare(request, pk: int):
 @require_action("plan.view")
 def review_create(request, pk: int):
     student, _full = _staff_student(request, pk)
-    _require(plan_abilities(request.user, student), "review")
+    _require(abilities_on(request.user, student, "plan"), "review")
     plan = _plan_of(student)
     if plan is None:
         messages.error(request, _("Set up the plan before recording a plan talk."))
@@ -276,7 +281,7 @@ def review_create(request, pk: int):
 @require_action("plan.view")
 def plan_approve(request, pk: int):
     student, _full = _staff_student(request, pk)
-    _require(plan_abilities(request.user, student), "approve")
+    _require(abilities_on(request.user, student, "plan"), "approve")
     plan = _plan_of(student)
     if plan is None:
         raise Http404(_("No plan yet."))
@@ -310,7 +315,7 @@ def support_needs(request, pk: int):
 @require_action("plan.view")
 def plan_export_json(request, pk: int):
     student, _full = _staff_student(request, pk)
-    _require(plan_abilities(request.user, student), "export")
+    _require(abilities_on(request.user, student, "plan"), "export")
     plan = _plan_of(student)
     if plan is None:
         raise Http404(_("No plan yet."))
@@ -322,7 +327,7 @@ def plan_export_json(request, pk: int):
 @require_action("plan.view")
 def plan_export_pdf(request, pk: int):
     student, _full = _staff_student(request, pk)
-    _require(plan_abilities(request.user, student), "export")
+    _require(abilities_on(request.user, student, "plan"), "export")
     plan = _plan_of(student)
     if plan is None:
         raise Http404(_("No plan yet."))
@@ -332,7 +337,7 @@ def plan_export_pdf(request, pk: int):
 @require_action("plan.view")
 def plan_import_view(request, pk: int):
     student, _full = _staff_student(request, pk)
-    _require(plan_abilities(request.user, student), "import")
+    _require(abilities_on(request.user, student, "plan"), "import")
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -373,7 +378,7 @@ def _pdf_response(request, plan: Plan) -> HttpResponse:
 
 
 def _family_plan(request, pk: int):
-    student = student_for_view(request, pk, [Part.PLAN])
+    student = student_for_view(request, pk, [PLAN])
     plan = _plan_of(student)
     return student, plan
 
@@ -406,7 +411,7 @@ def family_plan_pdf(request, pk: int):
 
 @require_action("plan.education_plan.view")
 def education_plan_list(request):
-    organisers = education_plan_organisers(request.user, "plan.education_plan.view")
+    organisers = Organiser.objects.filter(pk__in=organiser_ids_for_action(request.user, "plan.education_plan.view"))
     documents = (
         EducationPlan.objects.filter(organiser__in=organisers)
         .select_related("organiser", "programme")
@@ -417,14 +422,16 @@ def education_plan_list(request):
         "plans/education_plan_list.html",
         {
             "documents": documents,
-            "may_edit": education_plan_organisers(request.user, "plan.education_plan.edit").exists(),
+            "may_edit": Organiser.objects.filter(
+                pk__in=organiser_ids_for_action(request.user, "plan.education_plan.edit")
+            ).exists(),
         },
     )
 
 
 @require_action("plan.education_plan.view")
 def education_plan_detail(request, pk: int):
-    organisers = education_plan_organisers(request.user, "plan.education_plan.view")
+    organisers = Organiser.objects.filter(pk__in=organiser_ids_for_action(request.user, "plan.education_plan.view"))
     document = get_object_or_404(
         EducationPlan.objects.select_related("organiser", "programme", "created_by"),
         pk=pk,
@@ -438,7 +445,7 @@ def education_plan_detail(request, pk: int):
 
 @require_action("plan.education_plan.edit")
 def education_plan_create(request):
-    organisers = education_plan_organisers(request.user, "plan.education_plan.edit")
+    organisers = Organiser.objects.filter(pk__in=organiser_ids_for_action(request.user, "plan.education_plan.edit"))
     initial = {}
     if source := EducationPlan.objects.filter(pk=request.GET.get("from") or 0, organiser__in=organisers).first():
         initial = {
@@ -457,7 +464,7 @@ def education_plan_create(request):
 
 @require_action("plan.education_plan.edit")
 def local_course_create(request):
-    organisers = education_plan_organisers(request.user, "plan.education_plan.edit")
+    organisers = Organiser.objects.filter(pk__in=organiser_ids_for_action(request.user, "plan.education_plan.edit"))
     form = LocalCourseForm(request.POST or None, organisers=organisers)
     if request.method == "POST" and form.is_valid():
         try:

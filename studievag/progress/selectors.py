@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
-from studievag.access.policy import Part, label_students, visible_students
+from studievag.access.policy import label_students, visible_students
 from studievag.catalogue.models import Course
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.intake.models import StartingLevel
@@ -33,6 +33,8 @@ from .models import (
     ProgressRecord,
     TeamDecision,
 )
+from .permissions import PROGRESS
+from .scope import teams_for
 
 # Weeks of attendance the overview's sparkline shows.
 TREND_WEEKS = 8
@@ -411,8 +413,8 @@ class TeamOverview:
 
 
 def team_students(user, team: Team, on: datetime.date) -> QuerySet[Student]:
-    """The team's current students that the user may follow (Part.PROGRESS)."""
-    visible = visible_students(user, Part.PROGRESS)
+    """The team's current students that the user may follow (the progress part)."""
+    visible = visible_students(user, PROGRESS)
     if team.kind == "group":
         members = GroupMembership.objects.filter(group_id=team.pk, start_date__lte=on).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=on)
@@ -440,8 +442,6 @@ def team_overview(user, team: Team, *, on: datetime.date) -> TeamOverview:
 
 def team_for(user, kind: str, pk: int) -> Team | None:
     """The team if the user may open its overview, else None (the view answers 404)."""
-    from studievag.access.policy import teams_for
-
     if kind not in ("group", "unit"):
         return None
     groups, units = teams_for(user)

@@ -1,7 +1,7 @@
 """Writes: progression, grades, attendance (grid and CSV import), team decisions, settings.
 
 The views have already checked that the user may record for the course group
-(``policy.course_groups_for``) or follow the student; these functions check
+(``scope.course_groups_for``) or follow the student; these functions check
 the rest (the student is in the group, the step is on the course's scale, the
 minutes add up) and change nothing when anything is wrong.
 """

@@ -1,6 +1,6 @@
 """Progression grid, attendance, the weekly team overview and the progression pages.
 
-Views stay thin: the policy decides access (``course_groups_for``,
+Views stay thin: the policy and the area's scope decide access (``course_groups_for``,
 ``teams_for``, ``student_for_view``), a service writes, a selector reads.
 """
 
@@ -19,14 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from studievag.access.decorators import require_action
-from studievag.access.policy import (
-    Part,
-    course_groups_for,
-    label_students,
-    organisers_for_settings,
-    student_for_view,
-    teams_for,
-)
+from studievag.access.policy import Part, label_students, student_for_view
 from studievag.organisations.models import Organiser
 
 from . import rules, services
@@ -38,6 +31,8 @@ from .forms import (
     TeamDecisionForm,
 )
 from .models import FollowUpSettings, Grade, ProgressionScale, TeamDecision, week_start
+from .permissions import PROGRESS
+from .scope import course_groups_for, organisers_for_settings, teams_for
 from .selectors import (
     ScaleBook,
     attendance_for_group,
@@ -418,7 +413,7 @@ def _progression_context(request, student):
 
 @require_action("progress.view")
 def student_progress(request, pk: int):
-    student = student_for_view(request, pk, [Part.RECORD, Part.PROGRESS])
+    student = student_for_view(request, pk, [Part.RECORD, PROGRESS])
     label_students(request.user, [student])
     context = _progression_context(request, student)
     context["decisions"] = student.team_decisions.select_related("recorded_by")[:20]
@@ -427,7 +422,7 @@ def student_progress(request, pk: int):
 
 @require_action("family.view")
 def family_progress(request, pk: int):
-    student = student_for_view(request, pk, [Part.RECORD, Part.PROGRESS])
+    student = student_for_view(request, pk, [Part.RECORD, PROGRESS])
     context = _progression_context(request, student)
     context["is_self"] = getattr(request.user, "student", None) == student
     return render(request, "progress/family_progress.html", context)

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from studievag.access.policy import may, report_scope
+from studievag.access.policy import may
 
 from . import periods
 from .dimensions import available_dimensions
 from .indicators import Category, available
 from .periods import Period
+from .scope import report_scope
 from .selectors import (
     Level,
     ReportRequest,

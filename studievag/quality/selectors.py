@@ -31,7 +31,6 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from studievag.access.policy import ReportScope, reflection_units, report_scope
 from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import Organiser, Region, SchoolUnit
 
@@ -40,6 +39,7 @@ from .dimensions import UNKNOWN, Dimension, available_dimensions
 from .indicators import Category, Context, Indicator, Kind, available
 from .models import Reflection, SuppressionRule
 from .periods import Period
+from .scope import ReportScope, reflection_units, report_scope
 from .suppression import MISSING, NOTHING, SUPPRESSED, Thresholds
 
 TOTAL = "__total__"

@@ -10,12 +10,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from studievag.access.policy import FORMER_STUDENT_DAYS, reflection_units
+from studievag.access.policy import FORMER_STUDENT_DAYS
 from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import SchoolUnit
 from studievag.people.models import Student
 
 from .models import Reflection, ReflectionTag
+from .scope import reflection_units
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 

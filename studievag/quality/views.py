@@ -6,11 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from studievag.access.decorators import require_action
-from studievag.access.policy import may, reflection_units
+from studievag.access.policy import may
 
 from . import exports, reports
 from .forms import ReflectionForm, ReflectionSearchForm, ReportForm
 from .indicators import Category, available
+from .scope import reflection_units
 from .selectors import (
     ReportRequest,
     level_choices,

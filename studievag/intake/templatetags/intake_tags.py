@@ -7,8 +7,9 @@ which logs the read.
 
 from django import template
 
-from studievag.access.policy import Part, may, may_view
+from studievag.access.policy import may, may_view
 
+from ..permissions import SUPPORT_NEEDS
 from ..selectors import mapping_of, may_edit_intake
 
 register = template.Library()
@@ -21,6 +22,6 @@ def intake_card(context, student):
         "student": student,
         "mapping": mapping_of(student),
         "may_edit": may(user, "intake.edit") and may_edit_intake(user, student),
-        "may_support_needs": may_view(user, student, Part.SUPPORT_NEEDS),
-        "may_progress": may(user, "progress.view") and may_view(user, student, Part.PROGRESS),
+        "may_support_needs": may_view(user, student, SUPPORT_NEEDS),
+        "may_progress": may(user, "progress.view") and may_view(user, student, "progress"),
     }
