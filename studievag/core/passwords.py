@@ -51,7 +51,10 @@ class GuessablePasswordValidator:
             )
         if letters in SCHOOL_WORDS or any(letters == w * 2 or letters == w + "s" for w in SCHOOL_WORDS):
             raise ValidationError(
-                _("The password is a word connected with school or a place with digits added; it is among the first ones guessed."),
+                _(
+                    "The password is a word connected with school or a place with digits added; "
+                    "it is among the first ones guessed."
+                ),
                 code="password_school_word",
             )
 
