@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "studievag.intake",
     "studievag.progress",
     "studievag.quality",
+    # The national data set and the benchmark (management commands only).
+    "studievag.benchmark",
 ]
 
 MIDDLEWARE = [
