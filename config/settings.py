@@ -38,8 +38,9 @@ INSTALLED_APPS = [
     # Background jobs: Django's tasks framework with its database backend.
     "django_tasks",
     "django_tasks_db",
-    # Infrastructure areas.
+    # Infrastructure below every domain area.
     "studievag.jobs",
+    "studievag.disclosure",
     # Domain areas, one app each.
     "studievag.core",
     "studievag.organisations",
