@@ -37,6 +37,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    # Background jobs: Django's tasks framework with its database backend.
+    "django_tasks",
+    "django_tasks_db",
+    # Infrastructure below every domain area.
+    "studievag.jobs",
+    "studievag.disclosure",
     # Domain areas, one app each.
     "studievag.core",
     "studievag.organisations",
@@ -108,7 +114,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # one request writes; every request that may write (every page logs its reads)
     # takes the write lock when its transaction begins (IMMEDIATE), so two requests
     # never both read and then fail to upgrade to a write ("database is locked");
-    # the second waits up to the busy timeout instead.
+    # the second waits up to the busy timeout instead. The job worker shares the
+    # file the same way.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
@@ -116,6 +123,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
         }
     )
+else:
+    # Persistent connections (a new one per request costs a few milliseconds),
+    # checked before reuse so a restarted database server costs no failed request.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("STUDIEVAG_CONN_MAX_AGE", default=600)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Background jobs (studievag/jobs): tasks are rows in the database; `manage.py
+# db_worker` runs them and `manage.py jobs_scheduler` enqueues the scheduled ones.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local accounts (staff without single sign-on, students, guardians): long
