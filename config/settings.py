@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "studievag.progress",
     "studievag.surveys",
     "studievag.quality",
+    # The national data set and the benchmark (management commands only).
+    "studievag.benchmark",
 ]
 
 MIDDLEWARE = [
