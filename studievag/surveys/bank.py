@@ -138,7 +138,8 @@ def current() -> list[Item]:
     for item in BANK.values():
         if item.key not in newest or item.version > newest[item.key].version:
             newest[item.key] = item
-    return sorted(newest.values(), key=lambda i: (i.kind != Kind.SCALE, Theme.ORDER.index(i.theme), i.key))
+    order = {key: n for n, key in enumerate(dict.fromkeys(i.key for i in BANK.values()))}
+    return sorted(newest.values(), key=lambda i: (i.kind != Kind.SCALE, Theme.ORDER.index(i.theme), order[i.key]))
 
 
 def comparable(refs_a, refs_b) -> set[str]:

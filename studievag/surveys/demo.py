@@ -99,8 +99,18 @@ def seed(*, today: datetime.date, analyst, demo_student, rng: random.Random) -> 
             .order_by("name")
             .values_list("pk", flat=True)
         )
-        # The last unit of the region's largest organiser: only a handful answer each wave.
-        small_unit = units[-1] if len(units) > 1 else None
+        # At an organiser with several units, one that is not the demo student's has only a
+        # handful of respondents in each wave: its figures are pooled over both waves.
+        own_unit = (
+            Enrolment.objects.active_on(today)
+            .filter(student=demo_student)
+            .values_list("school_unit_id", flat=True)
+            .first()
+            if demo_student is not None
+            else None
+        )
+        others = [u for u in units if u != own_unit]
+        small_unit = others[0] if len(units) > 1 and others else None
         unit_mood = {u: rng.uniform(-0.35, 0.35) for u in units}
         for wave, day, share in ((previous, prev_close - datetime.timedelta(days=5), 0.78), (current, today, 0.84)):
             enrolments = list(
@@ -122,7 +132,5 @@ def seed(*, today: datetime.date, analyst, demo_student, rng: random.Random) -> 
                 elif rng.random() > share:
                     continue
                 mood = unit_mood[e.school_unit_id] + rng.gauss(0, 0.35)
-                response_record(
-                    wave=wave, student=e.student, raw_answers=_answers(rng, wave.refs(), mood), today=day
-                )
+                response_record(wave=wave, student=e.student, raw_answers=_answers(rng, wave.refs(), mood), today=day)
     waves_release_closed(today=today)

@@ -11,10 +11,10 @@ def _bank_choices(in_use=()):
     offered = {i.ref: i for i in bank.current()}
     for item in bank.items(in_use):
         offered.setdefault(item.ref, item)
-    ordered = sorted(
-        offered.values(), key=lambda i: (i.kind != bank.Kind.SCALE, bank.Theme.ORDER.index(i.theme), i.key, i.version)
+    position = {ref: n for n, ref in enumerate(bank.BANK)}
+    return sorted(
+        offered.values(), key=lambda i: (i.kind != bank.Kind.SCALE, bank.Theme.ORDER.index(i.theme), position[i.ref])
     )
-    return ordered
 
 
 class WaveForm(forms.Form):
@@ -114,7 +114,9 @@ class AnswerForm(forms.Form):
     def by_theme(self):
         out = []
         for theme in bank.Theme.ORDER:
-            fields = [self[name] for name, f in self.fields.items() if f.theme == theme and isinstance(f, forms.ChoiceField)]
+            fields = [
+                self[name] for name, f in self.fields.items() if f.theme == theme and isinstance(f, forms.ChoiceField)
+            ]
             if fields:
                 out.append((bank.Theme.LABELS[theme], fields))
         texts = [self[name] for name, f in self.fields.items() if isinstance(f, forms.CharField)]

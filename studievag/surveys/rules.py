@@ -99,7 +99,7 @@ def age_band(date_of_birth: datetime.date, year: int) -> str:
 
 ATTRIBUTES = ("programme", "gender", "time_in_sweden", "age_band")
 # Coarsening order: the finest detail goes first.
-GENERALISATION = ("age_band", "time_in_sweden", "gender", "programme")
+GENERALISATION = ("age_band", "time_in_sweden", "programme", "gender")
 
 
 def generalise(attrs: dict[str, str], others: Sequence[dict[str, str]], k: int) -> dict[str, str]:

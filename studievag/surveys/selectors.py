@@ -325,9 +325,7 @@ class Results:
 
 def organiser_units(wave: Wave) -> list[tuple[int, str]]:
     return list(
-        SchoolUnit.objects.filter(
-            organiser_id=wave.organiser_id, school_type=SchoolUnit.SchoolType.UPPER_SECONDARY
-        )
+        SchoolUnit.objects.filter(organiser_id=wave.organiser_id, school_type=SchoolUnit.SchoolType.UPPER_SECONDARY)
         .order_by("name")
         .values_list("pk", "name")
     )
@@ -437,9 +435,9 @@ def wave_results(wave: Wave, *, unit_id: int | None, breakdown: str = "") -> Res
         for item in bank.items(theme_refs):
             previous = None
             if item.ref in prev_refs:
-                previous = protected_grid(prev_counts, organiser_units(prev), [], figure=item.ref, k=prev.min_respondents).row(
-                    row_key
-                )[-1]
+                previous = protected_grid(
+                    prev_counts, organiser_units(prev), [], figure=item.ref, k=prev.min_respondents
+                ).row(row_key)[-1]
             item_rows.append(ItemRow(item, row(item.ref), previous))
         themes.append(
             ThemeRow(theme, str(bank.Theme.LABELS[theme]), row(theme_key(theme), refs_of_theme=theme_refs), item_rows)
@@ -481,9 +479,13 @@ def free_texts(wave: Wave, unit_id: int) -> dict[str, list[str]] | None:
 
 
 def manager_waves(qs: QuerySet[Wave]) -> QuerySet[Wave]:
-    return qs.select_related("organiser").annotate(
-        answered=Count("participations", distinct=True),
-    ).order_by("-opens_on", "pk")
+    return (
+        qs.select_related("organiser")
+        .annotate(
+            answered=Count("participations", distinct=True),
+        )
+        .order_by("-opens_on", "pk")
+    )
 
 
 # --- Part 3 of the quality reports ------------------------------------------------------------

@@ -108,9 +108,7 @@ def wave_update(
     if answered and list(refs) != wave.refs():
         raise ValidationError({"items": _("Students have answered this wave, so its questions can no longer change.")})
     if min_respondents < wave.min_respondents or min_free_text < wave.min_free_text:
-        raise ValidationError(
-            {"min_respondents": _("A minimum number of respondents can be raised, never lowered.")}
-        )
+        raise ValidationError({"min_respondents": _("A minimum number of respondents can be raised, never lowered.")})
     chosen = _validate_items(refs)
     wave.title, wave.opens_on, wave.closes_on = title, opens_on, closes_on
     wave.min_respondents, wave.min_free_text = min_respondents, min_free_text

@@ -98,16 +98,17 @@ def wave_list(request):
     if not _may_open_surveys(request.user):
         raise PermissionDenied
     user = request.user
-    waves = Wave.objects.none()
+    ids: set[int] = set()
     if may(user, "surveys.results"):
-        waves = waves | readable_waves(user)
+        ids |= set(readable_waves(user).values_list("pk", flat=True))
     if may(user, "surveys.manage"):
-        waves = waves | managed_waves(user)
+        ids |= set(managed_waves(user).values_list("pk", flat=True))
     text_units = free_text_units(user)
     if text_units:
-        waves = waves | Wave.objects.filter(organiser__school_units__in=text_units)
+        ids |= set(Wave.objects.filter(organiser__school_units__in=text_units).values_list("pk", flat=True))
+    waves = Wave.objects.filter(pk__in=ids)
     managed = set(managed_waves(user).values_list("pk", flat=True)) if may(user, "surveys.manage") else set()
-    rows = list(manager_waves(waves.distinct()))
+    rows = list(manager_waves(waves))
     units = SchoolUnit.objects.filter(pk__in=text_units).order_by("name")
     for wave in rows:
         wave.text_units = [(u.pk, u.name) for u in units if u.organiser_id == wave.organiser_id]

@@ -10,137 +10,269 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0002_programmes'),
-        ('people', '0002_guardian_consent_withdrawal'),
+        ("organisations", "0002_programmes"),
+        ("people", "0002_guardian_consent_withdrawal"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalWave',
+            name="HistoricalWave",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('term', models.CharField(max_length=6, validators=[studievag.surveys.rules.validate_term], verbose_name='term')),
-                ('title', models.CharField(max_length=120, verbose_name='title')),
-                ('opens_on', models.DateField(verbose_name='opens on')),
-                ('closes_on', models.DateField(verbose_name='closes on')),
-                ('min_respondents', models.PositiveSmallIntegerField(default=5, help_text='Results for a group with fewer respondents are not shown. It can be raised, never lowered.', validators=[django.core.validators.MinValueValidator(5)], verbose_name='minimum number of respondents')),
-                ('min_free_text', models.PositiveSmallIntegerField(default=10, validators=[django.core.validators.MinValueValidator(10)], verbose_name='minimum number of respondents for free-text answers')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organiser', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.organiser', verbose_name='organiser')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "term",
+                    models.CharField(
+                        max_length=6, validators=[studievag.surveys.rules.validate_term], verbose_name="term"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="title")),
+                ("opens_on", models.DateField(verbose_name="opens on")),
+                ("closes_on", models.DateField(verbose_name="closes on")),
+                (
+                    "min_respondents",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        help_text="Results for a group with fewer respondents are not shown. It can be raised, never lowered.",
+                        validators=[django.core.validators.MinValueValidator(5)],
+                        verbose_name="minimum number of respondents",
+                    ),
+                ),
+                (
+                    "min_free_text",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        validators=[django.core.validators.MinValueValidator(10)],
+                        verbose_name="minimum number of respondents for free-text answers",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="organisations.organiser",
+                        verbose_name="organiser",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical survey wave',
-                'verbose_name_plural': 'historical survey waves',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical survey wave",
+                "verbose_name_plural": "historical survey waves",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Wave',
+            name="Wave",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(max_length=6, validators=[studievag.surveys.rules.validate_term], verbose_name='term')),
-                ('title', models.CharField(max_length=120, verbose_name='title')),
-                ('opens_on', models.DateField(verbose_name='opens on')),
-                ('closes_on', models.DateField(verbose_name='closes on')),
-                ('min_respondents', models.PositiveSmallIntegerField(default=5, help_text='Results for a group with fewer respondents are not shown. It can be raised, never lowered.', validators=[django.core.validators.MinValueValidator(5)], verbose_name='minimum number of respondents')),
-                ('min_free_text', models.PositiveSmallIntegerField(default=10, validators=[django.core.validators.MinValueValidator(10)], verbose_name='minimum number of respondents for free-text answers')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('organiser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='survey_waves', to='organisations.organiser', verbose_name='organiser')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "term",
+                    models.CharField(
+                        max_length=6, validators=[studievag.surveys.rules.validate_term], verbose_name="term"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="title")),
+                ("opens_on", models.DateField(verbose_name="opens on")),
+                ("closes_on", models.DateField(verbose_name="closes on")),
+                (
+                    "min_respondents",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        help_text="Results for a group with fewer respondents are not shown. It can be raised, never lowered.",
+                        validators=[django.core.validators.MinValueValidator(5)],
+                        verbose_name="minimum number of respondents",
+                    ),
+                ),
+                (
+                    "min_free_text",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        validators=[django.core.validators.MinValueValidator(10)],
+                        verbose_name="minimum number of respondents for free-text answers",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="survey_waves",
+                        to="organisations.organiser",
+                        verbose_name="organiser",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'survey wave',
-                'verbose_name_plural': 'survey waves',
-                'ordering': ['-opens_on', 'pk'],
+                "verbose_name": "survey wave",
+                "verbose_name_plural": "survey waves",
+                "ordering": ["-opens_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('programme', models.CharField(max_length=8)),
-                ('gender', models.CharField(max_length=10)),
-                ('time_in_sweden', models.CharField(max_length=16)),
-                ('age_band', models.CharField(max_length=8)),
-                ('answers', models.JSONField(default=dict)),
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('school_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.schoolunit')),
-                ('wave', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='surveys.wave')),
+                ("programme", models.CharField(max_length=8)),
+                ("gender", models.CharField(max_length=10)),
+                ("time_in_sweden", models.CharField(max_length=16)),
+                ("age_band", models.CharField(max_length=8)),
+                ("answers", models.JSONField(default=dict)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "school_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organisations.schoolunit"
+                    ),
+                ),
+                (
+                    "wave",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="responses", to="surveys.wave"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PendingResponse',
+            name="PendingResponse",
             fields=[
-                ('programme', models.CharField(max_length=8)),
-                ('gender', models.CharField(max_length=10)),
-                ('time_in_sweden', models.CharField(max_length=16)),
-                ('age_band', models.CharField(max_length=8)),
-                ('answers', models.JSONField(default=dict)),
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('school_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.schoolunit')),
-                ('wave', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pending', to='surveys.wave')),
+                ("programme", models.CharField(max_length=8)),
+                ("gender", models.CharField(max_length=10)),
+                ("time_in_sweden", models.CharField(max_length=16)),
+                ("age_band", models.CharField(max_length=8)),
+                ("answers", models.JSONField(default=dict)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "school_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organisations.schoolunit"
+                    ),
+                ),
+                (
+                    "wave",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="pending", to="surveys.wave"
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Participation',
+            name="Participation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='survey_participations', to='people.student')),
-                ('wave', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='surveys.wave')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey_participations",
+                        to="people.student",
+                    ),
+                ),
+                (
+                    "wave",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="participations", to="surveys.wave"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='WaveItem',
+            name="WaveItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=40)),
-                ('version', models.PositiveSmallIntegerField()),
-                ('position', models.PositiveSmallIntegerField()),
-                ('wave', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='surveys.wave')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=40)),
+                ("version", models.PositiveSmallIntegerField()),
+                ("position", models.PositiveSmallIntegerField()),
+                (
+                    "wave",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="surveys.wave"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.AddConstraint(
-            model_name='wave',
-            constraint=models.UniqueConstraint(fields=('organiser', 'term'), name='survey_wave_one_per_term'),
+            model_name="wave",
+            constraint=models.UniqueConstraint(fields=("organiser", "term"), name="survey_wave_one_per_term"),
         ),
         migrations.AddConstraint(
-            model_name='wave',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_on__gte', models.F('opens_on'))), name='survey_wave_closes_after_opening'),
+            model_name="wave",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes_on__gte", models.F("opens_on"))), name="survey_wave_closes_after_opening"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='wave',
-            constraint=models.CheckConstraint(condition=models.Q(('min_respondents__gte', 5)), name='survey_wave_min_respondents_floor'),
+            model_name="wave",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("min_respondents__gte", 5)), name="survey_wave_min_respondents_floor"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='wave',
-            constraint=models.CheckConstraint(condition=models.Q(('min_free_text__gte', models.F('min_respondents')), ('min_free_text__gte', 10)), name='survey_wave_free_text_floor'),
+            model_name="wave",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("min_free_text__gte", models.F("min_respondents")), ("min_free_text__gte", 10)),
+                name="survey_wave_free_text_floor",
+            ),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['wave', 'school_unit'], name='survey_response_wave_unit'),
+            model_name="response",
+            index=models.Index(fields=["wave", "school_unit"], name="survey_response_wave_unit"),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(fields=('wave', 'student'), name='survey_answer_once'),
+            model_name="participation",
+            constraint=models.UniqueConstraint(fields=("wave", "student"), name="survey_answer_once"),
         ),
         migrations.AddConstraint(
-            model_name='waveitem',
-            constraint=models.UniqueConstraint(fields=('wave', 'key'), name='survey_item_once_per_wave'),
+            model_name="waveitem",
+            constraint=models.UniqueConstraint(fields=("wave", "key"), name="survey_item_once_per_wave"),
         ),
     ]
