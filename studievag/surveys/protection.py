@@ -1,38 +1,40 @@
-"""The one door through which every survey figure is hidden or shown.
+"""The one door through which every survey figure is hidden or shown: ``studievag.disclosure``.
 
-The survey does not decide on its own what may be shown: it hands each table
-(interior cells plus margins) to the project's protection of group figures
-and renders what that returns. Hidden cells are shown with its symbol.
+The survey does not decide on its own what may be shown. A wave's results
+for one figure (a question, a theme, the number of respondents) form one
+family of linked tables – the organiser's school units × one breakdown, with
+the organiser as the units' total and every student as the breakdown's
+total – and the disclosure area says which cells of it may be shown. Its
+method is coarse to fine, so the units' totals and the organiser's figure
+get the same pattern whichever breakdown a page asks for, and a unit's page
+and the organiser's page never show two patterns of the same figures.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from studievag.quality import suppression as _protection  # until studievag.disclosure lands
+from studievag.disclosure import LEGEND, MISSING, NOTHING, SUPPRESSED, TOTAL, Dim, Kind, Thresholds, protect
 
-SUPPRESSED = _protection.SUPPRESSED
-MISSING = _protection.MISSING
-NOTHING = _protection.NOTHING
+__all__ = ["LEGEND", "MISSING", "NOTHING", "SUPPRESSED", "hide_grid"]
 
 
 def hide_grid(bases: Sequence[Sequence[int]], min_base: int) -> list[list[bool]]:
-    """The hiding pattern of a table with margins (last row and column are totals) of bases.
-
-    A base under ``min_base`` (but not 0) is hidden; then as many more as it
-    takes so that no hidden base – and so no hidden share – follows from the
-    shown ones. The margins are first made as hidden as their own one-way
-    tables, so a breakdown never shows what the table without it hides.
-    """
-    t = _protection.Thresholds(min_count=min_base, min_base=min_base)
+    """The hiding pattern of a grid with margins: rows are units (last: the organiser),
+    columns the groups of a breakdown (last: every student). ``bases`` are the
+    students each figure rests on; a base under ``min_base`` (but not 0) is hidden,
+    and as many others as it takes so that none can be worked out."""
     R, C = len(bases), len(bases[0])
-    primary = [[t.hides_base(v) for v in row] for row in bases]
-    row_line = _protection.protect_line([r[-1] for r in bases], [r[-1] for r in primary])
-    col_line = _protection.protect_line(list(bases[-1]), list(primary[-1]))
-    for i in range(R):
-        primary[i][-1] = primary[i][-1] or row_line[i]
-    for j in range(C):
-        primary[-1][j] = primary[-1][j] or col_line[j]
-    if R == 1 or C == 1:
-        return primary
-    return _protection.protect([list(r) for r in bases], primary)
+    dims = [Dim("unit", tuple(range(R - 1)))]
+    if C > 1:
+        dims.append(Dim("group", tuple(range(C - 1))))
+
+    def key(i: int, j: int) -> tuple:
+        unit = TOTAL if i == R - 1 else i
+        if C == 1:
+            return (unit,)
+        return (unit, TOTAL if j == C - 1 else j)
+
+    cells = {key(i, j): int(bases[i][j]) for i in range(R) for j in range(C)}
+    protection = protect(dims, cells, Thresholds(min_count=min_base, min_base=min_base), Kind.SHARE)
+    return [[protection.is_hidden(key(i, j)) for j in range(C)] for i in range(R)]
