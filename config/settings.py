@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "studievag.core",
     "studievag.organisations",
     "studievag.catalogue",
+    "studievag.scales",
     "studievag.people",
     "studievag.enrolments",
     "studievag.access",
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "studievag.plans",
     "studievag.demo",
     "studievag.intake",
+    "studievag.support",
     "studievag.progress",
     "studievag.quality",
 ]
