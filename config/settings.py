@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "studievag.intake",
     "studievag.progress",
     "studievag.quality",
+    "studievag.effect_chain",
 ]
 
 MIDDLEWARE = [

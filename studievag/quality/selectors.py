@@ -241,7 +241,7 @@ def report_querysets(req: ReportRequest) -> list[ReportQuery]:
     batches: dict[tuple[str, str], list[Indicator]] = {}
     cohort_shares: list[Indicator] = []
     for indicator in chosen.values():
-        if indicator.missing is not None:
+        if indicator.missing is not None or indicator.staff is not None:
             continue
         if (
             indicator.population.startswith("cohort")
@@ -353,6 +353,11 @@ def report_cells(req: ReportRequest) -> dict[str, dict[tuple[str, str], dict]]:
     if any(i.facts and i.missing is None for i in chosen.values()):
         ensure_facts(req.period, today=req.today)
     data: dict[str, dict[tuple[str, str], dict]] = {}
+    for indicator in chosen.values():
+        if indicator.staff is not None and indicator.missing is None:
+            ctx = Context(period=req.period, population_period=req.period, today=req.today)
+            num, den = indicator.staff(req.unit_ids, ctx)
+            data[indicator.id] = {(TOTAL, TOTAL): {"num": num, "den": den}}
     for query in report_querysets(req):
         for row in query.queryset:
             key = (row["d1"], row["d2"])
@@ -393,7 +398,9 @@ def run_report(req: ReportRequest) -> dict[str, Table]:
         chosen = {k: v for k, v in chosen.items() if k in req.indicator_ids}
     data = report_cells(req)
     # Add keys the dimension did not list (e.g. a programme code) to the groups.
-    for table_data in data.values():
+    for indicator_id, table_data in data.items():
+        if chosen.get(indicator_id) is not None and chosen[indicator_id].staff is not None:
+            continue  # staff: the total only
         for k1, k2 in table_data:
             if dims and k1 not in dict(row_groups):
                 row_groups.append((k1, k1 if k1 != UNKNOWN else _("Not known")))
@@ -420,6 +427,8 @@ def _table(indicator, data, row_groups, col_groups, req: ReportRequest) -> Table
     if indicator.missing is not None:
         cells = [[Figure(MISSING, missing=True) for _c in cols] for _r in rows]
         return Table(indicator, rows, cols, cells)
+    if indicator.staff is not None:
+        return _staff_table(indicator, data, rows, cols, req)
     parts = ("num", "den", "base")
     grid = {p: [[0.0] * C for _r in range(R)] for p in parts}
     for i, (rk, _rl) in enumerate(row_groups or [(TOTAL, "")]):
@@ -442,6 +451,18 @@ def _table(indicator, data, row_groups, col_groups, req: ReportRequest) -> Table
     bases = _bases(indicator, grid)
     hidden = _pattern(indicator, grid, bases, req, bool(row_groups), bool(col_groups))
     cells = [[_figure(indicator, grid, bases, i, j, hidden[i][j]) for j in range(C)] for i in range(R)]
+    return Table(indicator, rows, cols, cells)
+
+
+def _staff_table(indicator, data, rows, cols, req: ReportRequest) -> Table:
+    """A figure over staff: the total cell only (staff have no student groups), hidden
+    by the same limits as any share; the group cells show that data is missing."""
+    cell = data.get((TOTAL, TOTAL), {})
+    grid = {p: [[_number(cell, p)]] for p in ("num", "den", "base")}
+    bases = _bases(indicator, grid)
+    hidden = req.suppress and req.thresholds.hides_base(bases[0][0])
+    cells = [[Figure(MISSING, missing=True) for _c in cols] for _r in rows]
+    cells[-1][-1] = _figure(indicator, grid, bases, 0, 0, hidden)
     return Table(indicator, rows, cols, cells)
 
 

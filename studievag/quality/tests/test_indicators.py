@@ -299,7 +299,7 @@ def test_every_indicator_has_a_name_description_and_counting_rule():
     for indicator in INDICATORS.values():
         assert str(indicator.name) and str(indicator.description)
         assert str(indicator.numerator_text)
-        assert indicator.missing is not None or indicator.numerator is not None
+        assert indicator.missing is not None or indicator.numerator is not None or indicator.staff is not None
 
 
 def test_in_line_is_the_team_overviews_rule(world, course, recorder):
