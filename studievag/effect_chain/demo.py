@@ -18,8 +18,8 @@ from studievag.access.models import Role, RoleAssignment
 from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import StaffTraining
 from studievag.organisations.services import staff_training_record
-from studievag.plans.models import CourseStatus, EducationPlan, Plan, PlanCourse
-from studievag.plans.services import guidance_record
+from studievag.plans.models import CourseStatus, EducationPlan, Plan
+from studievag.plans.services import guidance_record, plan_revise
 from studievag.quality.periods import term_of
 
 from . import services
@@ -34,21 +34,38 @@ def _baseline_day(today: datetime.date) -> datetime.date:
     return previous.start + datetime.timedelta(days=75)
 
 
-def _hours(rng, plans: list[Plan], share: float) -> None:
-    """Planned hours a week for the ongoing courses of ``share`` of the plans."""
-    changed = []
+def _hours(rng, plans: list[Plan], share: float, author) -> None:
+    """Planned hours a week for the ongoing courses of ``share`` of the plans, saved as a new
+    version of each plan (as a mentor would, with the reason)."""
     for plan in plans:
         if rng.random() >= share:
             continue
-        courses = [c for c in plan.courses.all() if c.status == CourseStatus.ONGOING and c.weekly_hours is None]
-        for c in courses:
-            c.weekly_hours = rng.choice(HOURS)
-            changed.append(c)
+        courses = list(plan.courses.select_related("course"))
+        ongoing = [c for c in courses if c.status == CourseStatus.ONGOING and c.weekly_hours is None]
+        if not ongoing:
+            continue
+        hours = {c.pk: rng.choice(HOURS) for c in ongoing}
+        total = sum(hours.values())
         # Most students read enough to be full-time; some stay short of it.
-        total = sum(c.weekly_hours for c in courses)
-        if courses and total < 23 and rng.random() < 0.75:
-            courses[0].weekly_hours += Decimal(23) - total
-    PlanCourse.objects.bulk_update(changed, ["weekly_hours"])
+        if total < 23 and rng.random() < 0.75:
+            hours[ongoing[0].pk] += Decimal(23) - total
+        plan.refresh_from_db()
+        plan_revise(
+            acting_user=author,
+            plan=plan,
+            expected_version=plan.version,
+            reason="Timmar per vecka planerade för de pågående kurserna",
+            courses=[
+                {
+                    "id": c.pk,
+                    "course": c.course,
+                    "term": c.term,
+                    "status": c.status,
+                    "weekly_hours": hours.get(c.pk, c.weekly_hours),
+                }
+                for c in courses
+            ],
+        )
 
 
 def _guidance(rng, plans: list[Plan], counsellor, day: datetime.date, share: float, topic: str) -> None:
@@ -148,10 +165,10 @@ def seed(*, rng, today: datetime.date, region, organiser, units, users) -> dict:
     baseline = _baseline_day(today)
     analyst, coordinator = users["organiser_analyst"], users["regional_coordinator"]
     current = Enrolment.objects.active_on(today).values("student_id")
-    plans = list(Plan.objects.filter(student_id__in=current).prefetch_related("courses").order_by("pk"))
+    plans = list(Plan.objects.filter(student_id__in=current).order_by("pk"))
     skovde_plans = [p for p in plans if p.organiser_id == organiser.pk]
     # Before the baseline: a few plans with hours, a little guidance, a few staff trained.
-    _hours(rng, plans, 0.35)
+    _hours(rng, plans, 0.35, users["mentor"])
     _guidance(rng, plans, users["counsellor"], baseline - datetime.timedelta(days=20), 0.2, "Val av nationellt program")
     _staff(rng, organiser, analyst, [u for u in units if u.organiser_id == organiser.pk], baseline, today)
 
@@ -311,7 +328,7 @@ def seed(*, rng, today: datetime.date, region, organiser, units, users) -> dict:
         )
 
     # After the baseline: more hours planned, monthly group guidance.
-    _hours(rng, plans, 0.8)
+    _hours(rng, plans, 0.8, users["mentor"])
     _guidance(
         rng, plans, users["counsellor"], today - datetime.timedelta(days=14), 0.65, "Gymnasiets nationella program"
     )
