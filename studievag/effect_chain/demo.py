@@ -20,6 +20,7 @@ from studievag.organisations.models import StaffTraining
 from studievag.organisations.services import staff_training_record
 from studievag.plans.models import CourseStatus, EducationPlan, Plan
 from studievag.plans.services import guidance_record, plan_revise
+from studievag.quality.facts import facts_refresh
 from studievag.quality.periods import term_of
 
 from . import services
@@ -171,6 +172,10 @@ def seed(*, rng, today: datetime.date, region, organiser, units, users) -> dict:
     _hours(rng, plans, 0.35, users["mentor"])
     _guidance(rng, plans, users["counsellor"], baseline - datetime.timedelta(days=20), 0.2, "Val av nationellt program")
     _staff(rng, organiser, analyst, [u for u in units if u.organiser_id == organiser.pk], baseline, today)
+
+    # The per-student facts of the baseline term as they stood that day (the background
+    # job keeps them later), so the baselines of the follow-up indicators can be read.
+    facts_refresh(term_of(baseline), today=baseline)
 
     # The region's chain.
     regional = services.chain_create(

@@ -367,7 +367,7 @@ def report_cells(req: ReportRequest) -> dict[str, dict[tuple[str, str], dict]]:
     if pending:
         req = replace(req, indicator_ids=tuple(k for k in _chosen(req) if k not in pending))
     data: dict[str, dict[tuple[str, str], dict]] = {}
-    for indicator in chosen.values():
+    for indicator in _chosen(req).values():
         if indicator.staff is not None and indicator.missing is None:
             ctx = Context(period=req.period, population_period=req.period, today=req.today)
             num, den = indicator.staff(req.unit_ids, ctx)
