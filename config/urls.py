@@ -24,6 +24,7 @@ urlpatterns = [
     path("effect-chain/", include("studievag.effect_chain.urls")),
     path("", include("studievag.plans.urls")),
     path("", include("studievag.intake.urls")),
+    path("", include("studievag.support.urls")),
     path("", include("studievag.progress.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -26,10 +26,10 @@ from studievag.access.policy import (
 )
 from studievag.catalogue.models import Course
 from studievag.enrolments.models import Enrolment
-from studievag.intake.permissions import SUPPORT_NEEDS
-from studievag.intake.views import support_needs_page
 from studievag.organisations.models import Organiser
 from studievag.people.models import Student
+from studievag.support.permissions import SUPPORT_NEEDS
+from studievag.support.views import support_needs_page
 
 from . import selectors, services
 from .forms import (

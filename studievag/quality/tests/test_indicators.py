@@ -18,7 +18,6 @@ from studievag.plans.models import Plan, PlanGoal, PlanReview
 from studievag.progress.models import (
     AttendanceWeek,
     GradeRecord,
-    ProgressionScale,
     ProgressRecord,
 )
 from studievag.quality.facts import facts_refresh
@@ -26,6 +25,7 @@ from studievag.quality.indicators import INDICATORS, Category
 from studievag.quality.periods import Period
 from studievag.quality.selectors import ReportRequest, report_cells, run_report
 from studievag.quality.suppression import Thresholds
+from studievag.scales.models import ProgressionScale
 from studievag.testing import make_organiser, make_student, make_unit, make_user
 
 D = datetime.date
