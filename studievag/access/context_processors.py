@@ -30,5 +30,7 @@ def roles(request):
         "progress_record": may(user, "progress.record"),
         "progress_team": may(user, "progress.team"),
         "progress_settings": may(user, "progress.settings"),
+        "interop_sync": may(user, "interop.sync"),
+        "interop_conflicts": may(user, "interop.conflicts"),
     }
     return context

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from studievag.organisations.models import Organiser
-from studievag.people.models import Student
+from studievag.people.models import Guardian, Student
 
 credential_name_validator = RegexValidator(
     r"^[A-Z][A-Z0-9_]{0,39}$", _("Capital letters A–Z, digits and underscores, starting with a letter.")
@@ -184,3 +184,27 @@ class Conflict(models.Model):
                 fields=["record", "field"], condition=models.Q(status="open"), name="one_open_conflict_per_field"
             )
         ]
+
+    def _model_field(self):
+        if self.field.startswith("guardian."):
+            return Guardian._meta.get_field(self.field.removeprefix("guardian."))
+        return Student._meta.get_field(self.field)
+
+    @property
+    def field_label(self) -> str:
+        label = str(self._model_field().verbose_name)
+        if self.field.startswith("guardian."):
+            return _("Guardian's %(field)s") % {"field": label}
+        return label
+
+    def _display(self, value: str) -> str:
+        choices = dict(self._model_field().choices or ())
+        return str(choices.get(value, value))
+
+    @property
+    def local_display(self) -> str:
+        return self._display(self.local_value)
+
+    @property
+    def register_display(self) -> str:
+        return self._display(self.register_value)

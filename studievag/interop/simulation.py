@@ -297,7 +297,10 @@ def municipal_changes(sim: SimulatedRegister, *, today: datetime.date, unit_pk: 
     changes.protected = protected["id"]
     register.delete("/persons", moved["id"])
     changes.deleted = moved["id"]
-    ended = max(today - datetime.timedelta(days=1), *(datetime.date.fromisoformat(e["startDate"]) for e in national["enrolments"]))
+    ended = max(
+        today - datetime.timedelta(days=1),
+        *(datetime.date.fromisoformat(e["startDate"]) for e in national["enrolments"]),
+    )
     enrolments = [e if e.get("endDate") else {**e, "endDate": ended.isoformat()} for e in national["enrolments"]]
     enrolments.append(builders.enrolment(school_unit=unit_ref, programme_id=sim.programmes["NA"], start=today))
     register.put("/persons", {**national, "enrolments": enrolments})

@@ -468,7 +468,7 @@ class Applier:
             entity_type,
             record.external_id,
             _("%(field)s differs from the register and was changed in Studieväg: left for someone to decide")
-            % {"field": _conflict_label(name)},
+            % {"field": Conflict(field=name).field_label},
             student_id,
         )
 
@@ -972,12 +972,6 @@ def _exit_reason(
 
 def _field_label(model, name: str) -> str:
     return str(model._meta.get_field(name).verbose_name)
-
-
-def _conflict_label(name: str) -> str:
-    if name.startswith("guardian."):
-        return _("Guardian's %(field)s") % {"field": _field_label(Guardian, name.removeprefix("guardian."))}
-    return _field_label(Student, name)
 
 
 def _scope_text(scope: dict) -> str:

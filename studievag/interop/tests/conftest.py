@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from studievag.interop.models import Connection
-from studievag.interop.ss12000.testserver import Register, serve
 from studievag.interop.simulation import register_from_studievag
+from studievag.interop.ss12000.testserver import Register, serve
 from studievag.testing import make_student
 
 TOKEN = "test-token-not-secret"
@@ -53,9 +53,7 @@ def served(simulated):
 def connection(cast, served, monkeypatch):
     url, _app = served
     monkeypatch.setenv("STUDIEVAG_SS12000_KOMMUN_A_TOKEN", TOKEN)
-    return Connection.objects.create(
-        organiser=cast.organiser_a, base_url=url, credential_name="KOMMUN_A", page_size=3
-    )
+    return Connection.objects.create(organiser=cast.organiser_a, base_url=url, credential_name="KOMMUN_A", page_size=3)
 
 
 @pytest.fixture

@@ -169,9 +169,7 @@ def test_a_duty_for_someone_without_an_account_is_refused_with_a_reason(cast, co
     simulated.register.put("/duties", duty)
     sync = run(connection)
     refused = list(sync.events.filter(kind=SyncEvent.Kind.REFUSED).values_list("entity_id", "text"))
-    assert refused == [
-        (duty["id"], "The staff member has no e-mail address or login name to find their account by.")
-    ]
+    assert refused == [(duty["id"], "The staff member has no e-mail address or login name to find their account by.")]
     assert sync.status == SyncRun.Status.SUCCEEDED
     assert sync.counts["duties"] == {"refused": 1}
 
