@@ -8,6 +8,8 @@ PORT   ?= 8000
 SCALE  ?= 60000
 # The PostgreSQL server the suite (and the benchmark) uses when one answers.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/studievag
+# The benchmark's own database (created when missing; the national data set is kept there).
+BENCH_URL ?= postgres://postgres@127.0.0.1:5432/studievag_bench
 DEMO_DB := var/demo.sqlite3
 
 export STUDIEVAG_DEBUG ?= 1
@@ -70,8 +72,9 @@ test-postgres: venv
 
 ## Benchmarks on PostgreSQL: one figure a line, `name: value unit`.
 bench: venv
-	@scripts/pg-up "$(PG_URL)" || (echo "make bench needs PostgreSQL at $(PG_URL)"; exit 1)
-	DATABASE_URL=$(PG_URL) $(BIN)/python manage.py bench --scale $(SCALE)
+	@scripts/pg-up "$(BENCH_URL)" || (echo "make bench needs PostgreSQL at $(BENCH_URL)"; exit 1)
+	$(BIN)/python scripts/pg_createdb.py "$(BENCH_URL)"
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py bench --scale $(SCALE)
 
 lint: venv
 	$(BIN)/ruff check .

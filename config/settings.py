@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    # Infrastructure below every domain area.
+    "studievag.disclosure",
     # Domain areas, one app each.
     "studievag.core",
     "studievag.organisations",
@@ -49,6 +51,8 @@ INSTALLED_APPS = [
     "studievag.progress",
     "studievag.quality",
     "studievag.interop",
+    # The national data set and the benchmark (management commands only).
+    "studievag.benchmark",
 ]
 
 MIDDLEWARE = [

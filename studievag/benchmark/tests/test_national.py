@@ -6,11 +6,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from studievag.benchmark import bench
+from studievag.benchmark.national import generate
 from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import Organiser, SchoolUnit
 from studievag.people.models import Student
-from studievag.quality import bench
-from studievag.quality.national import generate
 from studievag.quality.periods import term_of
 from studievag.quality.selectors import report_cells
 
@@ -44,7 +44,7 @@ def test_identity_numbers_cannot_belong_to_real_people(national):
 
 
 def test_the_same_seed_gives_the_same_students(db):
-    from studievag.quality.national import Generator
+    from studievag.benchmark.national import Generator
 
     def plan():
         g = Generator(students=80, seed=3, today=TODAY)
