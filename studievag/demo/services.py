@@ -24,6 +24,7 @@ from studievag.catalogue.services import (
 )
 from studievag.enrolments.eligibility import latest_im_start
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
+from studievag.interop import demo as interop_demo
 from studievag.organisations.models import Organiser, Programme, Region, SchoolUnit
 from studievag.people.models import (
     Guardian,
@@ -426,6 +427,13 @@ class _Builder:
             today=self.today,
             units=[main_unit],
             authors=[self.users["mentor"], self.users["principal"]],
+        )
+        interop_demo.seed(
+            organiser=main_unit.organiser,
+            unit=main_unit,
+            mentor_group=groups_by_unit[main_unit][0]["mentor"][0],
+            counsellor=self.users["counsellor"],
+            today=self.today,
         )
         self.summary.students = Student.objects.count()
         self.summary.current_students = Enrolment.objects.active_on(self.today).values("student").distinct().count()

@@ -245,9 +245,12 @@ class TermChanges:
     to_national: str = ""
 
 
-def municipal_changes(sim: SimulatedRegister, *, today: datetime.date, unit_pk: int, mentor_group_pk: int | None):
+def municipal_changes(
+    sim: SimulatedRegister, *, today: datetime.date, unit_pk: int, mentor_group_pk: int | None, round_: int = 0
+) -> TermChanges:
     """A term's changes in the register: two arrivals with a guardian, a new name, a protected
-    identity, a student who moved away (deleted) and one who moved on to a national programme."""
+    identity, a student who moved away (deleted) and one who moved on to a national programme.
+    ``round_`` tells one call from the next (new people each time)."""
     register = sim.register
     changes = TermChanges()
     current = [
@@ -259,16 +262,16 @@ def municipal_changes(sim: SimulatedRegister, *, today: datetime.date, unit_pk: 
     unit_ref = sim.units[unit_pk]
     start = today - datetime.timedelta(days=3)
     for i, (given, family, sex) in enumerate([("Dawit", "Tesfay", "Man"), ("Hana", "Yusuf", "Kvinna")]):
-        born = datetime.date(today.year - 17, 3 + i, 11)
+        born = datetime.date(today.year - 17, 3 + i, 11 + round_ % 17)
         guardian = builders.person(
-            id=stable_id("new-guardian", today, i),
+            id=stable_id("new-guardian", today, round_, i),
             given_name="Amanuel" if i == 0 else "Leyla",
             family_name=family,
-            civic_no=civic_no(datetime.date(today.year - 45, 5, 2 + i), 990 + i),
+            civic_no=civic_no(datetime.date(today.year - 45, 5, 2 + i + round_ % 25), 990 + i),
             emails=[(f"vh{i}@example.org", "Privat")],
         )
         register.put("/persons", guardian)
-        pid = stable_id("new-student", today, i)
+        pid = stable_id("new-student", today, round_, i)
         register.put(
             "/persons",
             builders.person(
