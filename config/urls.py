@@ -23,6 +23,7 @@ urlpatterns = [
     path("quality/", include("studievag.quality.urls")),
     path("", include("studievag.plans.urls")),
     path("", include("studievag.intake.urls")),
+    path("", include("studievag.support.urls")),
     path("", include("studievag.progress.urls")),
     path("", include("studievag.interop.urls")),
     path("admin/", admin.site.urls),

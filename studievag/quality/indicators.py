@@ -459,8 +459,9 @@ def _in_line(ctx: Context) -> dict:
     from studievag.enrolments.models import GroupMembership, StudentGroup
     from studievag.intake.models import StartingLevel
     from studievag.plans.models import PlanCourse
-    from studievag.progress.models import FollowUpSettings, ProgressionStep, ProgressRecord
+    from studievag.progress.models import FollowUpSettings, ProgressRecord
     from studievag.progress.rules import DEFAULT_BEHIND_STEPS, DEFAULT_COURSE_WEEKS
+    from studievag.scales.models import ProgressionStep
 
     from .sql import DaysBetween, TermEnd
 
