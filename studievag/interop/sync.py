@@ -195,6 +195,7 @@ class Applier:
         }
         self.programmes: dict[str, Programme | None] = {}
         self.persons: dict[str, dict] = {}
+        self.referenced: set[str] = set()
 
     # --- bookkeeping -----------------------------------------------------------------------
 
@@ -262,6 +263,9 @@ class Applier:
                 _("Does not follow SS 12000: %(problems)s") % {"problems": "; ".join(problems[:3])},
             )
         self.persons = {p["id"]: p for p in fetched.entities["/persons"]} | fetched.extra_persons
+        # Guardians and staff are counted where they are used (guardians, duties), not as persons left out.
+        self.referenced = {ref for p in fetched.entities["/persons"] for ref, _relation in mapping.responsibles(p)}
+        self.referenced |= {d["person"]["id"] for d in fetched.entities["/duties"] if d.get("person")}
         for organisation in fetched.entities["/organisations"]:
             self._each("organisations", organisation, self.organisation)
         for programme in fetched.entities["/programmes"]:
@@ -353,7 +357,7 @@ class Applier:
         if student_record is None and not [f for f in ours if not f.cancelled]:
             if self.record("person", person["id"], "guardian"):
                 self.guardian_update(person)
-            else:
+            elif person["id"] not in self.referenced:
                 self.counts["persons"]["skipped"] += 1
             return
         student = self.student(person, student_record, ours)

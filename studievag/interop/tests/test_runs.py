@@ -1,6 +1,8 @@
 """A sync run as a job: queued, running, done or failed, with counts and a message per refused entity;
 the dry run; one run at a time; credentials from the environment or a secrets file."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -10,23 +12,84 @@ from studievag.interop.models import Conflict, ExternalRecord, SyncEvent, SyncRu
 from studievag.interop.runs import sync_run_execute
 from studievag.interop.services import sync_run_request
 from studievag.interop.simulation import municipal_changes
+from studievag.interop.ss12000 import builders
 from studievag.people.models import Student
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_requested_run_is_queued_then_carried_out_after_the_commit(
-    cast, connection, django_capture_on_commit_callbacks
-):
+def test_a_requested_run_is_a_job_for_the_worker(cast, connection, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from studievag.interop.tasks import sync_task
+    from studievag.jobs.models import JobRun
+
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         run = sync_run_request(acting_user=cast.admin, connection=connection)
         assert run.status == SyncRun.Status.QUEUED
     assert len(callbacks) == 1
+    (queued,) = DBTaskResult.objects.filter(task_path=sync_task.module_path)
+    assert queued.args_kwargs["kwargs"] == {"run_id": run.pk}
+    # What the worker does with it:
+    assert sync_task.call(run_id=run.pk) == {"run": run.pk, "status": "succeeded"}
     run.refresh_from_db()
     assert run.status == SyncRun.Status.SUCCEEDED
     assert run.started_at <= run.finished_at
     assert run.counts["persons"]["unchanged"] == 5
     assert run.requests_made > 5
+    job = JobRun.objects.get(name=f"interop.sync:{connection.pk}")
+    assert job.status == JobRun.Status.SUCCEEDED
+    assert "persons: unchanged 5" in job.summary  # guardians and staff are counted as such, not as persons
+
+
+def test_the_job_notes_each_refused_entity_and_a_failed_run_fails_the_job(cast, connection, simulated, monkeypatch):
+    from studievag.interop.tasks import sync_task
+    from studievag.jobs.models import JobRun
+
+    simulated.register.put(
+        "/persons",
+        builders.person(
+            id="5e0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d",
+            given_name="Fel",
+            family_name="Nummer",
+            civic_no="200801019999",
+            enrolments=[
+                builders.enrolment(
+                    school_unit=simulated.units[cast.unit_a.pk],
+                    programme_id=simulated.programmes["IMS"],
+                    start=datetime.date(2026, 8, 17),
+                )
+            ],
+        ),
+    )
+    run = SyncRun.objects.create(connection=connection)
+    sync_task.call(run_id=run.pk)
+    job = JobRun.objects.get()
+    refusal = "The personal identity number is not valid (date or check digit)."
+    assert list(job.events.values_list("level", "message")) == [
+        ("warning", f"persons 5e0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d: {refusal}")
+    ]
+    monkeypatch.setenv("STUDIEVAG_SS12000_KOMMUN_A_TOKEN", "wrong")
+    failing = SyncRun.objects.create(connection=connection)
+    with pytest.raises(RuntimeError, match="401"):
+        sync_task.call(run_id=failing.pk)
+    assert JobRun.objects.order_by("pk").last().status == JobRun.Status.FAILED
+
+
+def test_the_schedule_queues_a_run_for_each_register_that_has_it_on(
+    cast, connection, django_capture_on_commit_callbacks
+):
+    from studievag.interop.models import Connection
+    from studievag.interop.tasks import scheduled_sync_task
+
+    Connection.objects.create(
+        organiser=cast.organiser_b, base_url="https://b.example.se", credential_name="B", enabled=False
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        first = scheduled_sync_task.call()
+        second = scheduled_sync_task.call()  # the first is still queued
+    assert len(first["queued"]) == 1 and second["queued"] == []
+    assert SyncRun.objects.get().connection == connection
 
 
 def test_only_one_run_at_a_time_per_register(cast, connection):
