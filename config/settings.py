@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "studievag.intake",
     "studievag.support",
     "studievag.progress",
+    "studievag.surveys",
     "studievag.quality",
     "studievag.interop",
     # The national data set and the benchmark (management commands only).

@@ -36,6 +36,7 @@ from studievag.people.models import (
 from studievag.plans.demo import seed_plans
 from studievag.progress.demo import progress_demo
 from studievag.quality import demo as quality_demo
+from studievag.surveys import demo as surveys_demo
 
 from .names import PROFILES, STAFF_FIRST, STAFF_LAST
 
@@ -427,6 +428,9 @@ class _Builder:
             today=self.today,
             units=[main_unit],
             authors=[self.users["mentor"], self.users["principal"]],
+        )
+        surveys_demo.seed(
+            today=self.today, analyst=self.users["organiser_analyst"], demo_student=self.demo_student, rng=self.rng
         )
         interop_demo.seed(
             organiser=main_unit.organiser,
