@@ -125,5 +125,4 @@ def plan_ss12000(request, pk: int):
         raise Http404(_("No plan yet."))
     response = JsonResponse(study_plan(plan), json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="studyplan-ss12000-{plan.pk}.json"'
-    response["Cache-Control"] = "no-store"
     return response
