@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "studievag.progress",
     "studievag.surveys",
     "studievag.quality",
+    "studievag.effect_chain",
     "studievag.interop",
     # The national data set and the benchmark (management commands only).
     "studievag.benchmark",
