@@ -192,7 +192,8 @@ def target_set(*, acting_user, link: IndicatorLink, checkpoint: datetime.date, v
     if indicator is not None and indicator.unit == "%" and not (0 <= value <= 100):
         raise ValidationError({"value": _("A share lies between 0 and 100.")})
     target, _created = Target.objects.update_or_create(link=link, checkpoint=checkpoint, defaults={"value": value})
-    _event(chain, acting_user, "target_set", f"{link.indicator}: {checkpoint:%Y-%m-%d} → {value}")
+    name = indicator.name if indicator is not None else link.indicator
+    _event(chain, acting_user, "target_set", f"{name}: {checkpoint:%Y-%m-%d} → {value}")
     return target
 
 
@@ -200,7 +201,9 @@ def target_set(*, acting_user, link: IndicatorLink, checkpoint: datetime.date, v
 def target_remove(*, acting_user, target: Target) -> None:
     chain = target.link.node.chain
     _require_edit(acting_user, chain)
-    _event(chain, acting_user, "target_removed", f"{target.link.indicator}: {target.checkpoint:%Y-%m-%d}")
+    indicator = available().get(target.link.indicator)
+    name = indicator.name if indicator is not None else target.link.indicator
+    _event(chain, acting_user, "target_removed", f"{name}: {target.checkpoint:%Y-%m-%d} –")
     target.delete()
 
 
