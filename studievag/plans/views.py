@@ -22,7 +22,6 @@ from studievag.access.policy import (
     may_view,
     organiser_ids_for_action,
     student_for_view,
-    visible_students,
 )
 from studievag.catalogue.models import Course
 from studievag.intake.permissions import SUPPORT_NEEDS
@@ -57,7 +56,7 @@ def _plan_of(student) -> Plan | None:
 
 def _staff_student(request, pk: int, *, full: bool = True):
     """The student for a staff plan page; ``full=False`` lets teachers read the summary."""
-    if full or visible_students(request.user, PLAN).filter(pk=pk).exists():
+    if full or may_view(request.user, pk, PLAN):
         parts = [PLAN]
     else:
         parts = [PLAN_SUMMARY]
