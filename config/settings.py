@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "studievag.core",
     "studievag.organisations",
     "studievag.catalogue",
+    "studievag.scales",
     "studievag.people",
     "studievag.enrolments",
     "studievag.access",
@@ -52,7 +53,9 @@ INSTALLED_APPS = [
     "studievag.plans",
     "studievag.demo",
     "studievag.intake",
+    "studievag.support",
     "studievag.progress",
+    "studievag.surveys",
     "studievag.quality",
     # The national data set and the benchmark (management commands only).
     "studievag.benchmark",

@@ -24,9 +24,9 @@ from studievag.access.policy import (
     student_for_view,
 )
 from studievag.catalogue.models import Course
-from studievag.intake.permissions import SUPPORT_NEEDS
-from studievag.intake.views import support_needs_page
 from studievag.organisations.models import Organiser
+from studievag.support.permissions import SUPPORT_NEEDS
+from studievag.support.views import support_needs_page
 
 from . import selectors, services
 from .forms import (
