@@ -46,7 +46,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("catalogue", "0001_initial"),
         ("people", "0003_legal_representative"),
-        ("progress", "0002_default_scales"),
+        ("progress", "0003_scales_moved"),
+        ("scales", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -116,7 +117,7 @@ class Migration(migrations.Migration):
                         db_index=False,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="+",
-                        to="progress.progressionstep",
+                        to="scales.progressionstep",
                         verbose_name="step",
                     ),
                 ),
