@@ -22,6 +22,7 @@ from studievag.access.policy import (
     may_view,
     organiser_ids_for_action,
     student_for_view,
+    visible_students,
 )
 from studievag.catalogue.models import Course
 from studievag.enrolments.models import Enrolment
