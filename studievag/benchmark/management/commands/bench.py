@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from studievag.benchmark import bench
+from studievag.benchmark import surveys as bench_surveys
 from studievag.benchmark.national import generate, rows_per_table
 from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import Organiser, SchoolUnit
@@ -76,11 +77,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=60000, help="Current students.")
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--only", choices=["surveys"], default="", help="Time one part only (the data set must exist)."
+        )
 
     def line(self, name: str, value, unit: str) -> None:
         self.stdout.write(f"{name}: {value} {unit}")
 
-    def handle(self, *args, scale, seed, **options):
+    def handle(self, *args, scale, seed, only, **options):
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL.")
         call_command("migrate", verbosity=0)
@@ -104,6 +108,9 @@ class Command(BaseCommand):
 
         for text in bench.machine_lines():
             self.stdout.write(text)
+        if only == "surveys":
+            self.surveys(today, seed)
+            return
         self.line("dataset_students", current, "students")
         self.line("dataset_organisers", Organiser.objects.count(), "organisers")
         self.line("dataset_school_units", SchoolUnit.objects.count(), "school_units")
@@ -156,6 +163,15 @@ class Command(BaseCommand):
             same = bench.agree(bench.orm_raw(req), hand)
             self.line(f"{name}_same_figures", 1 if same else 0, "bool")
         self.team_overview(today)
+        self.surveys(today, seed)
+
+    def surveys(self, today: datetime.date, seed: int) -> None:
+        """Part 3: a national survey wave (60,000 students) and its reports."""
+        t0 = time.monotonic()
+        written = bench_surveys.generate_wave(today=today, seed=seed, log=self.stderr.write)
+        if written:
+            self.line("survey_wave_generation", round(time.monotonic() - t0), "s")
+        bench_surveys.lines(today=today, line=self.line)
 
     def team_overview(self, today: datetime.date) -> None:
         from django.apps import apps
