@@ -14,7 +14,7 @@ from studievag.surveys import rules
 from studievag.surveys.models import Response
 from studievag.surveys.selectors import wave_results
 from studievag.surveys.services import wave_release, wave_update
-from studievag.surveys.tests.helpers import SCALE_REFS, TEXT_REFS, answer, make_wave
+from studievag.surveys.tests.helpers import SCALE_REFS, answer, make_wave
 from studievag.testing import make_student, make_unit
 
 pytestmark = pytest.mark.django_db
