@@ -38,6 +38,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from studievag.access.models import RoleAssignment
@@ -472,7 +473,7 @@ class Applier:
             entity_type,
             record.external_id,
             _("%(field)s differs from the register and was changed in Studieväg: left for someone to decide")
-            % {"field": Conflict(field=name).field_label},
+            % {"field": capfirst(Conflict(field=name).field_label)},
             student_id,
         )
 
