@@ -61,7 +61,7 @@ def _plan_of(student) -> Plan | None:
 
 def _staff_student(request, pk: int, *, full: bool = True):
     """The student for a staff plan page; ``full=False`` lets teachers read the summary."""
-    if full or visible_students(request.user, PLAN).filter(pk=pk).exists():
+    if full or may_view(request.user, pk, PLAN):
         parts = [PLAN]
     else:
         parts = [PLAN_SUMMARY]
