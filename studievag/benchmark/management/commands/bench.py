@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from studievag.access.models import Role, RoleAssignment
 from studievag.benchmark import bench, load
+from studievag.benchmark import surveys as bench_surveys
 from studievag.benchmark.national import generate, rows_per_table
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.organisations.models import Organiser, SchoolUnit
@@ -103,6 +104,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=60000, help="Current students.")
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--only", choices=["surveys"], default="", help="Time one part only (the data set must exist)."
+        )
         parser.add_argument("--load-seconds", type=float, default=30.0, help="Length of each load-test mix.")
         parser.add_argument("--clients", type=int, default=12, help="Concurrent load-test clients.")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for the load test.")
@@ -110,8 +114,8 @@ class Command(BaseCommand):
         parser.add_argument("--skip-load", action="store_true")
         parser.add_argument(
             "--sections",
-            default="facts,reports,pages,load",
-            help="Comma-separated parts to run: facts, reports, pages, load (default: all).",
+            default="facts,surveys,reports,pages,load",
+            help="Comma-separated parts to run: facts, surveys, reports, pages, load (default: all).",
         )
         parser.add_argument("--skip-source-sql", action="store_true", help="Skip the slow SQL over source tables.")
 
@@ -119,7 +123,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{name}: {value} {unit}")
         self.stdout.flush()
 
-    def handle(self, *args, scale, seed, **options):
+    def handle(self, *args, scale, seed, only, **options):
         logging.getLogger("weasyprint").setLevel(logging.WARNING)
         logging.getLogger("fontTools").setLevel(logging.WARNING)
         if connection.vendor != "postgresql":
@@ -133,6 +137,9 @@ class Command(BaseCommand):
         current = self.dataset(scale, seed, today)
         for text in bench.machine_lines():
             self.stdout.write(text)
+        if only == "surveys":
+            self.surveys(today, seed)
+            return
         self.line("dataset_students", current, "students")
         self.line("dataset_organisers", Organiser.objects.count(), "organisers")
         self.line("dataset_school_units", SchoolUnit.objects.count(), "school_units")
@@ -141,6 +148,8 @@ class Command(BaseCommand):
         sections = set(options["sections"].split(","))
         if "facts" in sections:
             self.facts(today)
+        if "surveys" in sections:
+            self.surveys(today, seed)
         if "reports" in sections:
             self.reports(today, source_sql=not options["skip_source_sql"])
         users = self.users(today)
@@ -261,6 +270,14 @@ class Command(BaseCommand):
                 self.line(f"{name}_sql_source_ms", round(sql_ms), "ms")
                 same = bench.agree(bench.orm_raw(req), hand)
                 self.line(f"{name}_same_figures", 1 if same else 0, "bool")
+
+    def surveys(self, today: datetime.date, seed: int) -> None:
+        """Part 3: a national survey wave (60,000 students) and its reports."""
+        t0 = time.monotonic()
+        written = bench_surveys.generate_wave(today=today, seed=seed, log=self.stderr.write)
+        if written:
+            self.line("survey_wave_generation", round(time.monotonic() - t0), "s")
+        bench_surveys.lines(today=today, line=self.line)
 
     # --- users the pages are read as -------------------------------------------------------
     def users(self, today: datetime.date) -> dict:
