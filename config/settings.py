@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "studievag.demo",
     "studievag.intake",
     "studievag.progress",
+    "studievag.handover",
     "studievag.quality",
     # The national data set and the benchmark (management commands only).
     "studievag.benchmark",

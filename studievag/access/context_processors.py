@@ -30,5 +30,8 @@ def roles(request):
         "progress_record": may(user, "progress.record"),
         "progress_team": may(user, "progress.team"),
         "progress_settings": may(user, "progress.settings"),
+        "handover_send": may(user, "handover.send"),
+        "handover_receive": may(user, "handover.receive"),
+        "handover_region": may(user, "handover.region"),
     }
     return context
