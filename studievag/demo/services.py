@@ -24,6 +24,7 @@ from studievag.catalogue.services import (
 )
 from studievag.enrolments.eligibility import latest_im_start
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
+from studievag.handover import demo as handover_demo
 from studievag.organisations.models import Organiser, Programme, Region, SchoolUnit
 from studievag.people.models import (
     Guardian,
@@ -422,6 +423,7 @@ class _Builder:
         self._sample_history_and_reads(groups_by_unit[main_unit][1])
         seed_plans(self)
         progress_demo(rng=self.rng, today=self.today, users=self.users, demo_student=self.demo_student)
+        handover_demo.seed(builder=self)
         quality_demo.seed(
             today=self.today,
             units=[main_unit],
