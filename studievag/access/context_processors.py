@@ -33,5 +33,7 @@ def roles(request):
         "handover_send": may(user, "handover.send"),
         "handover_receive": may(user, "handover.receive"),
         "handover_region": may(user, "handover.region"),
+        "surveys_answer": may(user, "surveys.answer"),
+        "surveys": any(may(user, a) for a in ("surveys.manage", "surveys.results", "surveys.free_text")),
     }
     return context
