@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "studievag.handover",
     "studievag.surveys",
     "studievag.quality",
+    "studievag.effect_chain",
     # The national data set and the benchmark (management commands only).
     "studievag.benchmark",
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("studievag.audit.urls")),
     path("", include("studievag.organisations.urls")),
     path("quality/", include("studievag.quality.urls")),
+    path("effect-chain/", include("studievag.effect_chain.urls")),
     path("", include("studievag.plans.urls")),
     path("", include("studievag.intake.urls")),
     path("", include("studievag.support.urls")),

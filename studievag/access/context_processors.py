@@ -24,6 +24,8 @@ def roles(request):
         "admin": may(user, "organisation.admin"),
         "quality": may(user, "quality.report"),
         "reflections": may(user, "quality.reflections"),
+        "effect_chain": may(user, "effect_chain.view"),
+        "staff_development": may(user, "effect_chain.staff_development"),
         "plans": may(user, "plan.list"),
         "education_plans": may(user, "plan.education_plan.view"),
         # Progress and intake (issue 4).

@@ -22,6 +22,7 @@ from studievag.catalogue.services import (
     catalogue_ensure_core,
     catalogue_import,
 )
+from studievag.effect_chain import demo as effect_chain_demo
 from studievag.enrolments.eligibility import latest_im_start
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.handover import demo as handover_demo
@@ -429,6 +430,14 @@ class _Builder:
             today=self.today,
             units=[main_unit],
             authors=[self.users["mentor"], self.users["principal"]],
+        )
+        effect_chain_demo.seed(
+            rng=self.rng,
+            today=self.today,
+            region=self.region,
+            organiser=self.organisers["Skövde"],
+            units=self.units,
+            users=self.users,
         )
         surveys_demo.seed(
             today=self.today, analyst=self.users["organiser_analyst"], demo_student=self.demo_student, rng=self.rng
