@@ -271,54 +271,43 @@ def _behind_this_years_students(builder, senders) -> int:
 
 
 def _without_personnummer(builder) -> int:
-    """At the counsellor's school: two students with reserve numbers, one with an interim number,
-    and an unaccompanied minor with a god man."""
+    """At the counsellor's school: two newly arrived students on språkintroduktion registered with
+    reserve numbers, one with an interim number, and an unaccompanied minor with a god man.
+
+    Existing demo students are given these numbers (as if registered so), so the demo keeps the
+    number of students asked for."""
     today = builder.today
     main = builder.units[0]
-    counsellor = builder.users["counsellor"]
-    ims = Programme.objects.get(code="IMS")
-    start = today - datetime.timedelta(days=20)
-    made = []
-    for first, last, years, tongue in [("Ali", "Hosseini", 16, "fa"), ("Meron", "Tekle", 17, "ti")]:
-        made.append(
-            people_services.student_create(
-                acting_user=counsellor,
-                personal_identity_number="",
-                date_of_birth=add_years(today, -years) - datetime.timedelta(days=45),
-                programme=ims,
-                school_unit=main,
-                start_date=start,
-                first_name=first,
-                last_name=last,
-                gender=Student.Gender.MALE if first == "Ali" else Student.Gender.FEMALE,
-                mother_tongue=tongue,
-                country_of_birth="AF" if tongue == "fa" else "ER",
-            )
+    candidates = list(
+        Student.objects.filter(
+            enrolments__school_unit=main,
+            enrolments__programme__code="IMS",
+            enrolments__end_date__isnull=True,
+            date_of_birth__gt=add_years(today, -18) + datetime.timedelta(days=60),
+            security_marking=Student.SecurityMarking.NONE,
         )
-    born = add_years(today, -16) - datetime.timedelta(days=100)
-    serial = 98
-    interim = f"{born:%Y%m%d}T{serial:02d}{luhn_digit(f'{born:%y%m%d}1{serial:02d}')}"
-    made.append(
-        people_services.student_create(
-            acting_user=counsellor,
-            personal_identity_number=interim,
-            programme=ims,
-            school_unit=main,
-            start_date=start,
-            first_name="Abdullahi",
-            last_name="Warsame",
-            gender=Student.Gender.MALE,
-            mother_tongue="so",
-            country_of_birth="SO",
+        .exclude(country_of_birth="SE")
+        .exclude(pk=builder.demo_student.pk)
+        .exclude(user__isnull=False)
+        .order_by("pk")[:3]
+    )
+    for student in candidates[:2]:
+        number = people_services.reserve_number_assign(date_of_birth=student.date_of_birth)
+        Student.objects.filter(pk=student.pk).update(personal_identity_number=number)
+    if len(candidates) == 3:
+        born = candidates[2].date_of_birth
+        serial = 98
+        interim = f"{born:%Y%m%d}T{serial:02d}{luhn_digit(f'{born:%y%m%d}1{serial:02d}')}"
+        Student.objects.filter(pk=candidates[2].pk).update(personal_identity_number=interim)
+    if candidates:
+        minor = candidates[0]
+        minor.guardian_links.all().delete()
+        god_man = Guardian.objects.create(first_name="Göran", last_name="Berg", phone="070-498 00 11")
+        people_services.legal_representative_appoint(
+            acting_user=builder.users["principal"],
+            student=minor,
+            guardian=god_man,
+            appointed_on=today - datetime.timedelta(days=200),
+            decision_reference="ÖF Skövde 2026/118",
         )
-    )
-    minor = made[0]
-    god_man = Guardian.objects.create(first_name="Göran", last_name="Berg", phone="070-498 00 11")
-    people_services.legal_representative_appoint(
-        acting_user=builder.users["principal"],
-        student=minor,
-        guardian=god_man,
-        appointed_on=today - datetime.timedelta(days=200),
-        decision_reference="ÖF Skövde 2026/118",
-    )
-    return len(made)
+    return len(candidates)
