@@ -35,6 +35,8 @@ def roles(request):
         "handover_send": may(user, "handover.send"),
         "handover_receive": may(user, "handover.receive"),
         "handover_region": may(user, "handover.region"),
+        "interop_sync": may(user, "interop.sync"),
+        "interop_conflicts": may(user, "interop.conflicts"),
         "surveys_answer": may(user, "surveys.answer"),
         "surveys": any(may(user, a) for a in ("surveys.manage", "surveys.results", "surveys.free_text")),
     }
