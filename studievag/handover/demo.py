@@ -11,6 +11,7 @@ import datetime
 import random
 
 from django.db.models import Q
+from django.utils import translation
 
 from studievag.access.models import Role, RoleAssignment
 from studievag.enrolments.models import Enrolment
@@ -60,7 +61,15 @@ SUPPORT = [
 
 
 def seed(*, builder) -> dict:
-    """The demo's handovers and registrations; returns the numbers for the summary."""
+    """The demo's handovers and registrations; returns the numbers for the summary.
+
+    Written in Swedish, as the staff of Skaraborg would: the status history keeps the
+    words of whoever took each step."""
+    with translation.override("sv"):
+        return _seed(builder=builder)
+
+
+def _seed(*, builder) -> dict:
     rng: random.Random = builder.rng
     today = builder.today
     users = builder.users

@@ -189,6 +189,15 @@ def _started_in_period(ctx: Context) -> Q:
     return Q(start_date__gte=p.start, start_date__lte=min(p.end, ctx.today))
 
 
+def _plan_before_start(ctx: Context) -> dict:
+    from django.db.models import Exists, OuterRef
+
+    from studievag.plans.models import Plan
+
+    plans = Plan.objects.filter(student_id=OuterRef("student_id"), created_at__date__lt=OuterRef("start_date"))
+    return {"plan_before_start": Exists(plans)}
+
+
 # Placed within this many days of the handover being sent counts as a quick placement.
 PLACEMENT_DAYS = 14
 
@@ -241,7 +250,10 @@ register(
         kind=Kind.SHARE,
         numerator_text=_("Students whose draft plan was begun before the start date."),
         denominator_text=_("Students who started during the period."),
-        missing=_("Draft plans begun before the enrolment are not recorded in Studieväg yet."),
+        numerator=lambda ctx: Q(plan_before_start=True),
+        denominator=_started_in_period,
+        annotations=_plan_before_start,
+        requires="plans",
     )
 )
 register(

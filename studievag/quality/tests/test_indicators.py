@@ -297,6 +297,13 @@ def test_placed_within_two_weeks_of_the_handover(world, recorder):
     assert total(cells(world), "time_to_placement") == {"num": 1, "den": 2}
 
 
+def test_plan_begun_before_the_first_day(world, recorder):
+    _plan(world.s[0], D(2025, 5, 20))  # a draft in the spring of year 9
+    _plan(world.s[1], D(2025, 8, 20))  # on the first day: not before
+    _plan(world.s[5], D(2024, 12, 1))  # started before the period: not in the base
+    assert total(cells(world), "plan_before_enrolment") == {"num": 1, "den": 3}
+
+
 def test_the_handover_indicators_are_suppressed_like_every_other_share(world, recorder):
     _handover(world.s[0], sent=D(2025, 5, 2), received=D(2025, 5, 10), recorder=recorder)
     tables = run_report(
