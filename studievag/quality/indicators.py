@@ -27,7 +27,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -183,6 +183,43 @@ register(
 
 # --- 4. Organisational aspects -----------------------------------------------------
 
+
+def _started_in_period(ctx: Context) -> Q:
+    p = ctx.population_period
+    return Q(start_date__gte=p.start, start_date__lte=min(p.end, ctx.today))
+
+
+def _plan_before_start(ctx: Context) -> dict:
+    from django.db.models import Exists, OuterRef
+
+    from studievag.plans.models import Plan
+
+    plans = Plan.objects.filter(student_id=OuterRef("student_id"), created_at__date__lt=OuterRef("start_date"))
+    return {"plan_before_start": Exists(plans)}
+
+
+# Placed within this many days of the handover being sent counts as a quick placement.
+PLACEMENT_DAYS = 14
+
+
+def _handover_timing(ctx: Context) -> dict:
+    from django.db.models import Exists, F, OuterRef
+
+    from studievag.handover.models import AT_RECEIVER, Handover
+
+    handovers = Handover.objects.filter(student_id=OuterRef("student_id"), status__in=AT_RECEIVER)
+    return {
+        "has_handover": Exists(handovers),
+        # Received before the first day at the receiving school (the enrolment's start).
+        "handover_in_time": Exists(handovers.filter(received_at__date__lt=OuterRef("start_date"))),
+        # Placed and acknowledged: received within two weeks of being sent (through the
+        # region's queue or directly).
+        "placed_quickly": Exists(
+            handovers.filter(received_at__lte=F("sent_at") + datetime.timedelta(days=PLACEMENT_DAYS))
+        ),
+    }
+
+
 register(
     Indicator(
         id="handover_before_start",
@@ -195,7 +232,10 @@ register(
         kind=Kind.SHARE,
         numerator_text=_("Students with a handover marked received before the start date."),
         denominator_text=_("Students who started during the period."),
-        missing=_("Handovers are not recorded in Studieväg yet."),
+        numerator=lambda ctx: Q(handover_in_time=True),
+        denominator=_started_in_period,
+        annotations=_handover_timing,
+        requires="handover",
     )
 )
 register(
@@ -210,19 +250,30 @@ register(
         kind=Kind.SHARE,
         numerator_text=_("Students whose draft plan was begun before the start date."),
         denominator_text=_("Students who started during the period."),
-        missing=_("Draft plans begun before the enrolment are not recorded in Studieväg yet."),
+        numerator=lambda ctx: Q(plan_before_start=True),
+        denominator=_started_in_period,
+        annotations=_plan_before_start,
+        requires="plans",
     )
 )
 register(
     Indicator(
         id="time_to_placement",
         category=Category.ORGANISATION,
-        name=_("Time from application to placement"),
-        description=_("Median number of days from application to placement."),
-        kind=Kind.COUNT,
-        numerator_text=_("Days between the application date and the start date."),
-        denominator_text=_("Students who started during the period."),
-        missing=_("Application dates are not recorded in Studieväg yet."),
+        name=_("Placed within two weeks of the handover"),
+        description=_(
+            "Of the students who started during the period with a handover, the share whose "
+            "handover was received by the school that placed them within 14 days of being sent "
+            "(directly, or through the region's placement queue). Application dates are not "
+            "recorded in Studieväg, so the handover is the starting point."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_("Students whose handover was received no more than 14 days after it was sent."),
+        denominator_text=_("Students who started during the period and came with a handover."),
+        numerator=lambda ctx: Q(placed_quickly=True),
+        denominator=lambda ctx: _started_in_period(ctx) & Q(has_handover=True),
+        annotations=_handover_timing,
+        requires="handover",
     )
 )
 
@@ -723,11 +774,6 @@ def _plan_timing(ctx: Context) -> dict:
     }
 
 
-def _started_in_period(ctx: Context) -> Q:
-    p = ctx.population_period
-    return Q(start_date__gte=p.start, start_date__lte=min(p.end, ctx.today))
-
-
 def _plan_in_time(ctx: Context):
     from django.db.models import F
     from django.db.models.lookups import LessThanOrEqual
@@ -983,14 +1029,20 @@ def _survey_terms(ctx: Context) -> list[str]:
     return [f"ht{p.year}", f"vt{p.year + 1}"] if p.kind == "sy" else [p.code]
 
 
+def _survey_waves(ctx: Context) -> list[tuple[int, int]]:
+    """(wave, organiser) of the period's survey waves: a few hundred at most, read once per filter."""
+    return list(Wave.objects.filter(term__in=_survey_terms(ctx)).values_list("pk", "organiser_id"))
+
+
 def _survey_offered(ctx: Context) -> Q:
-    waves = Wave.objects.filter(organiser_id=OuterRef("school_unit__organiser_id"), term__in=_survey_terms(ctx))
-    return Q(Exists(waves))
+    return Q(school_unit__organiser_id__in=sorted({o for _w, o in _survey_waves(ctx)}))
 
 
 def _survey_answered(ctx: Context) -> Q:
-    answered = Participation.objects.filter(student_id=OuterRef("student_id"), wave__term__in=_survey_terms(ctx))
-    return Q(Exists(answered))
+    # ``IN (subquery)``: the database hashes the period's few tens of thousands of
+    # participations once instead of probing once per student.
+    answered = Participation.objects.filter(wave_id__in=sorted(w for w, _o in _survey_waves(ctx)))
+    return Q(student_id__in=answered.values("student_id"))
 
 
 register(
