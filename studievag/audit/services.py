@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 from studievag.people.models import Student
@@ -21,6 +22,7 @@ def audit_record_read(
     *, request: HttpRequest, student: Student, parts: Iterable[str], roles: Iterable[str]
 ) -> list[RecordRead]:
     user = request.user
+    assert isinstance(user, User), "only a signed-in user reads a record"
     display = user.get_full_name() or user.get_username()
     return RecordRead.objects.bulk_create(
         RecordRead(

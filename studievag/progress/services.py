@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from studievag.enrolments.models import StudentGroup
+from studievag.intake.models import StartingLevel
 from studievag.people.identity import parse_identity_number
 from studievag.people.models import Student
 from studievag.scales.models import ProgressionScale, ProgressionStep
@@ -324,7 +325,6 @@ def _scale_errors(steps: list[dict]) -> list[str]:
 
 def steps_in_use(step_ids) -> dict[int, int]:
     """How many progress records and starting levels use each of these steps."""
-    from studievag.intake.models import StartingLevel
 
     used: dict[int, int] = {}
     for model in (ProgressRecord, StartingLevel):

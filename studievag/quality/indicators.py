@@ -25,14 +25,37 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.apps import apps
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from studievag.enrolments.models import Enrolment
+from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
+from studievag.intake.models import StartingLevel
 from studievag.people.models import NEWLY_ARRIVED_YEARS, add_years
+from studievag.plans.models import GoalStatus, Plan, PlanCourse, PlanGoal, PlanReview
+from studievag.plans.rules import DEFAULT_PLAN_DEADLINE_WEEKS
+from studievag.progress.models import AttendanceWeek, FollowUpSettings, GradeRecord, ProgressRecord
+from studievag.progress.rules import DEFAULT_BEHIND_STEPS, DEFAULT_COURSE_WEEKS
+from studievag.scales.models import ProgressionStep
 
 from .periods import Period
+from .sql import DaysBetween, TermEnd
 
 
 class Kind:
@@ -117,7 +140,6 @@ def register(indicator: Indicator) -> Indicator:
 
 def available() -> dict[str, Indicator]:
     """Indicators whose data comes from apps installed in this deployment."""
-    from django.apps import apps
 
     return {k: i for k, i in INDICATORS.items() if not i.requires or apps.is_installed(f"studievag.{i.requires}")}
 
@@ -219,7 +241,6 @@ def _transferred_by(years: int) -> Filter:
 
 
 def _first_transfer(ctx: Context) -> dict:
-    from django.db.models import Min, OuterRef, Subquery
 
     transfers = (
         Enrolment.objects.filter(
@@ -335,9 +356,6 @@ def _ref_day(ctx: Context):
 
 
 def _attendance(ctx: Context) -> dict:
-    from django.db.models import F, OuterRef, Subquery, Sum
-
-    from studievag.progress.models import AttendanceWeek
 
     p = ctx.population_period
     weeks = (
@@ -385,9 +403,6 @@ register(
 
 
 def _moved(ctx: Context) -> dict:
-    from django.db.models import Exists, OuterRef, Subquery
-
-    from studievag.progress.models import ProgressRecord
 
     p = ctx.population_period
     in_period = ProgressRecord.objects.filter(
@@ -444,26 +459,6 @@ def _in_line(ctx: Context) -> dict:
     default course length; behind means more than the organiser's threshold
     below the line, unless the student is at the goal.
     """
-    from django.db.models import (
-        DecimalField,
-        Exists,
-        F,
-        FloatField,
-        IntegerField,
-        OuterRef,
-        Subquery,
-        Value,
-    )
-    from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf
-
-    from studievag.enrolments.models import GroupMembership, StudentGroup
-    from studievag.intake.models import StartingLevel
-    from studievag.plans.models import PlanCourse
-    from studievag.progress.models import FollowUpSettings, ProgressRecord
-    from studievag.progress.rules import DEFAULT_BEHIND_STEPS, DEFAULT_COURSE_WEEKS
-    from studievag.scales.models import ProgressionStep
-
-    from .sql import DaysBetween, TermEnd
 
     day = _ref_day(ctx)
     same_course = ProgressRecord.objects.filter(
@@ -602,9 +597,6 @@ register(
 
 
 def _grades(ctx: Context) -> dict:
-    from django.db.models import Exists, OuterRef
-
-    from studievag.progress.models import GradeRecord
 
     p = ctx.population_period
     return {
@@ -637,9 +629,6 @@ register(
 
 
 def _goals(ctx: Context) -> dict:
-    from django.db.models import Count, OuterRef, Subquery
-
-    from studievag.plans.models import GoalStatus, PlanGoal
 
     p = ctx.population_period
     goals = (
@@ -684,9 +673,6 @@ register(
 
 
 def _plan_timing(ctx: Context) -> dict:
-    from django.db.models import Exists, OuterRef, Subquery
-
-    from studievag.plans.models import Plan, PlanReview
 
     day = _ref_day(ctx)
     plans = Plan.objects.filter(student_id=OuterRef("student_id"))
@@ -709,12 +695,6 @@ def _started_in_period(ctx: Context) -> Q:
 
 
 def _plan_in_time(ctx: Context):
-    from django.db.models import F
-    from django.db.models.lookups import LessThanOrEqual
-
-    from studievag.plans.rules import DEFAULT_PLAN_DEADLINE_WEEKS
-
-    from .sql import DaysBetween
 
     return Q(plan_created__isnull=False) & Q(
         LessThanOrEqual(DaysBetween(F("plan_created"), F("start_date")), DEFAULT_PLAN_DEADLINE_WEEKS * 7)

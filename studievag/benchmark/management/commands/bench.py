@@ -3,17 +3,21 @@
 import datetime
 import time
 
+from django.apps import apps
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
+from studievag.access.models import Role, RoleAssignment
 from studievag.benchmark import bench
 from studievag.benchmark.national import generate, rows_per_table
-from studievag.enrolments.models import Enrolment
+from studievag.enrolments.models import Enrolment, StudentGroup
 from studievag.organisations.models import Organiser, SchoolUnit
 from studievag.people.models import Student
+from studievag.progress.selectors import Team, team_overview
 from studievag.quality.facts import facts_refresh
 from studievag.quality.periods import term_of
 from studievag.quality.selectors import run_report
@@ -158,15 +162,9 @@ class Command(BaseCommand):
         self.team_overview(today)
 
     def team_overview(self, today: datetime.date) -> None:
-        from django.apps import apps
 
         if not apps.is_installed("studievag.progress"):
             return
-        from django.contrib.auth.models import User
-
-        from studievag.access.models import Role, RoleAssignment
-        from studievag.enrolments.models import StudentGroup
-        from studievag.progress.selectors import Team, team_overview
 
         group = (
             StudentGroup.objects.filter(kind=StudentGroup.Kind.WORK_TEAM)
