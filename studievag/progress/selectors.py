@@ -143,7 +143,7 @@ def _first_and_latest(records: QuerySet[ProgressRecord]) -> QuerySet[ProgressRec
     ).filter(Q(nth=1) | Q(nth=F("of")))
 
 
-def follow_up_for(
+def follow_up_for(  # noqa: C901, PLR0915 (to be split into a fetch step and a per-student step)
     students: list[Student],
     *,
     on: datetime.date,
