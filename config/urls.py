@@ -19,10 +19,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("studievag.records.urls")),
     path("quality/", include("studievag.quality.urls")),
+    path("effect-chain/", include("studievag.effect_chain.urls")),
     path("", include("studievag.plans.urls")),
     path("", include("studievag.intake.urls")),
     path("", include("studievag.support.urls")),
     path("", include("studievag.progress.urls")),
+    path("", include("studievag.surveys.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.OIDC_ENABLED:

@@ -8,6 +8,7 @@ from studievag.access.policy import Part, names_visible_students, visible_studen
 from studievag.audit.models import RecordRead
 from studievag.enrolments.models import Enrolment
 from studievag.enrolments.selectors import with_current_enrolment
+from studievag.limits import search_words
 from studievag.people.identity import parse_identity_number
 from studievag.people.models import Student
 
@@ -35,7 +36,7 @@ def student_search(
             earlier = Student.history.filter(personal_identity_number=number).values("id")
             students = students.filter(Q(personal_identity_number=number) | Q(pk__in=earlier))
         else:
-            for word in query.split():
+            for word in search_words(query):
                 students = students.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
             # Never find a protected student by name unless the name may be shown;
             # the list masks them, so a name search must not reveal them either.
