@@ -32,6 +32,8 @@ def roles(request):
         "progress_record": may(user, "progress.record"),
         "progress_team": may(user, "progress.team"),
         "progress_settings": may(user, "progress.settings"),
+        "interop_sync": may(user, "interop.sync"),
+        "interop_conflicts": may(user, "interop.conflicts"),
         "surveys_answer": may(user, "surveys.answer"),
         "surveys": any(may(user, a) for a in ("surveys.manage", "surveys.results", "surveys.free_text")),
     }

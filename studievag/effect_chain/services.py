@@ -143,6 +143,47 @@ def node_create(
 
 
 @transaction.atomic
+def node_update(
+    *,
+    acting_user,
+    node: ChainNode,
+    title: str,
+    owner: str,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    description: str = "",
+    leads_to: list[ChainNode] = (),
+    regional_node: ChainNode | None = None,
+    level: str | None = None,
+) -> ChainNode:
+    """Change a node's text, owner, dates and links (its level stays: its indicators and
+    the nodes that lead to it depend on it)."""
+    chain = node.chain
+    _require_edit(acting_user, chain)
+    above = level_above(node.level)
+    for target in leads_to:
+        if target.chain_id != chain.pk or target.level != above:
+            raise ValidationError(
+                {"leads_to": _("A node leads to nodes on the level just above it, in the same chain.")}
+            )
+    if regional_node is not None and (
+        chain.regional_chain_id is None or regional_node.chain_id != chain.regional_chain_id
+    ):
+        raise ValidationError({"regional_node": _("Choose a node of the regional chain this chain contributes to.")})
+    node.title = (title or "").strip()
+    node.owner = (owner or "").strip()
+    node.start_date = start_date
+    node.end_date = end_date
+    node.description = description
+    node.regional_node = regional_node
+    node.full_clean()
+    node.save()
+    node.leads_to.set(leads_to)
+    _event(chain, acting_user, "node_changed", f"{node.get_level_display()}: {node.title}")
+    return node
+
+
+@transaction.atomic
 def indicator_link(
     *,
     acting_user,

@@ -1,9 +1,11 @@
 """Student pages for staff, and the student's and guardian's own pages."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,18 +21,20 @@ from studievag.access.policy import (
     may,
     may_edit_student,
     may_view,
+    names_visible_students,
     part_labels,
     student_for_view,
     units_for_action,
     visible_students,
 )
+from studievag.access.reads import log_reads
 from studievag.enrolments import services as enrolment_services
 from studievag.enrolments.models import StudentGroup
 from studievag.limits import SEARCH_MAX_CHARS, search_words
 from studievag.organisations.models import Programme
 from studievag.people import services
 from studievag.people.forms import GuardianConsentForm, IdentityNumberLinkForm, StudentChangeForm, StudentCreateForm
-from studievag.people.models import GuardianConsent
+from studievag.people.models import GuardianConsent, Student
 
 from .selectors import reads_of, reads_visible_to, student_search, with_current_enrolment
 
@@ -59,6 +63,7 @@ def student_list(request):
     )
     page = Paginator(students, 50).get_page(params.get("page"))
     label_students(request.user, page.object_list)
+    log_reads(request, page.object_list, [Part.RECORD])
     visible = visible_students(request.user).values("pk")
     return render(
         request,
@@ -81,6 +86,8 @@ def student_detail(request, pk: int):
     student = student_for_view(request, pk, STAFF_PARTS)
     label_students(request.user, [student])
     show_guardians = may_view(request.user, student, Part.GUARDIANS)
+    if show_guardians:
+        log_reads(request, [student], [Part.GUARDIANS])
     today = timezone.localdate()
     may_edit = may_edit_student(request.user, student)
     return render(
@@ -278,8 +285,17 @@ def family_reads(request):
     student = request.user.student
     if not may_view(request.user, student, Part.AUDIT_LOG):
         raise Http404
-    page = Paginator(reads_of(student), 50).get_page(request.GET.get("page"))
+    # Other people's reads: the student's own visits are logged but not listed back to them.
+    reads = reads_of(student).exclude(user=request.user)
+    page = Paginator(reads, 50).get_page(request.GET.get("page"))
     return render(request, "people/family_reads.html", {"student": student, "page": page})
+
+
+def _date(text: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 @require_action("audit.school_log")
@@ -290,6 +306,19 @@ def read_log(request):
         reads = reads.filter(username__icontains=username)
     if part := request.GET.get("part", ""):
         reads = reads.filter(part=part)
+    since, until = _date(request.GET.get("from")), _date(request.GET.get("to"))
+    if since:
+        reads = reads.filter(at__date__gte=since)
+    if until:
+        reads = reads.filter(at__date__lte=until)
+    if name := request.GET.get("name", "").strip()[:100]:
+        # The student by name, among the students whose log this user may see.
+        for word in name.split()[:3]:
+            reads = reads.filter(Q(student__first_name__icontains=word) | Q(student__last_name__icontains=word))
+        reads = reads.exclude(
+            ~Q(student__security_marking=Student.SecurityMarking.NONE)
+            & ~Q(student__in=names_visible_students(request.user).values("pk"))
+        )
     shown_student = None
     if (student := request.GET.get("student", "")) and student.isdigit():
         reads = reads.filter(student_id=int(student))

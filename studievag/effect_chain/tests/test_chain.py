@@ -298,3 +298,31 @@ def test_the_chain_page_keeps_to_a_query_budget(cast, world, chain, login, djang
         response = client.get(reverse("effect_chain:chain_detail", kwargs={"pk": chain.pk}))
     assert response.status_code == 200
     assert len(response.context["view"].links) == 4
+
+
+def test_a_node_is_changed_by_its_editor_only(cast, chain, login):
+    top = node(chain, cast.analyst, "desired_state")
+    effect = node(chain, cast.analyst, "student_effect")
+    url = reverse("effect_chain:node_edit", kwargs={"pk": effect.pk})
+    data = {
+        "level": "activity",  # ignored: the level stays
+        "title": "Eleverna läser på heltid",
+        "owner": "Rektor IMS",
+        "start_date": "2026-02-01",
+        "end_date": "2026-12-31",
+        "description": "Minst 23 timmar i veckan",
+        "leads_to": [top.pk],
+    }
+    assert login(cast.coordinator).post(url, data).status_code == 404
+    effect.refresh_from_db()
+    assert effect.title == "Alla elever får vägledning"
+    assert login(cast.analyst).post(url, data).status_code == 302
+    effect.refresh_from_db()
+    assert (effect.level, effect.title, effect.owner, effect.end_date) == (
+        "student_effect",
+        "Eleverna läser på heltid",
+        "Rektor IMS",
+        D(2026, 12, 31),
+    )
+    assert list(effect.leads_to.all()) == [top]
+    assert chain.events.filter(action="node_changed").count() == 1
