@@ -18,6 +18,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("studievag.records.urls")),
+    path("", include("studievag.access.urls")),
     path("quality/", include("studievag.quality.urls")),
     path("effect-chain/", include("studievag.effect_chain.urls")),
     path("", include("studievag.plans.urls")),
