@@ -51,6 +51,7 @@ from django.utils.translation import gettext_lazy as _
 from studievag.access.models import Role, RoleAssignment
 from studievag.disclosure import TOTAL
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
+from studievag.handover.models import AT_RECEIVER, Handover
 from studievag.intake.models import StartingLevel
 from studievag.organisations.models import StaffTraining
 from studievag.people.models import NEWLY_ARRIVED_YEARS, add_years
@@ -215,9 +216,6 @@ def _started_in_period(ctx: Context) -> Q:
 
 
 def _plan_before_start(ctx: Context) -> dict:
-    from django.db.models import Exists, OuterRef
-
-    from studievag.plans.models import Plan
 
     plans = Plan.objects.filter(student_id=OuterRef("student_id"), created_at__date__lt=OuterRef("start_date"))
     return {"plan_before_start": Exists(plans)}
@@ -228,9 +226,6 @@ PLACEMENT_DAYS = 14
 
 
 def _handover_timing(ctx: Context) -> dict:
-    from django.db.models import Exists, F, OuterRef
-
-    from studievag.handover.models import AT_RECEIVER, Handover
 
     handovers = Handover.objects.filter(student_id=OuterRef("student_id"), status__in=AT_RECEIVER)
     return {
