@@ -36,6 +36,7 @@ def roles(request):
         "handover_send": may(user, "handover.send"),
         "handover_receive": may(user, "handover.receive"),
         "handover_region": may(user, "handover.region"),
+        "handover_settings": may(user, "handover.settings"),
         "interop_sync": may(user, "interop.sync"),
         "interop_conflicts": may(user, "interop.conflicts"),
         "surveys_answer": may(user, "surveys.answer"),
