@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "studievag.demo",
     "studievag.intake",
     "studievag.progress",
+    "studievag.outcomes",
     "studievag.quality",
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("studievag.plans.urls")),
     path("", include("studievag.intake.urls")),
     path("", include("studievag.progress.urls")),
+    path("", include("studievag.outcomes.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.OIDC_ENABLED:

@@ -30,5 +30,7 @@ def roles(request):
         "progress_record": may(user, "progress.record"),
         "progress_team": may(user, "progress.team"),
         "progress_settings": may(user, "progress.settings"),
+        "follow_ups": may(user, "outcomes.follow_up"),
+        "kaa_inbox": may(user, "outcomes.kaa_inbox"),
     }
     return context

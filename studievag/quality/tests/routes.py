@@ -19,6 +19,8 @@ ROUTES = [
     Route("quality:report", REPORT, data=lambda c: {"dim1": "gender", "dim2": "background"}, label="two-way"),
     Route("quality:export", REPORT, kwargs=lambda c: {"fmt": "csv"}, label="csv"),
     Route("quality:export", REPORT, kwargs=lambda c: {"fmt": "xlsx"}, label="xlsx"),
+    Route("quality:outcome_report", REPORT),
+    Route("quality:outcome_report", REPORT, data=lambda c: {"dim1": "gender"}, label="by gender"),
     Route("quality:indicator_list", REPORT),
     Route("quality:indicator_detail", REPORT, kwargs=lambda c: {"indicator_id": "newly_arrived"}),
     Route("quality:reflections", REFLECTIONS),
