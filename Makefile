@@ -8,6 +8,8 @@ PORT   ?= 8000
 SCALE  ?= 60000
 # The PostgreSQL server the suite (and the benchmark) uses when one answers.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/studievag
+# The benchmark's own database (created when missing; the national data set is kept there).
+BENCH_URL ?= postgres://postgres@127.0.0.1:5432/studievag_bench
 DEMO_DB := var/demo.sqlite3
 
 export STUDIEVAG_DEBUG ?= 1
@@ -42,11 +44,15 @@ system-deps:
 ## Start the application on 127.0.0.1:$(PORT) with the demo data set on SQLite.
 demo: venv messages assets
 	mkdir -p var
-	rm -f $(DEMO_DB)
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/python manage.py migrate --no-input -v 0
 	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/python manage.py demo_seed
-	@echo "Studieväg runs on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
+	@echo "Studieväg runs on http://127.0.0.1:$(PORT)/ with its job worker and scheduler (Ctrl-C stops all three)"
+	@export DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB); \
+	$(BIN)/python manage.py db_worker --interval 2 & worker=$$!; \
+	$(BIN)/python manage.py jobs_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 ## The whole suite: on SQLite, and on PostgreSQL as well when one is reachable.
 test: venv messages assets system-deps
@@ -70,8 +76,9 @@ test-postgres: venv
 
 ## Benchmarks on PostgreSQL: one figure a line, `name: value unit`.
 bench: venv
-	@scripts/pg-up "$(PG_URL)" || (echo "make bench needs PostgreSQL at $(PG_URL)"; exit 1)
-	DATABASE_URL=$(PG_URL) $(BIN)/python manage.py bench --scale $(SCALE)
+	@scripts/pg-up "$(BENCH_URL)" || (echo "make bench needs PostgreSQL at $(BENCH_URL)"; exit 1)
+	$(BIN)/python scripts/pg_createdb.py "$(BENCH_URL)"
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py bench --scale $(SCALE)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -164,11 +164,16 @@ def _group_students(group_ids: list[int], day: datetime.date) -> Q:
 
 
 def guardian_may_follow(day: datetime.date) -> Q:
-    """Guardian links that give access on ``day``: the student is under 18, or consents."""
+    """Guardian links that give access on ``day``: the student is under 18, or consents.
+
+    A legal representative (god man) follows only during the appointment and never
+    after 18: the appointment ends then by law, so no consent carries it on."""
     adult_born_on_or_before = add_years(day, -AGE_OF_MAJORITY)
-    consent = Q(
-        consents__given_on__lte=day,
-    ) & (Q(consents__withdrawn_on__isnull=True) | Q(consents__withdrawn_on__gt=day))
+    consent = (
+        Q(consents__given_on__lte=day)
+        & (Q(consents__withdrawn_on__isnull=True) | Q(consents__withdrawn_on__gt=day))
+        & ~Q(relation=GuardianLink.Relation.LEGAL_REPRESENTATIVE)
+    )
     return (
         Q(valid_from__lte=day)
         & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))

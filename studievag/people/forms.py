@@ -74,14 +74,24 @@ class StudentChangeForm(StudentBackgroundForm):
 class StudentCreateForm(StudentBackgroundForm):
     personal_identity_number = forms.CharField(
         label=_("Personal identity number"),
-        help_text=_("Personnummer or samordningsnummer, YYYYMMDD-NNNN."),
+        help_text=_(
+            "Personnummer or samordningsnummer, YYYYMMDD-NNNN; or an interim number, YYYYMMDD-TNNN. "
+            "A student with no number yet: leave it empty and give the date of birth, and a reserve number is assigned."
+        ),
         max_length=13,
+        required=False,
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth (only without a number)"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("For a reserve number; otherwise the date is read from the number."),
     )
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.filter(is_active=True))
     school_unit = forms.ModelChoiceField(label=_("School unit"), queryset=None)
     start_date = forms.DateField(label=_("Start date"), widget=DateInput())
 
-    field_order = ["personal_identity_number", "first_name", "last_name"]
+    field_order = ["personal_identity_number", "date_of_birth", "first_name", "last_name"]
 
     def __init__(self, *args, school_units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,7 +100,10 @@ class StudentCreateForm(StudentBackgroundForm):
             self.fields["school_unit"].initial = school_units.first()
 
     def clean_personal_identity_number(self):
-        number = parse_identity_number(self.cleaned_data["personal_identity_number"])
+        raw = self.cleaned_data["personal_identity_number"]
+        if not raw.strip():
+            return ""
+        number = parse_identity_number(raw)
         if Student.objects.filter(personal_identity_number=number.value).exists():
             raise forms.ValidationError(_("A student with this number is already registered."))
         self.identity = number
@@ -99,8 +112,20 @@ class StudentCreateForm(StudentBackgroundForm):
     def clean(self):
         data = super().clean()
         number = getattr(self, "identity", None)
+        if "personal_identity_number" in data and not data["personal_identity_number"]:
+            born = data.get("date_of_birth")
+            if born is None:
+                self.add_error(
+                    "personal_identity_number",
+                    _("Enter the number, or the date of birth to assign a reserve number."),
+                )
+            elif born >= timezone.localdate():
+                self.add_error("date_of_birth", _("The date of birth must be in the past."))
+        elif number is not None:
+            data["date_of_birth"] = None
+        born = number.date_of_birth if number else data.get("date_of_birth")
         school_start = data.get("first_school_start_in_sweden")
-        if number and school_start and school_start <= number.date_of_birth:
+        if born and school_start and school_start <= born:
             self.add_error("first_school_start_in_sweden", _("The school start must be after the birth date."))
         return data
 
@@ -118,3 +143,14 @@ class GuardianConsentForm(forms.Form):
 
     action = forms.ChoiceField(choices=[(GIVE, GIVE), (WITHDRAW, WITHDRAW)])
     date = forms.DateField(label=_("Date"), widget=DateInput())
+
+
+class IdentityNumberLinkForm(forms.Form):
+    """The number from Skatteverket has come: link the record to it."""
+
+    new_number = forms.CharField(
+        label=_("Personal identity number from Skatteverket"),
+        max_length=13,
+        help_text=_("YYYYMMDD-NNNN. The record, its history and read log stay the same."),
+    )
+    reason = forms.CharField(label=_("Note"), max_length=60, required=False)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .identity import validate_identity_number
+from .identity import IDENTITY_KIND_LABELS, IdentityKind, identity_kind, validate_identity_number
 from .languages import COUNTRIES, LANGUAGES
 
 # A student counts as newly arrived (nyanländ) for four years after the first
@@ -50,7 +50,10 @@ class Student(models.Model):
         max_length=12,
         unique=True,
         validators=[validate_identity_number],
-        help_text=_("Personnummer or samordningsnummer, 12 digits."),
+        help_text=_(
+            "Personnummer or samordningsnummer, 12 digits; until the student has one, an interim "
+            "number (YYYYMMDD-TNNN) or a reserve number assigned here (YYYYMMDD-ZNNN)."
+        ),
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -111,6 +114,19 @@ class Student(models.Model):
         n = self.personal_identity_number
         return f"{n[:8]}-{n[8:]}"
 
+    @property
+    def identity_kind(self) -> IdentityKind:
+        return identity_kind(self.personal_identity_number)
+
+    @property
+    def identity_kind_label(self) -> str:
+        return str(IDENTITY_KIND_LABELS[self.identity_kind])
+
+    @property
+    def has_final_identity_number(self) -> bool:
+        """A personnummer or samordningsnummer from Skatteverket, not an interim or reserve number."""
+        return self.identity_kind in (IdentityKind.PERSONNUMMER, IdentityKind.COORDINATION)
+
     def age_on(self, on: datetime.date) -> int:
         return age_on(self.date_of_birth, on)
 
@@ -165,6 +181,11 @@ class GuardianLink(models.Model):
     class Relation(models.TextChoices):
         PARENT = "parent", _("Parent")
         APPOINTED = "appointed", _("Appointed guardian (särskilt förordnad)")
+        # God man for an unaccompanied minor (lag om god man för ensamkommande barn):
+        # appointed by the chief guardian (överförmyndaren) for a period; the
+        # appointment ends at the latest when the child turns 18, and no consent
+        # carries it on after that.
+        LEGAL_REPRESENTATIVE = "legal_representative", _("Legal representative (god man)")
         OTHER = "other", _("Other")
 
     student = models.ForeignKey(
@@ -172,8 +193,17 @@ class GuardianLink(models.Model):
     )
     guardian = models.ForeignKey(Guardian, verbose_name=_("guardian"), on_delete=models.CASCADE, related_name="links")
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), help_text=_("For a legal representative: the day of appointment."))
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("For a legal representative: the day the appointment ends.")
+    )
+    decision_reference = models.CharField(
+        _("decision reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("For a legal representative: the chief guardian's decision (överförmyndarens beslut)."),
+    )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("guardian link")
@@ -188,6 +218,18 @@ class GuardianLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guardian} → {self.student}"
+
+    @property
+    def is_legal_representative(self) -> bool:
+        return self.relation == self.Relation.LEGAL_REPRESENTATIVE
+
+    @property
+    def access_ends_on(self) -> datetime.date | None:
+        """For a legal representative: the end of the appointment, at the latest the day before 18."""
+        if not self.is_legal_representative:
+            return self.valid_to
+        last = add_years(self.student.date_of_birth, AGE_OF_MAJORITY) - datetime.timedelta(days=1)
+        return min(self.valid_to, last) if self.valid_to else last
 
 
 class GuardianConsent(models.Model):

@@ -44,7 +44,9 @@ def student_search(
     if query := query.strip():
         number = _as_identity_number(query)
         if number:
-            students = students.filter(personal_identity_number=number)
+            # Also under a number the record had before it was linked to the personnummer.
+            earlier = Student.history.filter(personal_identity_number=number).values("id")
+            students = students.filter(Q(personal_identity_number=number) | Q(pk__in=earlier))
         else:
             for word in query.split():
                 students = students.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
@@ -67,8 +69,7 @@ def _names_visible(user):
 
 
 def _as_identity_number(text: str) -> str | None:
-    digits = text.replace("-", "").replace("+", "")
-    if not digits.isdigit():
+    if not text.strip()[:6].isdigit():
         return None
     try:
         return parse_identity_number(text).value

@@ -12,8 +12,8 @@ from studievag.enrolments.eligibility import latest_im_start, may_start_im
 from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import Programme, SchoolUnit
 
-from .identity import parse_identity_number
-from .models import AGE_OF_MAJORITY, GuardianConsent, GuardianLink, Student, add_years
+from .identity import IdentityKind, next_reserve_number, parse_identity_number
+from .models import AGE_OF_MAJORITY, Guardian, GuardianConsent, GuardianLink, Student, add_years
 
 STUDENT_FIELDS = (
     "first_name",
@@ -39,7 +39,15 @@ def student_create(
     start_date: datetime.date,
     **fields,
 ) -> Student:
-    """Register a student and their first enrolment in an introduction programme."""
+    """Register a student and their first enrolment in an introduction programme.
+
+    ``personal_identity_number`` may be a personnummer, samordningsnummer, interim or
+    reserve number; an empty one with ``date_of_birth`` gives the student the next free
+    reserve number for that date (every student can be registered; the number is
+    linked to the personnummer when it comes, see :func:`student_identity_number_link`).
+    """
+    if not (personal_identity_number or "").strip() and fields.get("date_of_birth"):
+        personal_identity_number = reserve_number_assign(date_of_birth=fields["date_of_birth"])
     number = parse_identity_number(personal_identity_number)
     if Student.objects.filter(personal_identity_number=number.value).exists():
         raise ValidationError({"personal_identity_number": _("A student with this number is already registered.")})
@@ -81,6 +89,121 @@ def student_update(*, acting_user, student: Student, reason: str, **fields) -> S
     return student
 
 
+def reserve_number_assign(*, date_of_birth: datetime.date) -> str:
+    """The next free reserve number for a date of birth (not yet saved: the caller registers it)."""
+    prefix = f"{date_of_birth:%Y%m%d}Z"
+    taken = set(
+        Student.objects.filter(personal_identity_number__startswith=prefix).values_list(
+            "personal_identity_number", flat=True
+        )
+    )
+    return next_reserve_number(date_of_birth, taken)
+
+
+@transaction.atomic
+def student_identity_number_link(*, acting_user, student: Student, new_number: str, reason: str = "") -> Student:
+    """Replace an interim, reserve or coordination number by the number from Skatteverket.
+
+    The record stays the same record: its history (with the earlier number), the read
+    log, the plan and everything else follow. A personnummer is never replaced here; a
+    samordningsnummer only by a personnummer.
+    """
+    student = Student.objects.select_for_update().get(pk=student.pk)
+    current = student.identity_kind
+    number = parse_identity_number(new_number)
+    if current == IdentityKind.PERSONNUMMER:
+        raise ValidationError({"new_number": _("The student already has a personal identity number.")})
+    if number.kind in (IdentityKind.INTERIM, IdentityKind.RESERVE):
+        raise ValidationError(
+            {"new_number": _("Link to a personal identity number or coordination number from Skatteverket.")}
+        )
+    if current == IdentityKind.COORDINATION and number.kind != IdentityKind.PERSONNUMMER:
+        raise ValidationError(
+            {"new_number": _("A coordination number can only be replaced by a personal identity number.")}
+        )
+    if number.value == student.personal_identity_number:
+        raise ValidationError({"new_number": _("That is the number the student already has.")})
+    if Student.objects.filter(personal_identity_number=number.value).exclude(pk=student.pk).exists():
+        raise ValidationError(
+            {
+                "new_number": _(
+                    "Another student record already has this number. Ask the system administrator "
+                    "to merge the two records."
+                )
+            }
+        )
+    previous = student.formatted_identity_number
+    student.personal_identity_number = number.value
+    student.date_of_birth = number.date_of_birth
+    student._history_user = acting_user
+    student._change_reason = (
+        _("Identity number %(old)s linked to %(new)s") % {"old": previous, "new": number.formatted}
+        + (f": {reason.strip()}" if reason.strip() else "")
+    )[:100]
+    student.full_clean()
+    student.save()
+    return student
+
+
+# --- Legal representative (god man) ----------------------------------------------
+
+
+@transaction.atomic
+def legal_representative_appoint(
+    *,
+    acting_user,
+    student: Student,
+    guardian: Guardian,
+    appointed_on: datetime.date,
+    ends_on: datetime.date | None = None,
+    decision_reference: str = "",
+) -> GuardianLink:
+    """Record the appointment of a god man for an unaccompanied minor.
+
+    The link gives access from the day of appointment to its end, and never from the
+    18th birthday: the appointment ends then by law.
+    """
+    eighteen = add_years(student.date_of_birth, AGE_OF_MAJORITY)
+    if appointed_on >= eighteen:
+        raise ValidationError(
+            {
+                "appointed_on": _("A legal representative is appointed only for a child under 18 (18 on %(date)s).")
+                % {"date": eighteen}
+            }
+        )
+    if ends_on is not None and ends_on < appointed_on:
+        raise ValidationError({"ends_on": _("The appointment cannot end before it begins.")})
+    link = GuardianLink.objects.filter(student=student, guardian=guardian).first() or GuardianLink(
+        student=student, guardian=guardian
+    )
+    link.relation = GuardianLink.Relation.LEGAL_REPRESENTATIVE
+    link.valid_from = appointed_on
+    link.valid_to = (
+        min(ends_on, eighteen - datetime.timedelta(days=1)) if ends_on else eighteen - datetime.timedelta(days=1)
+    )
+    link.decision_reference = decision_reference
+    link._history_user = acting_user
+    link._change_reason = _("Legal representative appointed")
+    link.full_clean()
+    link.save()
+    return link
+
+
+@transaction.atomic
+def legal_representative_end(*, acting_user, link: GuardianLink, ends_on: datetime.date) -> GuardianLink:
+    """The appointment ends (a new god man, the child got a guardian in Sweden, or moved)."""
+    if not link.is_legal_representative:
+        raise ValueError("not a legal representative")
+    if ends_on < link.valid_from:
+        raise ValidationError({"ends_on": _("The appointment cannot end before it begins.")})
+    link.valid_to = min(ends_on, link.valid_to) if link.valid_to else ends_on
+    link._history_user = acting_user
+    link._change_reason = _("Appointment ended")
+    link.full_clean()
+    link.save()
+    return link
+
+
 # --- Consent to guardian access after 18 ---------------------------------------
 
 
@@ -89,6 +212,10 @@ def guardian_consent_give(*, acting_user, link: GuardianLink, given_on: datetime
     """Record that an adult student lets a former guardian go on following their studies."""
     student = link.student
     today = timezone.localdate()
+    if link.is_legal_representative:
+        raise ValidationError(
+            {"date": _("A legal representative's appointment ends at 18; consent cannot carry it on.")}
+        )
     if given_on > today:
         raise ValidationError({"date": _("The consent cannot be dated in the future.")})
     if not student.is_adult_on(given_on):

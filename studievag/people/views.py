@@ -27,7 +27,7 @@ from studievag.enrolments.models import StudentGroup
 from studievag.organisations.models import Programme
 
 from . import services
-from .forms import GuardianConsentForm, StudentChangeForm, StudentCreateForm
+from .forms import GuardianConsentForm, IdentityNumberLinkForm, StudentChangeForm, StudentCreateForm
 from .models import GuardianConsent
 from .selectors import student_search, with_current_enrolment
 
@@ -118,7 +118,11 @@ def _guardian_links(student, today):
         link.consent_list = consents
         link.open_consent = next((c for c in consents if c.withdrawn_on is None), None)
         link.ended = link.valid_to is not None and link.valid_to < today
-        link.follows = not link.ended and (not adult or any(c.is_active_on(today) for c in consents))
+        link.follows = (
+            not link.ended
+            and today >= link.valid_from
+            and (not adult or (not link.is_legal_representative and any(c.is_active_on(today) for c in consents)))
+        )
     return links
 
 
@@ -180,6 +184,32 @@ def student_create(request):
             messages.success(request, _("The student was registered."))
             return redirect("people:student_detail", pk=student.pk)
     return render(request, "people/student_form.html", {"form": form, "creating": True})
+
+
+@require_action("student.list")
+def student_identity_link(request, pk: int):
+    """Link a record registered with an interim, reserve or coordination number to the
+    number from Skatteverket when it comes."""
+    student = student_for_view(request, pk, STAFF_PARTS)
+    if not may_edit_student(request.user, student) or student.identity_kind == "personnummer":
+        raise PermissionDenied
+    form = IdentityNumberLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.student_identity_number_link(
+                acting_user=request.user,
+                student=student,
+                new_number=form.cleaned_data["new_number"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The record is now linked to the new number; its history is kept."))
+            return redirect("people:student_detail", pk=student.pk)
+    label_students(request.user, [student])
+    return render(request, "people/identity_link.html", {"form": form, "student": student})
 
 
 @require_action("student.list")

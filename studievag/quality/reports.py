@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from studievag.access.policy import may
+from studievag.jobs.services import enqueue_once
 
 from . import periods
 from .dimensions import available_dimensions
+from .facts import facts_status
 from .indicators import Category, available
 from .periods import Period
 from .scope import report_scope
@@ -26,12 +28,14 @@ from .selectors import (
     Level,
     ReportRequest,
     Table,
+    facts_pending,
     reflections_for,
     run_report,
     thresholds_for,
     units_of_level,
 )
 from .suppression import MISSING, NOTHING, SUPPRESSED
+from .tasks import facts_refresh_task
 
 LEGEND = (
     (
@@ -64,6 +68,10 @@ class Report:
     thresholds: object
     suppressed: bool
     categories: list = field(default_factory=list)
+    # When the per-student facts behind the follow-up indicators were computed
+    # (None: not yet; they are then shown as missing and the job is enqueued).
+    facts_computed_at: datetime.datetime | None = None
+    facts_pending: bool = False
 
     @property
     def title(self) -> str:
@@ -144,6 +152,10 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
         **({"today": today} if today else {}),
     )
     tables = run_report(request)
+    pending = bool(facts_pending(request))
+    if pending:
+        enqueue_once(facts_refresh_task)
+    status = facts_status(period)
     focus_id = data.get("indicator") or "students"
     if focus_id not in tables or tables[focus_id].indicator.missing is not None:
         focus_id = "students"
@@ -199,6 +211,8 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
         thresholds=thresholds,
         suppressed=request.suppress,
         categories=categories,
+        facts_computed_at=status.computed_at if status else None,
+        facts_pending=pending,
     )
 
 

@@ -10,7 +10,7 @@ the database is a group of students, and every figure passes through
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db.models import (
@@ -37,7 +37,7 @@ from studievag.organisations.models import Organiser, Region, SchoolUnit
 from . import suppression
 from .dimensions import UNKNOWN, Dimension, available_dimensions
 from .indicators import Category, Context, Indicator, Kind, available
-from .models import Reflection, SuppressionRule
+from .models import PeriodFactsStatus, Reflection, SuppressionRule
 from .periods import Period
 from .scope import ReportScope, reflection_units, report_scope
 from .suppression import MISSING, NOTHING, SUPPRESSED, Thresholds
@@ -343,15 +343,29 @@ def _cohorts_query(req: ReportRequest, dims, indicators: list[Indicator]) -> Rep
     return ReportQuery(qs, indicators, contexts[numbers[0]], "cohorts")
 
 
-def report_cells(req: ReportRequest) -> dict[str, dict[tuple[str, str], dict]]:
-    """Unsuppressed numerators, denominators and bases per indicator and group."""
-    from .facts import ensure_facts
-
-    chosen = (
+def _chosen(req: ReportRequest) -> dict[str, Indicator]:
+    return (
         available() if req.indicator_ids is None else {k: v for k, v in available().items() if k in req.indicator_ids}
     )
-    if any(i.facts and i.missing is None for i in chosen.values()):
-        ensure_facts(req.period, today=req.today)
+
+
+def facts_pending(req: ReportRequest) -> set[str]:
+    """Chosen indicators read from per-student facts the background job has not computed yet."""
+    waiting = {k for k, i in _chosen(req).items() if i.facts and i.missing is None}
+    if waiting and PeriodFactsStatus.objects.filter(period=req.period.code).exists():
+        return set()
+    return waiting
+
+
+def report_cells(req: ReportRequest) -> dict[str, dict[tuple[str, str], dict]]:
+    """Unsuppressed numerators, denominators and bases per indicator and group.
+
+    Indicators over per-student facts read what the background job computed
+    (``facts.py``); while a period has none yet they are left out.
+    """
+    pending = facts_pending(req)
+    if pending:
+        req = replace(req, indicator_ids=tuple(k for k in _chosen(req) if k not in pending))
     data: dict[str, dict[tuple[str, str], dict]] = {}
     for query in report_querysets(req):
         for row in query.queryset:
@@ -388,9 +402,8 @@ def run_report(req: ReportRequest) -> dict[str, Table]:
     dims = [available_dimensions()[d] for d in req.dims]
     row_groups = _groups(dims[0]) if dims else []
     col_groups = _groups(dims[1]) if len(dims) > 1 else []
-    chosen = available()
-    if req.indicator_ids is not None:
-        chosen = {k: v for k, v in chosen.items() if k in req.indicator_ids}
+    chosen = _chosen(req)
+    pending = facts_pending(req)
     data = report_cells(req)
     # Add keys the dimension did not list (e.g. a programme code) to the groups.
     for table_data in data.values():
@@ -401,7 +414,9 @@ def run_report(req: ReportRequest) -> dict[str, Table]:
                 col_groups.append((k2, k2))
     tables = {}
     for indicator in sorted(chosen.values(), key=_order):
-        tables[indicator.id] = _table(indicator, data.get(indicator.id, {}), row_groups, col_groups, req)
+        tables[indicator.id] = _table(
+            indicator, data.get(indicator.id, {}), row_groups, col_groups, req, pending=indicator.id in pending
+        )
     return tables
 
 
@@ -413,11 +428,11 @@ def _number(cell: dict, part: str) -> float:
     return float(cell.get(part) or 0)
 
 
-def _table(indicator, data, row_groups, col_groups, req: ReportRequest) -> Table:
+def _table(indicator, data, row_groups, col_groups, req: ReportRequest, *, pending: bool = False) -> Table:
     rows = row_groups + [(TOTAL, _("Total"))]
     cols = col_groups + [(TOTAL, _("Total"))]
     R, C = len(rows), len(cols)
-    if indicator.missing is not None:
+    if indicator.missing is not None or pending:
         cells = [[Figure(MISSING, missing=True) for _c in cols] for _r in rows]
         return Table(indicator, rows, cols, cells)
     parts = ("num", "den", "base")

@@ -33,3 +33,41 @@ ROUTES += [
         data=lambda c: {"action": "give", "date": add_years(c.adam.date_of_birth, 19).isoformat()},
     ),
 ]
+
+
+def _reserve_student(cast):
+    """A student at school A registered with a reserve number (no personnummer yet)."""
+    import datetime
+
+    from studievag.people.models import Student
+
+    born = add_years(datetime.date.today(), -16)
+    student, _ = Student.objects.get_or_create(
+        personal_identity_number=f"{born:%Y%m%d}Z001",
+        defaults={"first_name": "Hamid", "last_name": "Karimi", "date_of_birth": born, "gender": "male"},
+    )
+    if not student.enrolments.exists():
+        from studievag.enrolments.models import Enrolment
+        from studievag.organisations.models import Programme
+
+        Enrolment.objects.create(
+            student=student,
+            programme=Programme.objects.get(code="IMS"),
+            school_unit=cast.unit_a,
+            start_date=datetime.date.today() - datetime.timedelta(days=30),
+        )
+    return student
+
+
+ROUTES += [
+    Route(
+        "people:identity_link", frozenset({"counsellor", "principal"}), kwargs=lambda c: {"pk": _reserve_student(c).pk}
+    ),
+    Route(
+        "people:identity_link",
+        frozenset({"counsellor", "principal"}),
+        method="post",
+        kwargs=lambda c: {"pk": _reserve_student(c).pk},
+        data=lambda c: {"new_number": "", "reason": ""},
+    ),
+]

@@ -23,7 +23,7 @@ VALID = "200801019803"
 
 @pytest.mark.parametrize(
     "typed",
-    ["200801019803", "20080101-9803", "0801019803", "080101-9803", " 20080101 - 9803 "],
+    ["200801019803", "20080101-9803", "0801019803", "080101-9803", " 20080101-9803 "],
 )
 def test_the_usual_ways_of_writing_a_personnummer_give_the_12_digit_form(typed):
     number = parse_identity_number(typed)
@@ -97,7 +97,10 @@ def test_a_coordination_day_beyond_91_is_refused():
         parse_identity_number(digits + str(luhn_check_digit(digits[2:])))
 
 
-@pytest.mark.parametrize("typed", ["12345", "2008-01-01", "abcdefghijkl", "20080101-98031"])
+@pytest.mark.parametrize(
+    "typed",
+    ["12345", "2008-01-01", "abcdefghijkl", "20080101-98031", "20080101+9803", "2008-0101-9803", "20080101--9803"],
+)
 def test_a_number_of_the_wrong_shape_gets_the_format_message(typed):
     with pytest.raises(ValidationError) as error:
         parse_identity_number(typed)

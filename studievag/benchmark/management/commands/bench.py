@@ -9,12 +9,12 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
+from studievag.benchmark import bench
+from studievag.benchmark.national import generate, rows_per_table
 from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import Organiser, SchoolUnit
 from studievag.people.models import Student
-from studievag.quality import bench
 from studievag.quality.facts import facts_refresh
-from studievag.quality.national import generate, rows_per_table
 from studievag.quality.periods import term_of
 from studievag.quality.selectors import run_report
 

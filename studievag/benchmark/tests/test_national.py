@@ -6,11 +6,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from studievag.benchmark import bench
+from studievag.benchmark.national import generate
 from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import Organiser, SchoolUnit
 from studievag.people.models import Student
-from studievag.quality import bench
-from studievag.quality.national import generate
+from studievag.quality.facts import facts_refresh
 from studievag.quality.periods import term_of
 from studievag.quality.selectors import report_cells
 
@@ -19,7 +20,9 @@ TODAY = datetime.date(2026, 3, 2)
 
 @pytest.fixture
 def national(db):
-    return generate(students=80, seed=7, today=TODAY)
+    summary = generate(students=80, seed=7, today=TODAY)
+    facts_refresh(term_of(TODAY), today=TODAY)  # the background job's work
+    return summary
 
 
 def test_generates_a_country_of_organisers_units_and_five_years_of_students(national):
@@ -44,7 +47,7 @@ def test_identity_numbers_cannot_belong_to_real_people(national):
 
 
 def test_the_same_seed_gives_the_same_students(db):
-    from studievag.quality.national import Generator
+    from studievag.benchmark.national import Generator
 
     def plan():
         g = Generator(students=80, seed=3, today=TODAY)

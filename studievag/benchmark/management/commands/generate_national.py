@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from studievag.quality.national import generate
+from studievag.benchmark.national import generate
 
 
 class Command(BaseCommand):

@@ -18,10 +18,9 @@ from django.db import connection
 
 from studievag.plans.rules import TERM_ENDS
 from studievag.progress.rules import DEFAULT_BEHIND_STEPS, DEFAULT_COURSE_WEEKS
-
-from .periods import Period
-from .selectors import ReportRequest, report_cells
-from .suppression import Thresholds
+from studievag.quality.periods import Period
+from studievag.quality.selectors import ReportRequest, report_cells
+from studievag.quality.suppression import Thresholds
 
 DIM_SQL = {
     "gender": "CASE WHEN s.gender IN ('female', 'male', 'other') THEN s.gender ELSE 'unknown' END",

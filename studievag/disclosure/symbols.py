@@ -1,0 +1,22 @@
+"""The symbols of Swedish official statistics (SCB's and Skolverket's practice).
+
+* ``..`` – the figure rests on too few students to be shown, or would let a
+  hidden one be worked out;
+* ``.``  – data is missing (not collected, or the follow-up window is not over);
+* ``–``  – nothing to report (no students in the group; a share over no one).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+SUPPRESSED = ".."
+MISSING = "."
+NOTHING = "–"
+
+LEGEND = (
+    (
+        SUPPRESSED,
+        _("Too few students to show the figure, or a figure that would let a hidden one be worked out (suppressed)."),
+    ),
+    (MISSING, _("Data missing.")),
+    (NOTHING, _("No students in the group.")),
+)
