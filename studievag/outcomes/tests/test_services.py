@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from studievag.access.policy import visible_students
 from studievag.enrolments.models import Enrolment, GroupMembership
@@ -35,14 +36,15 @@ def _exit(cast, student, **kw):
 
 
 def test_recording_an_exit_ends_the_enrolment_with_a_history_row(cast, today):
-    exit = _exit(
-        cast,
-        cast.alice,
-        exit_date=today,
-        reason="national_programme",
-        national_programme="VO",
-        destination="Kavelbrogymnasiet",
-    )
+    with translation.override("en"):
+        exit = _exit(
+            cast,
+            cast.alice,
+            exit_date=today,
+            reason="national_programme",
+            national_programme="VO",
+            destination="Kavelbrogymnasiet",
+        )
 
     enrolment = Enrolment.objects.get(student=cast.alice)
     assert (enrolment.end_date, enrolment.exit_reason) == (today, "national_programme")
