@@ -21,10 +21,13 @@ urlpatterns = [
     path("", include("studievag.audit.urls")),
     path("", include("studievag.organisations.urls")),
     path("quality/", include("studievag.quality.urls")),
+    path("effect-chain/", include("studievag.effect_chain.urls")),
     path("", include("studievag.plans.urls")),
     path("", include("studievag.intake.urls")),
+    path("", include("studievag.support.urls")),
     path("", include("studievag.progress.urls")),
     path("", include("studievag.outcomes.urls")),
+    path("", include("studievag.surveys.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.OIDC_ENABLED:

@@ -24,6 +24,8 @@ def roles(request):
         "admin": may(user, "organisation.admin"),
         "quality": may(user, "quality.report"),
         "reflections": may(user, "quality.reflections"),
+        "effect_chain": may(user, "effect_chain.view"),
+        "staff_development": may(user, "effect_chain.staff_development"),
         "plans": may(user, "plan.list"),
         "education_plans": may(user, "plan.education_plan.view"),
         # Progress and intake (issue 4).
@@ -32,5 +34,7 @@ def roles(request):
         "progress_settings": may(user, "progress.settings"),
         "follow_ups": may(user, "outcomes.follow_up"),
         "kaa_inbox": may(user, "outcomes.kaa_inbox"),
+        "surveys_answer": may(user, "surveys.answer"),
+        "surveys": any(may(user, a) for a in ("surveys.manage", "surveys.results", "surveys.free_text")),
     }
     return context

@@ -22,6 +22,7 @@ from studievag.catalogue.services import (
     catalogue_ensure_core,
     catalogue_import,
 )
+from studievag.effect_chain import demo as effect_chain_demo
 from studievag.enrolments.eligibility import latest_im_start
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.organisations.models import Organiser, Programme, Region, SchoolUnit
@@ -36,6 +37,7 @@ from studievag.people.models import (
 from studievag.plans.demo import seed_plans
 from studievag.progress.demo import progress_demo
 from studievag.quality import demo as quality_demo
+from studievag.surveys import demo as surveys_demo
 
 from .names import PROFILES, STAFF_FIRST, STAFF_LAST
 
@@ -437,6 +439,17 @@ class _Builder:
             today=self.today,
             units=[main_unit],
             authors=[self.users["mentor"], self.users["principal"]],
+        )
+        effect_chain_demo.seed(
+            rng=self.rng,
+            today=self.today,
+            region=self.region,
+            organiser=self.organisers["Skövde"],
+            units=self.units,
+            users=self.users,
+        )
+        surveys_demo.seed(
+            today=self.today, analyst=self.users["organiser_analyst"], demo_student=self.demo_student, rng=self.rng
         )
         self.summary.students = Student.objects.count()
         self.summary.current_students = Enrolment.objects.active_on(self.today).values("student").distinct().count()

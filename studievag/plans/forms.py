@@ -2,10 +2,12 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from studievag.catalogue.models import Course
+from studievag.limits import IMPORT_MAX_BYTES, TEXT_MAX_CHARS, file_too_large_message
 from studievag.organisations.models import Programme
 
 from .models import (
@@ -14,6 +16,7 @@ from .models import (
     GoalKind,
     GoalStatus,
     GoalTerm,
+    Guidance,
     Plan,
     PlanReview,
 )
@@ -52,6 +55,12 @@ class PlanForm(forms.ModelForm):
             self.fields[name].disabled = "edit_path" not in editable
         for name in CONTENT_FIELDS:
             self.fields[name].disabled = "edit_content" not in editable
+        # The same bound as the portable plan file, so every saved plan can be exported and imported.
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.Textarea) and name != "reason":
+                field.max_length = TEXT_MAX_CHARS
+                field.validators.append(MaxLengthValidator(TEXT_MAX_CHARS))
+                field.widget.attrs["maxlength"] = str(TEXT_MAX_CHARS)
 
     def clean(self):
         data = super().clean()
@@ -87,6 +96,15 @@ class CourseForm(_RowForm):
     )
     term = forms.ChoiceField(label=_("When"), required=False, help_text=_("The term the course is planned to end."))
     status = forms.ChoiceField(label=_("Status"), choices=CourseStatus.choices, initial=CourseStatus.PLANNED)
+    weekly_hours = forms.DecimalField(
+        label=_("Hours a week"),
+        required=False,
+        min_value=0,
+        max_value=40,
+        max_digits=4,
+        decimal_places=1,
+        help_text=_("Scheduled teaching hours a week while the course is read."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,7 +181,13 @@ def course_initial(plan: Plan | None) -> list[dict]:
     if plan is None:
         return []
     return [
-        {"id": c.pk, "course": f"{c.course.school_type}:{c.course.code}", "term": c.term, "status": c.status}
+        {
+            "id": c.pk,
+            "course": f"{c.course.school_type}:{c.course.code}",
+            "term": c.term,
+            "status": c.status,
+            "weekly_hours": c.weekly_hours,
+        }
         for c in plan.courses.select_related("course").order_by("pk")
     ]
 
@@ -196,8 +220,35 @@ class ReviewForm(forms.ModelForm):
         }
 
 
+class GuidanceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Guidance.Kind.choices, initial=Guidance.Kind.INDIVIDUAL)
+    held_on = forms.DateField(label=_("Held on"), widget=DATE)
+    topic = forms.CharField(label=_("Topic"), max_length=200, help_text=_("E.g. choice of national programme."))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    others = forms.TypedMultipleChoiceField(
+        label=_("The other students in the group"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Group guidance only: students at the same school unit whose plans you may see."),
+    )
+
+    def __init__(self, *args, others: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["others"].choices = others
+        if not others:
+            del self.fields["others"]
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Plan file (JSON)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError(file_too_large_message(IMPORT_MAX_BYTES))
+        return upload
+
     skip_unknown_courses = forms.BooleanField(
         label=_("Import without courses that are not in our catalogue"), required=False
     )
@@ -245,7 +296,15 @@ def _row_keys(section: str, rows: list[dict]) -> list[tuple]:
             for r in rows
         ]
     if section == "courses":
-        return [(f"{r['course'].school_type}:{r['course'].code}", r.get("term") or "", r["status"]) for r in rows]
+        return [
+            (
+                f"{r['course'].school_type}:{r['course'].code}",
+                r.get("term") or "",
+                r["status"],
+                None if r.get("weekly_hours") is None else f"{r['weekly_hours']:.1f}",
+            )
+            for r in rows
+        ]
     return [
         (
             f"internship-{r.get('id')}",
@@ -263,7 +322,7 @@ def _snapshot_keys(section: str, rows: list[dict]) -> list[tuple]:
     if section == "goals":
         return [(r["key"], r["term"], r["kind"], r["title"], r["target_date"], r["status"]) for r in rows]
     if section == "courses":
-        return [(r["key"], r["term"] or "", r["status"]) for r in rows]
+        return [(r["key"], r["term"] or "", r["status"], r.get("weekly_hours")) for r in rows]
     return [
         (r["key"], r["workplace"], r["start_date"], r["end_date"], r["supervisor"] or "", r["tasks"] or "")
         for r in rows

@@ -12,6 +12,7 @@ the user chooses to leave them out.
 import datetime
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import jsonschema
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from studievag.catalogue.models import Course
 from studievag.enrolments.models import Enrolment
+from studievag.limits import IMPORT_MAX_BYTES, IMPORT_MAX_DEPTH, file_too_large_message, json_depth_within
 from studievag.people.models import Student
 
 from .models import Plan
@@ -123,6 +125,15 @@ def plan_import(
 ) -> ImportResult:
     """Start ``student``'s plan from a portable document; all or nothing."""
     result = ImportResult()
+    if len(raw) > IMPORT_MAX_BYTES:
+        result.errors.append(file_too_large_message(IMPORT_MAX_BYTES))
+        return result
+    if not json_depth_within(raw, IMPORT_MAX_DEPTH):
+        result.errors.append(
+            _("The file nests lists and objects more than %(depth)d levels deep; a plan file never does.")
+            % {"depth": IMPORT_MAX_DEPTH}
+        )
+        return result
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -151,7 +162,15 @@ def plan_import(
         if course is None:
             result.unknown_courses.append(f"plan.courses[{i}]: {c['school_type']} {c['code']} {c['name']}")
         else:
-            courses.append({"course": course, "term": c.get("term", ""), "status": c["status"]})
+            hours = c.get("weekly_hours")
+            courses.append(
+                {
+                    "course": course,
+                    "term": c.get("term", ""),
+                    "status": c["status"],
+                    "weekly_hours": Decimal(hours) if hours else None,
+                }
+            )
     if result.unknown_courses and not skip_unknown_courses:
         result.errors.extend(
             _("%(course)s is not in this school's catalogue.") % {"course": u} for u in result.unknown_courses

@@ -15,8 +15,10 @@ breakdown is a single ``GROUP BY`` query per population; the definition page
 shows that query's SQL. An indicator whose data no module records yet has a
 ``missing`` reason and is always shown as ``.``.
 
-The four parts of seed 002 are the categories; part 3 (the students' own
-experience, from questionnaires) has no indicators yet.
+The four parts of seed 002 are the categories. Part 3, the students' own
+experience, comes from the anonymous student survey: its theme indicators
+are counted over survey answers, not enrolments (``external``, see
+:mod:`studievag.surveys.selectors`), and its response rate over enrolments.
 """
 
 from __future__ import annotations
@@ -25,13 +27,17 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.functional import Promise, lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from studievag.enrolments.models import Enrolment
 from studievag.outcomes import facts as outcome_facts
 from studievag.people.models import NEWLY_ARRIVED_YEARS, add_years
+from studievag.surveys.bank import Theme
+from studievag.surveys.models import Participation, Wave
+from studievag.surveys.selectors import report_part
 
 from .periods import Period
 
@@ -57,12 +63,7 @@ class Category:
         OUTCOMES: _("Outcomes after the programme"),
     }
     ORDER = [BACKGROUND, FOLLOW_UP, EXPERIENCE, ORGANISATION, OUTCOMES]
-    EMPTY_NOTE = {
-        EXPERIENCE: _(
-            "The student survey is not part of the system yet; its indicators "
-            "(engagement, safety, influence, study climate, support) will appear here."
-        ),
-    }
+    EMPTY_NOTE: dict = {}
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,10 @@ class Indicator:
     # The annotations are per-student facts: computed once per period into
     # StudentPeriodFacts (see facts.py) and joined by the report query.
     facts: bool = False
+    # Counted outside the enrolment query: a function of the report request that
+    # returns, for every indicator of its source, the cells {(d1, d2): {num, den, base}}
+    # and the minimum base, or None when the source cannot break down that way.
+    external: Callable | None = None
 
     @property
     def category_label(self) -> str:
@@ -192,6 +197,21 @@ register(
         numerator_text=_("Students with a handover marked received before the start date."),
         denominator_text=_("Students who started during the period."),
         missing=_("Handovers are not recorded in Studieväg yet."),
+    )
+)
+register(
+    Indicator(
+        id="plan_before_enrolment",
+        category=Category.ORGANISATION,
+        name=_("Plan started before the enrolment"),
+        description=_(
+            "Share of the students who started during the period whose study plan was begun "
+            "before their first day, from the handover (e.g. in the spring of year 9)."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_("Students whose draft plan was begun before the start date."),
+        denominator_text=_("Students who started during the period."),
+        missing=_("Draft plans begun before the enrolment are not recorded in Studieväg yet."),
     )
 )
 register(
@@ -594,8 +614,9 @@ def _in_line(ctx: Context) -> dict:
     from studievag.enrolments.models import GroupMembership, StudentGroup
     from studievag.intake.models import StartingLevel
     from studievag.plans.models import PlanCourse
-    from studievag.progress.models import FollowUpSettings, ProgressionStep, ProgressRecord
+    from studievag.progress.models import FollowUpSettings, ProgressRecord
     from studievag.progress.rules import DEFAULT_BEHIND_STEPS, DEFAULT_COURSE_WEEKS
+    from studievag.scales.models import ProgressionStep
 
     from .sql import DaysBetween, TermEnd
 
@@ -891,5 +912,236 @@ register(
         annotations=_plan_timing,
         facts=True,
         requires="plans",
+    )
+)
+
+
+# --- Organisational aspects from guidance, planned hours and staff development --------------
+
+
+def _guidance(ctx: Context) -> dict:
+    from django.db.models import Exists, OuterRef
+
+    from studievag.plans.models import GuidanceParticipant
+
+    p = ctx.population_period
+    return {
+        "had_guidance": Exists(
+            GuidanceParticipant.objects.filter(
+                plan__student_id=OuterRef("student_id"),
+                guidance__held_on__gte=p.start,
+                guidance__held_on__lte=_ref_day(ctx),
+            )
+        )
+    }
+
+
+register(
+    Indicator(
+        id="guidance_held",
+        category=Category.ORGANISATION,
+        name=_("Guidance talk held"),
+        description=_(
+            "Share of the students who took part in study and careers guidance, individual "
+            "or in a group, during the period (as recorded on their study plans)."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_("Students linked to individual or group guidance held during the period."),
+        numerator=lambda ctx: Q(had_guidance=True),
+        denominator=_everyone,
+        annotations=_guidance,
+        requires="plans",
+    )
+)
+
+
+def _planned_hours(ctx: Context) -> dict:
+    from django.db.models import OuterRef, Subquery, Sum
+
+    from studievag.plans.models import CourseStatus, PlanCourse
+
+    ongoing = (
+        PlanCourse.objects.filter(
+            plan__student_id=OuterRef("student_id"), status=CourseStatus.ONGOING, weekly_hours__isnull=False
+        )
+        .order_by()
+        .values("plan__student_id")
+        .annotate(h=Sum("weekly_hours"))
+        .values("h")
+    )
+    return {"planned_hours": Subquery(ongoing)}
+
+
+def _full_time_hours() -> int:
+    from studievag.plans.rules import FULL_TIME_WEEKLY_HOURS
+
+    return FULL_TIME_WEEKLY_HOURS
+
+
+register(
+    Indicator(
+        id="full_time",
+        category=Category.ORGANISATION,
+        name=_("Full-time study"),
+        description=_(
+            "Of the students whose study plan gives hours a week for the ongoing courses, "
+            "the share with at least 23 hours a week planned: education on an introduction "
+            "programme is to be full-time. Read from the plans as they are now."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_("Students whose ongoing courses add up to at least 23 hours a week."),
+        denominator_text=_("Students whose plan gives hours a week for at least one ongoing course."),
+        numerator=lambda ctx: Q(planned_hours__gte=_full_time_hours()),
+        denominator=lambda ctx: Q(planned_hours__isnull=False),
+        annotations=_planned_hours,
+        requires="plans",
+    )
+)
+
+
+STAFF_TOPICS = ("language_developing", "late_arrivals")
+
+
+def _staff_source(req) -> tuple[dict, int] | None:
+    """Both staff-training indicators of a report at once.
+
+    Staff: users with an individual staff role (mentor, teacher, counsellor,
+    student health, principal) at the report's school units, directly or through
+    a group there, on the last day of the period (or today). Staff have no student
+    groups or programmes, so a breakdown gets nothing (``None``: shown as ".").
+    A share resting on fewer staff than the report's base limit is hidden.
+    """
+    from studievag.access.models import Role, RoleAssignment
+    from studievag.disclosure import TOTAL
+    from studievag.organisations.models import StaffTraining
+
+    if req.dims:
+        return None
+    day = min(req.period.end, req.today)
+    roles = [Role.MENTOR, Role.TEACHER, Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL]
+    at = RoleAssignment.objects.filter(role__in=roles).active_on(day)
+    if req.unit_ids is not None:
+        at = at.filter(Q(school_unit_id__in=req.unit_ids) | Q(group__school_unit_id__in=req.unit_ids))
+    staff = set(at.values_list("user_id", flat=True))
+    trained: dict[str, set[int]] = {topic: set() for topic in STAFF_TOPICS}
+    for person, topic in StaffTraining.objects.filter(person_id__in=staff, completed_on__lte=day).values_list(
+        "person_id", "topic"
+    ):
+        trained.setdefault(topic, set()).add(person)
+    cells = {
+        f"staff_{topic}": {(TOTAL, TOTAL): {"num": len(trained[topic]), "den": len(staff)}} for topic in STAFF_TOPICS
+    }
+    return cells, req.thresholds.min_base
+
+
+for _topic, _name, _description in [
+    (
+        "language_developing",
+        _("Staff trained in language-developing methods"),
+        _(
+            "Of the staff working with the students (mentors, teachers, counsellors, student "
+            "health and principals with a role at the school units), the share who have "
+            "completed training in language-developing methods, as recorded in staff "
+            "development. Staff are not broken down by student groups or programmes."
+        ),
+    ),
+    (
+        "late_arrivals",
+        _("Staff trained in meeting students who arrived late"),
+        _(
+            "Of the staff working with the students (mentors, teachers, counsellors, student "
+            "health and principals with a role at the school units), the share who have "
+            "completed training in meeting students who arrived late in the Swedish school "
+            "system, as recorded in staff development. Staff are not broken down by student "
+            "groups or programmes."
+        ),
+    ),
+]:
+    register(
+        Indicator(
+            id=f"staff_{_topic}",
+            category=Category.ORGANISATION,
+            name=_name,
+            description=_description,
+            kind=Kind.SHARE,
+            numerator_text=_("Staff with a completed training in the topic on or before the day."),
+            denominator_text=_("Staff with a role at the school units on the last day of the period (or today)."),
+            external=_staff_source,
+            requires="organisations",
+        )
+    )
+# --- 3. Students' experience of education and teaching (the student survey) ----------------
+
+
+def _survey_source(req) -> tuple[dict, int] | None:
+    """Every survey theme of a report at once: one query over the anonymous answers."""
+    part = report_part(
+        period_code=req.period.code,
+        unit_ids=req.unit_ids,
+        programme=req.programme,
+        dims=tuple(req.dims),
+        anchor_code=req.anchor.code if req.anchor else None,
+    )
+    if part is None:
+        return None
+    return {f"survey_{theme}": cells for theme, cells in part.themes.items()}, part.k
+
+
+_SURVEY_DESCRIPTION = _(
+    "The share of favourable answers (“Completely true” or “Mostly true”) to the survey's questions "
+    "on the theme. Shown only where at least the wave's minimum number of students answered; in a "
+    "trend only questions asked the same way in the report's period are counted. Age is the age in "
+    "the calendar year of the wave."
+)
+
+for _theme in Theme.ORDER:
+    register(
+        Indicator(
+            id=f"survey_{_theme}",
+            category=Category.EXPERIENCE,
+            name=Theme.LABELS[_theme],
+            description=format_lazy("{} {}", Theme.DESCRIPTIONS[_theme], _SURVEY_DESCRIPTION),
+            kind=Kind.RATE,
+            numerator_text=_("Favourable answers to the theme's questions."),
+            denominator_text=_(
+                "Answers to the theme's questions other than “Don't know”, from the students who "
+                "answered the period's survey; the figure rests on those students."
+            ),
+            external=_survey_source,
+            requires="surveys",
+        )
+    )
+
+
+def _survey_terms(ctx: Context) -> list[str]:
+    p = ctx.period
+    return [f"ht{p.year}", f"vt{p.year + 1}"] if p.kind == "sy" else [p.code]
+
+
+def _survey_offered(ctx: Context) -> Q:
+    waves = Wave.objects.filter(organiser_id=OuterRef("school_unit__organiser_id"), term__in=_survey_terms(ctx))
+    return Q(Exists(waves))
+
+
+def _survey_answered(ctx: Context) -> Q:
+    answered = Participation.objects.filter(student_id=OuterRef("student_id"), wave__term__in=_survey_terms(ctx))
+    return Q(Exists(answered))
+
+
+register(
+    Indicator(
+        id="survey_response_rate",
+        category=Category.EXPERIENCE,
+        name=_("Survey response rate"),
+        description=_(
+            "Of the students whose organiser ran a student survey in the period, the share who answered it. "
+            "Counted from the record of who has answered, which holds no answers."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_("Students who answered a survey wave of the period."),
+        denominator_text=_("Students in the population whose organiser ran a survey wave in the period."),
+        numerator=_survey_answered,
+        denominator=_survey_offered,
+        requires="surveys",
     )
 )

@@ -175,6 +175,7 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
                 indicator_ids=(focus_id,),
                 suppress=request.suppress,
                 today=request.today,
+                anchor=period,
             )
         )[focus_id]
         trend.append(TrendPoint(p, earlier.row_margin))

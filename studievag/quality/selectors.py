@@ -32,12 +32,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from studievag.enrolments.models import Enrolment
+from studievag.limits import search_words
 from studievag.organisations.models import Organiser, Region, SchoolUnit
 
 from . import suppression
 from .dimensions import UNKNOWN, Dimension, available_dimensions
 from .indicators import Category, Context, Indicator, Kind, available
-from .models import PeriodFactsStatus, Reflection, SuppressionRule
+from .models import PeriodFactsStatus, Reflection, ReflectionTag, SuppressionRule
 from .periods import Period
 from .scope import ReportScope, reflection_units, report_scope
 from .suppression import MISSING, NOTHING, SUPPRESSED, Thresholds
@@ -109,6 +110,7 @@ class ReportRequest:
     indicator_ids: tuple[str, ...] | None = None  # None: all available
     suppress: bool = True
     today: datetime.date = field(default_factory=timezone.localdate)
+    anchor: Period | None = None  # a trend point: the report's own period (for comparable survey items)
 
 
 @dataclass
@@ -241,7 +243,7 @@ def report_querysets(req: ReportRequest) -> list[ReportQuery]:
     batches: dict[tuple[str, str], list[Indicator]] = {}
     cohort_shares: list[Indicator] = []
     for indicator in chosen.values():
-        if indicator.missing is not None:
+        if indicator.missing is not None or indicator.external is not None:
             continue
         if (
             indicator.population.startswith("cohort")
@@ -405,19 +407,48 @@ def run_report(req: ReportRequest) -> dict[str, Table]:
     chosen = _chosen(req)
     pending = facts_pending(req)
     data = report_cells(req)
+    external, limits = external_cells(req, chosen)
+    data.update(external)
     # Add keys the dimension did not list (e.g. a programme code) to the groups.
     for table_data in data.values():
-        for k1, k2 in table_data:
+        for k1, k2 in table_data or {}:
             if dims and k1 not in dict(row_groups):
                 row_groups.append((k1, k1 if k1 != UNKNOWN else _("Not known")))
             if len(dims) > 1 and k2 not in dict(col_groups):
                 col_groups.append((k2, k2))
     tables = {}
     for indicator in sorted(chosen.values(), key=_order):
+        own = req
+        if indicator.id in limits:
+            # The source's own minimum (a survey wave's), never under the report's limit for counts.
+            k = max(limits[indicator.id], req.thresholds.min_count)
+            own = replace(req, thresholds=Thresholds(min_count=k, min_base=k))
         tables[indicator.id] = _table(
-            indicator, data.get(indicator.id, {}), row_groups, col_groups, req, pending=indicator.id in pending
+            indicator, data.get(indicator.id, {}), row_groups, col_groups, own, pending=indicator.id in pending
         )
     return tables
+
+
+def external_cells(req: ReportRequest, chosen: dict[str, Indicator]) -> tuple[dict, dict[str, int]]:
+    """Cells of indicators counted outside the enrolment query, each source asked once.
+
+    A cell map is ``None`` where the source cannot break down the way the report asks.
+    """
+    data: dict[str, dict | None] = {}
+    limits: dict[str, int] = {}
+    sources: dict = {}
+    for indicator in chosen.values():
+        if indicator.external is None or indicator.missing is not None:
+            continue
+        if indicator.external not in sources:
+            sources[indicator.external] = indicator.external(req)
+        found = sources[indicator.external]
+        if found is None:
+            data[indicator.id] = None
+        else:
+            data[indicator.id] = found[0].get(indicator.id, {})
+            limits[indicator.id] = found[1]
+    return data, limits
 
 
 def _order(indicator: Indicator) -> int:
@@ -432,7 +463,7 @@ def _table(indicator, data, row_groups, col_groups, req: ReportRequest, *, pendi
     rows = row_groups + [(TOTAL, _("Total"))]
     cols = col_groups + [(TOTAL, _("Total"))]
     R, C = len(rows), len(cols)
-    if indicator.missing is not None or pending:
+    if indicator.missing is not None or data is None or pending:
         cells = [[Figure(MISSING, missing=True) for _c in cols] for _r in rows]
         return Table(indicator, rows, cols, cells)
     parts = ("num", "den", "base")
@@ -524,8 +555,11 @@ def reflections_for(
     )
     if unit_ids is not None:
         qs = qs.filter(school_unit_id__in=unit_ids)
-    for word in query.split():
-        qs = qs.filter(Q(text__icontains=word) | Q(tags__tag__icontains=word))
+    # One subquery per word, not a join: joining the tags once per word
+    # multiplied the rows (15 words kept a worker busy for 30 s).
+    for word in search_words(query):
+        tagged = ReflectionTag.objects.filter(tag__icontains=word).values("reflection_id")
+        qs = qs.filter(Q(text__icontains=word) | Q(pk__in=tagged))
     if tag:
         qs = qs.filter(tags__tag=tag)
     if since:
