@@ -78,9 +78,7 @@ class AttemptForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=_("What the young person does"), choices=[("", "—")] + list(Occupation.choices)
-    )
+    outcome = forms.ChoiceField(label=_("What the young person does"), choices=[("", "—")] + list(Occupation.choices))
     outcome_on = forms.DateField(label=_("As of"), widget=DATE)
     channel = forms.ChoiceField(
         label=_("How you talked"),
