@@ -28,7 +28,7 @@ from studievag.access.policy import (
 )
 from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import Organiser
-from studievag.plans.models import Plan
+from studievag.plans.models import GoalKind, GoalStatus, Plan
 from studievag.plans.permissions import PLAN_SUMMARY
 
 from . import rules, selectors, services
@@ -139,9 +139,21 @@ def student_outcomes(request, pk: int):
             "may_record_exit": "record_exit" in can and _active_enrolment(student, request.user) is not None,
             "may_follow_up": "follow_up" in can,
             "offer_export": offer_export,
+            "goals_at_exit": _goal_rows(exit),
             "today": today,
         },
     )
+
+
+def _goal_rows(exit: Exit | None) -> list[dict]:
+    """The copied goals with their kind and status as people read them."""
+    if exit is None:
+        return []
+    kinds, statuses = dict(GoalKind.choices), dict(GoalStatus.choices)
+    return [
+        {**g, "kind_label": kinds.get(g["kind"], g["kind"]), "status_label": statuses.get(g["status"], g["status"])}
+        for g in exit.goals_at_exit
+    ]
 
 
 @require_action("outcomes.follow_up")
