@@ -34,6 +34,8 @@ def roles(request):
         "progress_settings": may(user, "progress.settings"),
         "follow_ups": may(user, "outcomes.follow_up"),
         "kaa_inbox": may(user, "outcomes.kaa_inbox"),
+        "interop_sync": may(user, "interop.sync"),
+        "interop_conflicts": may(user, "interop.conflicts"),
         "surveys_answer": may(user, "surveys.answer"),
         "surveys": any(may(user, a) for a in ("surveys.manage", "surveys.results", "surveys.free_text")),
     }

@@ -25,6 +25,7 @@ from studievag.catalogue.services import (
 from studievag.effect_chain import demo as effect_chain_demo
 from studievag.enrolments.eligibility import latest_im_start
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
+from studievag.interop import demo as interop_demo
 from studievag.organisations.models import Organiser, Programme, Region, SchoolUnit
 from studievag.outcomes import demo as outcomes_demo
 from studievag.people.models import (
@@ -450,6 +451,13 @@ class _Builder:
         )
         surveys_demo.seed(
             today=self.today, analyst=self.users["organiser_analyst"], demo_student=self.demo_student, rng=self.rng
+        )
+        interop_demo.seed(
+            organiser=main_unit.organiser,
+            unit=main_unit,
+            mentor_group=groups_by_unit[main_unit][0]["mentor"][0],
+            counsellor=self.users["counsellor"],
+            today=self.today,
         )
         self.summary.students = Student.objects.count()
         self.summary.current_students = Enrolment.objects.active_on(self.today).values("student").distinct().count()

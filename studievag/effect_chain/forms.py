@@ -6,7 +6,7 @@ from studievag.organisations.models import Organiser, Region, StaffTraining
 from studievag.plans.models import EducationPlan
 from studievag.quality.indicators import Category, available
 
-from .models import ChainNode, DevelopmentNote, Direction, EffectChain, Level, Theme
+from .models import ChainNode, DevelopmentNote, Direction, EffectChain, Level, Theme, level_above
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -74,9 +74,16 @@ class NodeForm(forms.Form):
         label=_("Contributes to (regional chain)"), queryset=ChainNode.objects.none(), required=False
     )
 
-    def __init__(self, *args, chain: EffectChain, **kwargs):
+    def __init__(self, *args, chain: EffectChain, fixed_level: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["leads_to"].queryset = chain.nodes.exclude(level=Level.ACTIVITY).order_by("level", "pk")
+        nodes = chain.nodes.exclude(level=Level.ACTIVITY).order_by("level", "pk")
+        if fixed_level is not None:
+            # The level stays; only the nodes just above can be led to.
+            self.fields["level"].disabled = True
+            self.fields["level"].required = False
+            above = level_above(fixed_level)
+            nodes = nodes.filter(level=above) if above else nodes.none()
+        self.fields["leads_to"].queryset = nodes
         self.fields["leads_to"].label_from_instance = lambda n: f"{n.get_level_display()}: {n.title}"
         if chain.regional_chain_id:
             self.fields["regional_node"].queryset = chain.regional_chain.nodes.order_by("pk")

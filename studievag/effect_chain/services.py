@@ -143,6 +143,47 @@ def node_create(
 
 
 @transaction.atomic
+def node_update(
+    *,
+    acting_user,
+    node: ChainNode,
+    title: str,
+    owner: str,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    description: str = "",
+    leads_to: list[ChainNode] = (),
+    regional_node: ChainNode | None = None,
+    level: str | None = None,
+) -> ChainNode:
+    """Change a node's text, owner, dates and links (its level stays: its indicators and
+    the nodes that lead to it depend on it)."""
+    chain = node.chain
+    _require_edit(acting_user, chain)
+    above = level_above(node.level)
+    for target in leads_to:
+        if target.chain_id != chain.pk or target.level != above:
+            raise ValidationError(
+                {"leads_to": _("A node leads to nodes on the level just above it, in the same chain.")}
+            )
+    if regional_node is not None and (
+        chain.regional_chain_id is None or regional_node.chain_id != chain.regional_chain_id
+    ):
+        raise ValidationError({"regional_node": _("Choose a node of the regional chain this chain contributes to.")})
+    node.title = (title or "").strip()
+    node.owner = (owner or "").strip()
+    node.start_date = start_date
+    node.end_date = end_date
+    node.description = description
+    node.regional_node = regional_node
+    node.full_clean()
+    node.save()
+    node.leads_to.set(leads_to)
+    _event(chain, acting_user, "node_changed", f"{node.get_level_display()}: {node.title}")
+    return node
+
+
+@transaction.atomic
 def indicator_link(
     *,
     acting_user,
@@ -192,7 +233,8 @@ def target_set(*, acting_user, link: IndicatorLink, checkpoint: datetime.date, v
     if indicator is not None and indicator.unit == "%" and not (0 <= value <= 100):
         raise ValidationError({"value": _("A share lies between 0 and 100.")})
     target, _created = Target.objects.update_or_create(link=link, checkpoint=checkpoint, defaults={"value": value})
-    _event(chain, acting_user, "target_set", f"{link.indicator}: {checkpoint:%Y-%m-%d} → {value}")
+    name = indicator.name if indicator is not None else link.indicator
+    _event(chain, acting_user, "target_set", f"{name}: {checkpoint:%Y-%m-%d} → {value}")
     return target
 
 
@@ -200,7 +242,9 @@ def target_set(*, acting_user, link: IndicatorLink, checkpoint: datetime.date, v
 def target_remove(*, acting_user, target: Target) -> None:
     chain = target.link.node.chain
     _require_edit(acting_user, chain)
-    _event(chain, acting_user, "target_removed", f"{target.link.indicator}: {target.checkpoint:%Y-%m-%d}")
+    indicator = available().get(target.link.indicator)
+    name = indicator.name if indicator is not None else target.link.indicator
+    _event(chain, acting_user, "target_removed", f"{name}: {target.checkpoint:%Y-%m-%d} –")
     target.delete()
 
 

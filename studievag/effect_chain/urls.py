@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/nodes/new/", views.node_create, name="node_create"),
     path("<int:pk>/notes/new/", views.note_create, name="note_create"),
     path("<int:pk>/board-report.<str:fmt>", views.board_report, name="board_report"),
+    path("nodes/<int:pk>/edit/", views.node_edit, name="node_edit"),
     path("nodes/<int:pk>/indicators/new/", views.link_create, name="link_create"),
     path("indicators/<int:pk>/targets/", views.target_set, name="target_set"),
     path("notes/", views.notes, name="notes"),

@@ -114,6 +114,36 @@ def node_create(request, pk: int):
 
 
 @require_action("effect_chain.edit")
+def node_edit(request, pk: int):
+    node = selectors.node_for_edit(request.user, pk)
+    chain = node.chain
+    initial = {
+        "level": node.level,
+        "title": node.title,
+        "description": node.description,
+        "owner": node.owner,
+        "start_date": node.start_date,
+        "end_date": node.end_date,
+        "leads_to": list(node.leads_to.values_list("pk", flat=True)),
+        "regional_node": node.regional_node_id,
+    }
+    form = NodeForm(request.POST or None, chain=chain, initial=initial, fixed_level=node.level)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.node_update(acting_user=request.user, node=node, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("The node was saved."))
+            return redirect(f"{chain.get_absolute_url()}#node-{node.pk}")
+    return render(
+        request,
+        "effect_chain/form.html",
+        {"chain": chain, "form": form, "heading": _("Change “%(node)s”") % {"node": node.title}},
+    )
+
+
+@require_action("effect_chain.edit")
 def link_create(request, pk: int):
     node = selectors.node_for_edit(request.user, pk)
     chain = node.chain

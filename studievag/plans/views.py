@@ -24,6 +24,7 @@ from studievag.access.policy import (
     student_for_view,
     visible_students,
 )
+from studievag.access.reads import log_reads
 from studievag.catalogue.models import Course
 from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import Organiser
@@ -60,7 +61,7 @@ def _plan_of(student) -> Plan | None:
 
 def _staff_student(request, pk: int, *, full: bool = True):
     """The student for a staff plan page; ``full=False`` lets teachers read the summary."""
-    if full or visible_students(request.user, PLAN).filter(pk=pk).exists():
+    if full or may_view(request.user, pk, PLAN):
         parts = [PLAN]
     else:
         parts = [PLAN_SUMMARY]
@@ -84,6 +85,7 @@ def plan_list(request):
     rows = selectors.plan_list_rows(request.user, on=today)
     if flag in ("late", "due", "overdue", "unapproved"):
         rows = [r for r in rows if getattr(r, flag)]
+    log_reads(request, [r.student for r in rows], [PLAN])
     return render(request, "plans/plan_list.html", {"rows": rows, "flag": flag, "today": today})
 
 

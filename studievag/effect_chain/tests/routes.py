@@ -91,6 +91,15 @@ ROUTES = [
     ),
     Route("effect_chain:board_report", READERS, kwargs=lambda c: {**chain_a(c), "fmt": "pdf"}, label="pdf"),
     Route("effect_chain:board_report", READERS, kwargs=lambda c: {**chain_a(c), "fmt": "xlsx"}, label="xlsx"),
+    Route("effect_chain:node_edit", ANALYST, kwargs=node_a),
+    Route(
+        "effect_chain:node_edit",
+        ANALYST,
+        kwargs=node_a,
+        method="post",
+        data=lambda c: {"title": "Fler elever går vidare", "owner": "Skolchef", "start_date": "2026-01-01"},
+        label="save",
+    ),
     Route("effect_chain:link_create", ANALYST, kwargs=node_a),
     Route(
         "effect_chain:link_create",

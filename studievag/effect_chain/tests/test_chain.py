@@ -277,3 +277,52 @@ def test_board_report_pdf_and_excel_hold_the_chain(cast, world, chain, login):
     response = client.get(reverse("effect_chain:board_report", kwargs={"pk": chain.pk, "fmt": "pdf"}))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_the_chain_page_keeps_to_a_query_budget(cast, world, chain, login, django_assert_max_num_queries):
+    nodes = [node(chain, cast.analyst, level) for level in ("desired_state", "student_effect", "change", "activity")]
+    for n, indicator in zip(
+        nodes, ["students", "guidance_held", "staff_language_developing", "full_time"], strict=True
+    ):
+        link = services.indicator_link(acting_user=cast.analyst, node=n, indicator=indicator, direction="higher")
+        services.target_set(
+            acting_user=cast.analyst, link=link, checkpoint=link.baseline_on + datetime.timedelta(days=90), value=50
+        )
+    client = login(cast.analyst)
+    # Session, user, grants (3); chain scope (organisers) and the chain; nodes, links, targets,
+    # leads-to (4); the level's school units (2), suppression rules; the report: one query for
+    # the plain indicators, one each for guidance and full time, staff roles and trainings;
+    # may-edit's scope and the regional chain's organiser chains; notes (scope, notes); events;
+    # report scope and navigation.
+    with django_assert_max_num_queries(28):
+        response = client.get(reverse("effect_chain:chain_detail", kwargs={"pk": chain.pk}))
+    assert response.status_code == 200
+    assert len(response.context["view"].links) == 4
+
+
+def test_a_node_is_changed_by_its_editor_only(cast, chain, login):
+    top = node(chain, cast.analyst, "desired_state")
+    effect = node(chain, cast.analyst, "student_effect")
+    url = reverse("effect_chain:node_edit", kwargs={"pk": effect.pk})
+    data = {
+        "level": "activity",  # ignored: the level stays
+        "title": "Eleverna läser på heltid",
+        "owner": "Rektor IMS",
+        "start_date": "2026-02-01",
+        "end_date": "2026-12-31",
+        "description": "Minst 23 timmar i veckan",
+        "leads_to": [top.pk],
+    }
+    assert login(cast.coordinator).post(url, data).status_code == 404
+    effect.refresh_from_db()
+    assert effect.title == "Alla elever får vägledning"
+    assert login(cast.analyst).post(url, data).status_code == 302
+    effect.refresh_from_db()
+    assert (effect.level, effect.title, effect.owner, effect.end_date) == (
+        "student_effect",
+        "Eleverna läser på heltid",
+        "Rektor IMS",
+        D(2026, 12, 31),
+    )
+    assert list(effect.leads_to.all()) == [top]
+    assert chain.events.filter(action="node_changed").count() == 1

@@ -57,3 +57,17 @@ def test_the_guardian_rules_still_apply_after_the_exit(cast, today):
     seen = set(visible_students(fresh(cast.guardian)))
     assert cast.alice in seen  # under 18: her guardian follows her still
     assert cast.adam not in seen  # 19 without consent: not even after leaving
+
+
+def test_a_second_role_at_the_same_unit_does_not_inherit_the_former_students(cast, today):
+    """The engine remembers per request which roles reach a student; the same unit scope
+    reaches former students as counsellor but not as student health."""
+    from studievag.access.policy import grounds
+    from studievag.testing import assign, make_user
+
+    both = make_user()
+    assign(both, "student_health", school_unit=cast.unit_a)
+    assign(both, "counsellor", school_unit=cast.unit_a)
+    _left(cast.adam, 30, today)
+    assert grounds(fresh(both), cast.adam, "record") == ["counsellor"]
+    assert grounds(both, cast.alice, "record") == ["counsellor", "student_health"]
