@@ -1,7 +1,7 @@
 """The exit and the outcome against the plan on the student's record (``{% outcomes_card student %}``).
 
-Shown to those who may see the ``outcomes`` part; the card logs that read
-(the record page logs its own parts).
+Shown to those who may see the ``outcomes`` part; when there is an exit to
+show, the card logs that read (the record page logs its own parts).
 """
 
 from django import template
@@ -25,19 +25,20 @@ def outcomes_card(context, student):
     if not may_view(user, student, OUTCOMES):
         return {"show": False}
     today = timezone.localdate()
-    exit = exit_of(student)
-    audit_record_read(request=request, student=student, parts=[OUTCOMES], roles=grounds(user, student, OUTCOMES))
+    active = Enrolment.objects.filter(student=student, end_date__isnull=True).exists()
+    exit = None if active else exit_of(student)
     latest = None
     if exit:
+        # Only an exit shows something of this part: then the read is logged.
+        audit_record_read(request=request, student=student, parts=[OUTCOMES], roles=grounds(user, student, OUTCOMES))
         done = [f for f in exit.follow_ups.all() if f.outcome]
         latest = done[-1] if done else None
         if latest:
             latest.stale = rules.is_stale(latest.outcome_on, today)
-    active = Enrolment.objects.filter(student=student, end_date__isnull=True).exists()
     return {
         "show": True,
         "student": student,
-        "exit": exit if exit and not active else None,
+        "exit": exit,
         "latest": latest,
         "may_record_exit": active and "record_exit" in abilities(user, student, "exit"),
     }

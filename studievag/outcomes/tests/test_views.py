@@ -168,3 +168,12 @@ def test_a_kaa_contact_of_another_municipality_cannot_move_the_hand_over(cast, c
     client.force_login(cast.kaa_contact)
     client.post(reverse("outcomes:kaa_status", kwargs=kwargs), {"status": "received", "on": today})
     assert KaaReferral.objects.get().status == "received"
+
+
+def test_the_record_shows_the_exit_and_logs_that_read(cast, client):
+    adam_left(cast)
+    client.force_login(cast.counsellor_a)
+    RecordRead.objects.all().delete()
+    response = client.get(reverse("people:student_detail", kwargs={"pk": cast.adam.pk}))
+    assert "Exit and follow-up" in response.content.decode() or "Avgång och uppföljning" in response.content.decode()
+    assert RecordRead.objects.filter(student=cast.adam, part=OUTCOMES, roles="counsellor").count() == 1
