@@ -448,6 +448,7 @@ class _Builder:
             organiser=self.organisers["Skövde"],
             units=self.units,
             users=self.users,
+            demo_student=self.demo_student,
         )
         surveys_demo.seed(
             today=self.today, analyst=self.users["organiser_analyst"], demo_student=self.demo_student, rng=self.rng

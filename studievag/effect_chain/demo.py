@@ -161,7 +161,7 @@ NOTES = [
 ]
 
 
-def seed(*, rng, today: datetime.date, region, organiser, units, users) -> dict:
+def seed(*, rng, today: datetime.date, region, organiser, units, users, demo_student=None) -> dict:
     """Chains, notes and the data behind the organisational indicators."""
     baseline = _baseline_day(today)
     analyst, coordinator = users["organiser_analyst"], users["regional_coordinator"]
@@ -197,7 +197,7 @@ def seed(*, rng, today: datetime.date, region, organiser, units, users) -> dict:
         acting_user=coordinator,
         chain=regional,
         level="student_effect",
-        title="Eleverna är i fas med kursmålen",
+        title="Eleverna når målen i sina studieplaner",
         owner="Rektorerna för IM",
         start_date=baseline,
         leads_to=[r_goal],
@@ -221,7 +221,11 @@ def seed(*, rng, today: datetime.date, region, organiser, units, users) -> dict:
         end_date=today + datetime.timedelta(days=200),
         leads_to=[r_change],
     )
-    for node, indicator in [(r_goal, "transfer_2y"), (r_effect, "in_line"), (r_change, "staff_language_developing")]:
+    for node, indicator in [
+        (r_goal, "transfer_2y"),
+        (r_effect, "plan_goals_met"),
+        (r_change, "staff_language_developing"),
+    ]:
         services.indicator_link(
             acting_user=coordinator, node=node, indicator=indicator, direction="higher", on=baseline
         )
@@ -337,6 +341,16 @@ def seed(*, rng, today: datetime.date, region, organiser, units, users) -> dict:
     _guidance(
         rng, plans, users["counsellor"], today - datetime.timedelta(days=14), 0.65, "Gymnasiets nationella program"
     )
+    # The demo student's plan shows individual guidance as well.
+    if demo_student is not None and hasattr(demo_student, "plan"):
+        guidance_record(
+            acting_user=users["counsellor"],
+            plans=[demo_student.plan],
+            kind="individual",
+            held_on=today - datetime.timedelta(days=9),
+            topic="Val av nationellt program: Vård- och omsorgsprogrammet",
+            notes="Eleven vill bli undersköterska. Vi gick igenom behörighetskraven och praktiken.",
+        )
     for kind, theme, days, text in NOTES:
         services.note_create(
             acting_user=analyst,

@@ -108,6 +108,23 @@ class SyncRun(models.Model):
         return None
 
 
+# What the run's counts and events call each kind of entity (the keys are the engine's).
+ENTITY_LABELS = {
+    "organisations": _("School units and organisers"),
+    "programmes": _("Programmes"),
+    "persons": _("Students"),
+    "enrolments": _("Enrolments"),
+    "guardians": _("Guardians"),
+    "groups": _("Groups"),
+    "memberships": _("Group memberships"),
+    "duties": _("Staff roles"),
+}
+
+
+def entity_label(key: str) -> str:
+    return str(ENTITY_LABELS.get(key, key))
+
+
 class SyncEvent(models.Model):
     class Kind(models.TextChoices):
         CHANGE = "change", _("Change")
@@ -123,6 +140,10 @@ class SyncEvent(models.Model):
         Student, verbose_name=_("student"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     text = models.TextField(_("what"))
+
+    @property
+    def entity_label(self) -> str:
+        return entity_label(self.entity_type)
 
     class Meta:
         ordering = ["pk"]

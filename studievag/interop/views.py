@@ -16,7 +16,7 @@ from studievag.plans.permissions import PLAN
 from . import selectors, services
 from .credentials import MissingCredential, credential_for
 from .forms import ConnectionForm, DecideForm, RunForm
-from .models import Connection, SyncEvent
+from .models import Connection, SyncEvent, entity_label
 from .studyplan import study_plan
 
 
@@ -81,7 +81,11 @@ def run_detail(request, pk: int):
     return render(
         request,
         "interop/run_detail.html",
-        {"run": run, "counts": sorted(run.counts.items()), "by_kind": by_kind, "kinds": SyncEvent.Kind},
+        {
+            "run": run,
+            "counts": sorted((entity_label(key), counts) for key, counts in run.counts.items()),
+            "by_kind": by_kind,
+        },
     )
 
 

@@ -103,6 +103,7 @@ class CourseForm(_RowForm):
         max_value=40,
         max_digits=4,
         decimal_places=1,
+        localize=True,  # a decimal comma in Swedish
         help_text=_("Scheduled teaching hours a week while the course is read."),
     )
 

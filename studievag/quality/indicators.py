@@ -27,7 +27,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -1118,14 +1118,20 @@ def _survey_terms(ctx: Context) -> list[str]:
     return [f"ht{p.year}", f"vt{p.year + 1}"] if p.kind == "sy" else [p.code]
 
 
+def _survey_waves(ctx: Context) -> list[tuple[int, int]]:
+    """(wave, organiser) of the period's survey waves: a few hundred at most, read once per filter."""
+    return list(Wave.objects.filter(term__in=_survey_terms(ctx)).values_list("pk", "organiser_id"))
+
+
 def _survey_offered(ctx: Context) -> Q:
-    waves = Wave.objects.filter(organiser_id=OuterRef("school_unit__organiser_id"), term__in=_survey_terms(ctx))
-    return Q(Exists(waves))
+    return Q(school_unit__organiser_id__in=sorted({o for _w, o in _survey_waves(ctx)}))
 
 
 def _survey_answered(ctx: Context) -> Q:
-    answered = Participation.objects.filter(student_id=OuterRef("student_id"), wave__term__in=_survey_terms(ctx))
-    return Q(Exists(answered))
+    # ``IN (subquery)``: the database hashes the period's few tens of thousands of
+    # participations once instead of probing once per student.
+    answered = Participation.objects.filter(wave_id__in=sorted(w for w, _o in _survey_waves(ctx)))
+    return Q(student_id__in=answered.values("student_id"))
 
 
 register(

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from studievag.access.policy import may
-from studievag.jobs.services import enqueue_once
 
 from . import periods
 from .dimensions import available_dimensions
@@ -35,7 +34,6 @@ from .selectors import (
     units_of_level,
 )
 from .suppression import MISSING, NOTHING, SUPPRESSED
-from .tasks import facts_refresh_task
 
 LEGEND = (
     (
@@ -69,7 +67,7 @@ class Report:
     suppressed: bool
     categories: list = field(default_factory=list)
     # When the per-student facts behind the follow-up indicators were computed
-    # (None: not yet; they are then shown as missing and the job is enqueued).
+    # (None: not yet; they are then shown as missing, and the page asks the job to run).
     facts_computed_at: datetime.datetime | None = None
     facts_pending: bool = False
 
@@ -153,8 +151,6 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
     )
     tables = run_report(request)
     pending = bool(facts_pending(request))
-    if pending:
-        enqueue_once(facts_refresh_task)
     status = facts_status(period)
     focus_id = data.get("indicator") or "students"
     if focus_id not in tables or tables[focus_id].indicator.missing is not None:
