@@ -24,7 +24,7 @@ from studievag.quality.facts import facts_refresh
 from studievag.quality.periods import term_of
 
 from . import services
-from .models import Theme
+from .models import IndicatorLink, Theme
 
 HOURS = [Decimal(h) for h in ("4", "5", "6", "8", "10", "12")]
 
@@ -331,10 +331,20 @@ def seed(*, rng, today: datetime.date, region, organiser, units, users, demo_stu
                 value=Decimal(value),
             )
         made.append(link)
-    for link in regional.nodes.get(pk=r_change.pk).links.all():
-        services.target_set(
-            acting_user=coordinator, link=link, checkpoint=today + datetime.timedelta(days=200), value=Decimal("75")
-        )
+    regional_targets = {
+        "transfer_2y": ("30", "45"),
+        "plan_goals_met": ("65", "80"),
+        "staff_language_developing": ("40", "75"),
+    }
+    for link in IndicatorLink.objects.filter(node__chain=regional):
+        first, last = regional_targets[link.indicator]
+        for value, days in ((first, 90), (last, 400)):
+            services.target_set(
+                acting_user=coordinator,
+                link=link,
+                checkpoint=today + datetime.timedelta(days=days),
+                value=Decimal(value),
+            )
 
     # After the baseline: more hours planned, monthly group guidance.
     _hours(rng, plans, 0.8, users["mentor"])
