@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("studievag.people.urls")),
     path("", include("studievag.audit.urls")),
+    path("", include("studievag.access.urls")),
     path("", include("studievag.organisations.urls")),
     path("quality/", include("studievag.quality.urls")),
     path("effect-chain/", include("studievag.effect_chain.urls")),

@@ -18,6 +18,7 @@ def roles(request):
     context["nav"] = {
         "students": may(user, "student.list"),
         "audit": may(user, "audit.school_log"),
+        "access_manage": may(user, "access.manage"),
         "family": may(user, "family.view"),
         "own_reads": may(user, "family.own_reads"),
         "overview": may(user, "organisation.overview"),

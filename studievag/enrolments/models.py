@@ -5,7 +5,6 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from studievag.organisations.models import Programme, SchoolUnit
 from studievag.people.models import Student
@@ -47,8 +46,6 @@ class Enrolment(models.Model):
     exit_reason = models.CharField(_("reason for leaving"), max_length=30, choices=ExitReason.choices, blank=True)
 
     objects = EnrolmentQuerySet.as_manager()
-    # Who started or ended an enrolment, when and why: ending one changes who may see the student.
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start_date"]

@@ -1,8 +1,9 @@
 """Writes: recording an exit, the follow-up interviews and the hand-over's status.
 
 Each is atomic, takes the acting user and keeps who and when; recording an
-exit ends the enrolment through :func:`studievag.enrolments.services.enrolment_end`,
-which keeps the enrolment's history (the change of who may see the student).
+exit ends the enrolment and the student's group memberships at the unit
+through the enrolments area's services (``enrolment_end``,
+``group_membership_end``), each of which writes the access-change row.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from studievag.enrolments.models import Enrolment
-from studievag.enrolments.services import enrolment_end
+from studievag.enrolments.models import Enrolment, GroupMembership
+from studievag.enrolments.services import enrolment_end, group_membership_end
 from studievag.organisations.models import Organiser, SchoolUnit
 from studievag.plans.models import GoalStatus, GoalTerm, Plan
 
@@ -114,13 +115,28 @@ def exit_record(
             {"contact_phone": _("Contact details for the follow-up are kept only with the student's consent.")}
         )
 
+    if exit_date < enrolment.start_date:
+        raise ValidationError({"exit_date": _("The last day is before the enrolment started.")})
+    if exit_date > today:
+        raise ValidationError({"exit_date": _("The last day cannot be in the future.")})
     enrolment_end(
         acting_user=acting_user,
         enrolment=enrolment,
         end_date=exit_date,
-        reason=reason,
-        why=_("Exit recorded"),
+        exit_reason=reason,
+        reason=_("Exit recorded"),
     )
+    # The unit's mentors and teachers stop reaching the student: the memberships end too
+    # (one begun after the last day, when an exit is recorded late, ends on its first day).
+    for membership in GroupMembership.objects.filter(
+        student_id=enrolment.student_id, group__school_unit_id=enrolment.school_unit_id, end_date__isnull=True
+    ):
+        group_membership_end(
+            acting_user=acting_user,
+            membership=membership,
+            end_date=max(exit_date, membership.start_date),
+            reason=_("Exit recorded"),
+        )
     exit = Exit(
         enrolment=enrolment,
         student=student,

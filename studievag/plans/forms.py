@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from studievag.catalogue.models import Course
 from studievag.limits import IMPORT_MAX_BYTES, TEXT_MAX_CHARS, file_too_large_message
+from studievag.once import SubmissionKeyField
 from studievag.organisations.models import Programme
 
 from .models import (
@@ -210,6 +211,8 @@ def internship_initial(plan: Plan | None) -> list[dict]:
 
 
 class ReviewForm(forms.ModelForm):
+    submission_key = SubmissionKeyField()
+
     class Meta:
         model = PlanReview
         fields = ["held_on", "participants", "notes", "student_view", "decisions"]

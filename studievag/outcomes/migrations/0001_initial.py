@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("enrolments", "0003_exit_reasons_and_history"),
+        ("enrolments", "0003_exit_reasons"),
         ("organisations", "0002_programmes"),
         ("people", "0002_guardian_consent_withdrawal"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

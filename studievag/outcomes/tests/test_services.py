@@ -11,6 +11,7 @@ from studievag.enrolments.models import Enrolment, GroupMembership
 from studievag.outcomes import services
 from studievag.outcomes.models import ContactAttempt, Exit, FollowUp, KaaReferral, KaaStatus
 from studievag.outcomes.rules import add_months
+from studievag.people.models import AccessChange
 from studievag.plans.services import plan_create
 
 D = datetime.date
@@ -35,7 +36,7 @@ def _exit(cast, student, **kw):
     return services.exit_record(**defaults)
 
 
-def test_recording_an_exit_ends_the_enrolment_with_a_history_row(cast, today):
+def test_recording_an_exit_ends_the_enrolment_with_an_access_change_row(cast, today):
     with translation.override("en"):
         exit = _exit(
             cast,
@@ -48,10 +49,24 @@ def test_recording_an_exit_ends_the_enrolment_with_a_history_row(cast, today):
 
     enrolment = Enrolment.objects.get(student=cast.alice)
     assert (enrolment.end_date, enrolment.exit_reason) == (today, "national_programme")
-    history = enrolment.history.first()
-    assert history.history_user == cast.counsellor_a
-    assert history.history_change_reason == "Exit recorded"
+    changes = AccessChange.objects.filter(student=cast.alice).order_by("pk")
+    assert [(c.kind, c.acting_user, c.reason) for c in changes] == [
+        (AccessChange.Kind.ENROLMENT_ENDED, cast.counsellor_a, "Exit recorded"),
+        (AccessChange.Kind.MEMBERSHIP_ENDED, cast.counsellor_a, "Exit recorded"),
+        (AccessChange.Kind.MEMBERSHIP_ENDED, cast.counsellor_a, "Exit recorded"),
+    ]
     assert exit.recorded_by == cast.counsellor_a
+
+
+def test_a_last_day_before_the_start_or_in_the_future_is_refused(cast, today):
+    for day in (
+        Enrolment.objects.get(student=cast.alice).start_date - datetime.timedelta(days=1),
+        today + datetime.timedelta(days=1),
+    ):
+        with pytest.raises(ValidationError):
+            _exit(cast, cast.alice, exit_date=day, reason="work", destination="ICA")
+    assert Enrolment.objects.get(student=cast.alice).end_date is None
+    assert not AccessChange.objects.filter(kind=AccessChange.Kind.ENROLMENT_ENDED).exists()
 
 
 def test_an_exit_ends_group_memberships_so_mentor_and_teacher_stop_seeing_the_student(cast, today):

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("access", "0001_initial"),
+        ("access", "0002_access_changes"),
     ]
 
     operations = [
