@@ -36,6 +36,7 @@ def roles(request):
         "handover_send": may(user, "handover.send"),
         "handover_receive": may(user, "handover.receive"),
         "handover_region": may(user, "handover.region"),
+        "handover_settings": may(user, "handover.settings"),
         "follow_ups": may(user, "outcomes.follow_up"),
         "kaa_inbox": may(user, "outcomes.kaa_inbox"),
         "interop_sync": may(user, "interop.sync"),

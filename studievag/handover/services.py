@@ -7,13 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from studievag.access.policy import unit_ids_for_action
 from studievag.enrolments.models import Enrolment
+from studievag.enrolments.services import student_create
 from studievag.intake.models import IntakeMapping
 from studievag.intake.services import intake_save
 from studievag.organisations.models import Organiser, Programme, SchoolUnit
 from studievag.people.identity import parse_identity_number
 from studievag.people.models import Student
-from studievag.people.services import student_create
 from studievag.plans.models import Plan
 from studievag.plans.services import plan_create
 
@@ -236,6 +237,12 @@ def handover_receive(*, acting_user, handover: Handover, contact_person, contact
         raise ValidationError({"contact_person": _("Name the contact person at your school.")})
     if not contact_candidates(handover).filter(pk=contact_person.pk).exists():
         raise ValidationError({"contact_person": _("The contact person must work at the receiving school.")})
+    if handover.receiving_unit_id is None:
+        # Sent to the organiser: the school unit that receives it takes it.
+        units = unit_ids_for_action(acting_user, "handover.receive")
+        handover.receiving_unit = (
+            SchoolUnit.objects.filter(pk__in=units, organiser_id=handover.receiving_organiser_id).order_by("pk").first()
+        )
     at = timezone.now()
     handover.contact_person = contact_person
     handover.contact_phone = contact_phone

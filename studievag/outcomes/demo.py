@@ -79,6 +79,99 @@ def _goal(rng: random.Random, programme_code: str, reason: str) -> dict:
     }
 
 
+def _follow_up(rng: random.Random, exit: Exit, months: int, today, counsellor, attempts: list) -> FollowUp:
+    """One follow-up in the state its dates give it: done (reached or not), tried, or left."""
+    due = rules.due_date(exit.exit_date, months)
+    task = FollowUp(exit=exit, months=months, due_date=due)
+    state = rules.task_state(due=due, today=today, has_outcome=False, consent=exit.consent_to_contact)
+    if state in (rules.TaskState.CANCELLED, rules.TaskState.UPCOMING):
+        return task
+    if state in (rules.TaskState.OPEN, rules.TaskState.DUE) and rng.random() < 0.6:
+        # Not done yet; sometimes a first try that did not reach.
+        if rng.random() < 0.4:
+            attempts.append((task, rules.opens_on(due) + datetime.timedelta(days=rng.randint(0, 10)), False))
+        return task
+    if state == rules.TaskState.MISSED and rng.random() < 0.2:
+        return task  # the window closed without an outcome
+    outcome = _weighted(rng, OUTCOMES)
+    on = min(today, rules.closes_on(due), due + datetime.timedelta(days=rng.randint(-7, 20)))
+    on = max(on, rules.opens_on(due))
+    tries = rng.randint(2, 3) if outcome == Occupation.NOT_REACHED else rng.randint(0, 1)
+    for k in range(tries):
+        attempts.append((task, max(rules.opens_on(due), on - datetime.timedelta(days=3 * (tries - k))), False))
+    if outcome != Occupation.NOT_REACHED:
+        attempts.append((task, on, True))
+    task.outcome, task.outcome_on = outcome, on
+    if outcome in rules.STUDYING:
+        task.study_what, task.study_where = rng.choice(STUDIES)
+    if outcome in rules.WORKING:
+        task.work_what = rng.choice(DESTINATIONS["work"])
+    task.recorded_by = counsellor
+    task.recorded_at = timezone.now()
+    return task
+
+
+def _referral(rng: random.Random, exit: Exit, today, users: dict) -> KaaReferral | None:
+    """The hand-over of a young person under 20 without a destination, in one of its states."""
+    if not rules.must_hand_to_kaa(
+        date_of_birth=exit.student.date_of_birth,
+        exit_date=exit.exit_date,
+        reason=exit.reason,
+        destination=exit.destination,
+    ):
+        return None
+    sent = min(today, exit.exit_date + datetime.timedelta(days=rng.randint(0, 5)))
+    status = _weighted(rng, [(KaaStatus.SENT, 25), (KaaStatus.RECEIVED, 30), (KaaStatus.IN_CONTACT, 45)])
+    received = min(today, sent + datetime.timedelta(days=rng.randint(1, 10)))
+    contact = min(today, received + datetime.timedelta(days=rng.randint(3, 30)))
+    if (today - sent).days < 3:
+        status = KaaStatus.SENT
+    return KaaReferral(
+        exit=exit,
+        municipality=exit.home_municipality,
+        required=True,
+        status=status,
+        sent_on=sent,
+        received_on=received if status != KaaStatus.SENT else None,
+        contact_on=contact if status == KaaStatus.IN_CONTACT else None,
+        sent_by=users["counsellor"],
+        updated_by=users.get("kaa_contact") if status != KaaStatus.SENT else None,
+    )
+
+
+def _exit_for(rng: random.Random, enrolment: Enrolment, counsellor, kaa_municipality: Organiser) -> Exit:
+    """The recorded exit of an ended enrolment (an earlier code becomes the nearest of today's list)."""
+    student, reason = enrolment.student, enrolment.exit_reason
+    if reason not in Exit.REASONS:
+        reason = {"moved": "another_school", "kaa": "unknown", "dropped_out": "unknown"}.get(reason, "other")
+        enrolment.exit_reason = reason
+    destination = rng.choice(DESTINATIONS[reason])
+    goal = _goal(rng, enrolment.programme.code, reason)
+    programme = ""
+    if reason == "national_programme":
+        named = goal["title"].removeprefix("Behörighet till ")
+        programme = PROGRAMME_CODES.get(named, "") if rng.random() < 0.7 else ""
+        programme = programme or rng.choice(sorted(rules.NATIONAL_PROGRAMMES))
+    organiser = enrolment.school_unit.organiser
+    consent = rng.random() < 0.82
+    phone = f"07{rng.randint(0, 9)}-{rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+    exit = Exit(
+        enrolment=enrolment,
+        student=student,
+        exit_date=enrolment.end_date,
+        reason=reason,
+        national_programme=programme,
+        destination=destination,
+        home_municipality=organiser if organiser.kind == Organiser.Kind.MUNICIPAL else kaa_municipality,
+        consent_to_contact=consent,
+        contact_phone=phone if consent else "",
+        goals_at_exit=[goal],
+        recorded_by=counsellor,
+    )
+    exit.plan_result = compute_plan_result(exit)
+    return exit
+
+
 def seed(*, rng: random.Random, today: datetime.date | None, users: dict, main_unit, kaa_municipality: Organiser):
     """Exits for every ended enrolment that is the student's last; returns how many of each."""
     today = today or timezone.localdate()
@@ -96,102 +189,22 @@ def seed(*, rng: random.Random, today: datetime.date | None, users: dict, main_u
         enrolment.end_date = max(last_day, enrolment.start_date)
     Enrolment.objects.bulk_update(at_main[:6], ["end_date"])
 
-    exits, follow_ups, attempts, referrals = [], [], [], []
-    for enrolment in ended:
-        student, reason = enrolment.student, enrolment.exit_reason
-        if reason not in Exit.REASONS:  # an earlier code: recorded as the nearest of today's list
-            reason = {"moved": "another_school", "kaa": "unknown", "dropped_out": "unknown"}.get(reason, "other")
-            enrolment.exit_reason = reason
-        destination = rng.choice(DESTINATIONS[reason])
-        goal = _goal(rng, enrolment.programme.code, reason)
-        programme = ""
-        if reason == "national_programme":
-            named = goal["title"].removeprefix("Behörighet till ")
-            programme = PROGRAMME_CODES.get(named, "") if rng.random() < 0.7 else ""
-            programme = programme or rng.choice(sorted(rules.NATIONAL_PROGRAMMES))
-        organiser = enrolment.school_unit.organiser
-        home = organiser if organiser.kind == Organiser.Kind.MUNICIPAL else kaa_municipality
-        consent = rng.random() < 0.82
-        exit = Exit(
-            enrolment=enrolment,
-            student=student,
-            exit_date=enrolment.end_date,
-            reason=reason,
-            national_programme=programme,
-            destination=destination,
-            home_municipality=home,
-            consent_to_contact=consent,
-            contact_phone=f"07{rng.randint(0, 9)}-{rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
-            if consent
-            else "",
-            goals_at_exit=[goal],
-            recorded_by=counsellor,
-        )
-        exit.plan_result = compute_plan_result(exit)
-        exits.append(exit)
+    follow_ups, attempts, referrals = [], [], []
+    exits = [_exit_for(rng, enrolment, counsellor, kaa_municipality) for enrolment in ended]
     Enrolment.objects.bulk_update(ended, ["end_date", "exit_reason"])
     Exit.objects.bulk_create(exits)
 
     for exit in exits:
         outcomes_found = []
         for months in rules.FOLLOW_UP_MONTHS:
-            due = rules.due_date(exit.exit_date, months)
-            task = FollowUp(exit=exit, months=months, due_date=due)
+            task = _follow_up(rng, exit, months, today, counsellor, attempts)
             follow_ups.append(task)
-            state = rules.task_state(due=due, today=today, has_outcome=False, consent=exit.consent_to_contact)
-            if state in (rules.TaskState.CANCELLED, rules.TaskState.UPCOMING):
-                continue
-            if state in (rules.TaskState.OPEN, rules.TaskState.DUE) and rng.random() < 0.6:
-                # Not done yet; sometimes a first try that did not reach.
-                if rng.random() < 0.4:
-                    attempts.append((task, rules.opens_on(due) + datetime.timedelta(days=rng.randint(0, 10)), False))
-                continue
-            if state == rules.TaskState.MISSED and rng.random() < 0.2:
-                continue  # the window closed without an outcome
-            outcome = _weighted(rng, OUTCOMES)
-            last = min(today, rules.closes_on(due))
-            on = min(last, due + datetime.timedelta(days=rng.randint(-7, 20)))
-            on = max(on, rules.opens_on(due))
-            tries = rng.randint(2, 3) if outcome == Occupation.NOT_REACHED else rng.randint(0, 1)
-            for k in range(tries):
-                attempts.append((task, max(rules.opens_on(due), on - datetime.timedelta(days=3 * (tries - k))), False))
-            if outcome != Occupation.NOT_REACHED:
-                attempts.append((task, on, True))
-            task.outcome, task.outcome_on = outcome, on
-            if outcome in rules.STUDYING:
-                task.study_what, task.study_where = rng.choice(STUDIES)
-            if outcome in rules.WORKING:
-                task.work_what = rng.choice(DESTINATIONS["work"])
-            task.recorded_by = counsellor
-            task.recorded_at = timezone.now()
-            outcomes_found.append(outcome)
+            if task.outcome:
+                outcomes_found.append(task.outcome)
         if outcomes_found:
             exit.plan_result = compute_plan_result(exit, tuple(outcomes_found))
-        if rules.must_hand_to_kaa(
-            date_of_birth=exit.student.date_of_birth,
-            exit_date=exit.exit_date,
-            reason=exit.reason,
-            destination=exit.destination,
-        ):
-            sent = min(today, exit.exit_date + datetime.timedelta(days=rng.randint(0, 5)))
-            status = _weighted(rng, [(KaaStatus.SENT, 25), (KaaStatus.RECEIVED, 30), (KaaStatus.IN_CONTACT, 45)])
-            received = min(today, sent + datetime.timedelta(days=rng.randint(1, 10)))
-            contact = min(today, received + datetime.timedelta(days=rng.randint(3, 30)))
-            if (today - sent).days < 3:
-                status = KaaStatus.SENT
-            referrals.append(
-                KaaReferral(
-                    exit=exit,
-                    municipality=exit.home_municipality,
-                    required=True,
-                    status=status,
-                    sent_on=sent,
-                    received_on=received if status != KaaStatus.SENT else None,
-                    contact_on=contact if status == KaaStatus.IN_CONTACT else None,
-                    sent_by=counsellor,
-                    updated_by=users.get("kaa_contact") if status != KaaStatus.SENT else None,
-                )
-            )
+        if referral := _referral(rng, exit, today, users):
+            referrals.append(referral)
     FollowUp.objects.bulk_create(follow_ups)
     ContactAttempt.objects.bulk_create(
         ContactAttempt(

@@ -223,3 +223,15 @@ def test_the_family_sees_the_contact_person(cast, login):
     assert "0500-11 22 33" in page
     assert RecordRead.objects.filter(student=cast.alice, part="handover").count() == 1
     assert "Sara Syv" in login(cast.student).get(reverse("handover:family")).content.decode()
+
+
+def test_a_handover_sent_to_the_organiser_is_taken_by_the_unit_that_receives_it(cast):
+    handover = make_handover(cast, Status.SENT, destination=Handover.Destination.ORGANISER)
+    assert handover.receiving_unit is None
+
+    received = services.handover_receive(
+        acting_user=cast.principal_a, handover=handover, contact_person=cast.counsellor_a
+    )
+
+    assert received.receiving_unit == cast.unit_a
+    assert received.receiving_organiser == cast.organiser_a
