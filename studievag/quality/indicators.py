@@ -27,18 +27,45 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.apps import apps
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from studievag.enrolments.models import Enrolment
+from studievag.access.models import Role, RoleAssignment
+from studievag.disclosure import TOTAL
+from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
+from studievag.handover.models import AT_RECEIVER, Handover
+from studievag.intake.models import StartingLevel
+from studievag.organisations.models import StaffTraining
 from studievag.people.models import NEWLY_ARRIVED_YEARS, add_years
+from studievag.plans.models import CourseStatus, GoalStatus, GuidanceParticipant, Plan, PlanCourse, PlanGoal, PlanReview
+from studievag.plans.rules import DEFAULT_PLAN_DEADLINE_WEEKS, FULL_TIME_WEEKLY_HOURS
+from studievag.progress.models import AttendanceWeek, FollowUpSettings, GradeRecord, ProgressRecord
+from studievag.progress.rules import DEFAULT_BEHIND_STEPS, DEFAULT_COURSE_WEEKS
+from studievag.scales.models import ProgressionStep
 from studievag.surveys.bank import Theme
 from studievag.surveys.models import Participation, Wave
 from studievag.surveys.selectors import report_part
 
 from .periods import Period
+from .sql import DaysBetween, TermEnd
 
 
 class Kind:
@@ -122,7 +149,6 @@ def register(indicator: Indicator) -> Indicator:
 
 def available() -> dict[str, Indicator]:
     """Indicators whose data comes from apps installed in this deployment."""
-    from django.apps import apps
 
     return {k: i for k, i in INDICATORS.items() if not i.requires or apps.is_installed(f"studievag.{i.requires}")}
 
@@ -190,9 +216,6 @@ def _started_in_period(ctx: Context) -> Q:
 
 
 def _plan_before_start(ctx: Context) -> dict:
-    from django.db.models import Exists, OuterRef
-
-    from studievag.plans.models import Plan
 
     plans = Plan.objects.filter(student_id=OuterRef("student_id"), created_at__date__lt=OuterRef("start_date"))
     return {"plan_before_start": Exists(plans)}
@@ -203,9 +226,6 @@ PLACEMENT_DAYS = 14
 
 
 def _handover_timing(ctx: Context) -> dict:
-    from django.db.models import Exists, F, OuterRef
-
-    from studievag.handover.models import AT_RECEIVER, Handover
 
     handovers = Handover.objects.filter(student_id=OuterRef("student_id"), status__in=AT_RECEIVER)
     return {
@@ -290,7 +310,6 @@ def _transferred_by(years: int) -> Filter:
 
 
 def _first_transfer(ctx: Context) -> dict:
-    from django.db.models import Min, OuterRef, Subquery
 
     transfers = (
         Enrolment.objects.filter(
@@ -406,9 +425,6 @@ def _ref_day(ctx: Context):
 
 
 def _attendance(ctx: Context) -> dict:
-    from django.db.models import F, OuterRef, Subquery, Sum
-
-    from studievag.progress.models import AttendanceWeek
 
     p = ctx.population_period
     weeks = (
@@ -456,9 +472,6 @@ register(
 
 
 def _moved(ctx: Context) -> dict:
-    from django.db.models import Exists, OuterRef, Subquery
-
-    from studievag.progress.models import ProgressRecord
 
     p = ctx.population_period
     in_period = ProgressRecord.objects.filter(
@@ -515,26 +528,6 @@ def _in_line(ctx: Context) -> dict:
     default course length; behind means more than the organiser's threshold
     below the line, unless the student is at the goal.
     """
-    from django.db.models import (
-        DecimalField,
-        Exists,
-        F,
-        FloatField,
-        IntegerField,
-        OuterRef,
-        Subquery,
-        Value,
-    )
-    from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf
-
-    from studievag.enrolments.models import GroupMembership, StudentGroup
-    from studievag.intake.models import StartingLevel
-    from studievag.plans.models import PlanCourse
-    from studievag.progress.models import FollowUpSettings, ProgressRecord
-    from studievag.progress.rules import DEFAULT_BEHIND_STEPS, DEFAULT_COURSE_WEEKS
-    from studievag.scales.models import ProgressionStep
-
-    from .sql import DaysBetween, TermEnd
 
     day = _ref_day(ctx)
     same_course = ProgressRecord.objects.filter(
@@ -673,9 +666,6 @@ register(
 
 
 def _grades(ctx: Context) -> dict:
-    from django.db.models import Exists, OuterRef
-
-    from studievag.progress.models import GradeRecord
 
     p = ctx.population_period
     return {
@@ -708,9 +698,6 @@ register(
 
 
 def _goals(ctx: Context) -> dict:
-    from django.db.models import Count, OuterRef, Subquery
-
-    from studievag.plans.models import GoalStatus, PlanGoal
 
     p = ctx.population_period
     goals = (
@@ -755,9 +742,6 @@ register(
 
 
 def _plan_timing(ctx: Context) -> dict:
-    from django.db.models import Exists, OuterRef, Subquery
-
-    from studievag.plans.models import Plan, PlanReview
 
     day = _ref_day(ctx)
     plans = Plan.objects.filter(student_id=OuterRef("student_id"))
@@ -775,12 +759,6 @@ def _plan_timing(ctx: Context) -> dict:
 
 
 def _plan_in_time(ctx: Context):
-    from django.db.models import F
-    from django.db.models.lookups import LessThanOrEqual
-
-    from studievag.plans.rules import DEFAULT_PLAN_DEADLINE_WEEKS
-
-    from .sql import DaysBetween
 
     return Q(plan_created__isnull=False) & Q(
         LessThanOrEqual(DaysBetween(F("plan_created"), F("start_date")), DEFAULT_PLAN_DEADLINE_WEEKS * 7)
@@ -831,9 +809,6 @@ register(
 
 
 def _guidance(ctx: Context) -> dict:
-    from django.db.models import Exists, OuterRef
-
-    from studievag.plans.models import GuidanceParticipant
 
     p = ctx.population_period
     return {
@@ -867,9 +842,6 @@ register(
 
 
 def _planned_hours(ctx: Context) -> dict:
-    from django.db.models import OuterRef, Subquery, Sum
-
-    from studievag.plans.models import CourseStatus, PlanCourse
 
     ongoing = (
         PlanCourse.objects.filter(
@@ -884,7 +856,6 @@ def _planned_hours(ctx: Context) -> dict:
 
 
 def _full_time_hours() -> int:
-    from studievag.plans.rules import FULL_TIME_WEEKLY_HOURS
 
     return FULL_TIME_WEEKLY_HOURS
 
@@ -922,9 +893,6 @@ def _staff_source(req) -> tuple[dict, int] | None:
     groups or programmes, so a breakdown gets nothing (``None``: shown as ".").
     A share resting on fewer staff than the report's base limit is hidden.
     """
-    from studievag.access.models import Role, RoleAssignment
-    from studievag.disclosure import TOTAL
-    from studievag.organisations.models import StaffTraining
 
     if req.dims:
         return None
