@@ -21,6 +21,7 @@ from studievag.organisations.services import staff_training_record
 from studievag.plans.models import CourseStatus, EducationPlan, Plan
 from studievag.plans.services import guidance_record, plan_revise
 from studievag.quality.facts import facts_refresh
+from studievag.quality.indicators import available
 from studievag.quality.periods import term_of
 
 from . import services
@@ -312,12 +313,14 @@ def seed(*, rng, today: datetime.date, region, organiser, units, users, demo_stu
     )
     links = [
         (goal, "plan_goals_met", "higher", [("70", 120), ("80", 300)]),
-        (effect_a, "full_time", "higher", [("75", 60), ("90", 240)]),
+        (effect_a, "full_time", "higher", [("92", 60), ("95", 240)]),
         (effect_b, "guidance_held", "higher", [("60", 30), ("90", 210)]),
         (change, "staff_language_developing", "higher", [("60", 45), ("100", 400)]),
         (change, "staff_late_arrivals", "higher", [("50", 45), ("80", 400)]),
         (activity_a, "plan_reviewed", "higher", [("80", 90)]),
     ]
+    if available()["plan_before_enrolment"].missing is None:  # once plans begun before enrolment are recorded
+        links.append((organising, "plan_before_enrolment", "higher", [("50", 200)]))
     made = []
     for node, indicator, direction, targets in links:
         link = services.indicator_link(

@@ -11,6 +11,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -131,7 +132,6 @@ def grid(request, pk: int):
                 saved += 1
         except ValidationError as error:
             # Undo whatever this post saved before the bad value: all or nothing.
-            from django.db import transaction
 
             transaction.set_rollback(True)
             messages.error(request, " ".join(error.messages))

@@ -27,18 +27,45 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.apps import apps
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from studievag.enrolments.models import Enrolment
+from studievag.access.models import Role, RoleAssignment
+from studievag.disclosure import TOTAL
+from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
+from studievag.handover.models import AT_RECEIVER, Handover
+from studievag.intake.models import StartingLevel
+from studievag.organisations.models import StaffTraining
 from studievag.people.models import NEWLY_ARRIVED_YEARS, add_years
+from studievag.plans.models import CourseStatus, GoalStatus, GuidanceParticipant, Plan, PlanCourse, PlanGoal, PlanReview
+from studievag.plans.rules import DEFAULT_PLAN_DEADLINE_WEEKS, FULL_TIME_WEEKLY_HOURS
+from studievag.progress.models import AttendanceWeek, FollowUpSettings, GradeRecord, ProgressRecord
+from studievag.progress.rules import DEFAULT_BEHIND_STEPS, DEFAULT_COURSE_WEEKS
+from studievag.scales.models import ProgressionStep
 from studievag.surveys.bank import Theme
 from studievag.surveys.models import Participation, Wave
 from studievag.surveys.selectors import report_part
 
 from .periods import Period
+from .sql import DaysBetween, TermEnd
 
 
 class Kind:
@@ -122,7 +149,6 @@ def register(indicator: Indicator) -> Indicator:
 
 def available() -> dict[str, Indicator]:
     """Indicators whose data comes from apps installed in this deployment."""
-    from django.apps import apps
 
     return {k: i for k, i in INDICATORS.items() if not i.requires or apps.is_installed(f"studievag.{i.requires}")}
 
@@ -183,6 +209,37 @@ register(
 
 # --- 4. Organisational aspects -----------------------------------------------------
 
+
+def _started_in_period(ctx: Context) -> Q:
+    p = ctx.population_period
+    return Q(start_date__gte=p.start, start_date__lte=min(p.end, ctx.today))
+
+
+def _plan_before_start(ctx: Context) -> dict:
+
+    plans = Plan.objects.filter(student_id=OuterRef("student_id"), created_at__date__lt=OuterRef("start_date"))
+    return {"plan_before_start": Exists(plans)}
+
+
+# Placed within this many days of the handover being sent counts as a quick placement.
+PLACEMENT_DAYS = 14
+
+
+def _handover_timing(ctx: Context) -> dict:
+
+    handovers = Handover.objects.filter(student_id=OuterRef("student_id"), status__in=AT_RECEIVER)
+    return {
+        "has_handover": Exists(handovers),
+        # Received before the first day at the receiving school (the enrolment's start).
+        "handover_in_time": Exists(handovers.filter(received_at__date__lt=OuterRef("start_date"))),
+        # Placed and acknowledged: received within two weeks of being sent (through the
+        # region's queue or directly).
+        "placed_quickly": Exists(
+            handovers.filter(received_at__lte=F("sent_at") + datetime.timedelta(days=PLACEMENT_DAYS))
+        ),
+    }
+
+
 register(
     Indicator(
         id="handover_before_start",
@@ -195,7 +252,10 @@ register(
         kind=Kind.SHARE,
         numerator_text=_("Students with a handover marked received before the start date."),
         denominator_text=_("Students who started during the period."),
-        missing=_("Handovers are not recorded in Studieväg yet."),
+        numerator=lambda ctx: Q(handover_in_time=True),
+        denominator=_started_in_period,
+        annotations=_handover_timing,
+        requires="handover",
     )
 )
 register(
@@ -210,19 +270,30 @@ register(
         kind=Kind.SHARE,
         numerator_text=_("Students whose draft plan was begun before the start date."),
         denominator_text=_("Students who started during the period."),
-        missing=_("Draft plans begun before the enrolment are not recorded in Studieväg yet."),
+        numerator=lambda ctx: Q(plan_before_start=True),
+        denominator=_started_in_period,
+        annotations=_plan_before_start,
+        requires="plans",
     )
 )
 register(
     Indicator(
         id="time_to_placement",
         category=Category.ORGANISATION,
-        name=_("Time from application to placement"),
-        description=_("Median number of days from application to placement."),
-        kind=Kind.COUNT,
-        numerator_text=_("Days between the application date and the start date."),
-        denominator_text=_("Students who started during the period."),
-        missing=_("Application dates are not recorded in Studieväg yet."),
+        name=_("Placed within two weeks of the handover"),
+        description=_(
+            "Of the students who started during the period with a handover, the share whose "
+            "handover was received by the school that placed them within 14 days of being sent "
+            "(directly, or through the region's placement queue). Application dates are not "
+            "recorded in Studieväg, so the handover is the starting point."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_("Students whose handover was received no more than 14 days after it was sent."),
+        denominator_text=_("Students who started during the period and came with a handover."),
+        numerator=lambda ctx: Q(placed_quickly=True),
+        denominator=lambda ctx: _started_in_period(ctx) & Q(has_handover=True),
+        annotations=_handover_timing,
+        requires="handover",
     )
 )
 
@@ -239,7 +310,6 @@ def _transferred_by(years: int) -> Filter:
 
 
 def _first_transfer(ctx: Context) -> dict:
-    from django.db.models import Min, OuterRef, Subquery
 
     transfers = (
         Enrolment.objects.filter(
@@ -355,9 +425,6 @@ def _ref_day(ctx: Context):
 
 
 def _attendance(ctx: Context) -> dict:
-    from django.db.models import F, OuterRef, Subquery, Sum
-
-    from studievag.progress.models import AttendanceWeek
 
     p = ctx.population_period
     weeks = (
@@ -405,9 +472,6 @@ register(
 
 
 def _moved(ctx: Context) -> dict:
-    from django.db.models import Exists, OuterRef, Subquery
-
-    from studievag.progress.models import ProgressRecord
 
     p = ctx.population_period
     in_period = ProgressRecord.objects.filter(
@@ -464,26 +528,6 @@ def _in_line(ctx: Context) -> dict:
     default course length; behind means more than the organiser's threshold
     below the line, unless the student is at the goal.
     """
-    from django.db.models import (
-        DecimalField,
-        Exists,
-        F,
-        FloatField,
-        IntegerField,
-        OuterRef,
-        Subquery,
-        Value,
-    )
-    from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf
-
-    from studievag.enrolments.models import GroupMembership, StudentGroup
-    from studievag.intake.models import StartingLevel
-    from studievag.plans.models import PlanCourse
-    from studievag.progress.models import FollowUpSettings, ProgressRecord
-    from studievag.progress.rules import DEFAULT_BEHIND_STEPS, DEFAULT_COURSE_WEEKS
-    from studievag.scales.models import ProgressionStep
-
-    from .sql import DaysBetween, TermEnd
 
     day = _ref_day(ctx)
     same_course = ProgressRecord.objects.filter(
@@ -622,9 +666,6 @@ register(
 
 
 def _grades(ctx: Context) -> dict:
-    from django.db.models import Exists, OuterRef
-
-    from studievag.progress.models import GradeRecord
 
     p = ctx.population_period
     return {
@@ -657,9 +698,6 @@ register(
 
 
 def _goals(ctx: Context) -> dict:
-    from django.db.models import Count, OuterRef, Subquery
-
-    from studievag.plans.models import GoalStatus, PlanGoal
 
     p = ctx.population_period
     goals = (
@@ -704,9 +742,6 @@ register(
 
 
 def _plan_timing(ctx: Context) -> dict:
-    from django.db.models import Exists, OuterRef, Subquery
-
-    from studievag.plans.models import Plan, PlanReview
 
     day = _ref_day(ctx)
     plans = Plan.objects.filter(student_id=OuterRef("student_id"))
@@ -723,18 +758,7 @@ def _plan_timing(ctx: Context) -> dict:
     }
 
 
-def _started_in_period(ctx: Context) -> Q:
-    p = ctx.population_period
-    return Q(start_date__gte=p.start, start_date__lte=min(p.end, ctx.today))
-
-
 def _plan_in_time(ctx: Context):
-    from django.db.models import F
-    from django.db.models.lookups import LessThanOrEqual
-
-    from studievag.plans.rules import DEFAULT_PLAN_DEADLINE_WEEKS
-
-    from .sql import DaysBetween
 
     return Q(plan_created__isnull=False) & Q(
         LessThanOrEqual(DaysBetween(F("plan_created"), F("start_date")), DEFAULT_PLAN_DEADLINE_WEEKS * 7)
@@ -785,9 +809,6 @@ register(
 
 
 def _guidance(ctx: Context) -> dict:
-    from django.db.models import Exists, OuterRef
-
-    from studievag.plans.models import GuidanceParticipant
 
     p = ctx.population_period
     return {
@@ -821,9 +842,6 @@ register(
 
 
 def _planned_hours(ctx: Context) -> dict:
-    from django.db.models import OuterRef, Subquery, Sum
-
-    from studievag.plans.models import CourseStatus, PlanCourse
 
     ongoing = (
         PlanCourse.objects.filter(
@@ -838,7 +856,6 @@ def _planned_hours(ctx: Context) -> dict:
 
 
 def _full_time_hours() -> int:
-    from studievag.plans.rules import FULL_TIME_WEEKLY_HOURS
 
     return FULL_TIME_WEEKLY_HOURS
 
@@ -876,9 +893,6 @@ def _staff_source(req) -> tuple[dict, int] | None:
     groups or programmes, so a breakdown gets nothing (``None``: shown as ".").
     A share resting on fewer staff than the report's base limit is hidden.
     """
-    from studievag.access.models import Role, RoleAssignment
-    from studievag.disclosure import TOTAL
-    from studievag.organisations.models import StaffTraining
 
     if req.dims:
         return None

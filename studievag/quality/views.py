@@ -8,11 +8,13 @@ from django.utils.translation import gettext as _
 from studievag.access.decorators import require_action
 from studievag.access.policy import may
 from studievag.jobs.services import enqueue_once
+from studievag.organisations.models import CURRENT_PROGRAMMES
 
-from . import exports, reports
+from . import exports, overview, reports
 from .forms import ReflectionForm, ReflectionSearchForm, ReportForm
 from .indicators import Category, available
 from .models import ReportPdf
+from .periods import term_of
 from .scope import reflection_units
 from .selectors import (
     ReportRequest,
@@ -109,8 +111,6 @@ def indicator_detail(request, indicator_id: str):
     sql = ""
     levels = level_choices(request.user)
     if indicator.missing is None and levels:
-        from .periods import term_of
-
         unit_ids = units_of_level(levels[0])
         querysets = report_querysets(
             ReportRequest(
@@ -183,5 +183,19 @@ def reflection_list(request):
             "form": form,
             "search": search,
             "results": results,
+        },
+    )
+
+
+@require_action("organisation.overview")
+def organisation_overview(request):
+    """Group-level overview for analysts and regional coordinators."""
+    return render(
+        request,
+        "organisations/overview.html",
+        {
+            "rows": overview.current_student_counts(request.user),
+            "programmes": CURRENT_PROGRAMMES,
+            "min_count": overview.MIN_COUNT,
         },
     )

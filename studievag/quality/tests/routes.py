@@ -40,4 +40,5 @@ ROUTES = [
         data=lambda c: {"text": "Gruppen behöver mer studiehandledning."},
         label="write",
     ),
+    Route("quality:overview", frozenset({"organiser_analyst", "regional_coordinator"})),
 ]

@@ -1,11 +1,15 @@
 """Student pages for staff, and the student's and guardian's own pages."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db import transaction
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -18,20 +22,28 @@ from studievag.access.policy import (
     may,
     may_edit_student,
     may_view,
+    names_visible_students,
+    part_labels,
     student_for_view,
     units_for_action,
     visible_students,
 )
 from studievag.access.reads import log_reads
-from studievag.audit.selectors import reads_of
+from studievag.enrolments import services as enrolment_services
 from studievag.enrolments.models import StudentGroup
 from studievag.limits import SEARCH_MAX_CHARS, search_words
 from studievag.organisations.models import Programme
+from studievag.people import services
+from studievag.people.forms import (
+    GuardianConsentForm,
+    IdentityNumberLinkForm,
+    LegalRepresentativeForm,
+    StudentChangeForm,
+    StudentCreateForm,
+)
+from studievag.people.models import Guardian, GuardianConsent, Student
 
-from . import services
-from .forms import GuardianConsentForm, IdentityNumberLinkForm, StudentChangeForm, StudentCreateForm
-from .models import GuardianConsent
-from .selectors import student_search, with_current_enrolment
+from .selectors import reads_of, reads_visible_to, student_search, with_current_enrolment
 
 STAFF_PARTS = [Part.RECORD, Part.BACKGROUND, Part.ENROLMENTS]
 
@@ -176,7 +188,6 @@ def guardian_consent(request, pk: int, link_pk: int):
 
 
 def _guardians_url(student) -> str:
-    from django.urls import reverse
 
     return reverse("people:student_detail", kwargs={"pk": student.pk}) + "#guardians"
 
@@ -188,7 +199,7 @@ def student_create(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            student = services.student_create(acting_user=request.user, **data)
+            student = enrolment_services.student_create(acting_user=request.user, **data)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -222,6 +233,38 @@ def student_identity_link(request, pk: int):
             return redirect("people:student_detail", pk=student.pk)
     label_students(request.user, [student])
     return render(request, "people/identity_link.html", {"form": form, "student": student})
+
+
+@require_action("student.list")
+def legal_representative(request, pk: int):
+    """Record the appointment of a god man: access follows the appointment and ends at 18."""
+    student = student_for_view(request, pk, STAFF_PARTS)
+    if not may_edit_student(request.user, student):
+        raise PermissionDenied
+    form = LegalRepresentativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                guardian = Guardian.objects.create(
+                    first_name=data["first_name"], last_name=data["last_name"], phone=data["phone"]
+                )
+                services.legal_representative_appoint(
+                    acting_user=request.user,
+                    student=student,
+                    guardian=guardian,
+                    appointed_on=data["appointed_on"],
+                    ends_on=data["ends_on"],
+                    decision_reference=data["decision_reference"],
+                )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The legal representative is recorded."))
+            return redirect(_guardians_url(student))
+    label_students(request.user, [student])
+    return render(request, "people/legal_representative.html", {"form": form, "student": student})
 
 
 @require_action("student.list")
@@ -285,3 +328,55 @@ def family_reads(request):
     reads = reads_of(student).exclude(user=request.user)
     page = Paginator(reads, 50).get_page(request.GET.get("page"))
     return render(request, "people/family_reads.html", {"student": student, "page": page})
+
+
+def _date(text: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@require_action("audit.school_log")
+def read_log(request):
+    """The principal's view of who read which student's record, at own units."""
+    reads = reads_visible_to(request.user)
+    if username := request.GET.get("user", "").strip():
+        reads = reads.filter(username__icontains=username)
+    if part := request.GET.get("part", ""):
+        reads = reads.filter(part=part)
+    since, until = _date(request.GET.get("from")), _date(request.GET.get("to"))
+    if since:
+        reads = reads.filter(at__date__gte=since)
+    if until:
+        reads = reads.filter(at__date__lte=until)
+    if name := request.GET.get("name", "").strip()[:100]:
+        # The student by name, among the students whose log this user may see.
+        for word in name.split()[:3]:
+            reads = reads.filter(Q(student__first_name__icontains=word) | Q(student__last_name__icontains=word))
+        reads = reads.exclude(
+            ~Q(student__security_marking=Student.SecurityMarking.NONE)
+            & ~Q(student__in=names_visible_students(request.user).values("pk"))
+        )
+    shown_student = None
+    if (student := request.GET.get("student", "")) and student.isdigit():
+        reads = reads.filter(student_id=int(student))
+        shown_student = visible_students(request.user, Part.AUDIT_LOG).filter(pk=int(student)).first()
+        if shown_student:
+            label_students(request.user, [shown_student])
+    page = Paginator(reads, 100).get_page(request.GET.get("page"))
+    # One instance per student, so each is labelled once for all its rows.
+    by_pk = {}
+    for r in page.object_list:
+        r.student = by_pk.setdefault(r.student_id, r.student)
+    label_students(request.user, by_pk.values())
+    return render(
+        request,
+        "audit/read_log.html",
+        {
+            "page": page,
+            "params": request.GET,
+            "parts": part_labels(),
+            "shown_student": shown_student,
+        },
+    )
