@@ -1,4 +1,4 @@
-"""The indicators of the follow-up system (seed 002), each defined once, here.
+"""The indicators of the common follow-up system, each defined once, here.
 
 An indicator says what it counts over a *population*: one row per student
 (an enrolment, see :mod:`studievag.quality.selectors`).
@@ -15,7 +15,7 @@ breakdown is a single ``GROUP BY`` query per population; the definition page
 shows that query's SQL. An indicator whose data no module records yet has a
 ``missing`` reason and is always shown as ``.``.
 
-The four parts of seed 002 are the categories. Part 3, the students' own
+The four parts of the follow-up system are the categories. Part 3, the students' own
 experience, comes from the anonymous student survey: its theme indicators
 are counted over survey answers, not enrolments (``external``, see
 :mod:`studievag.surveys.selectors`), and its response rate over enrolments.
@@ -634,8 +634,7 @@ register(
         name=_("Moved at least one step"),
         description=_(
             "Share of the students followed on a progression scale who moved up at least "
-            "one step in some course during the period: progression before pass grades "
-            "(seed 003, 4.2.4)."
+            "one step in some course during the period: progression before pass grades."
         ),
         kind=Kind.SHARE,
         numerator_text=_(

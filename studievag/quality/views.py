@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from studievag.access.decorators import require_action
 from studievag.access.policy import may
+from studievag.form_errors import errors_to_form
 from studievag.jobs.services import enqueue_once
 from studievag.organisations.models import CURRENT_PROGRAMMES
 
@@ -172,8 +173,7 @@ def reflection_list(request):
                         submission_key=form.cleaned_data.get("submission_key"),
                     )
                 except ValidationError as error:
-                    for fieldname, errors in error.message_dict.items():
-                        form.add_error(fieldname if fieldname in form.fields else None, errors)
+                    errors_to_form(form, error)
                 else:
                     messages.success(request, _("The reflection was saved."))
                     return redirect("quality:reflections")
