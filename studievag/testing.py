@@ -5,10 +5,13 @@ series), like the demo data, so none belongs to a real person.
 """
 
 import datetime
+import importlib
 import itertools
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.auth.models import User
+from django.urls import reverse
 from django.utils import timezone
 
 from studievag.access.models import Role, RoleAssignment
@@ -136,6 +139,7 @@ class Cast:
     coordinator: User
     sending: User
     admin: User
+    kaa_contact: User  # Kommun A's contact for the activity responsibility
     student: User  # alice's login
     guardian: User  # alice's guardian
     nobody: User  # signed in, no role at all
@@ -154,6 +158,7 @@ class Cast:
             "regional_coordinator": self.coordinator,
             "sending_school": self.sending,
             "admin": self.admin,
+            "kaa_contact": self.kaa_contact,
             "mentor_other_school": self.mentor_b,
             "no_role": self.nobody,
         }
@@ -170,9 +175,6 @@ REFERENCE_DATA_MIGRATIONS = [
 
 
 def ensure_reference_data() -> None:
-    import importlib
-
-    from django.apps import apps
 
     for label, module, function in REFERENCE_DATA_MIGRATIONS:
         if not apps.get_model(label).objects.exists():
@@ -229,6 +231,8 @@ def build_cast() -> Cast:
     assign(sending, Role.SENDING_SCHOOL, school_unit=sending_unit)
     admin = make_user("sysadmin", first_name="Erik", last_name="Admin", is_staff=True)
     assign(admin, Role.ADMIN, region=region)
+    kaa_contact = make_user("kaa_contact", first_name="Kim", last_name="Aktivitetsansvar")
+    assign(kaa_contact, Role.KAA_CONTACT, organiser=organiser_a)
     nobody = make_user("nobody")
 
     student_user = make_user("alice", first_name="Alice", last_name="Andersson")
@@ -270,6 +274,7 @@ def build_cast() -> Cast:
         coordinator=coordinator,
         sending=sending,
         admin=admin,
+        kaa_contact=kaa_contact,
         student=student_user,
         guardian=guardian_user,
         nobody=nobody,
@@ -291,6 +296,7 @@ ALL_ROLES = frozenset(
         "regional_coordinator",
         "sending_school",
         "admin",
+        "kaa_contact",
         "mentor_other_school",
         "no_role",
     ]
@@ -323,7 +329,6 @@ class Route:
     no_write_for: frozenset[str] = frozenset()
 
     def url(self, cast: Cast) -> str:
-        from django.urls import reverse
 
         return reverse(self.name, kwargs=self.kwargs(cast) if self.kwargs else None)
 

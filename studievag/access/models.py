@@ -27,6 +27,7 @@ class Role(models.TextChoices):
     ORGANISER_ANALYST = "organiser_analyst", _("Organiser analyst")
     REGIONAL_COORDINATOR = "regional_coordinator", _("Regional coordinator")
     SENDING_SCHOOL = "sending_school", _("Sending school")
+    KAA_CONTACT = "kaa_contact", _("Activity responsibility contact")
     ADMIN = "admin", _("System administrator")
 
 
@@ -42,6 +43,8 @@ SCOPES_BY_ROLE: dict[str, tuple[str, ...]] = {
     Role.ORGANISER_ANALYST: ("organiser",),
     Role.REGIONAL_COORDINATOR: ("region",),
     Role.SENDING_SCHOOL: ("school_unit",),
+    # The home municipality's contact for the activity responsibility (kommunernas aktivitetsansvar).
+    Role.KAA_CONTACT: ("organiser",),
     Role.ADMIN: ("organiser", "region"),
 }
 SCOPE_FIELDS = ("region", "organiser", "school_unit", "group", "student")
@@ -172,7 +175,7 @@ class RoleAssignment(models.Model):
         kind = self.scope_kind
         allowed = SCOPES_BY_ROLE.get(self.role, ())
         if kind is None or kind not in allowed:
-            names = ", ".join(str(RoleAssignment._meta.get_field(f).verbose_name) for f in allowed)
+            names = ", ".join(str(getattr(RoleAssignment._meta.get_field(f), "verbose_name", f)) for f in allowed)
             raise ValidationError(
                 _("A %(role)s is scoped to exactly one of: %(scopes)s."),
                 params={"role": self.get_role_display(), "scopes": names},

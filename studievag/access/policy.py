@@ -19,14 +19,17 @@ give the same 404.
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from studievag.audit.services import audit_record_read
 from studievag.enrolments.models import Enrolment, GroupMembership
+from studievag.organisations.models import SchoolUnit
 from studievag.people.models import AGE_OF_MAJORITY, GuardianLink, Student, add_years
 
 from . import permissions
@@ -34,9 +37,14 @@ from .declarations import FAMILY_ROLES, INDIVIDUAL_STAFF_ROLES
 from .models import Role, RoleAssignment
 from .registry import registry
 
-# Staff at a school unit keep seeing a student who has left for this many
-# days, so that the follow-up 6 and 12 months after the programme can be done.
+# Former students: the counsellor and the principal of the unit a student
+# last attended keep seeing the student for this many days after the last
+# day, so that the follow-up interviews 6 and 12 months after the programme
+# can be done (the 12-month one closes 30 days after it is due, at most 396
+# days after the exit; the outcomes area checks the two rules agree), and no
+# longer. Everyone else at the unit sees current students only.
 FORMER_STUDENT_DAYS = 400
+FORMER_STUDENT_ROLES = frozenset({Role.COUNSELLOR, Role.PRINCIPAL})
 
 
 class Part:
@@ -137,12 +145,21 @@ def has_individual_access(user) -> bool:
 # --- Which students ---------------------------------------------------------
 
 
-def _unit_students(unit_ids: list[int], day: datetime.date) -> Q:
-    since = day - datetime.timedelta(days=FORMER_STUDENT_DAYS)
-    enrolments = Enrolment.objects.filter(school_unit_id__in=unit_ids).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=since)
+def _unit_students(unit_ids: list[int], day: datetime.date, *, former: bool = False) -> Q:
+    """Students enrolled at the units on ``day``; with ``former``, also those whose last
+    enrolment anywhere was at one of the units and ended within ``FORMER_STUDENT_DAYS``."""
+    current = Enrolment.objects.filter(school_unit_id__in=unit_ids).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day)
     )
-    return Q(pk__in=enrolments.values("student_id"))
+    q = Q(pk__in=current.values("student_id"))
+    if former:
+        since = day - datetime.timedelta(days=FORMER_STUDENT_DAYS)
+        later = Enrolment.objects.filter(student_id=OuterRef("student_id"), start_date__gt=OuterRef("start_date"))
+        left = Enrolment.objects.filter(school_unit_id__in=unit_ids, end_date__lt=day, end_date__gte=since).filter(
+            ~Exists(later)
+        )
+        q |= Q(pk__in=left.values("student_id"))
+    return q
 
 
 def _group_students(group_ids: list[int], day: datetime.date) -> Q:
@@ -170,16 +187,18 @@ def guardian_may_follow(day: datetime.date) -> Q:
     )
 
 
-def _role_q(grants: Grants, role: str, user) -> Q | None:
+def _role_q(grants: Grants, role: str, user) -> Q:
     day = grants.day
     if role == Role.STUDENT:
         return Q(pk=grants.student_id)
     if role == Role.GUARDIAN:
+        if grants.guardian_id is None:
+            return Q(pk__in=[])
         links = GuardianLink.objects.filter(guardian_id=grants.guardian_id).filter(guardian_may_follow(day))
         return Q(pk__in=links.values("student_id"))
     q = Q(pk__in=[])
     if units := grants.scoped(role, "school_unit"):
-        q |= _unit_students(units, day)
+        q |= _unit_students(units, day, former=role in FORMER_STUDENT_ROLES)
     if groups := grants.scoped(role, "group"):
         q |= _group_students(groups, day)
     if students := grants.scoped(role, "student"):
@@ -212,10 +231,13 @@ def _remembered(grants: Grants, key: tuple, answer):
 
 
 def _scope_key(grants: Grants, role: str) -> tuple:
-    """Roles with the same scope reach the same students: one key for the same question."""
+    """Roles with the same scope reach the same students (former students only through the
+    roles that keep them): one key for the same question."""
     if role in (Role.STUDENT, Role.GUARDIAN):
         return (role,)
-    return tuple(tuple(sorted(grants.scoped(role, kind))) for kind in ("school_unit", "group", "student"))
+    return (role in FORMER_STUDENT_ROLES,) + tuple(
+        tuple(sorted(grants.scoped(role, kind))) for kind in ("school_unit", "group", "student")
+    )
 
 
 def _reaches(grants: Grants, role: str, user, student_pk: int) -> bool:
@@ -230,7 +252,7 @@ def _reaches(grants: Grants, role: str, user, student_pk: int) -> bool:
 def grounds(user, student: Student | int, part: str) -> list[str]:
     """The roles through which this user may see ``part`` of this student's record."""
     grants = grants_for(user)
-    pk = getattr(student, "pk", student)
+    pk = student if isinstance(student, int) else student.pk
     return sorted(role for role in grants.roles if part in parts_of(role) and _reaches(grants, role, user, pk))
 
 
@@ -245,14 +267,13 @@ def may_edit_student(user, student: Student) -> bool:
     units = grants.scoped(Role.COUNSELLOR, "school_unit") + grants.scoped(Role.PRINCIPAL, "school_unit")
     return bool(units) and _remembered(
         grants,
-        ("reaches", (tuple(sorted(units)), (), ()), student.pk),
-        lambda: Student.objects.filter(_unit_students(units, grants.day), pk=student.pk).exists(),
+        ("reaches", (True, tuple(sorted(units)), (), ()), student.pk),
+        lambda: Student.objects.filter(_unit_students(units, grants.day, former=True), pk=student.pk).exists(),
     )
 
 
 def units_for_action(user, action: str):
     """School units where the user holds a role that allows ``action``."""
-    from studievag.organisations.models import SchoolUnit
 
     grants = grants_for(user)
     unit_ids = [a.school_unit_id for a in grants.assignments if a.role in action_roles(action) and a.school_unit_id]
@@ -265,7 +286,6 @@ def student_for_view(request: HttpRequest, pk: int, parts: Iterable[str]) -> Stu
     Missing and not-yours are the same 404, so a page never tells whether a
     student exists outside the user's scope.
     """
-    from studievag.audit.services import audit_record_read
 
     parts = list(parts)
     qs = visible_students(request.user, parts[0])
@@ -292,7 +312,7 @@ def _own_unit_q(grants: Grants) -> Q:
     unit_roles = [r for r in grants.roles if r in INDIVIDUAL_STAFF_ROLES]
     for role in unit_roles:
         if units := grants.scoped(role, "school_unit"):
-            q |= _unit_students(units, grants.day)
+            q |= _unit_students(units, grants.day, former=role in FORMER_STUDENT_ROLES)
         if groups := grants.scoped(role, "group"):
             memberships = GroupMembership.objects.filter(
                 group_id__in=groups,
@@ -333,6 +353,7 @@ def label_students(user, students: Iterable[Student]) -> list[Student]:
         grants = grants_for(user)
         visible = set(Student.objects.filter(_own_unit_q(grants), pk__in=protected).values_list("pk", flat=True))
     for s in students:
+        s = cast(Any, s)  # the labels are set for the page, not stored
         if s.has_protected_identity and s.pk not in visible:
             s.display_name = f"{PROTECTED_LABEL} #{s.pk}"
             s.display_number = "—"
@@ -377,7 +398,7 @@ def unit_ids_for_action(user, action: str) -> set[int]:
     for a in assignments_for_action(user, action):
         if a.school_unit_id:
             ids.add(a.school_unit_id)
-        elif a.group_id:
+        elif a.group is not None:
             ids.add(a.group.school_unit_id)
     return ids
 
@@ -389,9 +410,9 @@ def organiser_ids_for_action(user, action: str) -> set[int]:
     for a in assignments_for_action(user, action):
         if a.organiser_id:
             ids.add(a.organiser_id)
-        elif a.school_unit_id:
+        elif a.school_unit is not None:
             ids.add(a.school_unit.organiser_id)
-        elif a.group_id:
+        elif a.group is not None:
             ids.add(a.group.school_unit.organiser_id)
     return ids
 

@@ -1,19 +1,24 @@
 """The start page per role, and the health check."""
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from studievag.access.models import Role
-from studievag.access.policy import grants_for, label_students, students_through
+from studievag.access.models import Role, RoleAssignment
+from studievag.access.policy import grants_for, label_students, may, students_through
 from studievag.enrolments.models import Enrolment, StudentGroup
-from studievag.organisations.models import SchoolUnit
-from studievag.people.selectors import with_current_enrolment
+from studievag.enrolments.selectors import with_current_enrolment
+from studievag.organisations.models import Organiser, Region, SchoolUnit
+from studievag.outcomes.selectors import follow_up_tasks, kaa_referrals
+from studievag.quality.overview import MIN_COUNT, units_in_overview_scope
 
 
 @login_required
@@ -61,12 +66,16 @@ def home(request):
         context["overview"] = _overview_summary(request.user, today)
     if Role.ADMIN in roles:
         context["setup"] = _setup_summary(today)
+    if may(request.user, "outcomes.follow_up"):
+        context["follow_ups_due"] = len(follow_up_tasks(request.user, today).due)
+    if Role.KAA_CONTACT in roles:
+        referrals = kaa_referrals(request.user)
+        context["kaa"] = {"total": referrals.count(), "sent": referrals.filter(status="sent").count()}
     return render(request, "core/home.html", context)
 
 
 def _overview_summary(user, today) -> dict:
     """Units and current students in an analyst's or coordinator's scope (counts only)."""
-    from studievag.organisations.selectors import MIN_COUNT, units_in_overview_scope
 
     units = units_in_overview_scope(user)
     n = (
@@ -81,12 +90,6 @@ def _overview_summary(user, today) -> dict:
 
 def _setup_summary(today) -> list[tuple[str, int, str]]:
     """What the administrator looks after, with a count and a link into the admin."""
-    from django.contrib.auth.models import User
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from studievag.access.models import RoleAssignment
-    from studievag.organisations.models import Organiser, Region
 
     return [
         (_("Regions"), Region.objects.count(), reverse("admin:organisations_region_changelist")),

@@ -191,9 +191,18 @@ class Applier:
         self.yesterday = today - datetime.timedelta(days=1)
         self.counts: dict[str, Counter] = defaultdict(Counter)
         self.events: list[Event] = []
-        self.records: dict[tuple[str, str, str], ExternalRecord] = {
-            (r.entity_type, r.external_id, r.local_kind): r for r in connection.records.all()
-        }
+        self.records: dict[tuple[str, str, str], ExternalRecord] = {}
+        # The parts of one entity (its enrolments, memberships, roles …) by the entity's id: the key's first part.
+        self.by_parent: dict[tuple[str, str, str], list[ExternalRecord]] = defaultdict(list)
+        self._units: dict[str, int] = {}
+        self._touched: list[tuple[ExternalRecord, bool]] | None = None
+        for r in connection.records.all():
+            self._index(r)
+        self.open_conflicts: set[tuple[int, str]] = set(
+            Conflict.objects.filter(connection=connection, status=Conflict.Status.OPEN).values_list(
+                "record_id", "field"
+            )
+        )
         self.programmes: dict[str, Programme | None] = {}
         self.persons: dict[str, dict] = {}
         self.referenced: set[str] = set()
@@ -214,12 +223,39 @@ class Applier:
     def record(self, entity_type: str, external_id: str, local_kind: str) -> ExternalRecord | None:
         return self.records.get((entity_type, external_id, local_kind))
 
+    def _touch(self, record: ExternalRecord, *, added: bool) -> None:
+        if self._touched is not None:
+            self._touched.append((record, added))
+
+    def _forget(self, touched: list[tuple[ExternalRecord, bool]]) -> None:
+        """After a rolled-back entity: drop the records it added, reread the ones it changed."""
+        for record, added in touched:
+            if added:
+                key = (record.entity_type, record.external_id, record.local_kind)
+                self.records.pop(key, None)
+                siblings = self.by_parent.get(
+                    (record.entity_type, record.local_kind, record.external_id.split(":", 1)[0])
+                )
+                if siblings and record in siblings:
+                    siblings.remove(record)
+                if record.entity_type == "organisation" and record.local_kind == "school_unit":
+                    self._units.pop(record.external_id, None)
+            else:
+                record.refresh_from_db()
+
+    def _index(self, r: ExternalRecord) -> None:
+        self.records[(r.entity_type, r.external_id, r.local_kind)] = r
+        self.by_parent[(r.entity_type, r.local_kind, r.external_id.split(":", 1)[0])].append(r)
+        if r.entity_type == "organisation" and r.local_kind == "school_unit" and r.deleted_at is None:
+            self._units[r.external_id] = r.local_id
+
     def records_of(self, entity_type: str, local_kind: str, prefix: str) -> list[ExternalRecord]:
-        return [
-            r
-            for (t, ext, kind), r in self.records.items()
-            if t == entity_type and kind == local_kind and ext.startswith(prefix) and r.deleted_at is None
-        ]
+        """Live records of a kind whose key starts with ``prefix`` (``"<parent id>:"``, or ``""`` for all)."""
+        if prefix.endswith(":") and prefix.count(":") == 1:
+            candidates = self.by_parent.get((entity_type, local_kind, prefix[:-1]), [])
+        else:
+            candidates = [r for (t, _e, k), r in self.records.items() if t == entity_type and k == local_kind]
+        return [r for r in candidates if r.external_id.startswith(prefix) and r.deleted_at is None]
 
     def remember(
         self, entity_type: str, external_id: str, local_kind: str, local_id: int, received: dict | None = None
@@ -234,24 +270,39 @@ class Applier:
                 local_id=local_id,
                 received=received or {},
             )
-            self.records[(entity_type, external_id, local_kind)] = record
-        elif record.local_id != local_id or (received is not None and record.received != received):
+            self._index(record)
+            self._touch(record, added=True)
+        elif (
+            record.local_id != local_id
+            or (received is not None and record.received != received)
+            or record.deleted_at is not None
+        ):
             record.local_id = local_id
             if received is not None:
                 record.received = received
             record.deleted_at = None
             record.save(update_fields=["local_id", "received", "deleted_at"])
+            self._touch(record, added=False)
+            if entity_type == "organisation" and local_kind == "school_unit":
+                self._units[external_id] = local_id
         return record
 
     def _each(self, entity_type: str, entity: dict, work) -> None:
         """Apply one entity in its own transaction; a refusal or error touches nothing of it."""
+        outer, self._touched = self._touched, []
         try:
             with transaction.atomic():
                 work(entity)
         except Refused as refusal:
+            self._forget(self._touched)
             self.refuse(entity_type, entity.get("id", ""), str(refusal))
         except ValidationError as error:
+            self._forget(self._touched)
             self.refuse(entity_type, entity.get("id", ""), " ".join(error.messages))
+        finally:
+            if outer is not None:
+                outer.extend(self._touched)
+            self._touched = outer
 
     # --- the run ---------------------------------------------------------------------------
 
@@ -285,11 +336,8 @@ class Applier:
     # --- organisations and programmes ------------------------------------------------------
 
     def units(self) -> dict[str, int]:
-        return {
-            ext: r.local_id
-            for (t, ext, kind), r in self.records.items()
-            if t == "organisation" and kind == "school_unit" and r.deleted_at is None
-        }
+        """The register's school unit ids and the Studieväg units they became."""
+        return self._units
 
     def organisation(self, organisation: dict) -> None:
         kind = organisation["organisationType"]
@@ -454,6 +502,7 @@ class Applier:
         if existing is not None and existing.register_value == new and existing.local_value == local:
             self.counts[entity_type]["unchanged"] += 1
             return
+        self.open_conflicts.add((record.pk, name))
         if existing is not None:
             existing.register_value, existing.local_value, existing.found_in = new, local, self.run
             existing.save(update_fields=["register_value", "local_value", "found_in"])
@@ -479,7 +528,9 @@ class Applier:
 
     def _close_conflict(self, record: ExternalRecord, name: str) -> None:
         # The two sides agree again (someone corrected one of them): nothing is left to decide.
-        Conflict.objects.filter(record=record, field=name, status=Conflict.Status.OPEN).delete()
+        if (record.pk, name) in self.open_conflicts:
+            Conflict.objects.filter(record=record, field=name, status=Conflict.Status.OPEN).delete()
+            self.open_conflicts.discard((record.pk, name))
 
     def enrolments(
         self,
@@ -722,55 +773,60 @@ class Applier:
             if student_record is None or student_record.deleted_at is not None:
                 continue  # not one of the organiser's introduction-programme students
             seen.add(m.key)
-            start = m.start or max(facts.start, datetime.date(2000, 1, 1))
-            end = min(d for d in (m.end, facts.end) if d) if (m.end or facts.end) else None
-            if end is not None and end < start:
-                end = start
-            record = self.record("membership", m.key, "membership")
-            membership = GroupMembership.objects.filter(pk=record.local_id).first() if record else None
-            membership = (
-                membership
-                or GroupMembership.objects.filter(group=local, student_id=student_record.local_id, start_date=start)
-                .order_by("pk")
-                .first()
+            self._each(
+                "memberships", {"id": m.key}, lambda _m, m=m, sr=student_record: self.membership(m, sr, local, facts)
             )
-            if membership is None:
-                membership = access_changes.membership_add(
-                    acting_user=self.acting_user,
-                    group=local,
-                    student=Student.objects.get(pk=student_record.local_id),
-                    start_date=start,
-                    end_date=end,
-                    reason=_("From the student register"),
-                )
-                self.change(
-                    "memberships",
-                    m.key,
-                    "created",
-                    _("Member of %(group)s from %(start)s") % {"group": local.name, "start": start},
-                    student_record.local_id,
-                )
-            elif membership.start_date != start or membership.end_date != end:
-                access_changes.membership_change(
-                    acting_user=self.acting_user,
-                    membership=membership,
-                    start_date=start,
-                    end_date=end,
-                    reason=_("From the student register"),
-                )
-                self.change(
-                    "memberships",
-                    m.key,
-                    "ended" if end else "updated",
-                    _("Membership of %(group)s changed") % {"group": local.name},
-                    student_record.local_id,
-                )
-            else:
-                self.counts["memberships"]["unchanged"] += 1
-            self.remember("membership", m.key, "membership", membership.pk)
         for record in self.records_of("membership", "membership", f"{group['id']}:"):
             if record.external_id not in seen:
                 self._end_membership(record, _("No longer a member in the register."))
+
+    def membership(self, m, student_record: ExternalRecord, local: StudentGroup, facts: mapping.GroupFacts) -> None:
+        start = m.start or max(facts.start, datetime.date(2000, 1, 1))
+        end = min(d for d in (m.end, facts.end) if d) if (m.end or facts.end) else None
+        if end is not None and end < start:
+            end = start
+        record = self.record("membership", m.key, "membership")
+        membership = GroupMembership.objects.filter(pk=record.local_id).first() if record else None
+        membership = (
+            membership
+            or GroupMembership.objects.filter(group=local, student_id=student_record.local_id, start_date=start)
+            .order_by("pk")
+            .first()
+        )
+        if membership is None:
+            membership = access_changes.membership_add(
+                acting_user=self.acting_user,
+                group=local,
+                student=Student.objects.get(pk=student_record.local_id),
+                start_date=start,
+                end_date=end,
+                reason=_("From the student register"),
+            )
+            self.change(
+                "memberships",
+                m.key,
+                "created",
+                _("Member of %(group)s from %(start)s") % {"group": local.name, "start": start},
+                student_record.local_id,
+            )
+        elif membership.start_date != start or membership.end_date != end:
+            access_changes.membership_change(
+                acting_user=self.acting_user,
+                membership=membership,
+                start_date=start,
+                end_date=end,
+                reason=_("From the student register"),
+            )
+            self.change(
+                "memberships",
+                m.key,
+                "ended" if end else "updated",
+                _("Membership of %(group)s changed") % {"group": local.name},
+                student_record.local_id,
+            )
+        else:
+            self.counts["memberships"]["unchanged"] += 1
+        self.remember("membership", m.key, "membership", membership.pk)
 
     def _end_membership(self, record: ExternalRecord, why: str) -> None:
         membership = GroupMembership.objects.filter(pk=record.local_id).select_related("group").first()
@@ -837,7 +893,10 @@ class Applier:
                         _("A mentor group of the duty is not in Studieväg."),
                     )
                     continue
-                scope = {"group": StudentGroup.objects.get(pk=group_record.local_id)}
+                group = StudentGroup.objects.filter(pk=group_record.local_id).first()
+                if group is None:
+                    continue
+                scope = {"group": group}
             else:
                 scope = {"school_unit": SchoolUnit.objects.get(pk=units[facts.scope_ref])}
             seen.add(facts.key)

@@ -7,12 +7,15 @@ from django.utils.translation import gettext as _
 
 from studievag.access.decorators import require_action
 from studievag.access.policy import may
+from studievag.form_errors import errors_to_form
 from studievag.jobs.services import enqueue_once
+from studievag.organisations.models import CURRENT_PROGRAMMES
 
-from . import exports, reports
+from . import exports, overview, reports
 from .forms import ReflectionForm, ReflectionSearchForm, ReportForm
 from .indicators import Category, available
 from .models import ReportPdf
+from .periods import term_of
 from .scope import reflection_units
 from .selectors import (
     ReportRequest,
@@ -51,6 +54,19 @@ def report(request):
             "query": request.GET.urlencode(),
             "chart": built.chart_data() if built else None,
         },
+    )
+
+
+@require_action("quality.report")
+def outcome_report(request):
+    """Exits, destinations at 6 and 12 months, transfers and the activity responsibility, by one
+    breakdown and by term of exit."""
+    form = ReportForm(request.GET, user=request.user)
+    built = reports.build_outcomes(request.user, form.cleaned_data) if form.levels and form.is_valid() else None
+    return render(
+        request,
+        "quality/outcome_report.html",
+        {"form": form, "report": built, "legend": reports.LEGEND},
     )
 
 
@@ -109,8 +125,6 @@ def indicator_detail(request, indicator_id: str):
     sql = ""
     levels = level_choices(request.user)
     if indicator.missing is None and levels:
-        from .periods import term_of
-
         unit_ids = units_of_level(levels[0])
         querysets = report_querysets(
             ReportRequest(
@@ -159,8 +173,7 @@ def reflection_list(request):
                         submission_key=form.cleaned_data.get("submission_key"),
                     )
                 except ValidationError as error:
-                    for fieldname, errors in error.message_dict.items():
-                        form.add_error(fieldname if fieldname in form.fields else None, errors)
+                    errors_to_form(form, error)
                 else:
                     messages.success(request, _("The reflection was saved."))
                     return redirect("quality:reflections")
@@ -183,5 +196,19 @@ def reflection_list(request):
             "form": form,
             "search": search,
             "results": results,
+        },
+    )
+
+
+@require_action("organisation.overview")
+def organisation_overview(request):
+    """Group-level overview for analysts and regional coordinators."""
+    return render(
+        request,
+        "organisations/overview.html",
+        {
+            "rows": overview.current_student_counts(request.user),
+            "programmes": CURRENT_PROGRAMMES,
+            "min_count": overview.MIN_COUNT,
         },
     )

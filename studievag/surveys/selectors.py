@@ -217,7 +217,7 @@ def _share_text(value: float) -> str:
     return f"{value:.0f}"
 
 
-def protected_grid(
+def protected_grid(  # noqa: C901, PLR0912 (to be split into named steps)
     counts: dict[tuple[int, str], Counts],
     units: list[tuple[int, str]],
     groups: list[tuple[str, str]],
@@ -539,7 +539,7 @@ class ReportPart:
     k: int
 
 
-def report_part(
+def report_part(  # noqa: C901, PLR0912, PLR0915 (to be split into named steps)
     *,
     period_code: str,
     unit_ids,

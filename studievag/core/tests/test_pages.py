@@ -53,7 +53,7 @@ def test_the_analyst_sees_group_level_figures_only(cast, login, en):
     html = login(cast.analyst).get(HOME).content.decode()
 
     assert "never individual records" in html
-    assert reverse("organisations:overview") in html
+    assert reverse("quality:overview") in html
     assert "Alice" not in html
     # 7 current students at school A (the cast's 3 and 4 more), one unit in scope.
     assert "<dd>7</dd>" in html and "<dd>1</dd>" in html
@@ -114,9 +114,10 @@ def test_the_start_page_has_a_fixed_query_budget(cast, login, extra, django_asse
     client.get(HOME)
     # session, user; grants: role assignments, own student record, guardian links;
     # mentees (one query with enrolment subqueries), protected names, teacher groups
-    # with counts, units, unit counts; menu: nothing more (grants are cached);
-    # savepoint and release around the request.
-    with django_assert_num_queries(12):
+    # with counts, units, unit counts; the principal's follow-up interviews due now
+    # (their attempts only when there are some); menu: nothing more (grants are
+    # cached); savepoint and release around the request.
+    with django_assert_num_queries(13):
         response = client.get(HOME)
     assert len(response.context["mentees"]) == 3 + extra
 

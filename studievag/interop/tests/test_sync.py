@@ -5,12 +5,13 @@ import datetime
 import pytest
 
 from studievag.access.models import Role, RoleAssignment
+from studievag.access.services import role_assignment_confirm
 from studievag.enrolments.models import Enrolment, GroupMembership
 from studievag.interop.models import Conflict, ExternalRecord, SyncEvent, SyncRun
 from studievag.interop.runs import sync_run_execute
 from studievag.interop.simulation import municipal_changes
 from studievag.interop.ss12000 import builders
-from studievag.people.models import GuardianLink, Student
+from studievag.people.models import AccessChange, GuardianLink, Student
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +117,21 @@ def test_a_move_to_a_national_programme_ends_the_enrolment_with_that_reason(cast
     assert ended.end_date is not None
 
 
+def test_every_access_change_leaves_the_same_row_as_a_persons(cast, connection, term):
+    before = AccessChange.objects.count()
+    run(connection)
+    rows = AccessChange.objects.order_by("pk")[before:]
+    assert {r.acting_username for r in rows} == {"ss12000-sync"}
+    kinds = sorted(r.kind for r in rows)
+    assert kinds.count(AccessChange.Kind.ENROLMENT_STARTED) == 2
+    assert kinds.count(AccessChange.Kind.GUARDIAN_LINKED) == 2
+    assert kinds.count(AccessChange.Kind.MEMBERSHIP_STARTED) == 2
+    # The student who moved away and the one who moved on to a national programme.
+    assert kinds.count(AccessChange.Kind.ENROLMENT_ENDED) == 2
+    assert all(r.reason for r in rows)
+    assert all(r.student_id for r in rows)
+
+
 def test_the_delta_run_is_itself_idempotent(cast, connection, term):
     run(connection)
     again = run(connection, full=True)
@@ -151,7 +167,19 @@ def test_a_new_duty_for_a_known_account_gives_a_unit_role(cast, connection, simu
     )
     sync = run(connection)
     assert sync.counts["duties"] == {"created": 1}
-    assert RoleAssignment.objects.filter(user=cast.mentor_b, role=Role.COUNSELLOR, school_unit=cast.unit_a).exists()
+    role = RoleAssignment.objects.get(user=cast.mentor_b, role=Role.COUNSELLOR, school_unit=cast.unit_a)
+    # Four eyes: a role that reaches students, given by the register, waits for the unit's principal.
+    assert role.pending and role.granted_by.username == "ss12000-sync"
+    change = AccessChange.objects.get(kind=AccessChange.Kind.ROLE_REQUESTED)
+    assert (change.acting_username, change.subject_user, change.school_unit) == (
+        "ss12000-sync",
+        cast.mentor_b,
+        cast.unit_a,
+    )
+    role_assignment_confirm(acting_user=cast.principal_a, assignment=role)
+    role.refresh_from_db()
+    assert not role.pending
+    assert run(connection, full=True).counts["duties"] == {"unchanged": 5}
 
 
 def test_a_duty_for_someone_without_an_account_is_refused_with_a_reason(cast, connection, simulated, register_clock):
@@ -196,3 +224,49 @@ def test_a_student_with_an_invalid_identity_number_is_refused_and_others_go_thro
     ]
     assert "200801019999" not in " ".join(sync.events.values_list("text", flat=True))
     assert not Student.objects.filter(last_name="Nummer").exists()
+
+
+def test_one_member_that_cannot_join_leaves_the_rest_of_the_group_alone(cast, connection, simulated, register_clock):
+    from studievag.testing import make_unit
+
+    run(connection)
+    other = make_unit(cast.organiser_a, "Skola A2")
+    register_clock.tick()
+    unit_ref = builders.new_id()
+    simulated.register.put(
+        "/organisations",
+        builders.organisation(
+            id=unit_ref,
+            display_name="Skola A2",
+            organisation_type="Skolenhet",
+            school_unit_code=other.code,
+            school_types=["GY"],
+        ),
+    )
+    alice, adam = simulated.students[cast.alice.pk], simulated.students[cast.adam.pk]
+    today = datetime.date.today()
+    group = builders.group(
+        display_name="Mentor A2",
+        group_type="Mentor",
+        school_unit=unit_ref,
+        start=today,
+        members=[builders.membership(person_id=alice, start=today), builders.membership(person_id=adam, start=today)],
+    )
+    simulated.register.put("/groups", group)
+    # A mentor of the new group, so the duty looks the group up after the refusal.
+    duty = next(d for d in simulated.register.all("/duties") if d.get("assignmentRole"))
+    simulated.register.put(
+        "/duties",
+        {
+            **duty,
+            "assignmentRole": duty["assignmentRole"] + [{"group": {"id": group["id"]}, "assignmentRoleType": "Mentor"}],
+        },
+    )
+    sync = run(connection)
+    assert sync.status == SyncRun.Status.SUCCEEDED, sync.message
+    assert sync.counts["groups"] == {"created": 1}
+    # Neither student is enrolled at Skola A2: each membership is refused on its own, with the reason.
+    assert sync.counts["memberships"] == {"refused": 2}
+    assert set(sync.events.filter(kind=SyncEvent.Kind.REFUSED).values_list("text", flat=True)) == {
+        "The student is not enrolled at the group's school unit."
+    }

@@ -1,6 +1,6 @@
 """The organisation overview's current-student counts use the quality area's suppression."""
 
-from studievag.organisations.selectors import current_student_counts
+from studievag.quality.overview import current_student_counts
 from studievag.testing import make_student
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from studievag.testing import make_student
 
 pytestmark = pytest.mark.django_db
-OVERVIEW = reverse("organisations:overview")
+OVERVIEW = reverse("quality:overview")
 
 
 def rows(response):

@@ -1,4 +1,4 @@
-"""Group-level reads about organisations: counts only, never individuals."""
+"""The organisation overview: current students per school unit and programme, counts only."""
 
 from dataclasses import dataclass
 
@@ -8,8 +8,9 @@ from django.utils import timezone
 from studievag.access.models import Role
 from studievag.access.policy import grants_for
 from studievag.enrolments.models import Enrolment
+from studievag.organisations.models import CURRENT_PROGRAMMES, SchoolUnit
 
-from .models import CURRENT_PROGRAMMES, SchoolUnit
+from . import suppression
 
 # A count under this is shown as ".." (Swedish official statistics practice).
 # Each unit's row (counts per programme and the row total) is protected with
@@ -39,8 +40,6 @@ class UnitCounts:
 
 def _shown_line(numbers: list[int]) -> list[str]:
     """The cells and the row total, with small counts and their complements hidden."""
-    from studievag.quality import suppression
-
     values = numbers + [sum(numbers)]
     limits = suppression.Thresholds(min_count=MIN_COUNT)
     hidden = suppression.protect_line(values, [limits.hides_count(v) for v in values])
