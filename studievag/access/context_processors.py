@@ -29,7 +29,7 @@ def roles(request):
         "staff_development": may(user, "effect_chain.staff_development"),
         "plans": may(user, "plan.list"),
         "education_plans": may(user, "plan.education_plan.view"),
-        # Progress and intake (issue 4).
+        # Progress and intake.
         "progress_record": may(user, "progress.record"),
         "progress_team": may(user, "progress.team"),
         "progress_settings": may(user, "progress.settings"),
@@ -37,6 +37,8 @@ def roles(request):
         "handover_receive": may(user, "handover.receive"),
         "handover_region": may(user, "handover.region"),
         "handover_settings": may(user, "handover.settings"),
+        "follow_ups": may(user, "outcomes.follow_up"),
+        "kaa_inbox": may(user, "outcomes.kaa_inbox"),
         "interop_sync": may(user, "interop.sync"),
         "interop_conflicts": may(user, "interop.conflicts"),
         "surveys_answer": may(user, "surveys.answer"),

@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from studievag.organisations.models import Programme, SchoolUnit
@@ -14,18 +14,33 @@ class EnrolmentQuerySet(models.QuerySet):
     def active_on(self, day: datetime.date) -> "EnrolmentQuerySet":
         return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
 
+    def latest_first(self) -> "EnrolmentQuerySet":
+        """Open enrolments first, then the most recently started: the order "current" means."""
+        return self.order_by(F("end_date").desc(nulls_first=True), "-start_date", "-pk")
+
+    def current(self, day: datetime.date) -> "Enrolment | None":
+        """The student's current enrolment: the one active on ``day``, failing that the most
+        recent (a former student's last, or one that has not begun yet)."""
+        return self.active_on(day).latest_first().first() or self.latest_first().first()
+
 
 class Enrolment(models.Model):
     class ExitReason(models.TextChoices):
         NATIONAL_PROGRAMME = "national_programme", _("Transferred to a national programme")
         OTHER_IM_PROGRAMME = "other_im", _("Changed to another introduction programme")
-        ANOTHER_SCHOOL = "another_school", _("Moved to another school")
         ADULT_EDUCATION = "adult_education", _("Adult education (komvux)")
         WORK = "work", _("Work")
+        APPRENTICESHIP = "apprenticeship", _("Apprenticeship")
+        ANOTHER_SCHOOL = "another_school", _("Another school or organiser")
+        MOVED_ABROAD = "moved_abroad", _("Moved abroad")
+        UNKNOWN = "unknown", _("Unknown")
+        OTHER = "other", _("Other")
+        # Codes of earlier records, no longer offered when an exit is recorded: moving
+        # within Sweden is "another school or organiser", and the hand-over to the
+        # activity responsibility and dropping out are recorded beside the reason.
         MOVED = "moved", _("Moved away")
         ACTIVITY_RESPONSIBILITY = "kaa", _("Handed to the municipal activity responsibility")
         DROPPED_OUT = "dropped_out", _("Dropped out")
-        OTHER = "other", _("Other")
 
     student = models.ForeignKey(Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="enrolments")
     programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="+")

@@ -12,18 +12,7 @@ from studievag.organisations.models import SchoolUnit
 from .identity import IdentityKind, next_reserve_number, parse_identity_number
 from .models import AGE_OF_MAJORITY, AccessChange, Guardian, GuardianConsent, GuardianLink, Student, add_years
 
-STUDENT_FIELDS = (
-    "first_name",
-    "last_name",
-    "gender",
-    "mother_tongue",
-    "other_languages",
-    "country_of_birth",
-    "arrived_in_sweden",
-    "first_school_start_in_sweden",
-    "schooling_years_abroad",
-    "security_marking",
-)
+STUDENT_FIELDS = Student.EDITABLE_FIELDS
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from studievag.access.decorators import require_action
 from studievag.access.policy import Part, label_students, student_for_view
 from studievag.access.reads import log_reads
 from studievag.cells import safe_row
+from studievag.form_errors import errors_to_form
 from studievag.organisations.models import Organiser
 from studievag.scales.models import ProgressionScale
 
@@ -480,8 +481,7 @@ def settings_page(request):
                 **{f: form.cleaned_data[f] for f in form.Meta.fields},
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The thresholds were saved."))
             return redirect(f"{reverse('progress:settings')}?organiser={chosen.pk}")

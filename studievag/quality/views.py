@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from studievag.access.decorators import require_action
 from studievag.access.policy import may
+from studievag.form_errors import errors_to_form
 from studievag.jobs.services import enqueue_once
 from studievag.organisations.models import CURRENT_PROGRAMMES
 
@@ -53,6 +54,19 @@ def report(request):
             "query": request.GET.urlencode(),
             "chart": built.chart_data() if built else None,
         },
+    )
+
+
+@require_action("quality.report")
+def outcome_report(request):
+    """Exits, destinations at 6 and 12 months, transfers and the activity responsibility, by one
+    breakdown and by term of exit."""
+    form = ReportForm(request.GET, user=request.user)
+    built = reports.build_outcomes(request.user, form.cleaned_data) if form.levels and form.is_valid() else None
+    return render(
+        request,
+        "quality/outcome_report.html",
+        {"form": form, "report": built, "legend": reports.LEGEND},
     )
 
 
@@ -159,8 +173,7 @@ def reflection_list(request):
                         submission_key=form.cleaned_data.get("submission_key"),
                     )
                 except ValidationError as error:
-                    for fieldname, errors in error.message_dict.items():
-                        form.add_error(fieldname if fieldname in form.fields else None, errors)
+                    errors_to_form(form, error)
                 else:
                     messages.success(request, _("The reflection was saved."))
                     return redirect("quality:reflections")

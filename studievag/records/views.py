@@ -31,6 +31,7 @@ from studievag.access.policy import (
 from studievag.access.reads import log_reads
 from studievag.enrolments import services as enrolment_services
 from studievag.enrolments.models import StudentGroup
+from studievag.form_errors import errors_to_form
 from studievag.limits import SEARCH_MAX_CHARS, search_words
 from studievag.organisations.models import Programme
 from studievag.people import services
@@ -201,8 +202,7 @@ def student_create(request):
         try:
             student = enrolment_services.student_create(acting_user=request.user, **data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The student was registered."))
             return redirect("people:student_detail", pk=student.pk)
@@ -226,8 +226,7 @@ def student_identity_link(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The record is now linked to the new number; its history is kept."))
             return redirect("people:student_detail", pk=student.pk)
@@ -258,8 +257,7 @@ def legal_representative(request, pk: int):
                     decision_reference=data["decision_reference"],
                 )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The legal representative is recorded."))
             return redirect(_guardians_url(student))
