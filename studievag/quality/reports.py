@@ -217,4 +217,102 @@ def indicator_names() -> dict[str, str]:
     return {k: str(i.name) for k, i in available().items()}
 
 
-__all__ = ["Report", "build", "periods"]
+# --- Outcomes after the programme ---------------------------------------------------------
+
+OUTCOME_SECTIONS = [
+    ("exits", gettext_lazy("Exits by reason"), ("exit_",)),
+    ("dest6", gettext_lazy("Destination 6 months after leaving"), ("dest6_",)),
+    ("dest12", gettext_lazy("Destination 12 months after leaving"), ("dest12_",)),
+    ("transfer", gettext_lazy("Transfer to a national programme, by the year the students started"), ("transfer_",)),
+    ("kaa", gettext_lazy("The activity responsibility and the goal in the plan"), ("kaa_", "plan_goal_")),
+]
+# The figures followed over the terms of exit (the cohorts).
+COHORT_TREND = (
+    "exit_national_programme",
+    "exit_unknown",
+    "dest6_studying",
+    "dest6_working",
+    "dest6_not_reached",
+    "dest12_not_reached",
+    "kaa_handed",
+    "plan_goal_reached",
+)
+
+
+@dataclass
+class OutcomeReport:
+    level: Level
+    period: Period
+    programme: str
+    dims: list
+    sections: list  # (key, label, [Table]) in OUTCOME_SECTIONS order
+    trend_columns: list  # Indicator
+    trend: list  # TrendPoint: figures per COHORT_TREND column
+    thresholds: object
+    suppressed: bool
+
+    @property
+    def breakdown_label(self) -> str:
+        return " × ".join(str(d.label) for d in self.dims) or _("No breakdown")
+
+    @property
+    def row_groups(self):
+        first = next((tables[0] for _k, _l, tables in self.sections if tables), None)
+        return first.rows if first else []
+
+
+def build_outcomes(user, data: dict, *, today: datetime.date | None = None) -> OutcomeReport:
+    """The outcome indicators for a cleaned ``ReportForm``: by breakdown, and by term of exit.
+
+    Figures come from :func:`run_report` like every other report; the trend's
+    current term is the total of the page's own tables, earlier terms are
+    computed with the first breakdown (as the main report's trend), so the page
+    never shows two suppression patterns of the same figures.
+    """
+    level: Level = data["level_obj"]
+    period: Period = data["period_obj"]
+    scope = report_scope(user)
+    unit_ids = units_of_level(level, scope)
+    unsuppressed = bool(
+        data.get("unsuppressed")
+        and level.kind == "unit"
+        and level.entity_id in scope.unsuppressed_units
+        and may(user, "quality.unsuppressed")
+    )
+    dim_ids = tuple(d for d in (data.get("dim1"), data.get("dim2")) if d)[:1]
+    thresholds = thresholds_for(unit_ids)
+    ids = tuple(k for k, i in available().items() if i.category == Category.OUTCOMES and i.missing is None)
+    common = {
+        "unit_ids": unit_ids,
+        "thresholds": thresholds,
+        "programme": data.get("programme") or "",
+        "suppress": not unsuppressed,
+        **({"today": today} if today else {}),
+    }
+    tables = run_report(ReportRequest(period=period, dims=dim_ids, indicator_ids=ids, **common))
+    sections = [
+        (key, label, [t for k, t in tables.items() if k.startswith(prefixes)])
+        for key, label, prefixes in OUTCOME_SECTIONS
+    ]
+    columns = [c for c in COHORT_TREND if c in tables]
+    trend = []
+    for p in _trend_periods(period):
+        if p == period:
+            trend.append(TrendPoint(p, [tables[c].total for c in columns]))
+            continue
+        earlier = run_report(ReportRequest(period=p, dims=dim_ids, indicator_ids=tuple(columns), **common))
+        trend.append(TrendPoint(p, [earlier[c].total for c in columns]))
+    return OutcomeReport(
+        level=level,
+        period=period,
+        programme=common["programme"],
+        dims=[available_dimensions()[d] for d in dim_ids],
+        sections=sections,
+        trend_columns=[tables[c].indicator for c in columns],
+        trend=trend,
+        thresholds=thresholds,
+        suppressed=not unsuppressed,
+    )
+
+
+__all__ = ["OutcomeReport", "Report", "build", "build_outcomes", "periods"]
