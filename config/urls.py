@@ -19,7 +19,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("studievag.people.urls")),
     path("", include("studievag.audit.urls")),
-    path("", include("studievag.organisations.urls")),
     path("quality/", include("studievag.quality.urls")),
     path("", include("studievag.plans.urls")),
     path("", include("studievag.intake.urls")),

@@ -29,16 +29,11 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from studievag.disclosure import Kind
 from studievag.enrolments.models import Enrolment
 from studievag.people.models import NEWLY_ARRIVED_YEARS, add_years
 
 from .periods import Period
-
-
-class Kind:
-    COUNT = "count"  # a number of students
-    SHARE = "share"  # students meeting a condition / students in the base, in per cent
-    RATE = "rate"  # a sum over a sum (e.g. minutes attended / minutes scheduled), in per cent
 
 
 class Category:

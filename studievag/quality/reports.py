@@ -13,36 +13,19 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from studievag import disclosure
 from studievag.access.policy import may
 
 from . import periods
 from .dimensions import available_dimensions
 from .indicators import Category, available
+from .linked import CellCache, Node, linked_report, scope_tree
 from .periods import Period
 from .scope import report_scope
-from .selectors import (
-    Level,
-    ReportRequest,
-    Table,
-    reflections_for,
-    run_report,
-    thresholds_for,
-    units_of_level,
-)
-from .suppression import MISSING, NOTHING, SUPPRESSED
+from .selectors import Level, Table, reflections_for, units_of_level
 
-LEGEND = (
-    (
-        SUPPRESSED,
-        gettext_lazy(
-            "Too few students to show the figure, or a figure that would let a hidden one be worked out (suppressed)."
-        ),
-    ),
-    (MISSING, gettext_lazy("Data missing.")),
-    (NOTHING, gettext_lazy("No students in the group.")),
-)
+LEGEND = disclosure.LEGEND
 
 
 @dataclass
@@ -133,17 +116,15 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
         and may(user, "quality.unsuppressed")
     )
     dim_ids = tuple(d for d in (data.get("dim1"), data.get("dim2")) if d)
-    thresholds = thresholds_for(unit_ids)
-    request = ReportRequest(
-        period=period,
-        unit_ids=unit_ids,
-        thresholds=thresholds,
-        programme=data.get("programme") or "",
-        dims=dim_ids,
-        suppress=not unsuppressed,
-        **({"today": today} if today else {}),
-    )
-    tables = run_report(request)
+    # Every figure is protected together with everything else this person can open.
+    tree = scope_tree(user)
+    node = Node(level.kind, level.entity_id)
+    cache = CellCache()
+    programme = data.get("programme") or ""
+    common = {"programme": programme, "suppress": not unsuppressed, "cache": cache}
+    if today:
+        common["today"] = today
+    tables = linked_report(tree, node, period, dims=dim_ids, **common)
     focus_id = data.get("indicator") or "students"
     if focus_id not in tables or tables[focus_id].indicator.missing is not None:
         focus_id = "students"
@@ -153,18 +134,7 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
         if p == period:
             trend.append(TrendPoint(p, focus.row_margin))
             continue
-        earlier = run_report(
-            ReportRequest(
-                period=p,
-                unit_ids=unit_ids,
-                thresholds=thresholds,
-                programme=request.programme,
-                dims=dim_ids[:1],
-                indicator_ids=(focus_id,),
-                suppress=request.suppress,
-                today=request.today,
-            )
-        )[focus_id]
+        earlier = linked_report(tree, node, p, dims=dim_ids[:1], indicator_ids=(focus_id,), **common)[focus_id]
         trend.append(TrendPoint(p, earlier.row_margin))
     reflections = list(
         reflections_for(user, unit_ids=unit_ids, since=period.start, until=period.end).filter(
@@ -190,14 +160,14 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
     return Report(
         level=level,
         period=period,
-        programme=request.programme,
+        programme=programme,
         dims=dims,
         tables=tables,
         focus=focus,
         trend=trend,
         reflections=reflections,
-        thresholds=thresholds,
-        suppressed=request.suppress,
+        thresholds=tree.thresholds,
+        suppressed=not unsuppressed,
         categories=categories,
     )
 

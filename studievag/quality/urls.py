@@ -9,4 +9,5 @@ urlpatterns = [
     path("indicators/", views.indicator_list, name="indicator_list"),
     path("indicators/<slug:indicator_id>/", views.indicator_detail, name="indicator_detail"),
     path("reflections/", views.reflection_list, name="reflections"),
+    path("overview/", views.overview, name="overview"),
 ]

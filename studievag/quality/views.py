@@ -7,10 +7,12 @@ from django.utils.translation import gettext as _
 
 from studievag.access.decorators import require_action
 from studievag.access.policy import may
+from studievag.organisations.models import CURRENT_PROGRAMMES
 
 from . import exports, reports
 from .forms import ReflectionForm, ReflectionSearchForm, ReportForm
 from .indicators import Category, available
+from .linked import overview_rows
 from .scope import reflection_units
 from .selectors import (
     ReportRequest,
@@ -155,5 +157,21 @@ def reflection_list(request):
             "form": form,
             "search": search,
             "results": results,
+        },
+    )
+
+
+@require_action("organisation.overview")
+def overview(request):
+    """Students this term per school unit and programme, for analysts and regional coordinators."""
+    period, rows = overview_rows(request.user)
+    return render(
+        request,
+        "quality/overview.html",
+        {
+            "rows": rows,
+            "period": period,
+            "programmes": CURRENT_PROGRAMMES,
+            "legend": reports.LEGEND,
         },
     )

@@ -53,7 +53,7 @@ def test_the_analyst_sees_group_level_figures_only(cast, login, en):
     html = login(cast.analyst).get(HOME).content.decode()
 
     assert "never individual records" in html
-    assert reverse("organisations:overview") in html
+    assert reverse("quality:overview") in html
     assert "Alice" not in html
     # 7 current students at school A (the cast's 3 and 4 more), one unit in scope.
     assert "<dd>7</dd>" in html and "<dd>1</dd>" in html
