@@ -44,11 +44,15 @@ system-deps:
 ## Start the application on 127.0.0.1:$(PORT) with the demo data set on SQLite.
 demo: venv messages assets
 	mkdir -p var
-	rm -f $(DEMO_DB)
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/python manage.py migrate --no-input -v 0
 	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/python manage.py demo_seed
-	@echo "Studieväg runs on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
+	@echo "Studieväg runs on http://127.0.0.1:$(PORT)/ with its job worker and scheduler (Ctrl-C stops all three)"
+	@export DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB); \
+	$(BIN)/python manage.py db_worker --interval 2 & worker=$$!; \
+	$(BIN)/python manage.py jobs_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 ## The whole suite: on SQLite, and on PostgreSQL as well when one is reachable.
 test: venv messages assets system-deps

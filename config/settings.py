@@ -35,12 +35,17 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    # Background jobs: Django's tasks framework with its database backend.
+    "django_tasks",
+    "django_tasks_db",
     # Infrastructure below every domain area.
+    "studievag.jobs",
     "studievag.disclosure",
     # Domain areas, one app each.
     "studievag.core",
     "studievag.organisations",
     "studievag.catalogue",
+    "studievag.scales",
     "studievag.people",
     "studievag.enrolments",
     "studievag.access",
@@ -48,7 +53,9 @@ INSTALLED_APPS = [
     "studievag.plans",
     "studievag.demo",
     "studievag.intake",
+    "studievag.support",
     "studievag.progress",
+    "studievag.surveys",
     "studievag.quality",
     # The national data set and the benchmark (management commands only).
     "studievag.benchmark",
@@ -101,6 +108,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
+    # The web process and the job worker share the file: with write-ahead logging
+    # readers never wait for a writer; a writer waits (up to the timeout) for another.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+    )
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+else:
+    # Persistent connections (a new one per request costs a few milliseconds),
+    # checked before reuse so a restarted database server costs no failed request.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("STUDIEVAG_CONN_MAX_AGE", default=600)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Background jobs (studievag/jobs): tasks are rows in the database; `manage.py
+# db_worker` runs them and `manage.py jobs_scheduler` enqueues the scheduled ones.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

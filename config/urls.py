@@ -22,7 +22,9 @@ urlpatterns = [
     path("quality/", include("studievag.quality.urls")),
     path("", include("studievag.plans.urls")),
     path("", include("studievag.intake.urls")),
+    path("", include("studievag.support.urls")),
     path("", include("studievag.progress.urls")),
+    path("", include("studievag.surveys.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.OIDC_ENABLED:

@@ -165,7 +165,7 @@ class Cast:
 # back before each database test that finds the table empty.
 REFERENCE_DATA_MIGRATIONS = [
     ("organisations.Programme", "studievag.organisations.migrations.0002_programmes", "add_programmes"),
-    ("progress.ProgressionScale", "studievag.progress.migrations.0002_default_scales", "forwards"),
+    ("scales.ProgressionScale", "studievag.scales.defaults", "create_current_defaults"),
 ]
 
 

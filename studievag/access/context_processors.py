@@ -30,5 +30,7 @@ def roles(request):
         "progress_record": may(user, "progress.record"),
         "progress_team": may(user, "progress.team"),
         "progress_settings": may(user, "progress.settings"),
+        "surveys_answer": may(user, "surveys.answer"),
+        "surveys": any(may(user, a) for a in ("surveys.manage", "surveys.results", "surveys.free_text")),
     }
     return context

@@ -622,9 +622,9 @@ class Generator:
         from studievag.progress.models import (
             AttendanceWeek,
             GradeRecord,
-            ProgressionScale,
             ProgressRecord,
         )
+        from studievag.scales.models import ProgressionScale
 
         rng = self.rng
         scales = list(ProgressionScale.objects.filter(organiser=None).prefetch_related("steps"))

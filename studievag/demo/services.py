@@ -35,6 +35,7 @@ from studievag.people.models import (
 from studievag.plans.demo import seed_plans
 from studievag.progress.demo import progress_demo
 from studievag.quality import demo as quality_demo
+from studievag.surveys import demo as surveys_demo
 
 from .names import PROFILES, STAFF_FIRST, STAFF_LAST
 
@@ -426,6 +427,9 @@ class _Builder:
             today=self.today,
             units=[main_unit],
             authors=[self.users["mentor"], self.users["principal"]],
+        )
+        surveys_demo.seed(
+            today=self.today, analyst=self.users["organiser_analyst"], demo_student=self.demo_student, rng=self.rng
         )
         self.summary.students = Student.objects.count()
         self.summary.current_students = Enrolment.objects.active_on(self.today).values("student").distinct().count()

@@ -59,13 +59,3 @@ class IntakeForm(forms.ModelForm):
 
     def levels(self) -> dict[int, int | None]:
         return {subject.pk: self.cleaned_data.get(name) for subject, name in self.level_fields}
-
-
-class SupportNeedsForm(forms.Form):
-    text = forms.CharField(
-        label=_("Support needs"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Only student health, the principal and the mentor see this. Leave empty to remove."),
-    )
-    reason = forms.CharField(label=_("Why is this changed?"), max_length=300)

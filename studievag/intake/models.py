@@ -8,7 +8,7 @@ school, literacy and numeracy, earlier work and interests, the student's own
 goals and well-being, and a *starting level per subject* (a step on that
 subject's progression scale) that progression is measured from.
 
-Support needs are kept apart in :class:`SupportNeedsEntry` (append-only, keyed by
+Support needs are kept apart in :class:`studievag.support.models.SupportNeedsEntry` (append-only, keyed by
 the student; the plan's support-needs page uses the same store): they are sensitive
 personal data (GDPR art. 9), shown only to student health, the principal and
 the mentor, with every read logged (the ``support_needs`` part).
@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -131,7 +130,7 @@ class StartingLevel(models.Model):
         "catalogue.Subject", verbose_name=_("subject"), on_delete=models.PROTECT, related_name="+"
     )
     step = models.ForeignKey(
-        "progress.ProgressionStep",
+        "scales.ProgressionStep",
         verbose_name=_("step"),
         on_delete=models.PROTECT,
         related_name="+",
@@ -148,41 +147,3 @@ class StartingLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject.name}: {self.step.label}"
-
-
-class SupportNeedsEntry(models.Model):
-    """The student's support needs, one entry per change (append-only): what, who, when, why.
-
-    The one store of support needs, keyed by the student because intake comes before any
-    plan; the intake pages and the plan's page read and write it through the same
-    services and selectors. Sensitive (GDPR art. 9): need-to-know
-    (the ``support_needs`` part), every read logged. The newest entry is the current text;
-    an empty text means the needs were removed.
-    """
-
-    student = models.ForeignKey(
-        Student,
-        verbose_name=_("student"),
-        on_delete=models.CASCADE,
-        related_name="support_needs_entries",
-    )
-    text = models.TextField(_("support needs"), blank=True)
-    reason = models.CharField(_("why"), max_length=300)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("written by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("written"), default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("support needs")
-        verbose_name_plural = _("support needs")
-        constraints = [
-            models.CheckConstraint(condition=~Q(reason=""), name="support_needs_entry_has_reason"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.student} – {_('support needs')} {self.created_at:%Y-%m-%d}"

@@ -1,4 +1,4 @@
-"""Reads of the mapping at intake and of the support needs."""
+"""Reads of the mapping at intake."""
 
 import datetime
 
@@ -8,7 +8,7 @@ from studievag.access.policy import students_for_action
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.people.models import Student
 
-from .models import IntakeMapping, StartingLevel, SupportNeedsEntry
+from .models import IntakeMapping, StartingLevel
 
 
 def mapping_of(student: Student) -> IntakeMapping | None:
@@ -44,12 +44,3 @@ def organiser_of(student: Student, on: datetime.date) -> int | None:
     active = [e for e in enrolments if e.is_active_on(on)]
     chosen = (active or enrolments or [None])[-1]
     return chosen.school_unit.organiser_id if chosen else None
-
-
-def support_needs_entries(student: Student):
-    """The student's support needs, newest (the current text) first.
-
-    Only for a student fetched with ``student_for_view(..., [SUPPORT_NEEDS])``,
-    which checks need-to-know and logs the read.
-    """
-    return SupportNeedsEntry.objects.filter(student=student).select_related("author")

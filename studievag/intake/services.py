@@ -1,4 +1,4 @@
-"""Writes of the mapping at intake and of support needs."""
+"""Writes of the mapping at intake."""
 
 import datetime
 
@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 
 from studievag.catalogue.models import Subject
 from studievag.people.models import Student
-from studievag.progress.models import ProgressionStep
-from studievag.progress.selectors import ScaleBook
+from studievag.scales.models import ProgressionStep
+from studievag.scales.selectors import ScaleBook
 
-from .models import IntakeMapping, StartingLevel, SupportNeedsEntry
+from .models import IntakeMapping, StartingLevel
 
 MAPPING_FIELDS = [
     "mapped_on",
@@ -79,23 +79,6 @@ def intake_save(
 
 
 @transaction.atomic
-def support_needs_record(*, acting_user, student: Student, text: str, reason: str) -> SupportNeedsEntry:
-    """Add the student's support needs as they are now; an empty text removes them.
-
-    Append-only: earlier entries stay, each with who, when and why.
-    """
-    text, reason = text.strip(), reason.strip()
-    errors = {}
-    if not reason:
-        errors["reason"] = _("Say why the support needs are changed.")
-    current = SupportNeedsEntry.objects.filter(student=student).first()
-    if (current.text if current else "") == text:
-        errors["text"] = _("The support needs are unchanged.")
-    if errors:
-        raise ValidationError(errors)
-    return SupportNeedsEntry.objects.create(student=student, text=text, reason=reason, author=acting_user)
-
-
 def default_mapped_on() -> datetime.date:
     from django.utils import timezone
 

@@ -5,5 +5,4 @@ from . import views
 app_name = "intake"
 urlpatterns = [
     path("students/<int:pk>/intake/", views.intake_edit, name="edit"),
-    path("students/<int:pk>/support-needs/", views.support_needs, name="support_needs"),
 ]

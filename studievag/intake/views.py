@@ -4,22 +4,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from studievag.access.policy import Part, abilities, label_students, may, student_for_view
-from studievag.progress.selectors import ScaleBook
+from studievag.access.policy import Part, label_students, may, student_for_view
+from studievag.scales.selectors import ScaleBook
 
 from . import services
-from .forms import IntakeForm, SupportNeedsForm
-from .permissions import SUPPORT_NEEDS
+from .forms import IntakeForm
 from .selectors import (
     mapping_of,
     may_edit_intake,
     organiser_of,
     subjects_to_map,
-    support_needs_entries,
 )
 
 
@@ -62,49 +59,3 @@ def intake_edit(request, pk: int):
             return redirect("people:student_detail", pk=student.pk)
     label_students(request.user, [student])
     return render(request, "intake/intake_form.html", {"form": form, "student": student, "mapping": mapping})
-
-
-def support_needs_page(request, pk: int, *, here: str, back: tuple[str, str]):
-    """Support needs, the same page from intake and from the plan: the current text, the
-    change form for those who record them, and every earlier entry (who, when, why).
-
-    Reading is need-to-know and logged by ``student_for_view``; ``here`` is this URL's
-    name, ``back`` the (URL name, label) to return to.
-    """
-    student = student_for_view(request, pk, [SUPPORT_NEEDS])
-    label_students(request.user, [student])
-    entries = list(support_needs_entries(student))
-    current = entries[0] if entries else None
-    may_record = "record" in abilities(request.user, student, "support_needs")
-    form = SupportNeedsForm(request.POST or None, initial={"text": current.text if current else ""})
-    if request.method == "POST":
-        if not may_record:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.support_needs_record(acting_user=request.user, student=student, **form.cleaned_data)
-            except ValidationError as error:
-                for field, errs in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                messages.success(request, _("The support needs were saved."))
-                return redirect(here, pk=student.pk)
-    return render(
-        request,
-        "intake/support_needs.html",
-        {
-            "student": student,
-            "current": current if current and current.text else None,
-            "entries": entries,
-            "form": form if may_record else None,
-            "back_url": reverse(back[0], kwargs={"pk": student.pk}),
-            "back_label": back[1],
-        },
-    )
-
-
-@login_required
-def support_needs(request, pk: int):
-    return support_needs_page(
-        request, pk, here="intake:support_needs", back=("people:student_detail", _("Back to the record"))
-    )

@@ -13,8 +13,8 @@ from django.utils import timezone
 from studievag.access.models import Role, RoleAssignment
 from studievag.catalogue.models import Course
 from studievag.enrolments.models import Enrolment
-from studievag.intake import services as intake_services
 from studievag.organisations.models import Programme
+from studievag.support import services as support_services
 
 from . import services
 from .models import GoalStatus, PlanReview, PlanSettings
@@ -374,7 +374,7 @@ def _demo_student_plan(builder, courses, truck) -> None:
         at=_at(last_talk, 15),
     )
     plan.refresh_from_db()
-    intake_services.support_needs_record(
+    support_services.support_needs_record(
         acting_user=users["student_health"],
         student=plan.student,
         text="Extra tid vid prov. Uppläst material i matematik. Lugn plats vid skriftliga uppgifter.",

@@ -8,7 +8,7 @@ why. Comparing two versions is a plain function over two snapshots (``diff.py``)
 
 Support needs are sensitive and shown to fewer people (student health, the
 principal, the mentor), so they are kept apart, in the one store keyed by the
-student, ``studievag.intake.models.SupportNeedsEntry`` (append-only; intake comes
+student, ``studievag.support.models.SupportNeedsEntry`` (append-only; intake comes
 before a plan), and never in the plan's snapshots, exports or family pages.
 """
 

@@ -1,7 +1,7 @@
 """A plan as plain data: the snapshot kept in each revision, and the diff of two snapshots.
 
 A snapshot holds the whole plan's content except support needs (kept apart,
-see ``studievag.intake.models.SupportNeedsEntry``). Rows carry a ``key`` so that the same goal,
+see ``studievag.support.models.SupportNeedsEntry``). Rows carry a ``key`` so that the same goal,
 course or internship can be followed from one version to the next: goals and
 internships by their row id, courses by school type and code.
 """

@@ -25,9 +25,9 @@ from studievag.access.policy import (
     visible_students,
 )
 from studievag.catalogue.models import Course
-from studievag.intake.permissions import SUPPORT_NEEDS
-from studievag.intake.views import support_needs_page
 from studievag.organisations.models import Organiser
+from studievag.support.permissions import SUPPORT_NEEDS
+from studievag.support.views import support_needs_page
 
 from . import selectors, services
 from .forms import (

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import FollowUpSettings, ProgressionScale, ProgressionStep
+from studievag.scales.models import ProgressionScale, ProgressionStep
+
+from .models import FollowUpSettings
 
 
 class StepInline(admin.TabularInline):

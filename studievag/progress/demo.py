@@ -16,12 +16,13 @@ from studievag.intake.models import (
     IntakeMapping,
     Level,
     StartingLevel,
-    SupportNeedsEntry,
 )
 from studievag.people.models import Student
+from studievag.scales.selectors import ScaleBook
+from studievag.support.models import SupportNeedsEntry
 
 from .models import AttendanceWeek, FollowUpSettings, ProgressRecord, TeamDecision
-from .selectors import ScaleBook, goal_position
+from .selectors import goal_position
 
 # Trajectory: (share, pace as a share of the line's pace).
 TRAJECTORIES = [("in_line", 0.64, 1.2), ("behind", 0.23, 0.6), ("far_behind", 0.13, 0.1)]

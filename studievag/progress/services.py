@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from studievag.enrolments.models import StudentGroup
 from studievag.people.identity import parse_identity_number
 from studievag.people.models import Student
+from studievag.scales.models import ProgressionScale, ProgressionStep
+from studievag.scales.selectors import ScaleBook
 
 from . import rules
 from .models import (
@@ -27,12 +29,10 @@ from .models import (
     FollowUpSettings,
     Grade,
     GradeRecord,
-    ProgressionScale,
-    ProgressionStep,
     ProgressRecord,
     TeamDecision,
 )
-from .selectors import ScaleBook, course_group_members
+from .selectors import course_group_members
 
 
 def scale_for_group(group: StudentGroup):

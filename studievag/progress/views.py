@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from studievag.access.decorators import require_action
 from studievag.access.policy import Part, label_students, student_for_view
 from studievag.organisations.models import Organiser
+from studievag.scales.models import ProgressionScale
 
 from . import rules, services
 from .forms import (
@@ -30,7 +31,7 @@ from .forms import (
     StepFormSet,
     TeamDecisionForm,
 )
-from .models import FollowUpSettings, Grade, ProgressionScale, TeamDecision, week_start
+from .models import FollowUpSettings, Grade, TeamDecision, week_start
 from .permissions import PROGRESS
 from .scope import course_groups_for, organisers_for_settings, teams_for
 from .selectors import (

@@ -1,73 +1,212 @@
-"""Per-student facts for a period, computed once from the indicators' own definitions.
+"""Per-student facts for a period, computed in the background from the indicators' own definitions.
 
 :func:`facts_refresh` runs the period population over every school unit with
 the per-student subqueries of the indicators marked ``facts=True`` and writes
-the result with one ``INSERT … SELECT``; reports then join the facts
-(:func:`ensure_facts` keeps them fresh: facts are recomputed when older than
-the period's last day, or than today for the current period).
+the result with one ``INSERT … SELECT`` — for every student (a full refresh)
+or only for the students given (incremental). Reports only read the facts:
+nothing is computed inside a web request. :func:`refresh_offered_periods`
+keeps every period the report form offers fresh; the job
+``quality.facts_refresh`` (``tasks.py``) runs it every ten minutes:
+
+* a period whose "day" (its last day, or today for a running period) has
+  moved on since its facts were computed is refreshed in full — for a running
+  term once a day, since indicators such as "plan reviewed within the month
+  before the day" depend on the day;
+* otherwise only the students whose records were saved since the last refresh
+  (progression, attendance, grades, plans, plan reviews, intake mappings, an
+  organiser's follow-up thresholds), and for a running period the students
+  who entered or left its population, are recomputed.
+
+A refresh writes in one transaction, so readers see the old facts or the new,
+never a mix, and never wait for it. Only one refresh runs at a time (the job
+holds a lock). Deleted records and changed enrolment dates carry no
+timestamp: they reach the facts with the daily full refresh.
 """
 
 from __future__ import annotations
 
 import datetime
 import time
+from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
+
+from studievag.enrolments.models import Enrolment
+from studievag.intake.models import IntakeMapping
+from studievag.plans.models import Plan, PlanReview
+from studievag.progress.models import AttendanceWeek, FollowUpSettings, GradeRecord, ProgressRecord
 
 from .indicators import Context, available
 from .models import PeriodFactsStatus, StudentPeriodFacts
-from .periods import Period
+from .periods import Period, parse
+from .periods import choices as period_choices
+from .selectors import ReportRequest, population
+from .suppression import Thresholds
 
 FACT_NAMES = [
     f.attname for f in StudentPeriodFacts._meta.concrete_fields if f.attname not in ("id", "student_id", "period")
 ]
+# A record saved just before a refresh started may commit after the refresh
+# has read its changes: changes are read from a little before the last start.
+OVERLAP = datetime.timedelta(minutes=5)
 
 
 def fact_indicators():
     return [i for i in available().values() if i.facts and i.missing is None]
 
 
-@transaction.atomic
-def facts_refresh(period: Period, *, today: datetime.date | None = None) -> PeriodFactsStatus:
-    from .selectors import ReportRequest, population
-    from .suppression import Thresholds
+@dataclass
+class Refreshed:
+    period: Period
+    full: bool
+    students: int
+    milliseconds: int
 
-    today = today or timezone.localdate()
-    started = time.monotonic()
+
+def _facts_query(period: Period, today: datetime.date, student_ids=None):
     ctx = Context(period=period, population_period=period, today=today)
     request = ReportRequest(period=period, unit_ids=None, thresholds=Thresholds(), today=today)
     annotations: dict = {}
     for indicator in fact_indicators():
         annotations.update(indicator.annotations(ctx))
     names = [n for n in FACT_NAMES if n in annotations]
-    qs = population(request, "period", period).annotate(**annotations).values_list("student_id", *names)
-    sql, params = qs.query.sql_with_params()
+    qs = population(request, "period", period)
+    if student_ids is not None:
+        qs = qs.filter(student_id__in=student_ids)
+    return qs.annotate(**annotations).values_list("student_id", *names), names
+
+
+def facts_refresh(
+    period: Period,
+    *,
+    today: datetime.date | None = None,
+    student_ids: list[int] | None = None,
+    started: datetime.datetime | None = None,
+) -> Refreshed:
+    """Recompute the period's facts: every student's, or only ``student_ids``'.
+
+    ``started`` is when the changes were read (default: now); the next
+    incremental refresh reads changes from then on.
+    """
+    today = today or timezone.localdate()
+    started = started or timezone.now()
+    t0 = time.monotonic()
     table = StudentPeriodFacts._meta.db_table
-    columns = ", ".join(["student_id", "period", *names])
-    StudentPeriodFacts.objects.filter(period=period.code).delete()
-    with connection.cursor() as cursor:
+    with transaction.atomic():
+        existing = PeriodFactsStatus.objects.select_for_update().filter(period=period.code).first()
+        full = student_ids is None or existing is None
+        if not full and not student_ids:
+            existing.changes_until = started
+            existing.save(update_fields=["changes_until", "computed_at"])
+            return Refreshed(period, False, 0, int((time.monotonic() - t0) * 1000))
+        qs, names = _facts_query(period, today, None if full else student_ids)
+        sql, params = qs.query.sql_with_params()
+        rows = StudentPeriodFacts.objects.filter(period=period.code)
+        if not full:
+            rows = rows.filter(student_id__in=student_ids)
+        rows.delete()
+        columns = ", ".join(["student_id", "period", *names])
         select = ", ".join(f"t.{n}" for n in names)
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT t.student_id, %s, {select} FROM ({sql}) t",
-            [period.code, *params],
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT t.student_id, %s, {select} FROM ({sql}) t",
+                [period.code, *params],
+            )
+            count = max(cursor.rowcount, 0)
+        milliseconds = int((time.monotonic() - t0) * 1000)
+        defaults = {"changes_until": started}
+        if full:
+            defaults.update(computed_on=min(period.end, today), students=count, milliseconds=milliseconds)
+        else:
+            defaults["students"] = rows.model.objects.filter(period=period.code).count()
+        PeriodFactsStatus.objects.update_or_create(period=period.code, defaults=defaults)
+    return Refreshed(period, full, count, milliseconds)
+
+
+def changed_students(since: datetime.datetime) -> set[int]:
+    """Students with a record saved at or after ``since`` that a fact is computed from."""
+    sources = [
+        ProgressRecord.objects.filter(recorded_at__gte=since).values_list("student_id"),
+        AttendanceWeek.objects.filter(recorded_at__gte=since).values_list("student_id"),
+        GradeRecord.objects.filter(recorded_at__gte=since).values_list("student_id"),
+        Plan.objects.filter(updated_at__gte=since).values_list("student_id"),
+        PlanReview.objects.filter(recorded_at__gte=since).values_list("plan__student_id"),
+        IntakeMapping.objects.filter(updated_at__gte=since).values_list("student_id"),
+    ]
+    ids: set[int] = set()
+    for qs in sources:
+        ids.update(qs.order_by().distinct().values_list(qs._fields[0], flat=True))
+    organisers = FollowUpSettings.objects.filter(updated_at__gte=since).values_list("organiser_id", flat=True)
+    if organisers:
+        ids.update(
+            Enrolment.objects.filter(school_unit__organiser_id__in=list(organisers))
+            .values_list("student_id", flat=True)
+            .distinct()
         )
-        count = cursor.rowcount
-    status, _created = PeriodFactsStatus.objects.update_or_create(
-        period=period.code,
-        defaults={
-            "computed_on": min(period.end, today),
-            "students": max(count, 0),
-            "milliseconds": int((time.monotonic() - started) * 1000),
-        },
+    return ids
+
+
+def population_changes(period: Period, today: datetime.date) -> set[int]:
+    """Students who entered the period's population without facts, or left it with facts."""
+    request = ReportRequest(period=period, unit_ids=None, thresholds=Thresholds(), today=today)
+    members = population(request, "period", period)
+    facts = StudentPeriodFacts.objects.filter(period=period.code)
+    entered = members.filter(~Exists(facts.filter(student_id=OuterRef("student_id")))).values_list(
+        "student_id", flat=True
     )
-    return status
+    left = facts.filter(~Exists(members.filter(student_id=OuterRef("student_id")))).values_list("student_id", flat=True)
+    return set(entered) | set(left)
 
 
-def ensure_facts(period: Period, *, today: datetime.date) -> None:
+def offered_periods(today: datetime.date) -> list[Period]:
+    """Every period the report form offers (terms and school years), newest first."""
+    return [parse(code) for code, _label in period_choices(today)]
+
+
+def refresh_offered_periods(
+    *, today: datetime.date | None = None, full: bool = False, recorder=None
+) -> list[Refreshed]:
+    """Keep the facts of every offered period fresh: full where the day moved on, else incremental."""
+    today = today or timezone.localdate()
     if not fact_indicators():
-        return
-    needed = min(period.end, today)
-    status = PeriodFactsStatus.objects.filter(period=period.code).first()
-    if status is None or status.computed_on < needed:
-        facts_refresh(period, today=today)
+        return []
+    started = timezone.now()
+    periods = offered_periods(today)
+    statuses = {s.period: s for s in PeriodFactsStatus.objects.filter(period__in=[p.code for p in periods])}
+    if recorder is not None:
+        recorder.total(len(periods))
+
+    def incremental(period: Period) -> bool:
+        status = statuses.get(period.code)
+        return not (
+            full or status is None or status.changes_until is None or status.computed_on < min(period.end, today)
+        )
+
+    # One read of the changes for every incremental period, from the oldest watermark.
+    marks = [statuses[p.code].changes_until for p in periods if incremental(p)]
+    changed = changed_students(min(marks) - OVERLAP) if marks else set()
+    results = []
+    for period in periods:
+        if incremental(period):
+            ids = set(changed)
+            if period.start <= today <= period.end:
+                ids |= population_changes(period, today)
+            result = facts_refresh(period, today=today, student_ids=sorted(ids), started=started)
+        else:
+            result = facts_refresh(period, today=today, started=started)
+        results.append(result)
+        if recorder is not None:
+            recorder.item(
+                period.code,
+                "full" if result.full else "incremental",
+                count=result.students,
+                milliseconds=result.milliseconds,
+            )
+    return results
+
+
+def facts_status(period: Period) -> PeriodFactsStatus | None:
+    """When the period's facts were computed (None: not yet)."""
+    return PeriodFactsStatus.objects.filter(period=period.code).first()

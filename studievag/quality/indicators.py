@@ -15,8 +15,10 @@ breakdown is a single ``GROUP BY`` query per population; the definition page
 shows that query's SQL. An indicator whose data no module records yet has a
 ``missing`` reason and is always shown as ``.``.
 
-The four parts of seed 002 are the categories; part 3 (the students' own
-experience, from questionnaires) has no indicators yet.
+The four parts of seed 002 are the categories. Part 3, the students' own
+experience, comes from the anonymous student survey: its theme indicators
+are counted over survey answers, not enrolments (``external``, see
+:mod:`studievag.surveys.selectors`), and its response rate over enrolments.
 """
 
 from __future__ import annotations
@@ -25,13 +27,17 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from studievag.disclosure import Kind
 from studievag.enrolments.models import Enrolment
 from studievag.people.models import NEWLY_ARRIVED_YEARS, add_years
+from studievag.surveys.bank import Theme
+from studievag.surveys.models import Participation, Wave
+from studievag.surveys.selectors import report_part
 
 from .periods import Period
 
@@ -51,12 +57,7 @@ class Category:
         OUTCOMES: _("Outcomes after the programme"),
     }
     ORDER = [BACKGROUND, FOLLOW_UP, EXPERIENCE, ORGANISATION, OUTCOMES]
-    EMPTY_NOTE = {
-        EXPERIENCE: _(
-            "The student survey is not part of the system yet; its indicators "
-            "(engagement, safety, influence, study climate, support) will appear here."
-        ),
-    }
+    EMPTY_NOTE: dict = {}
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,10 @@ class Indicator:
     # The annotations are per-student facts: computed once per period into
     # StudentPeriodFacts (see facts.py) and joined by the report query.
     facts: bool = False
+    # Counted outside the enrolment query: a function of the report request that
+    # returns, for every indicator of its source, the cells {(d1, d2): {num, den, base}}
+    # and the minimum base, or None when the source cannot break down that way.
+    external: Callable | None = None
 
     @property
     def category_label(self) -> str:
@@ -454,8 +459,9 @@ def _in_line(ctx: Context) -> dict:
     from studievag.enrolments.models import GroupMembership, StudentGroup
     from studievag.intake.models import StartingLevel
     from studievag.plans.models import PlanCourse
-    from studievag.progress.models import FollowUpSettings, ProgressionStep, ProgressRecord
+    from studievag.progress.models import FollowUpSettings, ProgressRecord
     from studievag.progress.rules import DEFAULT_BEHIND_STEPS, DEFAULT_COURSE_WEEKS
+    from studievag.scales.models import ProgressionStep
 
     from .sql import DaysBetween, TermEnd
 
@@ -751,5 +757,92 @@ register(
         annotations=_plan_timing,
         facts=True,
         requires="plans",
+    )
+)
+
+
+# --- 3. Students' experience of education and teaching (the student survey) ----------------
+
+
+def _survey_source(req) -> tuple[dict, int] | None:
+    """Every survey theme of a report at once: one query over the anonymous answers."""
+    part = report_part(
+        period_code=req.period.code,
+        unit_ids=req.unit_ids,
+        programme="" if req.by_programme else req.programme,
+        dims=tuple(req.dims),
+        anchor_code=req.anchor.code if req.anchor else None,
+        # Linked tables (quality/linked.py): per child level and per programme.
+        group_by=tuple(
+            g
+            for g, on in (
+                ("school_unit_id", req.partition == "unit"),
+                ("school_unit__organiser_id", req.partition == "organiser"),
+                ("programme", req.by_programme),
+            )
+            if on
+        ),
+    )
+    if part is None:
+        return None
+    return {f"survey_{theme}": cells for theme, cells in part.themes.items()}, part.k
+
+
+_SURVEY_DESCRIPTION = _(
+    "The share of favourable answers (“Completely true” or “Mostly true”) to the survey's questions "
+    "on the theme. Shown only where at least the wave's minimum number of students answered; in a "
+    "trend only questions asked the same way in the report's period are counted. Age is the age in "
+    "the calendar year of the wave."
+)
+
+for _theme in Theme.ORDER:
+    register(
+        Indicator(
+            id=f"survey_{_theme}",
+            category=Category.EXPERIENCE,
+            name=Theme.LABELS[_theme],
+            description=format_lazy("{} {}", Theme.DESCRIPTIONS[_theme], _SURVEY_DESCRIPTION),
+            kind=Kind.RATE,
+            numerator_text=_("Favourable answers to the theme's questions."),
+            denominator_text=_(
+                "Answers to the theme's questions other than “Don't know”, from the students who "
+                "answered the period's survey; the figure rests on those students."
+            ),
+            external=_survey_source,
+            requires="surveys",
+        )
+    )
+
+
+def _survey_terms(ctx: Context) -> list[str]:
+    p = ctx.period
+    return [f"ht{p.year}", f"vt{p.year + 1}"] if p.kind == "sy" else [p.code]
+
+
+def _survey_offered(ctx: Context) -> Q:
+    waves = Wave.objects.filter(organiser_id=OuterRef("school_unit__organiser_id"), term__in=_survey_terms(ctx))
+    return Q(Exists(waves))
+
+
+def _survey_answered(ctx: Context) -> Q:
+    answered = Participation.objects.filter(student_id=OuterRef("student_id"), wave__term__in=_survey_terms(ctx))
+    return Q(Exists(answered))
+
+
+register(
+    Indicator(
+        id="survey_response_rate",
+        category=Category.EXPERIENCE,
+        name=_("Survey response rate"),
+        description=_(
+            "Of the students whose organiser ran a student survey in the period, the share who answered it. "
+            "Counted from the record of who has answered, which holds no answers."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_("Students who answered a survey wave of the period."),
+        denominator_text=_("Students in the population whose organiser ran a survey wave in the period."),
+        numerator=_survey_answered,
+        denominator=_survey_offered,
+        requires="surveys",
     )
 )

@@ -40,14 +40,16 @@ from .models import SuppressionRule
 from .periods import Period, school_year_of, term_of
 from .scope import report_scope, units_in_overview_scope
 from .selectors import (
+    Gathered,
     Level,
     ReportRequest,
     Table,
     breakdown_groups,
     cell_parts,
     chosen_indicators,
+    gather,
     make_table,
-    report_cells,
+    thresholds_of,
     units_of_level,
 )
 
@@ -133,7 +135,7 @@ class CellCache:
             self._units[node] = units_of_level(node.level)
         return self._units[node]
 
-    def get(self, req: ReportRequest) -> dict:
+    def get(self, req: ReportRequest) -> Gathered:
         key = (
             tuple(req.unit_ids or ()),
             req.period,
@@ -143,9 +145,10 @@ class CellCache:
             req.dims,
             req.indicator_ids,
             req.today,
+            req.anchor,
         )
         if key not in self._data:
-            self._data[key] = report_cells(req)
+            self._data[key] = gather(req)
         return self._data[key]
 
 
@@ -159,9 +162,10 @@ class LinkedFamily:
     programme: str
     row_groups: list
     col_groups: list
-    parts: dict[str, dict]  # indicator id -> cell parts
+    parts: dict[str, dict | None]  # indicator id -> cell parts (None: shown as missing)
     hidden: dict[str, frozenset]  # indicator id -> hidden keys
     indicators: list[Indicator]
+    pending: set[str] = field(default_factory=set)  # facts not computed yet for a period of the family
 
     def key(self, node: Node, rk, ck) -> tuple:
         """The family's key of a cell of ``node``'s table: the top, a level below it, or a child of the last."""
@@ -192,6 +196,9 @@ class LinkedFamily:
         for indicator in self.indicators:
             parts = self.parts[indicator.id]
             hidden = self.hidden[indicator.id]
+            if parts is None:
+                result[indicator.id] = make_table(indicator, list(self.row_groups), list(self.col_groups), None, None)
+                continue
             result[indicator.id] = make_table(
                 indicator,
                 list(self.row_groups),
@@ -215,15 +222,20 @@ def linked_family(
     indicator_ids: tuple[str, ...] | None = None,
     suppress: bool = True,
     today: datetime.date | None = None,
+    anchor: Period | None = None,
     cache: CellCache | None = None,
 ) -> LinkedFamily:
     """The family of ``top`` and the children of every level in ``expand`` (a path down from ``top``)."""
     today = today or timezone.localdate()
     cache = cache or CellCache()
-    # Periods: a term with the other term of its school year (total: the school year).
+    # Periods: a term with the other term of its school year (total: the school year), as far
+    # as it has begun: a term not begun cannot be opened (and a cohort in it is empty).
     if period.kind in ("ht", "vt"):
         year = school_year_of(period.start)
-        terms = (Period("ht", year.year), Period("vt", year.year + 1))
+        current = term_of(today)
+        terms = tuple(
+            t for t in (Period("ht", year.year), Period("vt", year.year + 1)) if t == period or t.start <= current.start
+        )
         periods = [(t.code, t) for t in terms] + [(TOTAL, year)]
     else:
         terms = ()
@@ -231,7 +243,14 @@ def linked_family(
     levels = list(expand)
     assert not levels or levels[0] == top
     # Fetch: the top level itself, and the children of every level on the way (each counted once per child).
-    base = dict(dims=dims, indicator_ids=indicator_ids, by_programme=bool(programme), today=today)
+    base = dict(
+        dims=dims,
+        indicator_ids=indicator_ids,
+        programme=programme,
+        by_programme=bool(programme),
+        today=today,
+        anchor=anchor,
+    )
     fetched = []  # (period coordinate, level coordinates, data)
     for coord, p in periods:
         data = cache.get(ReportRequest(period=p, unit_ids=cache.units(top), thresholds=tree.thresholds, **base))
@@ -250,9 +269,9 @@ def linked_family(
     # The dimensions.
     all_keys = set()
     programmes = set()
-    for _c, _l, data in fetched:
-        for cells in data.values():
-            for k in cells:
+    for _c, _l, gathered in fetched:
+        for cells in gathered.data.values():
+            for k in cells or {}:
                 k = k if len(k) == 4 else (TOTAL, TOTAL, *k)
                 all_keys.add((k[2], k[3]))
                 programmes.add(k[1])
@@ -296,18 +315,29 @@ def linked_family(
     additive = [d.name for d in family if d.name in ("programme", "d1", "d2")]
     parts: dict[str, dict] = {}
     hidden: dict[str, frozenset] = {}
+    pending: set[str] = set()
+    for _c, _l, gathered in fetched:
+        pending |= gathered.pending
     for indicator in indicators:
+        hidden[indicator.id] = frozenset()
+        sources = [(coord, level_ids, g.data.get(indicator.id, {})) for coord, level_ids, g in fetched]
+        if indicator.id in pending or any(data is None for _c, _l, data in sources):
+            # Facts not computed yet for one of the periods, or a source that cannot break
+            # down this way: shown as missing, never protected from part of the family.
+            parts[indicator.id] = None
+            continue
         cells: dict[tuple, dict] = {}
-        for coord, level_ids, data in fetched:
-            for wide_key, cell in data.get(indicator.id, {}).items():
+        for coord, level_ids, data in sources:
+            for wide_key, cell in data.items():
                 cells[family_key(coord, level_ids, wide_key)] = cell
         parts[indicator.id] = cell_parts(indicator, family, cells, additive=additive)
         if suppress and indicator.missing is None:
-            hidden[indicator.id] = protect(
-                family, parts[indicator.id]["base_of"], tree.thresholds, indicator.kind
-            ).hidden
-        else:
-            hidden[indicator.id] = frozenset()
+            limits: dict[str, int] = {}
+            for _c, _l, g in fetched:
+                if indicator.id in g.limits:
+                    limits[indicator.id] = max(limits.get(indicator.id, 0), g.limits[indicator.id])
+            own = thresholds_of(indicator, tree.thresholds, limits)
+            hidden[indicator.id] = protect(family, parts[indicator.id]["base_of"], own, indicator.kind).hidden
     return LinkedFamily(
         dims=family,
         expand=levels or [top],
@@ -318,6 +348,7 @@ def linked_family(
         parts=parts,
         hidden=hidden,
         indicators=indicators,
+        pending=pending & {i.id for i in indicators},
     )
 
 

@@ -114,9 +114,9 @@ class StudentPeriodFacts(models.Model):
     Derived data, computed from the indicators' own definitions
     (``Indicator.annotations`` of the indicators with ``facts=True``) by
     :func:`studievag.quality.facts.facts_refresh`, so a national report is one
-    join instead of tens of millions of rows read per request. Refreshed when
-    a report needs a period whose facts are older than the period's end (or
-    today), and nightly with ``manage.py quality_refresh``.
+    join instead of tens of millions of rows read per request. Refreshed by
+    the background job ``quality.facts_refresh`` (see ``facts.py``); reports
+    only read them.
     """
 
     student = models.ForeignKey("people.Student", on_delete=models.CASCADE, related_name="period_facts")
@@ -144,6 +144,9 @@ class PeriodFactsStatus(models.Model):
     period = models.CharField(max_length=8, unique=True)
     computed_on = models.DateField(help_text=_("The day the facts describe."))
     computed_at = models.DateTimeField(auto_now=True)
+    changes_until = models.DateTimeField(
+        null=True, blank=True, help_text=_("Records saved before this moment are in the facts.")
+    )
     students = models.PositiveIntegerField(default=0)
     milliseconds = models.PositiveIntegerField(default=0)
 

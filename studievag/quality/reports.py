@@ -16,14 +16,17 @@ from django.utils.translation import gettext as _
 
 from studievag import disclosure
 from studievag.access.policy import may
+from studievag.jobs.services import enqueue_once
 
 from . import periods
 from .dimensions import available_dimensions
+from .facts import facts_status
 from .indicators import Category, available
-from .linked import CellCache, Node, linked_report, scope_tree
+from .linked import CellCache, Node, linked_family, scope_tree
 from .periods import Period
 from .scope import report_scope
 from .selectors import Level, Table, reflections_for, units_of_level
+from .tasks import facts_refresh_task
 
 LEGEND = disclosure.LEGEND
 
@@ -47,6 +50,10 @@ class Report:
     thresholds: object
     suppressed: bool
     categories: list = field(default_factory=list)
+    # When the per-student facts behind the follow-up indicators were computed
+    # (None: not yet; they are then shown as missing and the job is enqueued).
+    facts_computed_at: datetime.datetime | None = None
+    facts_pending: bool = False
 
     @property
     def title(self) -> str:
@@ -119,12 +126,18 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
     # Every figure is protected together with everything else this person can open.
     tree = scope_tree(user)
     node = Node(level.kind, level.entity_id)
+    path = tree.path(node)
     cache = CellCache()
     programme = data.get("programme") or ""
     common = {"programme": programme, "suppress": not unsuppressed, "cache": cache}
     if today:
         common["today"] = today
-    tables = linked_report(tree, node, period, dims=dim_ids, **common)
+    family = linked_family(tree, path[0], path[:-1], period, dims=dim_ids, **common)
+    tables = family.tables(node)
+    pending = bool(family.pending)
+    if pending:
+        enqueue_once(facts_refresh_task)
+    status = facts_status(period)
     focus_id = data.get("indicator") or "students"
     if focus_id not in tables or tables[focus_id].indicator.missing is not None:
         focus_id = "students"
@@ -134,7 +147,9 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
         if p == period:
             trend.append(TrendPoint(p, focus.row_margin))
             continue
-        earlier = linked_report(tree, node, p, dims=dim_ids[:1], indicator_ids=(focus_id,), **common)[focus_id]
+        earlier = linked_family(
+            tree, path[0], path[:-1], p, dims=dim_ids[:1], indicator_ids=(focus_id,), anchor=period, **common
+        ).tables(node)[focus_id]
         trend.append(TrendPoint(p, earlier.row_margin))
     reflections = list(
         reflections_for(user, unit_ids=unit_ids, since=period.start, until=period.end).filter(
@@ -169,6 +184,8 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
         thresholds=tree.thresholds,
         suppressed=not unsuppressed,
         categories=categories,
+        facts_computed_at=status.computed_at if status else None,
+        facts_pending=pending,
     )
 
 

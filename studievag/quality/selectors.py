@@ -10,7 +10,7 @@ the database is a group of students, and every figure passes through
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db.models import (
@@ -37,7 +37,7 @@ from studievag.organisations.models import Organiser, Region, SchoolUnit
 
 from .dimensions import UNKNOWN, Dimension, available_dimensions
 from .indicators import Category, Context, Indicator, available
-from .models import Reflection, SuppressionRule
+from .models import PeriodFactsStatus, Reflection, SuppressionRule
 from .periods import Period
 from .scope import ReportScope, reflection_units, report_scope
 
@@ -110,6 +110,7 @@ class ReportRequest:
     # rows by that child; and group by programme instead of filtering on one.
     partition: str = ""
     by_programme: bool = False
+    anchor: Period | None = None  # a trend point: the report's own period (for comparable survey items)
 
 
 @dataclass
@@ -250,7 +251,7 @@ def report_querysets(req: ReportRequest) -> list[ReportQuery]:
     batches: dict[tuple[str, str], list[Indicator]] = {}
     cohort_shares: list[Indicator] = []
     for indicator in chosen.values():
-        if indicator.missing is not None:
+        if indicator.missing is not None or indicator.external is not None:
             continue
         if (
             indicator.population.startswith("cohort")
@@ -349,19 +350,31 @@ def _cohorts_query(req: ReportRequest, dims, indicators: list[Indicator]) -> Rep
     return ReportQuery(qs, indicators, contexts[numbers[0]], "cohorts")
 
 
+def _chosen(req: ReportRequest) -> dict[str, Indicator]:
+    return (
+        available() if req.indicator_ids is None else {k: v for k, v in available().items() if k in req.indicator_ids}
+    )
+
+
+def facts_pending(req: ReportRequest) -> set[str]:
+    """Chosen indicators read from per-student facts the background job has not computed yet."""
+    waiting = {k for k, i in _chosen(req).items() if i.facts and i.missing is None}
+    if waiting and PeriodFactsStatus.objects.filter(period=req.period.code).exists():
+        return set()
+    return waiting
+
+
 def report_cells(req: ReportRequest) -> dict[str, dict[tuple, dict]]:
     """Unsuppressed numerators, denominators and bases per indicator and group.
 
     Keyed by ``(d1, d2)``; with ``partition`` or ``by_programme`` set, by
     ``(child, programme, d1, d2)`` (``TOTAL`` where a column is not grouped).
+    Indicators over per-student facts read what the background job computed
+    (``facts.py``); while a period has none yet they are left out.
     """
-    from .facts import ensure_facts
-
-    chosen = (
-        available() if req.indicator_ids is None else {k: v for k, v in available().items() if k in req.indicator_ids}
-    )
-    if any(i.facts and i.missing is None for i in chosen.values()):
-        ensure_facts(req.period, today=req.today)
+    pending = facts_pending(req)
+    if pending:
+        req = replace(req, indicator_ids=tuple(k for k in _chosen(req) if k not in pending))
     wide = bool(req.partition or req.by_programme)
     data: dict[str, dict[tuple, dict]] = {}
     for query in report_querysets(req):
@@ -395,10 +408,53 @@ def report_cells(req: ReportRequest) -> dict[str, dict[tuple, dict]]:
 
 
 def chosen_indicators(req: ReportRequest) -> list[Indicator]:
-    chosen = available()
-    if req.indicator_ids is not None:
-        chosen = {k: v for k, v in chosen.items() if k in req.indicator_ids}
-    return sorted(chosen.values(), key=_order)
+    return sorted(_chosen(req).values(), key=_order)
+
+
+def external_cells(req: ReportRequest, chosen: dict[str, Indicator]) -> tuple[dict, dict[str, int]]:
+    """Cells of indicators counted outside the enrolment query, each source asked once.
+
+    A cell map is ``None`` where the source cannot break down the way the report asks.
+    """
+    data: dict[str, dict | None] = {}
+    limits: dict[str, int] = {}
+    sources: dict = {}
+    for indicator in chosen.values():
+        if indicator.external is None or indicator.missing is not None:
+            continue
+        if indicator.external not in sources:
+            sources[indicator.external] = indicator.external(req)
+        found = sources[indicator.external]
+        if found is None:
+            data[indicator.id] = None
+        else:
+            data[indicator.id] = found[0].get(indicator.id, {})
+            limits[indicator.id] = found[1]
+    return data, limits
+
+
+@dataclass
+class Gathered:
+    """What a report's figures rest on, unsuppressed: cells per indicator, own limits, pending facts."""
+
+    data: dict[str, dict | None]  # None: the source cannot break down this way
+    limits: dict[str, int]  # a source's own minimum (a survey wave's)
+    pending: set[str]  # facts not computed yet: shown as missing
+
+
+def gather(req: ReportRequest) -> Gathered:
+    data: dict[str, dict | None] = dict(report_cells(req))
+    external, limits = external_cells(req, _chosen(req))
+    data.update(external)
+    return Gathered(data=data, limits=limits, pending=facts_pending(req))
+
+
+def thresholds_of(indicator: Indicator, thresholds: Thresholds, limits: dict[str, int]) -> Thresholds:
+    """The limits an indicator's figures are hidden by: a source's own minimum, never under the report's."""
+    if indicator.id in limits:
+        k = max(limits[indicator.id], thresholds.min_count)
+        return Thresholds(min_count=k, min_base=k)
+    return thresholds
 
 
 def breakdown_groups(req: ReportRequest, keys) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -422,8 +478,9 @@ def run_report(req: ReportRequest) -> dict[str, Table]:
     :func:`studievag.quality.linked.linked_report`, which protects everything
     the person can open together.
     """
-    data = report_cells(req)
-    row_groups, col_groups = breakdown_groups(req, {k for cells in data.values() for k in cells})
+    gathered = gather(req)
+    data = gathered.data
+    row_groups, col_groups = breakdown_groups(req, {k for cells in data.values() for k in cells or {}})
     dims = []
     if req.dims:
         dims.append(Dim("d1", tuple(k for k, _l in row_groups)))
@@ -435,11 +492,16 @@ def run_report(req: ReportRequest) -> dict[str, Table]:
 
     tables = {}
     for indicator in chosen_indicators(req):
-        finest = {key(k1, k2): cell for (k1, k2), cell in data.get(indicator.id, {}).items()}
+        cells = data.get(indicator.id, {})
+        if cells is None or indicator.id in gathered.pending:
+            tables[indicator.id] = make_table(indicator, row_groups, col_groups, None, None)
+            continue
+        finest = {key(k1, k2): cell for (k1, k2), cell in cells.items()}
         parts = cell_parts(indicator, dims, finest, additive=[d.name for d in dims])
         hidden = frozenset()
         if req.suppress and indicator.missing is None:
-            hidden = protect(dims, parts["base_of"], req.thresholds, indicator.kind).hidden
+            limits = thresholds_of(indicator, req.thresholds, gathered.limits)
+            hidden = protect(dims, parts["base_of"], limits, indicator.kind).hidden
         tables[indicator.id] = make_table(
             indicator,
             row_groups,
@@ -478,11 +540,11 @@ def make_table(indicator, row_groups, col_groups, value, hidden) -> Table:
 
     ``value(row_key, col_key)`` gives ``num``/``den``/``base_of`` of a cell and
     ``hidden(row_key, col_key)`` whether the protection hides it; ``TOTAL`` is
-    the key of a margin.
+    the key of a margin. Without ``value`` every cell is missing (``.``).
     """
     rows = row_groups + [(TOTAL, _("Total"))]
     cols = col_groups + [(TOTAL, _("Total"))]
-    if indicator.missing is not None:
+    if indicator.missing is not None or value is None:
         return Table(indicator, rows, cols, [[missing() for _c in cols] for _r in rows])
     cells = []
     for rk, _rl in rows:

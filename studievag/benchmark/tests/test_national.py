@@ -11,6 +11,7 @@ from studievag.benchmark.national import generate
 from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import Organiser, SchoolUnit
 from studievag.people.models import Student
+from studievag.quality.facts import facts_refresh
 from studievag.quality.periods import term_of
 from studievag.quality.selectors import report_cells
 
@@ -19,7 +20,9 @@ TODAY = datetime.date(2026, 3, 2)
 
 @pytest.fixture
 def national(db):
-    return generate(students=80, seed=7, today=TODAY)
+    summary = generate(students=80, seed=7, today=TODAY)
+    facts_refresh(term_of(TODAY), today=TODAY)  # the background job's work
+    return summary
 
 
 def test_generates_a_country_of_organisers_units_and_five_years_of_students(national):

@@ -8,8 +8,8 @@ which logs the read.
 from django import template
 
 from studievag.access.policy import may, may_view
+from studievag.support.permissions import SUPPORT_NEEDS
 
-from ..permissions import SUPPORT_NEEDS
 from ..selectors import mapping_of, may_edit_intake
 
 register = template.Library()

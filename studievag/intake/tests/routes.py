@@ -1,7 +1,6 @@
 from studievag.testing import Route
 
 EDITORS = frozenset({"mentor", "counsellor", "student_health", "principal"})
-NEED_TO_KNOW = frozenset({"mentor", "student_health", "principal"})
 MAPPING = {
     "mapped_on": "2026-09-01",
     "parents_education": "unknown",
@@ -14,14 +13,4 @@ ROUTES = [
     Route("intake:edit", EDITORS, kwargs=lambda c: {"pk": c.alice.pk}),
     Route("intake:edit", EDITORS, kwargs=lambda c: {"pk": c.alice.pk}, method="post", data=lambda c: MAPPING),
     Route("intake:edit", frozenset({"mentor_other_school"}), kwargs=lambda c: {"pk": c.bertil.pk}, label="bertil"),
-    Route("intake:support_needs", NEED_TO_KNOW, kwargs=lambda c: {"pk": c.alice.pk}),
-    Route(
-        "intake:support_needs",
-        NEED_TO_KNOW,
-        kwargs=lambda c: {"pk": c.alice.pk},
-        method="post",
-        data=lambda c: {"text": "Behöver extra tid vid prov.", "reason": "EHT"},
-    ),
-    # The same store without a plan: intake comes before the plan.
-    Route("plans:support_needs", NEED_TO_KNOW, kwargs=lambda c: {"pk": c.alice.pk}, label="no plan"),
 ]

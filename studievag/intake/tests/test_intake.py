@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from studievag.audit.models import RecordRead
 from studievag.enrolments.models import GroupMembership
-from studievag.intake.models import IntakeMapping, SupportNeedsEntry
+from studievag.intake.models import IntakeMapping
 from studievag.progress.tests.helpers import ensure_course, maths_step
+from studievag.support.models import SupportNeedsEntry
 
 FORM = {
     "mapped_on": "2026-09-01",
@@ -56,7 +57,7 @@ def test_a_merit_value_above_340_is_refused(cast, login):
 
 
 def test_a_starting_level_from_another_scale_is_refused(cast, login):
-    from studievag.progress.models import ProgressionStep
+    from studievag.scales.models import ProgressionStep
 
     ensure_course(cast)
     subject = cast.course_group_a.course.subject
@@ -76,7 +77,7 @@ def test_a_teacher_reads_the_mapping_but_cannot_record_it(cast, login):
     html = client.get(reverse("people:student_detail", args=[cast.alice.pk])).content.decode()
     assert "No mapping at intake has been recorded." in html
     assert reverse("intake:edit", args=[cast.alice.pk]) not in html
-    assert reverse("intake:support_needs", args=[cast.alice.pk]) not in html
+    assert reverse("support:needs", args=[cast.alice.pk]) not in html
 
 
 def test_mentor_b_cannot_map_a_student_at_school_a(cast, login):
@@ -88,12 +89,12 @@ def test_mentor_b_cannot_map_a_student_at_school_a(cast, login):
 def test_support_needs_are_recorded_and_every_read_is_logged(cast, login):
     client = login(cast.health_a)
     client.post(
-        reverse("intake:support_needs", args=[cast.alice.pk]),
+        reverse("support:needs", args=[cast.alice.pk]),
         {"text": "Behöver uppläst text vid prov.", "reason": "Kartläggning"},
     )
     assert SupportNeedsEntry.objects.get(student=cast.alice).author == cast.health_a
     mentor = login(cast.mentor_a)
-    html = mentor.get(reverse("intake:support_needs", args=[cast.alice.pk])).content.decode()
+    html = mentor.get(reverse("support:needs", args=[cast.alice.pk])).content.decode()
     assert "Behöver uppläst text vid prov." in html
     assert RecordRead.objects.filter(student=cast.alice, part="support_needs", user=cast.mentor_a).count() == 1
 
@@ -101,7 +102,7 @@ def test_support_needs_are_recorded_and_every_read_is_logged(cast, login):
 @pytest.mark.parametrize("who", ["counsellor_a", "teacher_a", "mentor_b"])
 def test_support_needs_are_not_for_others(cast, login, who):
     SupportNeedsEntry.objects.create(student=cast.alice, text="Känsligt", author=cast.health_a, reason="EHT")
-    response = login(getattr(cast, who)).get(reverse("intake:support_needs", args=[cast.alice.pk]))
+    response = login(getattr(cast, who)).get(reverse("support:needs", args=[cast.alice.pk]))
     assert response.status_code == 404
     assert not RecordRead.objects.filter(part="support_needs").exists()
     html = login(getattr(cast, who)).get(reverse("people:student_detail", args=[cast.alice.pk]))

@@ -3,12 +3,12 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from studievag.intake.models import SupportNeedsEntry
-from studievag.intake.services import support_needs_record
 from studievag.plans import services
 from studievag.plans.models import Plan, PlanRevision
 from studievag.plans.rules import ApprovalState
 from studievag.plans.snapshot import diff_snapshots
+from studievag.support.models import SupportNeedsEntry
+from studievag.support.services import support_needs_record
 
 pytestmark = pytest.mark.django_db
 

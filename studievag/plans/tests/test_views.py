@@ -4,11 +4,11 @@ import pytest
 from django.urls import reverse
 
 from studievag.audit.models import RecordRead
-from studievag.intake.models import SupportNeedsEntry
-from studievag.intake.services import support_needs_record
 from studievag.plans import services
 from studievag.plans.models import Plan, PlanReview, PlanSettings
 from studievag.plans.rules import terms_from
+from studievag.support.models import SupportNeedsEntry
+from studievag.support.services import support_needs_record
 from studievag.testing import make_student
 
 from .conftest import plan_post

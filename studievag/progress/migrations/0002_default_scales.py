@@ -3,7 +3,7 @@ English, and a generic four-step scale for subjects without their own."""
 
 from django.db import migrations
 
-from studievag.progress.defaults import create_default_scales
+from studievag.scales.defaults import create_default_scales
 
 
 def forwards(apps, schema_editor):

@@ -2,7 +2,7 @@
 
 from studievag.catalogue.models import Course
 from studievag.catalogue.services import catalogue_ensure_core
-from studievag.progress.models import ProgressionScale, ProgressionStep
+from studievag.scales.models import ProgressionScale, ProgressionStep
 
 MATHS = ("GR", "GRGRMAT01_7-9")
 

@@ -55,7 +55,7 @@ def test_recording_again_the_same_day_corrects_that_days_record(cast, maths, log
 
 
 def test_a_step_from_another_scale_is_refused_and_nothing_saved(cast, maths, login):
-    from studievag.progress.models import ProgressionStep
+    from studievag.scales.models import ProgressionStep
 
     english_step = ProgressionStep.objects.get(scale__name="Engelska", position=2)
     response = api(login(cast.teacher_a), maths, {"student": cast.alice.pk, "step": english_step.pk})

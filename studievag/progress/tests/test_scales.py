@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from studievag.progress import rules
-from studievag.progress.models import ProgressionScale, ProgressRecord
+from studievag.progress.models import ProgressRecord
 from studievag.progress.selectors import ScaleBook
+from studievag.scales.models import ProgressionScale
 
 from .helpers import ensure_course, own_scale, scale_post
 
@@ -199,7 +200,7 @@ def test_scales_of_other_organisers_and_shipped_scales_are_not_edited_here(cast,
 
 def test_every_shipped_step_colour_is_readable_under_the_step_text():
     from studievag.progress import rules
-    from studievag.progress.defaults import PALETTE
+    from studievag.scales.defaults import PALETTE
 
     # step_colour spreads a scale's steps over the whole palette.
     for colour in PALETTE:

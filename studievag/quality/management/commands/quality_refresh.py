@@ -1,21 +1,20 @@
-"""``manage.py quality_refresh``: recompute the per-student facts of recent periods (nightly)."""
+"""``manage.py quality_refresh``: bring the per-student facts of every offered period up to date now.
+
+The background job ``quality.facts_refresh`` does the same every ten minutes;
+this command runs it in the foreground (``--full`` recomputes every student).
+"""
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from studievag.quality.facts import facts_refresh
-from studievag.quality.periods import recent_terms, school_year_of
+from studievag.quality.tasks import facts_refresh_task
 
 
 class Command(BaseCommand):
-    help = "Recompute the per-student facts behind the group-level reports for recent periods."
+    help = "Recompute the per-student facts behind the group-level reports for every offered period."
 
     def add_arguments(self, parser):
-        parser.add_argument("--terms", type=int, default=6, help="How many recent terms.")
+        parser.add_argument("--full", action="store_true", help="Recompute every student, not only changes.")
 
-    def handle(self, *args, terms, **options):
-        today = timezone.localdate()
-        year = school_year_of(today)
-        for period in [*recent_terms(today, terms), year.previous_term(), year]:
-            status = facts_refresh(period, today=today)
-            self.stdout.write(f"{period.code}: {status.students} students in {status.milliseconds} ms")
+    def handle(self, *args, full, **options):
+        outcome = facts_refresh_task.call(full=full)
+        self.stdout.write(str(outcome))

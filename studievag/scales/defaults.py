@@ -97,3 +97,10 @@ def create_default_scales(scale_model, step_model) -> int:
         )
         created += 1
     return created
+
+
+def create_current_defaults(apps, schema_editor) -> int:
+    """The shipped scales with today's models (for a database emptied by a test)."""
+    return create_default_scales(
+        apps.get_model("scales", "ProgressionScale"), apps.get_model("scales", "ProgressionStep")
+    )

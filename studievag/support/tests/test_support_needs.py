@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from studievag.audit.models import RecordRead
-from studievag.intake.models import SupportNeedsEntry
-from studievag.intake.services import support_needs_record
 from studievag.plans import services as plan_services
+from studievag.support.models import SupportNeedsEntry
+from studievag.support.services import support_needs_record
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def test_removing_nothing_is_refused(cast):
 
 
 def test_written_at_intake_read_on_the_plan_page_and_the_other_way(cast, login):
-    intake_url = reverse("intake:support_needs", args=[cast.alice.pk])
+    intake_url = reverse("support:needs", args=[cast.alice.pk])
     plan_url = reverse("plans:support_needs", args=[cast.alice.pk])
     # No plan yet: the plan's page works all the same (intake comes first).
     response = login(cast.health_a).post(intake_url, {"text": "Uppläst text vid prov.", "reason": "Kartläggning"})
@@ -89,7 +89,7 @@ def test_written_at_intake_read_on_the_plan_page_and_the_other_way(cast, login):
 
 
 def test_a_change_without_reason_names_the_field_and_saves_nothing(cast, login):
-    url = reverse("intake:support_needs", args=[cast.alice.pk])
+    url = reverse("support:needs", args=[cast.alice.pk])
     response = login(cast.health_a).post(url, {"text": "Extra tid", "reason": ""})
     assert response.status_code == 200
     html = response.content.decode()
@@ -104,7 +104,7 @@ def test_a_change_without_reason_names_the_field_and_saves_nothing(cast, login):
 def test_others_neither_read_nor_write_and_nothing_is_logged(cast, login, who):
     support_needs_record(acting_user=cast.health_a, student=cast.alice, text="Känsligt", reason="EHT")
     client = login(getattr(cast, who))
-    for name in ("intake:support_needs", "plans:support_needs"):
+    for name in ("support:needs", "plans:support_needs"):
         url = reverse(name, args=[cast.alice.pk])
         assert client.get(url).status_code in (403, 404)
         assert client.post(url, {"text": "Ändrat", "reason": "x"}).status_code in (403, 404)
@@ -125,7 +125,7 @@ def test_the_page_reads_the_entries_in_a_fixed_number_of_queries(cast, login, dj
         for n in range(20)
     )
     client = login(cast.health_a)
-    url = reverse("intake:support_needs", args=[cast.alice.pk])
+    url = reverse("support:needs", args=[cast.alice.pk])
     client.get(url)
     with django_assert_max_num_queries(16):
         html = client.get(url).content.decode()

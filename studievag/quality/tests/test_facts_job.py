@@ -1,0 +1,122 @@
+"""The facts behind the reports are computed by the background job, never in a request."""
+
+import datetime
+import threading
+
+from django.db import connection, connections
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from studievag.jobs.models import JobRun
+from studievag.jobs.services import job_lock
+from studievag.progress.models import AttendanceWeek
+from studievag.quality.facts import offered_periods, refresh_offered_periods
+from studievag.quality.models import PeriodFactsStatus, StudentPeriodFacts
+from studievag.quality.tasks import FACTS_REFRESH, facts_refresh_task
+from studievag.quality.tests.test_indicators import HT2025, TODAY, cells, course, recorder, total, world  # noqa: F401
+
+
+def test_the_form_offers_ten_terms_and_five_school_years_and_the_job_keeps_them_all():
+    codes = [p.code for p in offered_periods(datetime.date(2026, 1, 15))]
+    assert codes[:3] == ["vt2026", "ht2025", "vt2025"]
+    assert len([c for c in codes if c[:2] in ("ht", "vt")]) == 10
+    assert [c for c in codes if c.startswith("sy")] == ["sy2025", "sy2024", "sy2023", "sy2022", "sy2021"]
+
+
+def test_first_full_then_only_the_students_whose_records_changed(world, course, recorder):  # noqa: F811
+    first = refresh_offered_periods(today=TODAY)
+    assert len(first) == 15 and all(r.full for r in first)
+    assert PeriodFactsStatus.objects.count() == 15
+    ht = PeriodFactsStatus.objects.get(period="ht2025")
+    assert ht.students == 13  # every school unit: twelve here, one at the other unit
+    assert total(cells_without_refresh(world), "attendance") == {"base": 0}
+
+    AttendanceWeek.objects.create(
+        student=world.s[0],
+        course=course,
+        week_start=datetime.date(2025, 9, 1),
+        scheduled_minutes=100,
+        invalid_absence_minutes=25,
+        recorded_by=recorder,
+    )
+    second = {r.period.code: r for r in refresh_offered_periods(today=TODAY)}
+    assert not any(r.full for r in second.values())
+    # The period that counts the week picked the student up; the row count stays.
+    assert second["ht2025"].students >= 1
+    assert PeriodFactsStatus.objects.get(period="ht2025").students == 13
+    assert StudentPeriodFacts.objects.filter(period="ht2025").count() == 13
+    figure = total(cells_without_refresh(world), "attendance")
+    assert (figure["num"], figure["den"]) == (75, 100)
+
+
+def test_nothing_changed_nothing_written(world):  # noqa: F811
+    refresh_offered_periods(today=TODAY)
+    again = refresh_offered_periods(today=TODAY)
+    # Only what was saved within the overlap of the first run is read again.
+    assert all(not r.full for r in again)
+    assert sum(r.students for r in again) <= 15 * 13
+
+
+def cells_without_refresh(world):  # noqa: F811
+    from studievag.quality.selectors import ReportRequest, report_cells
+    from studievag.quality.suppression import Thresholds
+
+    return report_cells(ReportRequest(period=HT2025, unit_ids=[world.unit.pk], thresholds=Thresholds(), today=TODAY))
+
+
+def report_url(cast):
+    return reverse("quality:report") + f"?level=organiser:{cast.unit_a.organiser_id}&period=vt2026"
+
+
+def test_a_report_before_the_first_refresh_computes_nothing_and_asks_the_job(cast, client):
+    client.force_login(cast.analyst)
+    page = client.get(report_url(cast))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "are being computed" in text
+    assert not StudentPeriodFacts.objects.exists()
+    assert not PeriodFactsStatus.objects.exists()
+    assert DBTaskResult.objects.filter(task_path=facts_refresh_task.module_path).count() == 1
+    attendance = page.context["report"].tables["attendance"]
+    assert attendance.total.missing
+    client.get(report_url(cast))  # asking again does not queue a second run
+    assert DBTaskResult.objects.filter(task_path=facts_refresh_task.module_path).count() == 1
+
+    facts_refresh_task.call()
+    page = client.get(report_url(cast))
+    status = PeriodFactsStatus.objects.get(period=page.context["report"].period.code)
+    assert page.context["report"].facts_computed_at == status.computed_at
+    assert "computed" in page.content.decode() and "are being computed" not in page.content.decode()
+    run = JobRun.objects.get(name=FACTS_REFRESH)
+    assert (run.status, run.items_total, run.items_done) == ("succeeded", 15, 15)
+
+
+def _hold_lock_elsewhere(started: threading.Event, release: threading.Event):
+    try:
+        with job_lock(FACTS_REFRESH) as acquired:
+            assert acquired
+            started.set()
+            release.wait(10)
+    finally:
+        connections.close_all()
+
+
+def test_a_second_refresh_while_one_runs_is_skipped(db):
+    if connection.vendor == "postgresql":
+        # An advisory lock held by another session (another worker).
+        started, release = threading.Event(), threading.Event()
+        holder = threading.Thread(target=_hold_lock_elsewhere, args=(started, release))
+        holder.start()
+        assert started.wait(10)
+        try:
+            outcome = facts_refresh_task.call()
+        finally:
+            release.set()
+            holder.join()
+    else:
+        with job_lock(FACTS_REFRESH) as acquired:
+            assert acquired
+            outcome = facts_refresh_task.call()
+    assert outcome == {"skipped": True}
+    assert JobRun.objects.get().status == JobRun.Status.SKIPPED
+    assert not PeriodFactsStatus.objects.exists()
