@@ -5,6 +5,7 @@ One settings module, configured by environment variables (see README,
 outside DEBUG it refuses to start without a secret key.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",
     # Background jobs: Django's tasks framework with its database backend.
     "django_tasks",
     "django_tasks_db",
@@ -74,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "studievag.core.middleware.ContentSecurityPolicyMiddleware",
+    "studievag.core.middleware.NoStoreMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -108,12 +113,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
-    # The web process and the job worker share the file: with write-ahead logging
-    # readers never wait for a writer; a writer waits (up to the timeout) for another.
+    # SQLite for many people at once: write-ahead logging lets reads go on while
+    # one request writes; every request that may write (every page logs its reads)
+    # takes the write lock when its transaction begins (IMMEDIATE), so two requests
+    # never both read and then fail to upgrade to a write ("database is locked");
+    # the second waits up to the busy timeout instead. The job worker shares the
+    # file the same way.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("STUDIEVAG_SQLITE_BUSY_SECONDS", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
     )
-    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 else:
     # Persistent connections (a new one per request costs a few milliseconds),
     # checked before reuse so a restarted database server costs no failed request.
@@ -125,18 +137,23 @@ else:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Local accounts (staff without single sign-on, students, guardians): long
+# passwords, none of the common ones, and none built on a school word or a
+# place name with a year or a digit added (the first guesses against a school).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "studievag.core.passwords.GuessablePasswordValidator"},
 ]
 # Single sign-on with OpenID Connect: on when a client id is configured.
 OIDC_ENABLED = bool(env.str("STUDIEVAG_OIDC_CLIENT_ID", default=""))
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes first: it refuses a log-in while the account or the address is locked out.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
-    AUTHENTICATION_BACKENDS.insert(0, "studievag.core.sso.StudievagOIDCBackend")
+    AUTHENTICATION_BACKENDS.insert(1, "studievag.core.sso.StudievagOIDCBackend")
     OIDC_RP_CLIENT_ID = env.str("STUDIEVAG_OIDC_CLIENT_ID")
     OIDC_RP_CLIENT_SECRET = env.str("STUDIEVAG_OIDC_CLIENT_SECRET")
     OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("STUDIEVAG_OIDC_AUTHORIZATION_ENDPOINT")
@@ -153,10 +170,31 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Throttling of log-ins (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords
+# in a row for one account, or from one address, log-in is refused there for
+# LOGIN_LOCKOUT_MINUTES, even with the right password; each lockout is logged
+# (logger "studievag.security") and kept in the admin's access attempts.
+AXES_FAILURE_LIMIT = env.int("STUDIEVAG_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("STUDIEVAG_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "studievag.core.auth_views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "studievag.core.auth_views.client_ip"
+AXES_VERBOSE = False
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("STUDIEVAG_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = env.int("STUDIEVAG_SESSION_SECONDS", default=8 * 60 * 60)
+# HTTPS only, remembered by the browser (HSTS), outside local development.
+# Behind a proxy that ends TLS, STUDIEVAG_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO
+# lets Django know the request came over HTTPS.
+SECURE_HSTS_SECONDS = env.int("STUDIEVAG_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("STUDIEVAG_HSTS_SUBDOMAINS", default=False)
+SECURE_SSL_REDIRECT = env.bool("STUDIEVAG_SSL_REDIRECT", default=False)
+if proxy_ssl_header := env.str("STUDIEVAG_PROXY_SSL_HEADER", default=""):
+    SECURE_PROXY_SSL_HEADER = (proxy_ssl_header, "https")
 
 # Language: Swedish first, English second; student and guardian pages also
 # in Arabic (right to left). Adding Dari, Tigrinya, Somali … is a matter of

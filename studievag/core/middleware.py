@@ -1,5 +1,7 @@
 """Small cross-cutting middleware."""
 
+from django.utils.cache import patch_cache_control
+
 
 class ContentSecurityPolicyMiddleware:
     """Every asset is served by the application itself: say so to the browser.
@@ -39,3 +41,22 @@ class SwedishFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages and exports for a signed-in person are never kept by a browser or proxy.
+
+    Nearly every page after log-in shows personal data about children; a shared
+    school computer's back button or disk cache must not show it to the next
+    person. Static files and the log-in page are not affected.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from studievag.access.policy import Part, names_visible_students, visible_students
 from studievag.enrolments.models import Enrolment
+from studievag.limits import search_words
 
 from .identity import parse_identity_number
 from .models import Student
@@ -48,7 +49,7 @@ def student_search(
             earlier = Student.history.filter(personal_identity_number=number).values("id")
             students = students.filter(Q(personal_identity_number=number) | Q(pk__in=earlier))
         else:
-            for word in query.split():
+            for word in search_words(query):
                 students = students.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
             # Never find a protected student by name unless the name may be shown;
             # the list masks them, so a name search must not reveal them either.

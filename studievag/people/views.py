@@ -24,6 +24,7 @@ from studievag.access.policy import (
 )
 from studievag.audit.selectors import reads_of
 from studievag.enrolments.models import StudentGroup
+from studievag.limits import SEARCH_MAX_CHARS, search_words
 from studievag.organisations.models import Programme
 
 from . import services
@@ -41,9 +42,14 @@ def _int_or_none(value):
 @require_action("student.list")
 def student_list(request):
     params = request.GET
+    query, search_error = params.get("q", ""), None
+    try:
+        search_words(query)
+    except ValidationError as error:
+        query, search_error = "", error.messages[0]
     students = student_search(
         request.user,
-        query=params.get("q", ""),
+        query=query,
         school_unit_id=_int_or_none(params.get("unit")),
         group_id=_int_or_none(params.get("group")),
         programme_code=params.get("programme", ""),
@@ -58,6 +64,8 @@ def student_list(request):
         {
             "page": page,
             "params": params,
+            "search_error": search_error,
+            "search_max_chars": SEARCH_MAX_CHARS,
             "programmes": Programme.objects.filter(is_active=True),
             "groups": StudentGroup.objects.filter(members__in=visible).distinct().select_related("school_unit"),
             "units": units_for_action(request.user, "student.list"),

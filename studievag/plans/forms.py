@@ -2,10 +2,12 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from studievag.catalogue.models import Course
+from studievag.limits import IMPORT_MAX_BYTES, TEXT_MAX_CHARS, file_too_large_message
 from studievag.organisations.models import Programme
 
 from .models import (
@@ -52,6 +54,12 @@ class PlanForm(forms.ModelForm):
             self.fields[name].disabled = "edit_path" not in editable
         for name in CONTENT_FIELDS:
             self.fields[name].disabled = "edit_content" not in editable
+        # The same bound as the portable plan file, so every saved plan can be exported and imported.
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.Textarea) and name != "reason":
+                field.max_length = TEXT_MAX_CHARS
+                field.validators.append(MaxLengthValidator(TEXT_MAX_CHARS))
+                field.widget.attrs["maxlength"] = str(TEXT_MAX_CHARS)
 
     def clean(self):
         data = super().clean()
@@ -198,6 +206,13 @@ class ReviewForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Plan file (JSON)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError(file_too_large_message(IMPORT_MAX_BYTES))
+        return upload
+
     skip_unknown_courses = forms.BooleanField(
         label=_("Import without courses that are not in our catalogue"), required=False
     )

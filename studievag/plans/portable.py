@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from studievag.catalogue.models import Course
 from studievag.enrolments.models import Enrolment
+from studievag.limits import IMPORT_MAX_BYTES, IMPORT_MAX_DEPTH, file_too_large_message, json_depth_within
 from studievag.people.models import Student
 
 from .models import Plan
@@ -123,6 +124,15 @@ def plan_import(
 ) -> ImportResult:
     """Start ``student``'s plan from a portable document; all or nothing."""
     result = ImportResult()
+    if len(raw) > IMPORT_MAX_BYTES:
+        result.errors.append(file_too_large_message(IMPORT_MAX_BYTES))
+        return result
+    if not json_depth_within(raw, IMPORT_MAX_DEPTH):
+        result.errors.append(
+            _("The file nests lists and objects more than %(depth)d levels deep; a plan file never does.")
+            % {"depth": IMPORT_MAX_DEPTH}
+        )
+        return result
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from studievag.access.decorators import require_action
 from studievag.access.policy import Part, label_students, student_for_view
+from studievag.cells import safe_row
 from studievag.organisations.models import Organiser
 from studievag.scales.models import ProgressionScale
 
@@ -277,7 +278,7 @@ def attendance_template(request, pk: int):
     writer = csv.writer(response)
     writer.writerow(services.CSV_COLUMNS)
     for row in services.attendance_template_rows(group, monday, today):
-        writer.writerow(row)
+        writer.writerow(safe_row(row))
     return response
 
 

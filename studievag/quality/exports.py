@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from studievag.cells import safe_row
+
 from .reports import LEGEND, Report
 
 
@@ -62,11 +64,16 @@ def to_csv(report: Report) -> HttpResponse:
         ]
     )
     for row in _rows(report):
-        writer.writerow([str(v) for v in row])
+        writer.writerow(safe_row(str(v) for v in row))
     writer.writerow([])
     for symbol, text in _legend():
-        writer.writerow([symbol, text])
+        writer.writerow(safe_row([symbol, text]))
     return response
+
+
+def _append(sheet, values) -> None:
+    """A row into a worksheet, text that looks like a formula kept as text (:mod:`studievag.cells`)."""
+    sheet.append(safe_row(values))
 
 
 def to_xlsx(report: Report) -> HttpResponse:
@@ -83,23 +90,24 @@ def to_xlsx(report: Report) -> HttpResponse:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Report")[:31]
-    ws.append([report.title])
+    _append(ws, [report.title])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([_("Programme"), report.programme or _("All programmes")])
-    ws.append([_("Breakdown"), report.breakdown_label])
-    ws.append(
+    _append(ws, [_("Programme"), report.programme or _("All programmes")])
+    _append(ws, [_("Breakdown"), report.breakdown_label])
+    _append(
+        ws,
         [
             _("Suppression"),
             _("Counts under %(c)s and shares with a base under %(b)s are shown as “..”.")
             % {"c": report.thresholds.min_count, "b": report.thresholds.min_base}
             if report.suppressed
             else _("Not suppressed (own school unit)"),
-        ]
+        ],
     )
-    ws.append([])
+    _append(ws, [])
 
     def header(values):
-        ws.append(values)
+        _append(ws, values)
         for cell in ws[ws.max_row]:
             cell.font, cell.fill = header_font, header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -113,12 +121,12 @@ def to_xlsx(report: Report) -> HttpResponse:
     first = report.focus
     header([_("Indicator"), _("Unit")] + [label for _k, label in first.rows])
     for category in report.categories:
-        ws.append([str(category["label"])])
+        _append(ws, [str(category["label"])])
         ws.cell(ws.max_row, 1).font = category_font
         if not category["tables"]:
-            ws.append([str(category["note"])])
+            _append(ws, [str(category["note"])])
         for table in category["tables"]:
-            ws.append([str(table.indicator.name), table.indicator.unit] + [value(f.text) for f in table.row_margin])
+            _append(ws, [str(table.indicator.name), table.indicator.unit] + [value(f.text) for f in table.row_margin])
             for cell in ws[ws.max_row][2:]:
                 cell.alignment = Alignment(horizontal="right")
                 cell.border = border
@@ -132,14 +140,14 @@ def to_xlsx(report: Report) -> HttpResponse:
         two = wb.create_sheet(_("Two-way")[:31])
         two.column_dimensions["A"].width = 30
         for table in report.tables.values():
-            two.append([f"{table.indicator.name} ({table.indicator.unit})"])
+            _append(two, [f"{table.indicator.name} ({table.indicator.unit})"])
             two.cell(two.max_row, 1).font = category_font
-            two.append([f"{report.dims[0].label} \\ {report.dims[1].label}"] + [label for _k, label in table.cols])
+            _append(two, [f"{report.dims[0].label} \\ {report.dims[1].label}"] + [label for _k, label in table.cols])
             for cell in two[two.max_row]:
                 cell.font, cell.fill = header_font, header_fill
             for i, (_rk, label) in enumerate(table.rows):
-                two.append([label] + [value(f.text) for f in table.cells[i]])
-            two.append([])
+                _append(two, [label] + [value(f.text) for f in table.cells[i]])
+            _append(two, [])
         for k in range(2, 2 + len(report.focus.cols)):
             two.column_dimensions[get_column_letter(k)].width = 16
 

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from studievag.access.policy import may
+from studievag.limits import SEARCH_MAX_CHARS, search_words
 from studievag.organisations.models import CURRENT_PROGRAMMES
 
 from . import periods
@@ -95,8 +96,12 @@ class ReflectionForm(forms.ModelForm):
 
 
 class ReflectionSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_CHARS)
     tag = forms.ChoiceField(label=_("Indicator"), required=False)
+
+    def clean_q(self) -> str:
+        words = search_words(self.cleaned_data.get("q", ""))
+        return " ".join(words)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -157,6 +157,8 @@ class LinkedFamily:
     """One indicator set over the family of a page: the protected figures of every table in it."""
 
     dims: list[Dim]
+    variables: list[str]  # breakdowns and the programme filter, in the registry's order
+    breakdown: tuple[str, ...]  # the page's rows and columns
     expand: list[Node]  # the top level and the levels below it whose children are in the family
     term: str  # the period coordinate of the page's period (TOTAL for a school year)
     programme: str
@@ -167,8 +169,11 @@ class LinkedFamily:
     indicators: list[Indicator]
     pending: set[str] = field(default_factory=set)  # facts not computed yet for a period of the family
 
-    def key(self, node: Node, rk, ck) -> tuple:
-        """The family's key of a cell of ``node``'s table: the top, a level below it, or a child of the last."""
+    def key(self, node: Node, rk, ck) -> tuple | None:
+        """The family's key of a cell of ``node``'s table: the top, a level below it, or a child of the last.
+
+        ``None`` for a row that the programme filter excludes (another programme: nobody).
+        """
         key: list = []
         if self.has_period:
             key.append(self.term)
@@ -178,13 +183,14 @@ class LinkedFamily:
             ids = [n.id for n in self.expand[1:]] + [node.id]
         n_levels = sum(1 for d in self.dims if d.name.startswith("level"))
         key += ids + [TOTAL] * (n_levels - len(ids))
-        if self.programme:
-            key.append(self.programme)
-        names = [d.name for d in self.dims]
-        if "d1" in names:
-            key.append(rk)
-        if "d2" in names:
-            key.append(ck)
+        coordinates = dict(zip(self.breakdown, (rk, ck), strict=False))
+        for v in self.variables:
+            c = coordinates.get(v, TOTAL)
+            if v == "programme" and self.programme:
+                if c not in (TOTAL, self.programme):
+                    return None
+                c = self.programme
+            key.append(c)
         return tuple(key)
 
     @property
@@ -205,10 +211,21 @@ class LinkedFamily:
                 list(self.col_groups),
                 lambda rk, ck, parts=parts: {
                     p: parts[p].get(self.key(node, rk, ck), 0) for p in ("num", "den", "base_of")
-                },
+                },  # a row the filter excludes (key None) is 0
                 lambda rk, ck, hidden=hidden: self.key(node, rk, ck) in hidden,
             )
         return result
+
+
+def _coordinates(wide_key: tuple, dims: tuple[str, ...], programme: str) -> dict[str, str]:
+    """A fetched cell's member per variable: the breakdown's groups, and the programme when filtered."""
+    _ch, pg, d1, d2 = wide_key if len(wide_key) == 4 else (TOTAL, TOTAL, *wide_key)
+    result = {}
+    if programme:
+        result["programme"] = pg
+    for v, c in zip(dims, (d1, d2), strict=False):
+        result[v] = c
+    return result
 
 
 def linked_family(
@@ -266,18 +283,27 @@ def linked_family(
                 )
             )
             fetched.append((coord, [n.id for n in levels[1 : depth + 1]], data))
-    # The dimensions.
-    all_keys = set()
-    programmes = set()
+    # The dimensions. Breakdowns and the programme filter are variables in one fixed order
+    # (the registry's), with fixed members, so every page builds the same cube of the same
+    # variables the same way: a programme filter is the programme breakdown's member.
+    variables = [v for v in available_dimensions() if v in dims or (v == "programme" and programme)]
+    seen: dict[str, set] = {v: set() for v in variables}
     for _c, _l, gathered in fetched:
         for cells in gathered.data.values():
             for k in cells or {}:
-                k = k if len(k) == 4 else (TOTAL, TOTAL, *k)
-                all_keys.add((k[2], k[3]))
-                programmes.add(k[1])
-    row_groups, col_groups = breakdown_groups(
-        ReportRequest(period=period, unit_ids=None, thresholds=tree.thresholds, dims=dims), all_keys
-    )
+                for v, c in _coordinates(k, dims, programme).items():
+                    seen[v].add(c)
+    members: dict[str, list[tuple[str, str]]] = {}
+    for v in variables:
+        groups, _cols = breakdown_groups(
+            ReportRequest(period=period, unit_ids=None, thresholds=tree.thresholds, dims=(v,)),
+            sorted((c, TOTAL) for c in seen[v] if c != TOTAL),
+        )
+        if v == "programme" and programme and programme not in dict(groups):
+            groups.append((programme, programme))
+        members[v] = groups
+    row_groups = list(members[dims[0]]) if dims else []
+    col_groups = list(members[dims[1]]) if len(dims) > 1 else []
     family: list[Dim] = []
     if terms:
         family.append(Dim("period", tuple(t.code for t in terms)))
@@ -285,34 +311,22 @@ def linked_family(
         within = (f"level{depth}", node.id) if depth else None
         family.append(Dim(f"level{depth + 1}", tuple(c.id for c in tree.children[node]), within=within))
     n_levels = len(levels)
-    if programme:
-        codes = [k for k, _l in available_dimensions()["programme"].groups()]
-        codes += sorted(c for c in programmes - set(codes) if c != TOTAL)
-        if programme not in codes:
-            codes.append(programme)
-        family.append(Dim("programme", tuple(codes)))
-    if dims:
-        family.append(Dim("d1", tuple(k for k, _l in row_groups)))
-    if len(dims) > 1:
-        family.append(Dim("d2", tuple(k for k, _l in col_groups)))
+    for v in variables:
+        family.append(Dim(v, tuple(k for k, _l in members[v])))
 
     def family_key(coord, level_ids, wide_key) -> tuple:
-        ch, pg, d1, d2 = wide_key if len(wide_key) == 4 else (TOTAL, TOTAL, *wide_key)
+        ch = wide_key[0] if len(wide_key) == 4 else TOTAL
         key: list = [coord] if terms else []
         ids = list(level_ids) + ([ch] if ch != TOTAL else [])
         key += ids + [TOTAL] * (n_levels - len(ids))
-        if programme:
-            key.append(pg)
-        if dims:
-            key.append(d1)
-        if len(dims) > 1:
-            key.append(d2)
+        coordinates = _coordinates(wide_key, dims, programme)
+        key += [coordinates.get(v, TOTAL) for v in variables]
         return tuple(key)
 
     indicators = chosen_indicators(
         ReportRequest(period=period, unit_ids=None, thresholds=tree.thresholds, indicator_ids=indicator_ids)
     )
-    additive = [d.name for d in family if d.name in ("programme", "d1", "d2")]
+    additive = list(variables)
     parts: dict[str, dict] = {}
     hidden: dict[str, frozenset] = {}
     pending: set[str] = set()
@@ -340,6 +354,8 @@ def linked_family(
             hidden[indicator.id] = protect(family, parts[indicator.id]["base_of"], own, indicator.kind).hidden
     return LinkedFamily(
         dims=family,
+        variables=variables,
+        breakdown=tuple(dims),
         expand=levels or [top],
         term=period.code if terms else TOTAL,
         programme=programme,
