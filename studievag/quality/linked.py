@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
-from studievag.disclosure import TOTAL, Dim, Thresholds, protect
+from studievag.disclosure import TOTAL, Dim, Family, Thresholds, protect
 from studievag.organisations.models import CURRENT_PROGRAMMES, Organiser, Region, SchoolUnit
 
 from .dimensions import available_dimensions
@@ -327,6 +327,7 @@ def linked_family(
         ReportRequest(period=period, unit_ids=None, thresholds=tree.thresholds, indicator_ids=indicator_ids)
     )
     additive = list(variables)
+    checked = Family(family)
     parts: dict[str, dict] = {}
     hidden: dict[str, frozenset] = {}
     pending: set[str] = set()
@@ -351,7 +352,7 @@ def linked_family(
                 if indicator.id in g.limits:
                     limits[indicator.id] = max(limits.get(indicator.id, 0), g.limits[indicator.id])
             own = thresholds_of(indicator, tree.thresholds, limits)
-            hidden[indicator.id] = protect(family, parts[indicator.id]["base_of"], own, indicator.kind).hidden
+            hidden[indicator.id] = protect(checked, parts[indicator.id]["base_of"], own, indicator.kind).hidden
     return LinkedFamily(
         dims=family,
         variables=variables,

@@ -31,7 +31,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from studievag.disclosure import TOTAL, Dim, Figure, Kind, Thresholds, figure, missing, protect, with_totals
+from studievag.disclosure import TOTAL, Dim, Figure, Kind, Thresholds, figure, missing, protect
 from studievag.enrolments.models import Enrolment
 from studievag.limits import search_words
 from studievag.organisations.models import Organiser, Region, SchoolUnit
@@ -515,14 +515,25 @@ def run_report(req: ReportRequest) -> dict[str, Table]:
 
 def cell_parts(indicator: Indicator, dims, cells: dict[tuple, dict], *, additive) -> dict[str, dict[tuple, float]]:
     """Numerators, denominators and the base each figure rests on, with the totals of additive dimensions."""
-    parts = {}
-    for p in ("num", "den", "base"):
-        parts[p] = with_totals(dims, {k: c.get(p) or 0 for k, c in cells.items()}, additive)
-    keys = set(parts["num"]) | set(parts["den"]) | set(parts["base"])
-    parts["base_of"] = {
-        k: base_of(indicator, parts["num"].get(k, 0), parts["den"].get(k, 0), parts["base"].get(k, 0)) for k in keys
-    }
-    return parts
+    names = [d.name for d in dims]
+    positions = [names.index(name) for name in additive]
+    num: dict[tuple, float] = {}
+    den: dict[tuple, float] = {}
+    base: dict[tuple, float] = {}
+    for key, cell in cells.items():
+        values = (cell.get("num") or 0, cell.get("den") or 0, cell.get("base") or 0)
+        present = [k for k in positions if key[k] != TOTAL]
+        for mask in range(1 << len(present)):
+            total = list(key)
+            for bit, k in enumerate(present):
+                if mask >> bit & 1:
+                    total[k] = TOTAL
+            t = tuple(total)
+            num[t] = num.get(t, 0) + values[0]
+            den[t] = den.get(t, 0) + values[1]
+            base[t] = base.get(t, 0) + values[2]
+    source = num if indicator.kind == Kind.COUNT else den if indicator.kind == Kind.SHARE else base
+    return {"num": num, "den": den, "base": base, "base_of": {k: int(v) for k, v in source.items()}}
 
 
 def base_of(indicator: Indicator, num: float, den: float, base: float) -> int:
