@@ -78,7 +78,10 @@ test-postgres: venv
 bench: venv
 	@scripts/pg-up "$(BENCH_URL)" || (echo "make bench needs PostgreSQL at $(BENCH_URL)"; exit 1)
 	$(BIN)/python scripts/pg_createdb.py "$(BENCH_URL)"
-	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py bench --scale $(SCALE)
+	DATABASE_URL=$(BENCH_URL) STUDIEVAG_DEBUG=0 STUDIEVAG_SECURE_COOKIES=0 \
+	STUDIEVAG_ALLOWED_HOSTS=127.0.0.1,testserver \
+	STUDIEVAG_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	$(BIN)/python manage.py bench --scale $(SCALE) $(BENCH_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

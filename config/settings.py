@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "studievag.progress",
     "studievag.surveys",
     "studievag.quality",
+    "studievag.effect_chain",
+    "studievag.interop",
     # The national data set and the benchmark (management commands only).
     "studievag.benchmark",
 ]
@@ -241,9 +243,15 @@ if QUALITY_MIN_COUNT < 3 or QUALITY_MIN_BASE < QUALITY_MIN_COUNT:
         "STUDIEVAG_QUALITY_MIN_COUNT must be at least 3 and STUDIEVAG_QUALITY_MIN_BASE at least as large."
     )
 
+# Secrets that must not live in the database (e.g. the student registers' tokens), in a
+# TOML file readable only by the service account; see studievag/interop/README.md.
+SECRETS_FILE = env.str("STUDIEVAG_SECRETS_FILE", default="")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("STUDIEVAG_LOG_LEVEL", default="INFO")},
+    # WeasyPrint and its font library log every layout step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -20,10 +20,12 @@ urlpatterns = [
     path("", include("studievag.people.urls")),
     path("", include("studievag.audit.urls")),
     path("quality/", include("studievag.quality.urls")),
+    path("effect-chain/", include("studievag.effect_chain.urls")),
     path("", include("studievag.plans.urls")),
     path("", include("studievag.intake.urls")),
     path("", include("studievag.support.urls")),
     path("", include("studievag.progress.urls")),
+    path("", include("studievag.interop.urls")),
     path("", include("studievag.surveys.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -24,12 +24,16 @@ def roles(request):
         "admin": may(user, "organisation.admin"),
         "quality": may(user, "quality.report"),
         "reflections": may(user, "quality.reflections"),
+        "effect_chain": may(user, "effect_chain.view"),
+        "staff_development": may(user, "effect_chain.staff_development"),
         "plans": may(user, "plan.list"),
         "education_plans": may(user, "plan.education_plan.view"),
         # Progress and intake (issue 4).
         "progress_record": may(user, "progress.record"),
         "progress_team": may(user, "progress.team"),
         "progress_settings": may(user, "progress.settings"),
+        "interop_sync": may(user, "interop.sync"),
+        "interop_conflicts": may(user, "interop.conflicts"),
         "surveys_answer": may(user, "surveys.answer"),
         "surveys": any(may(user, a) for a in ("surveys.manage", "surveys.results", "surveys.free_text")),
     }

@@ -18,7 +18,7 @@ give the same 404.
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -75,6 +75,9 @@ class Grants:
     assignments: tuple[RoleAssignment, ...]
     student_id: int | None
     guardian_id: int | None
+    # Answers about single students, kept as long as the grants (one request):
+    # a page that asks the same question again gets it without a query.
+    answers: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def roles(self) -> set[str]:
@@ -201,25 +204,50 @@ def visible_students(user, part: str = Part.RECORD) -> QuerySet[Student]:
     return Student.objects.filter(q)
 
 
-def grounds(user, student: Student, part: str) -> list[str]:
-    """The roles through which this user may see ``part`` of this student's record."""
-    grants = grants_for(user)
-    return sorted(
-        role
-        for role in grants.roles
-        if part in parts_of(role) and Student.objects.filter(_role_q(grants, role, user), pk=student.pk).exists()
+def _remembered(grants: Grants, key: tuple, answer):
+    """The answer to ``key`` for these grants, computed once by ``answer()``."""
+    if key not in grants.answers:
+        grants.answers[key] = answer()
+    return grants.answers[key]
+
+
+def _scope_key(grants: Grants, role: str) -> tuple:
+    """Roles with the same scope reach the same students: one key for the same question."""
+    if role in (Role.STUDENT, Role.GUARDIAN):
+        return (role,)
+    return tuple(tuple(sorted(grants.scoped(role, kind))) for kind in ("school_unit", "group", "student"))
+
+
+def _reaches(grants: Grants, role: str, user, student_pk: int) -> bool:
+    """Whether ``role`` reaches the student (whatever the part): asked once per request."""
+    return _remembered(
+        grants,
+        ("reaches", _scope_key(grants, role), student_pk),
+        lambda: Student.objects.filter(_role_q(grants, role, user), pk=student_pk).exists(),
     )
 
 
-def may_view(user, student: Student, part: str) -> bool:
-    return visible_students(user, part).filter(pk=student.pk).exists()
+def grounds(user, student: Student | int, part: str) -> list[str]:
+    """The roles through which this user may see ``part`` of this student's record."""
+    grants = grants_for(user)
+    pk = getattr(student, "pk", student)
+    return sorted(role for role in grants.roles if part in parts_of(role) and _reaches(grants, role, user, pk))
+
+
+def may_view(user, student: Student | int, part: str) -> bool:
+    """Whether the user may see ``part`` of the student's record (a student or its id)."""
+    return bool(grounds(user, student, part))
 
 
 def may_edit_student(user, student: Student) -> bool:
     """Counsellors and principals edit students enrolled at their own units."""
     grants = grants_for(user)
     units = grants.scoped(Role.COUNSELLOR, "school_unit") + grants.scoped(Role.PRINCIPAL, "school_unit")
-    return bool(units) and Student.objects.filter(_unit_students(units, grants.day), pk=student.pk).exists()
+    return bool(units) and _remembered(
+        grants,
+        ("reaches", (tuple(sorted(units)), (), ()), student.pk),
+        lambda: Student.objects.filter(_unit_students(units, grants.day), pk=student.pk).exists(),
+    )
 
 
 def units_for_action(user, action: str):
@@ -378,3 +406,9 @@ def students_for_action(user, action: str) -> QuerySet[Student]:
     for role in roles:
         q |= _role_q(grants, role, user)
     return Student.objects.filter(q)
+
+
+def may_act_on(user, action: str, student: Student) -> bool:
+    """Whether a role that allows ``action`` reaches ``student`` (answered once per request)."""
+    grants = grants_for(user)
+    return any(_reaches(grants, role, user, student.pk) for role in grants.roles if role in action_roles(action))

@@ -20,18 +20,39 @@ def client_address(request: HttpRequest) -> str | None:
 def audit_record_read(
     *, request: HttpRequest, student: Student, parts: Iterable[str], roles: Iterable[str]
 ) -> list[RecordRead]:
+    """Log that this page showed ``parts`` of ``student``'s record (once per page view)."""
+    return audit_record_reads(request=request, students=[student], parts=parts, roles=roles)
+
+
+def audit_record_reads(
+    *, request: HttpRequest, students: Iterable[Student], parts: Iterable[str], roles: Iterable[str]
+) -> list[RecordRead]:
+    """Log that this page showed ``parts`` of each of ``students`` (a list, a grid, an overview).
+
+    Once per page view: a part of a student already logged during this request
+    is not logged again, however many times the page fetches the student.
+    """
     user = request.user
+    logged: set[tuple[int, str]] = request.__dict__.setdefault("_studievag_reads_logged", set())
+    parts = list(dict.fromkeys(parts))
+    new = [(s, p) for s in students for p in parts if (s.pk, p) not in logged]
+    if not new:
+        return []
+    logged.update((s.pk, p) for s, p in new)
     display = user.get_full_name() or user.get_username()
+    roles_text = ",".join(sorted(set(roles)))[:200]
+    path = request.get_full_path()[:500]
+    address = client_address(request)
     return RecordRead.objects.bulk_create(
         RecordRead(
             user=user,
             username=user.get_username(),
             user_display=display,
-            roles=",".join(roles),
+            roles=roles_text,
             student=student,
             part=part,
-            path=request.get_full_path()[:500],
-            client_address=client_address(request),
+            path=path,
+            client_address=address,
         )
-        for part in parts
+        for student, part in new
     )

@@ -636,6 +636,13 @@ class Generator:
         course_ids = {code: c.pk for code, c in self.courses.items()}
         today = self.today
         now = self.now
+        stamps: dict[datetime.date, datetime.datetime] = {}
+
+        def saved(day: datetime.date) -> datetime.datetime:
+            """When a record of ``day`` was saved: that afternoon (never after now), as in real use."""
+            if day not in stamps:
+                stamps[day] = min(now, timezone.make_aware(datetime.datetime.combine(day, datetime.time(15))))
+            return stamps[day]
 
         def spans():
             for p in self.planned:
@@ -658,7 +665,7 @@ class Generator:
                         if _school_day(day):
                             if position < len(steps) - 1 and rng.random() < 0.22:
                                 position += 1
-                            yield (p.id, cid, steps[position], day, user_id, now)
+                            yield (p.id, cid, steps[position], day, user_id, saved(day))
                             latest = max(latest, day)
                         day += datetime.timedelta(days=14)
                 seen[p.id] = latest
@@ -673,12 +680,13 @@ class Generator:
                 codes = [course_ids[c] for c in self.course_codes(programme)]
                 while monday <= end:
                     if _school_day(monday):
+                        friday = monday + datetime.timedelta(days=4)
                         for cid in codes:
                             scheduled = 160
                             absent = int(scheduled * propensity * rng.random() * 2)
                             absent = min(absent, scheduled)
                             valid = absent // 3
-                            yield (p.id, cid, monday, scheduled, valid, absent - valid, user_id, now)
+                            yield (p.id, cid, monday, scheduled, valid, absent - valid, user_id, saved(friday))
                     seen[p.id] = monday
                     monday += datetime.timedelta(days=7)
 
@@ -686,14 +694,9 @@ class Generator:
             for p, programme, start, end in spans():
                 for code in self.course_codes(programme):
                     if rng.random() < 0.5 and end > start + datetime.timedelta(days=120):
-                        yield (
-                            p.id,
-                            course_ids[code],
-                            rng.choice(GRADES),
-                            end - datetime.timedelta(days=rng.randint(0, 10)),
-                            user_id,
-                            now,
-                        )
+                        grade = rng.choice(GRADES)
+                        awarded = end - datetime.timedelta(days=rng.randint(0, 10))
+                        yield (p.id, course_ids[code], grade, awarded, user_id, saved(awarded))
 
         restore = self.sink.without_indexes([ProgressRecord, AttendanceWeek])
         self.log("progression records …")

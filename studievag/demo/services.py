@@ -22,8 +22,10 @@ from studievag.catalogue.services import (
     catalogue_ensure_core,
     catalogue_import,
 )
+from studievag.effect_chain import demo as effect_chain_demo
 from studievag.enrolments.eligibility import latest_im_start
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
+from studievag.interop import demo as interop_demo
 from studievag.organisations.models import Organiser, Programme, Region, SchoolUnit
 from studievag.people.models import (
     Guardian,
@@ -428,8 +430,23 @@ class _Builder:
             units=[main_unit],
             authors=[self.users["mentor"], self.users["principal"]],
         )
+        effect_chain_demo.seed(
+            rng=self.rng,
+            today=self.today,
+            region=self.region,
+            organiser=self.organisers["Skövde"],
+            units=self.units,
+            users=self.users,
+        )
         surveys_demo.seed(
             today=self.today, analyst=self.users["organiser_analyst"], demo_student=self.demo_student, rng=self.rng
+        )
+        interop_demo.seed(
+            organiser=main_unit.organiser,
+            unit=main_unit,
+            mentor_group=groups_by_unit[main_unit][0]["mentor"][0],
+            counsellor=self.users["counsellor"],
+            today=self.today,
         )
         self.summary.students = Student.objects.count()
         self.summary.current_students = Enrolment.objects.active_on(self.today).values("student").distinct().count()

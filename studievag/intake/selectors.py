@@ -4,7 +4,7 @@ import datetime
 
 from django.db.models import Q
 
-from studievag.access.policy import students_for_action
+from studievag.access.policy import may_act_on
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.people.models import Student
 
@@ -21,7 +21,7 @@ def mapping_of(student: Student) -> IntakeMapping | None:
 
 
 def may_edit_intake(user, student: Student) -> bool:
-    return students_for_action(user, "intake.edit").filter(pk=student.pk).exists()
+    return may_act_on(user, "intake.edit", student)
 
 
 def subjects_to_map(student: Student, on: datetime.date):

@@ -1,5 +1,6 @@
 """Regions, organisers (huvudmän), school units and the introduction programmes."""
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -138,3 +139,37 @@ LEGACY_PROGRAMMES = {
     "IMIND": ("Individuellt alternativ (före 2019)", "IMA"),
     "IMSPR": ("Språkintroduktion (före 2019)", "IMS"),
 }
+
+
+class StaffTraining(models.Model):
+    """Staff development: training a member of staff has completed in a topic the
+    organiser follows up (seed 002's organisational aspects), e.g. language-developing
+    methods or meeting students who arrived late in the Swedish school system."""
+
+    class Topic(models.TextChoices):
+        LANGUAGE_DEVELOPING = "language_developing", _("Language-developing methods")
+        LATE_ARRIVALS = "late_arrivals", _("Meeting students who arrived late")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member of staff"), on_delete=models.CASCADE, related_name="trainings"
+    )
+    organiser = models.ForeignKey(
+        Organiser, verbose_name=_("organiser"), on_delete=models.CASCADE, related_name="staff_trainings"
+    )
+    topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices)
+    title = models.CharField(_("training"), max_length=200, help_text=_("E.g. the name of the course or programme."))
+    provider = models.CharField(_("given by"), max_length=200, blank=True)
+    completed_on = models.DateField(_("completed on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-completed_on", "-pk"]
+        verbose_name = _("staff training")
+        verbose_name_plural = _("staff trainings")
+        indexes = [models.Index(fields=["topic", "completed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_topic_display()} ({self.completed_on})"

@@ -22,6 +22,7 @@ from studievag.access.policy import (
     units_for_action,
     visible_students,
 )
+from studievag.access.reads import log_reads
 from studievag.audit.selectors import reads_of
 from studievag.enrolments.models import StudentGroup
 from studievag.limits import SEARCH_MAX_CHARS, search_words
@@ -57,6 +58,7 @@ def student_list(request):
     )
     page = Paginator(students, 50).get_page(params.get("page"))
     label_students(request.user, page.object_list)
+    log_reads(request, page.object_list, [Part.RECORD])
     visible = visible_students(request.user).values("pk")
     return render(
         request,
@@ -79,6 +81,8 @@ def student_detail(request, pk: int):
     student = student_for_view(request, pk, STAFF_PARTS)
     label_students(request.user, [student])
     show_guardians = may_view(request.user, student, Part.GUARDIANS)
+    if show_guardians:
+        log_reads(request, [student], [Part.GUARDIANS])
     today = timezone.localdate()
     may_edit = may_edit_student(request.user, student)
     return render(
@@ -277,5 +281,7 @@ def family_reads(request):
     student = request.user.student
     if not may_view(request.user, student, Part.AUDIT_LOG):
         raise Http404
-    page = Paginator(reads_of(student), 50).get_page(request.GET.get("page"))
+    # Other people's reads: the student's own visits are logged but not listed back to them.
+    reads = reads_of(student).exclude(user=request.user)
+    page = Paginator(reads, 50).get_page(request.GET.get("page"))
     return render(request, "people/family_reads.html", {"student": student, "page": page})

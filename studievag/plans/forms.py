@@ -16,6 +16,7 @@ from .models import (
     GoalKind,
     GoalStatus,
     GoalTerm,
+    Guidance,
     Plan,
     PlanReview,
 )
@@ -95,6 +96,15 @@ class CourseForm(_RowForm):
     )
     term = forms.ChoiceField(label=_("When"), required=False, help_text=_("The term the course is planned to end."))
     status = forms.ChoiceField(label=_("Status"), choices=CourseStatus.choices, initial=CourseStatus.PLANNED)
+    weekly_hours = forms.DecimalField(
+        label=_("Hours a week"),
+        required=False,
+        min_value=0,
+        max_value=40,
+        max_digits=4,
+        decimal_places=1,
+        help_text=_("Scheduled teaching hours a week while the course is read."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,7 +181,13 @@ def course_initial(plan: Plan | None) -> list[dict]:
     if plan is None:
         return []
     return [
-        {"id": c.pk, "course": f"{c.course.school_type}:{c.course.code}", "term": c.term, "status": c.status}
+        {
+            "id": c.pk,
+            "course": f"{c.course.school_type}:{c.course.code}",
+            "term": c.term,
+            "status": c.status,
+            "weekly_hours": c.weekly_hours,
+        }
         for c in plan.courses.select_related("course").order_by("pk")
     ]
 
@@ -202,6 +218,26 @@ class ReviewForm(forms.ModelForm):
             "student_view": forms.Textarea(attrs={"rows": 3}),
             "decisions": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class GuidanceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Guidance.Kind.choices, initial=Guidance.Kind.INDIVIDUAL)
+    held_on = forms.DateField(label=_("Held on"), widget=DATE)
+    topic = forms.CharField(label=_("Topic"), max_length=200, help_text=_("E.g. choice of national programme."))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    others = forms.TypedMultipleChoiceField(
+        label=_("The other students in the group"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Group guidance only: students at the same school unit whose plans you may see."),
+    )
+
+    def __init__(self, *args, others: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["others"].choices = others
+        if not others:
+            del self.fields["others"]
 
 
 class ImportForm(forms.Form):
@@ -260,7 +296,15 @@ def _row_keys(section: str, rows: list[dict]) -> list[tuple]:
             for r in rows
         ]
     if section == "courses":
-        return [(f"{r['course'].school_type}:{r['course'].code}", r.get("term") or "", r["status"]) for r in rows]
+        return [
+            (
+                f"{r['course'].school_type}:{r['course'].code}",
+                r.get("term") or "",
+                r["status"],
+                None if r.get("weekly_hours") is None else f"{r['weekly_hours']:.1f}",
+            )
+            for r in rows
+        ]
     return [
         (
             f"internship-{r.get('id')}",
@@ -278,7 +322,7 @@ def _snapshot_keys(section: str, rows: list[dict]) -> list[tuple]:
     if section == "goals":
         return [(r["key"], r["term"], r["kind"], r["title"], r["target_date"], r["status"]) for r in rows]
     if section == "courses":
-        return [(r["key"], r["term"] or "", r["status"]) for r in rows]
+        return [(r["key"], r["term"] or "", r["status"], r.get("weekly_hours")) for r in rows]
     return [
         (r["key"], r["workplace"], r["start_date"], r["end_date"], r["supervisor"] or "", r["tasks"] or "")
         for r in rows

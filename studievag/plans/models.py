@@ -16,6 +16,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -190,14 +191,21 @@ class Plan(models.Model):
         s, e = self.planned_start, self.planned_end
         return (e.year - s.year) * 12 + e.month - s.month
 
-    def education_plan(self) -> "EducationPlan | None":
+    @property
+    def dated(self) -> datetime.date:
+        """The plan's date: the day its current version was saved."""
+        return timezone.localdate(self.updated_at)
+
+    def education_plan(self, on: datetime.date | None = None) -> "EducationPlan | None":
+        """The organiser's plan for education for the programme that was in force on the
+        plan's date (``on``, else the day the current version was saved): a plan drawn up
+        under one version keeps pointing at it until the plan is revised."""
         if not (self.organiser_id and self.programme_id):
             return None
-        return (
-            EducationPlan.objects.filter(organiser_id=self.organiser_id, programme_id=self.programme_id)
-            .order_by("-version")
-            .first()
+        versions = EducationPlan.objects.filter(
+            organiser_id=self.organiser_id, programme_id=self.programme_id, valid_from__lte=on or self.dated
         )
+        return rules.in_force(list(versions), on or self.dated)
 
 
 class GoalTerm(models.TextChoices):
@@ -269,6 +277,15 @@ class PlanCourse(models.Model):
         help_text=_("The term the course is planned to end: HT 2026, VT 2027 …"),
     )
     status = models.CharField(_("status"), max_length=20, choices=CourseStatus.choices, default=CourseStatus.PLANNED)
+    weekly_hours = models.DecimalField(
+        _("hours a week"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(40)],
+        help_text=_("Scheduled teaching hours a week while the course is read."),
+    )
 
     class Meta:
         ordering = ["course__school_type", "course__subject__name", "course__code"]
@@ -368,3 +385,51 @@ class PlanReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} {self.held_on}"
+
+
+class Guidance(models.Model):
+    """Study and careers guidance (studie- och yrkesvägledning) held by the counsellor.
+
+    Individual guidance is held with one student, group guidance with several;
+    each participant's study plan is linked (:class:`GuidanceParticipant`), so the
+    plan shows the guidance its student has had and the organiser can follow up
+    how many students were given guidance.
+    """
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual guidance")
+        GROUP = "group", _("Group guidance")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    held_on = models.DateField(_("held on"))
+    topic = models.CharField(_("topic"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("guidance")
+        verbose_name_plural = _("guidance")
+        indexes = [models.Index(fields=["held_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.topic}"
+
+
+class GuidanceParticipant(models.Model):
+    """A student's plan linked to guidance the student took part in."""
+
+    guidance = models.ForeignKey(Guidance, on_delete=models.CASCADE, related_name="participants")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="guidance")
+    plan_version = models.PositiveIntegerField(_("plan version"))
+
+    class Meta:
+        verbose_name = _("guidance participant")
+        verbose_name_plural = _("guidance participants")
+        constraints = [models.UniqueConstraint(fields=["guidance", "plan"], name="guidance_participant_once")]
+
+    def __str__(self) -> str:
+        return f"{self.guidance_id} {self.plan_id}"

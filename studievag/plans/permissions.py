@@ -37,14 +37,16 @@ RULES = AreaRules(
     abilities=(
         # ``edit_content``: every section; ``edit_path``: study path, planned length and
         # goals (counsellors); ``review``: record plan talks; ``approve``; ``export`` and
-        # ``import`` the portable plan.
+        # ``import`` the portable plan; ``guide``: record study and careers guidance.
         Abilities(
             kind="plan",
             part=PLAN_SUMMARY,
             by_role={
                 Role.MENTOR: frozenset({"edit_content", "edit_path", "review", "export", "import"}),
-                Role.COUNSELLOR: frozenset({"edit_path", "export", "import"}),
-                Role.PRINCIPAL: frozenset({"edit_content", "edit_path", "review", "approve", "export", "import"}),
+                Role.COUNSELLOR: frozenset({"edit_path", "export", "import", "guide"}),
+                Role.PRINCIPAL: frozenset(
+                    {"edit_content", "edit_path", "review", "approve", "export", "import", "guide"}
+                ),
             },
         ),
     ),

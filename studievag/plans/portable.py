@@ -12,6 +12,7 @@ the user chooses to leave them out.
 import datetime
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import jsonschema
@@ -161,7 +162,15 @@ def plan_import(
         if course is None:
             result.unknown_courses.append(f"plan.courses[{i}]: {c['school_type']} {c['code']} {c['name']}")
         else:
-            courses.append({"course": course, "term": c.get("term", ""), "status": c["status"]})
+            hours = c.get("weekly_hours")
+            courses.append(
+                {
+                    "course": course,
+                    "term": c.get("term", ""),
+                    "status": c["status"],
+                    "weekly_hours": Decimal(hours) if hours else None,
+                }
+            )
     if result.unknown_courses and not skip_unknown_courses:
         result.errors.extend(
             _("%(course)s is not in this school's catalogue.") % {"course": u} for u in result.unknown_courses

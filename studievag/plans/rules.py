@@ -12,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 DEFAULT_REVIEW_INTERVAL_DAYS = 30
 DEFAULT_PLAN_DEADLINE_WEEKS = 4
+# Education on an introduction programme is to be full-time (Upper Secondary
+# School Ordinance 6:7). The student finance authority counts full-time study
+# on an introduction programme as at least 23 hours of scheduled teaching a
+# week, which is the line used here.
+FULL_TIME_WEEKLY_HOURS = 23
 
 
 def review_due(
@@ -119,3 +124,47 @@ def normalised_term(value: str) -> str:
     """An older free-text term as "HT 2026" when it can be read as one, else ""."""
     match = re.fullmatch(r"\s*(HT|VT)\s*-?\s*(\d{4})\s*", (value or "").upper())
     return f"{match.group(1)} {match.group(2)}" if match else ""
+
+
+# --- Full-time study ---------------------------------------------------------------
+
+
+class StudyLoad(StrEnum):
+    FULL_TIME = "full_time"
+    PART_TIME = "part_time"
+    NOT_PLANNED = "not_planned"
+
+
+def weekly_hours(courses) -> float | None:
+    """Planned hours a week over the courses being read now (status "ongoing").
+
+    ``courses``: pairs of (status, weekly hours or None). ``None`` when no
+    ongoing course has its hours planned.
+    """
+    hours = [float(h) for status, h in courses if status == "ongoing" and h is not None]
+    return sum(hours) if hours else None
+
+
+def study_load(hours: float | None, full_time: float = FULL_TIME_WEEKLY_HOURS) -> StudyLoad:
+    """Full-time from ``full_time`` planned hours a week; exactly the line is full-time."""
+    if hours is None:
+        return StudyLoad.NOT_PLANNED
+    return StudyLoad.FULL_TIME if hours >= full_time else StudyLoad.PART_TIME
+
+
+# --- The plan for education in force ------------------------------------------------------
+
+
+def in_force(versions, on: datetime.date):
+    """The version of a plan for education in force on ``on``.
+
+    ``versions``: objects with ``version`` and ``valid_from``. A version is in
+    force from its ``valid_from`` until a version with a later ``valid_from``
+    starts; a version published ahead (valid from a later day) is not yet in
+    force; of two versions valid from the same day the higher number wins.
+    ``None`` when none had started on ``on``.
+    """
+    started = [v for v in versions if v.valid_from <= on]
+    if not started:
+        return None
+    return max(started, key=lambda v: (v.valid_from, v.version))

@@ -4,13 +4,13 @@ import datetime
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from studievag.enrolments.models import Enrolment
 
 from . import rules
-from .models import OPEN_GOAL_STATUSES, Plan, PlanGoal, PlanSettings
+from .models import OPEN_GOAL_STATUSES, Guidance, GuidanceParticipant, Plan, PlanGoal, PlanSettings
 
 
 @dataclass(frozen=True)
@@ -185,14 +185,25 @@ def plan_list_rows(user, *, on: datetime.date) -> list[PlanListRow]:
 def plan_detail_context(plan: Plan, *, full: bool) -> dict:
     """What a plan page shows; ``full=False`` (teacher summary, family page) leaves out the
     revisions and the talks' notes."""
+    courses = list(plan.courses.select_related("course__subject").order_by("course__school_type", "course__code"))
+    hours = rules.weekly_hours((c.status, c.weekly_hours) for c in courses)
     context = {
         "goals": list(plan.goals.order_by("term", "target_date", "pk")),
-        "courses": list(plan.courses.select_related("course__subject").order_by("course__school_type", "course__code")),
+        "courses": courses,
+        "weekly_hours": hours,
+        "study_load": str(rules.study_load(hours)),
+        "full_time_hours": rules.FULL_TIME_WEEKLY_HOURS,
         "internships": list(plan.internships.order_by("start_date")),
         "education_plan": plan.education_plan(),
         "last_review": plan.reviews.order_by("-held_on").first(),
     }
     if full:
+        context["guidance"] = list(
+            Guidance.objects.filter(pk__in=GuidanceParticipant.objects.filter(plan=plan).values("guidance_id"))
+            .select_related("held_by")
+            .annotate(students=Count("participants"))
+            .order_by("-held_on", "-pk")[:20]
+        )
         context["revisions"] = list(plan.revisions.select_related("author").order_by("-version")[:10])
         context["reviews"] = list(plan.reviews.select_related("recorded_by").order_by("-held_on")[:10])
     return context

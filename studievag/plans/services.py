@@ -15,6 +15,8 @@ from studievag.people.models import Student
 
 from .models import (
     EducationPlan,
+    Guidance,
+    GuidanceParticipant,
     Internship,
     Plan,
     PlanCourse,
@@ -35,7 +37,7 @@ PLAN_FIELDS = (
     "student_voice",
 )
 GOAL_FIELDS = ("term", "kind", "title", "target_date", "status")
-COURSE_FIELDS = ("course", "term", "status")
+COURSE_FIELDS = ("course", "term", "status", "weekly_hours")
 INTERNSHIP_FIELDS = ("workplace", "start_date", "end_date", "supervisor", "tasks")
 
 
@@ -272,3 +274,30 @@ def local_course_add(*, acting_user, organiser: Organiser, code: str, name: str,
     course.full_clean()
     course.save()
     return course
+
+
+@transaction.atomic
+def guidance_record(
+    *,
+    acting_user,
+    plans: list[Plan],
+    kind: str,
+    held_on: datetime.date,
+    topic: str,
+    notes: str = "",
+) -> Guidance:
+    """Record guidance held with one student (individual) or several (group), linked to their plans."""
+    plans = list({p.pk: p for p in plans}.values())
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("Guidance is recorded once it has been held.")})
+    if kind == Guidance.Kind.INDIVIDUAL and len(plans) != 1:
+        raise ValidationError({"kind": _("Individual guidance is held with one student.")})
+    if kind == Guidance.Kind.GROUP and len(plans) < 2:
+        raise ValidationError({"kind": _("Group guidance is held with at least two students; choose the others.")})
+    guidance = Guidance(kind=kind, held_on=held_on, topic=(topic or "").strip(), notes=notes, held_by=acting_user)
+    guidance.full_clean()
+    guidance.save()
+    GuidanceParticipant.objects.bulk_create(
+        GuidanceParticipant(guidance=guidance, plan=p, plan_version=p.version) for p in plans
+    )
+    return guidance

@@ -25,13 +25,18 @@ SCALAR_FIELDS = {
 }
 ROW_SECTIONS = {
     "goals": (_("Goals"), ["term", "kind", "title", "target_date", "status"]),
-    "courses": (_("Subjects and courses"), ["school_type", "code", "name", "term", "status"]),
+    "courses": (_("Subjects and courses"), ["school_type", "code", "name", "term", "status", "weekly_hours"]),
     "internships": (_("Internships"), ["workplace", "start_date", "end_date", "supervisor", "tasks"]),
 }
 
 
 def _iso(day) -> str | None:
     return day.isoformat() if day else None
+
+
+def _hours(value) -> str | None:
+    """Hours a week as text ("4.5"), so snapshots compare exactly and stay JSON."""
+    return None if value is None else f"{value:.1f}"
 
 
 def plan_snapshot(plan: Plan) -> dict:
@@ -66,6 +71,7 @@ def plan_snapshot(plan: Plan) -> dict:
                 "name": course_label(c.course),
                 "term": c.term,
                 "status": c.status,
+                "weekly_hours": _hours(c.weekly_hours),
             }
             for c in plan.courses.select_related("course__subject").order_by("pk")
         ],

@@ -15,6 +15,7 @@ urlpatterns = [
     path("students/<int:pk>/plan/history/", views.plan_history, name="plan_history"),
     path("students/<int:pk>/plan/compare/", views.plan_compare, name="plan_compare"),
     path("students/<int:pk>/plan/talks/new/", views.review_create, name="review_create"),
+    path("students/<int:pk>/plan/guidance/new/", views.guidance_create, name="guidance_create"),
     path("students/<int:pk>/plan/approve/", views.plan_approve, name="plan_approve"),
     path("students/<int:pk>/plan/support-needs/", views.support_needs, name="support_needs"),
     path("students/<int:pk>/plan/export.json", views.plan_export_json, name="export_json"),

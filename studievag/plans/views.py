@@ -24,8 +24,11 @@ from studievag.access.policy import (
     student_for_view,
     visible_students,
 )
+from studievag.access.reads import log_reads
 from studievag.catalogue.models import Course
+from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import Organiser
+from studievag.people.models import Student
 from studievag.support.permissions import SUPPORT_NEEDS
 from studievag.support.views import support_needs_page
 
@@ -34,6 +37,7 @@ from .forms import (
     CourseFormSet,
     EducationPlanForm,
     GoalFormSet,
+    GuidanceForm,
     ImportForm,
     InternshipFormSet,
     LocalCourseForm,
@@ -57,7 +61,7 @@ def _plan_of(student) -> Plan | None:
 
 def _staff_student(request, pk: int, *, full: bool = True):
     """The student for a staff plan page; ``full=False`` lets teachers read the summary."""
-    if full or visible_students(request.user, PLAN).filter(pk=pk).exists():
+    if full or may_view(request.user, pk, PLAN):
         parts = [PLAN]
     else:
         parts = [PLAN_SUMMARY]
@@ -81,6 +85,7 @@ def plan_list(request):
     rows = selectors.plan_list_rows(request.user, on=today)
     if flag in ("late", "due", "overdue", "unapproved"):
         rows = [r for r in rows if getattr(r, flag)]
+    log_reads(request, [r.student for r in rows], [PLAN])
     return render(request, "plans/plan_list.html", {"rows": rows, "flag": flag, "today": today})
 
 
@@ -275,6 +280,60 @@ def review_create(request, pk: int):
             messages.success(request, _("The plan talk was recorded."))
             return redirect("plans:plan_detail", pk=student.pk)
     return render(request, "plans/review_form.html", {"student": student, "plan": plan, "form": form})
+
+
+def _group_candidates(user, student) -> list[Student]:
+    """Students who may join ``student`` in group guidance: at the same school unit now,
+    with a plan this user may see."""
+    today = timezone.localdate()
+    units = Enrolment.objects.filter(student=student).active_on(today).values("school_unit_id")
+    candidates = list(
+        visible_students(user, PLAN)
+        .filter(
+            pk__in=Enrolment.objects.active_on(today).filter(school_unit_id__in=units).values("student_id"),
+            plan__isnull=False,
+        )
+        .exclude(pk=student.pk)
+        .order_by("last_name", "first_name", "pk")
+    )
+    return label_students(user, candidates)
+
+
+@require_action("plan.view")
+def guidance_create(request, pk: int):
+    """Record individual or group guidance held by the counsellor, linked to the students' plans."""
+    student, _full = _staff_student(request, pk)
+    _require(abilities_on(request.user, student, "plan"), "guide")
+    plan = _plan_of(student)
+    if plan is None:
+        messages.error(request, _("Set up the plan before recording guidance."))
+        return redirect("plans:plan_detail", pk=student.pk)
+    candidates = _group_candidates(request.user, student)
+    form = GuidanceForm(
+        request.POST or None,
+        others=[(s.pk, s.display_name) for s in candidates],
+        initial={"held_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = set(data.get("others") or []) if data["kind"] == "group" else set()
+        plans = [plan, *Plan.objects.filter(student_id__in=chosen & {s.pk for s in candidates})]
+        try:
+            services.guidance_record(
+                acting_user=request.user,
+                plans=plans,
+                kind=data["kind"],
+                held_on=data["held_on"],
+                topic=data["topic"],
+                notes=data["notes"],
+            )
+        except ValidationError as error:
+            for field, errs in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            messages.success(request, _("The guidance was recorded."))
+            return redirect("plans:plan_detail", pk=student.pk)
+    return render(request, "plans/guidance_form.html", {"student": student, "plan": plan, "form": form})
 
 
 @require_POST

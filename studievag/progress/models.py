@@ -30,20 +30,30 @@ from studievag.scales.models import ProgressionStep
 
 
 class ProgressRecord(models.Model):
+    # Tens of millions of rows nationally: no index of its own on any foreign key.
+    # The student's is the unique constraint's first column; nothing reads by
+    # course, step or recorder alone (deleting a course, step or account, which
+    # these keys protect, scans the table once).
     student = models.ForeignKey(
         Student,
         verbose_name=_("student"),
         on_delete=models.CASCADE,
         related_name="progress_records",
+        db_index=False,
     )
-    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+")
-    step = models.ForeignKey(ProgressionStep, verbose_name=_("step"), on_delete=models.PROTECT, related_name="+")
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    step = models.ForeignKey(
+        ProgressionStep, verbose_name=_("step"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     recorded_on = models.DateField(_("recorded on"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     recorded_at = models.DateTimeField(_("saved at"), auto_now=True)
 
@@ -102,8 +112,14 @@ def week_start(day: datetime.date) -> datetime.date:
 
 
 class AttendanceWeek(models.Model):
-    student = models.ForeignKey(Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="attendance")
-    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+")
+    # The largest table nationally: foreign keys without indexes of their own, as
+    # for progression records (the student's leads the two composite indexes).
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="attendance", db_index=False
+    )
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     week_start = models.DateField(_("week (Monday)"))
     scheduled_minutes = models.PositiveIntegerField(_("scheduled minutes"))
     valid_absence_minutes = models.PositiveIntegerField(_("valid absence (minutes)"), default=0)
@@ -113,6 +129,7 @@ class AttendanceWeek(models.Model):
         verbose_name=_("recorded by"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     recorded_at = models.DateTimeField(_("saved at"), auto_now=True)
 

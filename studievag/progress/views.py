@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from studievag.access.decorators import require_action
 from studievag.access.policy import Part, label_students, student_for_view
+from studievag.access.reads import log_reads
 from studievag.cells import safe_row
 from studievag.organisations.models import Organiser
 from studievag.scales.models import ProgressionScale
@@ -63,6 +64,7 @@ def groups(request):
 
 def _grid_context(request, group, today):
     students = label_students(request.user, course_group_members(group, today))
+    log_reads(request, students, [Part.RECORD, PROGRESS])
     follow = follow_up_for(students, on=today)
     scale = services.scale_for_group(group)
     rows = []
@@ -194,6 +196,7 @@ def attendance(request, pk: int):
     today = timezone.localdate()
     monday = _week_param(request, today)
     students = label_students(request.user, course_group_members(group, today))
+    log_reads(request, students, [Part.RECORD, PROGRESS])
     errors: list[str] = []
     if request.method == "POST":
         rows = []
@@ -277,6 +280,7 @@ def attendance_template(request, pk: int):
     response["Content-Disposition"] = f'attachment; filename="attendance-{group.pk}-{monday}.csv"'
     writer = csv.writer(response)
     writer.writerow(services.CSV_COLUMNS)
+    log_reads(request, course_group_members(group, today), [Part.RECORD, PROGRESS])
     for row in services.attendance_template_rows(group, monday, today):
         writer.writerow(safe_row(row))
     return response
@@ -297,6 +301,7 @@ def _overview(request, kind: str, pk: int):
         raise Http404(_("No such team."))
     today = timezone.localdate()
     overview = team_overview(request.user, team, on=today)
+    log_reads(request, [row.student for row in overview.rows], [Part.RECORD, PROGRESS])
     return render(
         request,
         "progress/team_overview.html",

@@ -277,7 +277,8 @@ def bar_chart_svg(report: Report, width: int = 640, height: int = 300) -> str:
     return "".join(out)
 
 
-def to_pdf(report: Report) -> HttpResponse:
+def pdf_bytes(report: Report) -> tuple[bytes, str]:
+    """The report as a PDF for the board, and its file name (rendered by the job worker)."""
     from weasyprint import HTML
 
     html = render_to_string(
@@ -288,10 +289,19 @@ def to_pdf(report: Report) -> HttpResponse:
             "legend": _legend(),
         },
     )
-    pdf = HTML(string=html).write_pdf()
+    return HTML(string=html).write_pdf(), _filename(report, "pdf")
+
+
+def to_pdf(report: Report) -> HttpResponse:
+    pdf, filename = pdf_bytes(report)
+    return pdf_response(pdf, filename)
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "pdf")}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-FORMATS = {"csv": to_csv, "xlsx": to_xlsx, "pdf": to_pdf}
+# Rendered in the request; the PDF is produced by the job worker (tasks.report_pdf_task).
+FORMATS = {"csv": to_csv, "xlsx": to_xlsx}

@@ -27,7 +27,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -191,6 +191,21 @@ register(
         numerator_text=_("Students with a handover marked received before the start date."),
         denominator_text=_("Students who started during the period."),
         missing=_("Handovers are not recorded in Studieväg yet."),
+    )
+)
+register(
+    Indicator(
+        id="plan_before_enrolment",
+        category=Category.ORGANISATION,
+        name=_("Plan started before the enrolment"),
+        description=_(
+            "Share of the students who started during the period whose study plan was begun "
+            "before their first day, from the handover (e.g. in the spring of year 9)."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_("Students whose draft plan was begun before the start date."),
+        denominator_text=_("Students who started during the period."),
+        missing=_("Draft plans begun before the enrolment are not recorded in Studieväg yet."),
     )
 )
 register(
@@ -761,6 +776,160 @@ register(
 )
 
 
+# --- Organisational aspects from guidance, planned hours and staff development --------------
+
+
+def _guidance(ctx: Context) -> dict:
+    from django.db.models import Exists, OuterRef
+
+    from studievag.plans.models import GuidanceParticipant
+
+    p = ctx.population_period
+    return {
+        "had_guidance": Exists(
+            GuidanceParticipant.objects.filter(
+                plan__student_id=OuterRef("student_id"),
+                guidance__held_on__gte=p.start,
+                guidance__held_on__lte=_ref_day(ctx),
+            )
+        )
+    }
+
+
+register(
+    Indicator(
+        id="guidance_held",
+        category=Category.ORGANISATION,
+        name=_("Guidance talk held"),
+        description=_(
+            "Share of the students who took part in study and careers guidance, individual "
+            "or in a group, during the period (as recorded on their study plans)."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_("Students linked to individual or group guidance held during the period."),
+        numerator=lambda ctx: Q(had_guidance=True),
+        denominator=_everyone,
+        annotations=_guidance,
+        requires="plans",
+    )
+)
+
+
+def _planned_hours(ctx: Context) -> dict:
+    from django.db.models import OuterRef, Subquery, Sum
+
+    from studievag.plans.models import CourseStatus, PlanCourse
+
+    ongoing = (
+        PlanCourse.objects.filter(
+            plan__student_id=OuterRef("student_id"), status=CourseStatus.ONGOING, weekly_hours__isnull=False
+        )
+        .order_by()
+        .values("plan__student_id")
+        .annotate(h=Sum("weekly_hours"))
+        .values("h")
+    )
+    return {"planned_hours": Subquery(ongoing)}
+
+
+def _full_time_hours() -> int:
+    from studievag.plans.rules import FULL_TIME_WEEKLY_HOURS
+
+    return FULL_TIME_WEEKLY_HOURS
+
+
+register(
+    Indicator(
+        id="full_time",
+        category=Category.ORGANISATION,
+        name=_("Full-time study"),
+        description=_(
+            "Of the students whose study plan gives hours a week for the ongoing courses, "
+            "the share with at least 23 hours a week planned: education on an introduction "
+            "programme is to be full-time. Read from the plans as they are now."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_("Students whose ongoing courses add up to at least 23 hours a week."),
+        denominator_text=_("Students whose plan gives hours a week for at least one ongoing course."),
+        numerator=lambda ctx: Q(planned_hours__gte=_full_time_hours()),
+        denominator=lambda ctx: Q(planned_hours__isnull=False),
+        annotations=_planned_hours,
+        requires="plans",
+    )
+)
+
+
+STAFF_TOPICS = ("language_developing", "late_arrivals")
+
+
+def _staff_source(req) -> tuple[dict, int] | None:
+    """Both staff-training indicators of a report at once.
+
+    Staff: users with an individual staff role (mentor, teacher, counsellor,
+    student health, principal) at the report's school units, directly or through
+    a group there, on the last day of the period (or today). Staff have no student
+    groups or programmes, so a breakdown gets nothing (``None``: shown as ".").
+    A share resting on fewer staff than the report's base limit is hidden.
+    """
+    from studievag.access.models import Role, RoleAssignment
+    from studievag.disclosure import TOTAL
+    from studievag.organisations.models import StaffTraining
+
+    if req.dims:
+        return None
+    day = min(req.period.end, req.today)
+    roles = [Role.MENTOR, Role.TEACHER, Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL]
+    at = RoleAssignment.objects.filter(role__in=roles).active_on(day)
+    if req.unit_ids is not None:
+        at = at.filter(Q(school_unit_id__in=req.unit_ids) | Q(group__school_unit_id__in=req.unit_ids))
+    staff = set(at.values_list("user_id", flat=True))
+    trained: dict[str, set[int]] = {topic: set() for topic in STAFF_TOPICS}
+    for person, topic in StaffTraining.objects.filter(person_id__in=staff, completed_on__lte=day).values_list(
+        "person_id", "topic"
+    ):
+        trained.setdefault(topic, set()).add(person)
+    cells = {
+        f"staff_{topic}": {(TOTAL, TOTAL): {"num": len(trained[topic]), "den": len(staff)}} for topic in STAFF_TOPICS
+    }
+    return cells, req.thresholds.min_base
+
+
+for _topic, _name, _description in [
+    (
+        "language_developing",
+        _("Staff trained in language-developing methods"),
+        _(
+            "Of the staff working with the students (mentors, teachers, counsellors, student "
+            "health and principals with a role at the school units), the share who have "
+            "completed training in language-developing methods, as recorded in staff "
+            "development. Staff are not broken down by student groups or programmes."
+        ),
+    ),
+    (
+        "late_arrivals",
+        _("Staff trained in meeting students who arrived late"),
+        _(
+            "Of the staff working with the students (mentors, teachers, counsellors, student "
+            "health and principals with a role at the school units), the share who have "
+            "completed training in meeting students who arrived late in the Swedish school "
+            "system, as recorded in staff development. Staff are not broken down by student "
+            "groups or programmes."
+        ),
+    ),
+]:
+    register(
+        Indicator(
+            id=f"staff_{_topic}",
+            category=Category.ORGANISATION,
+            name=_name,
+            description=_description,
+            kind=Kind.SHARE,
+            numerator_text=_("Staff with a completed training in the topic on or before the day."),
+            denominator_text=_("Staff with a role at the school units on the last day of the period (or today)."),
+            external=_staff_source,
+            requires="organisations",
+        )
+    )
 # --- 3. Students' experience of education and teaching (the student survey) ----------------
 
 
@@ -819,14 +988,20 @@ def _survey_terms(ctx: Context) -> list[str]:
     return [f"ht{p.year}", f"vt{p.year + 1}"] if p.kind == "sy" else [p.code]
 
 
+def _survey_waves(ctx: Context) -> list[tuple[int, int]]:
+    """(wave, organiser) of the period's survey waves: a few hundred at most, read once per filter."""
+    return list(Wave.objects.filter(term__in=_survey_terms(ctx)).values_list("pk", "organiser_id"))
+
+
 def _survey_offered(ctx: Context) -> Q:
-    waves = Wave.objects.filter(organiser_id=OuterRef("school_unit__organiser_id"), term__in=_survey_terms(ctx))
-    return Q(Exists(waves))
+    return Q(school_unit__organiser_id__in=sorted({o for _w, o in _survey_waves(ctx)}))
 
 
 def _survey_answered(ctx: Context) -> Q:
-    answered = Participation.objects.filter(student_id=OuterRef("student_id"), wave__term__in=_survey_terms(ctx))
-    return Q(Exists(answered))
+    # ``IN (subquery)``: the database hashes the period's few tens of thousands of
+    # participations once instead of probing once per student.
+    answered = Participation.objects.filter(wave_id__in=sorted(w for w, _o in _survey_waves(ctx)))
+    return Q(student_id__in=answered.values("student_id"))
 
 
 register(

@@ -369,6 +369,12 @@ def linked_family(
     )
 
 
+def level_figures(user, level: Level, period: Period, **kwargs) -> dict[str, Table]:
+    """The door for another area's page that shows a level's figures (an effect chain's live status):
+    the same tables, protected the same way, as this person's report for that level."""
+    return linked_report(scope_tree(user), Node(level.kind, level.entity_id), period, **kwargs)
+
+
 def linked_report(tree: ScopeTree, node: Node, period: Period, **kwargs) -> dict[str, Table]:
     """Every chosen indicator as a :class:`Table` for ``node``, protected with everything linked to it."""
     path = tree.path(node)

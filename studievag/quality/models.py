@@ -1,8 +1,11 @@
 """Suppression limits per organiser, and staff reflections (qualitative material)."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from studievag.organisations.models import Organiser, SchoolUnit
@@ -156,3 +159,32 @@ class PeriodFactsStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} ({self.computed_on})"
+
+
+class ReportPdf(models.Model):
+    """A report PDF produced by the job worker for the person who asked for it.
+
+    Rendering a PDF takes about a second of a web worker; the request only
+    records what was asked and the worker renders it with the asker's own
+    access, so the file never holds more than their report page shows.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being produced")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    query = models.CharField(max_length=2000)
+    language = models.CharField(max_length=10)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report PDF")
+        verbose_name_plural = _("report PDFs")
+        indexes = [models.Index(fields=["requested_at"], name="quality_pdf_requested")]

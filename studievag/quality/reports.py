@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from studievag import disclosure
 from studievag.access.policy import may
-from studievag.jobs.services import enqueue_once
 
 from . import periods
 from .dimensions import available_dimensions
@@ -26,7 +25,6 @@ from .linked import CellCache, Node, linked_family, scope_tree
 from .periods import Period
 from .scope import report_scope
 from .selectors import Level, Table, reflections_for, units_of_level
-from .tasks import facts_refresh_task
 
 LEGEND = disclosure.LEGEND
 
@@ -51,7 +49,7 @@ class Report:
     suppressed: bool
     categories: list = field(default_factory=list)
     # When the per-student facts behind the follow-up indicators were computed
-    # (None: not yet; they are then shown as missing and the job is enqueued).
+    # (None: not yet; they are then shown as missing, and the page asks the job to run).
     facts_computed_at: datetime.datetime | None = None
     facts_pending: bool = False
 
@@ -135,8 +133,6 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
     family = linked_family(tree, path[0], path[:-1], period, dims=dim_ids, **common)
     tables = family.tables(node)
     pending = bool(family.pending)
-    if pending:
-        enqueue_once(facts_refresh_task)
     status = facts_status(period)
     focus_id = data.get("indicator") or "students"
     if focus_id not in tables or tables[focus_id].indicator.missing is not None:

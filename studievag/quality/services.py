@@ -1,4 +1,4 @@
-"""Writes of the quality area: staff reflections."""
+"""Writes of the quality area: staff reflections, requests for report PDFs."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import SchoolUnit
 from studievag.people.models import Student
 
-from .models import Reflection, ReflectionTag
+from .models import Reflection, ReflectionTag, ReportPdf
 from .scope import reflection_units
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
@@ -75,3 +75,9 @@ def reflection_create(
     )
     ReflectionTag.objects.bulk_create(ReflectionTag(reflection=reflection, tag=tag) for tag in dict.fromkeys(tags))
     return reflection
+
+
+@transaction.atomic
+def report_pdf_request(*, acting_user, query: str, language: str) -> ReportPdf:
+    """Record that ``acting_user`` asked for a report PDF; the job worker renders it."""
+    return ReportPdf.objects.create(requested_by=acting_user, query=query[:2000], language=language)

@@ -1,18 +1,20 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from studievag.access.decorators import require_action
 from studievag.access.policy import may
+from studievag.jobs.services import enqueue_once
 from studievag.organisations.models import CURRENT_PROGRAMMES
 
 from . import exports, reports
 from .forms import ReflectionForm, ReflectionSearchForm, ReportForm
 from .indicators import Category, available
 from .linked import overview_rows
+from .models import ReportPdf
 from .scope import reflection_units
 from .selectors import (
     ReportRequest,
@@ -22,7 +24,8 @@ from .selectors import (
     thresholds_for,
     units_of_level,
 )
-from .services import reflection_create
+from .services import reflection_create, report_pdf_request
+from .tasks import facts_refresh_task, report_pdf_task
 
 
 def _report_or_none(request):
@@ -38,6 +41,8 @@ def _report_or_none(request):
 def report(request):
     """Group-level figures for the chosen level, period, programme and breakdown."""
     form, built = _report_or_none(request)
+    if built is not None and built.facts_pending:
+        enqueue_once(facts_refresh_task)
     return render(
         request,
         "quality/report.html",
@@ -53,12 +58,34 @@ def report(request):
 
 @require_action("quality.report")
 def export(request, fmt: str):
+    if fmt == "pdf":
+        return _pdf_request(request)
     if fmt not in exports.FORMATS:
         raise Http404
     _form, built = _report_or_none(request)
     if built is None:
         raise Http404(_("Choose a valid report first."))
     return exports.FORMATS[fmt](built)
+
+
+def _pdf_request(request):
+    """A PDF is rendered by the job worker: record the request, then show its page."""
+    form = ReportForm(request.GET, user=request.user)
+    if not form.levels or not form.is_valid():
+        raise Http404(_("Choose a valid report first."))
+    pdf = report_pdf_request(acting_user=request.user, query=request.GET.urlencode(), language=request.LANGUAGE_CODE)
+    report_pdf_task.enqueue(str(pdf.pk))
+    return redirect("quality:pdf", pk=pdf.pk)
+
+
+@require_action("quality.report")
+def pdf(request, pk):
+    """The asker's PDF when it is ready; until then a page that looks again by itself."""
+    found = get_object_or_404(ReportPdf.objects.defer("content"), pk=pk, requested_by=request.user)
+    if found.status == ReportPdf.Status.READY:
+        content = ReportPdf.objects.values_list("content", flat=True).get(pk=found.pk)
+        return exports.pdf_response(bytes(content), found.filename)
+    return render(request, "quality/pdf_status.html", {"pdf": found, "query": found.query})
 
 
 def _indicator_context(indicator_id: str):

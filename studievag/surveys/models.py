@@ -112,6 +112,8 @@ class Participation(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["wave", "student"], name="survey_answer_once")]
+        # The response rate looks students up by student first.
+        indexes = [models.Index(fields=["student", "wave"], name="survey_participation_student")]
 
 
 class Attributes(models.Model):
@@ -136,10 +138,38 @@ class PendingResponse(Attributes):
 
 
 class Response(Attributes):
-    """One released answer. Nothing in it points at a student, a user or a moment."""
+    """One released answer. Nothing in it points at a student, a user or a moment.
+
+    Besides the answers themselves it holds, per theme, how many of the theme's
+    questions were answered (any step but "Don't know") and how many favourably:
+    what the quality reports add up, without reading every answer.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="responses")
+    engagement_answered = models.PositiveSmallIntegerField(default=0)
+    engagement_favourable = models.PositiveSmallIntegerField(default=0)
+    safety_answered = models.PositiveSmallIntegerField(default=0)
+    safety_favourable = models.PositiveSmallIntegerField(default=0)
+    influence_answered = models.PositiveSmallIntegerField(default=0)
+    influence_favourable = models.PositiveSmallIntegerField(default=0)
+    study_climate_answered = models.PositiveSmallIntegerField(default=0)
+    study_climate_favourable = models.PositiveSmallIntegerField(default=0)
+    support_answered = models.PositiveSmallIntegerField(default=0)
+    support_favourable = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["wave", "school_unit"], name="survey_response_wave_unit")]
+
+    def count_themes(self) -> None:
+        """Fill the per-theme counts from the answers."""
+        for theme in bank.Theme.ORDER:
+            setattr(self, f"{theme}_answered", 0)
+            setattr(self, f"{theme}_favourable", 0)
+        for ref, value in self.answers.items():
+            item = bank.BANK.get(ref)
+            if item is None or item.kind != bank.Kind.SCALE or not isinstance(value, int) or value < 1:
+                continue
+            setattr(self, f"{item.theme}_answered", getattr(self, f"{item.theme}_answered") + 1)
+            if value >= bank.FAVOURABLE_FROM:
+                setattr(self, f"{item.theme}_favourable", getattr(self, f"{item.theme}_favourable") + 1)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from studievag.organisations.models import Programme, SchoolUnit
 from studievag.people.models import Student
 
 from . import bank, rules
-from .models import Participation, Response, Wave
+from .models import Participation, Response, Wave, WaveItem
 from .protection import NOTHING, SUPPRESSED, hide_grid
 
 TOTAL = "__total__"
@@ -499,17 +499,31 @@ def _terms_of_period(code: str) -> list[str]:
     return [code]
 
 
-def waves_of_period(code: str, unit_ids) -> list[Wave]:
+@dataclass(frozen=True)
+class PeriodWave:
+    pk: int
+    organiser_id: int
+    min_respondents: int
+
+
+def waves_of_period(code: str, unit_ids) -> list[PeriodWave]:
     """The waves of a report period in scope: per organiser its latest wave in the period."""
     waves = Wave.objects.filter(term__in=_terms_of_period(code))
     if unit_ids is not None:
         waves = waves.filter(organiser__school_units__in=list(unit_ids))
-    latest: dict[int, Wave] = {}
-    for wave in waves.distinct().prefetch_related("items"):
-        held = latest.get(wave.organiser_id)
-        if held is None or rules.term_sort_key(wave.term) > rules.term_sort_key(held.term):
-            latest[wave.organiser_id] = wave
-    return list(latest.values())
+    latest: dict[int, tuple] = {}
+    for pk, organiser_id, term, k in waves.values_list("pk", "organiser_id", "term", "min_respondents").distinct():
+        held = latest.get(organiser_id)
+        if held is None or rules.term_sort_key(term) > rules.term_sort_key(held[2]):
+            latest[organiser_id] = (pk, organiser_id, term, k)
+    return [PeriodWave(pk, o, k) for pk, o, _t, k in latest.values()]
+
+
+def _refs_of(waves: list[PeriodWave]) -> set[str]:
+    pairs = (
+        WaveItem.objects.filter(wave_id__in=[w.pk for w in waves]).values_list("key", "version").order_by().distinct()
+    )
+    return {f"{key}_v{version}" for key, version in pairs}
 
 
 @dataclass
@@ -554,24 +568,33 @@ def report_part(
     waves = waves_of_period(period_code, unit_ids)
     if not waves:
         return ReportPart({t: {} for t in bank.Theme.ORDER}, rules.MIN_RESPONDENTS)
-    refs = set()
-    for wave in waves:
-        refs |= {i.ref for i in wave.items.all()}
+    refs = _refs_of(waves)
+    anchor_refs: set[str] = set()
     if anchor_code and anchor_code != period_code:
-        anchor_refs = set()
-        for wave in waves_of_period(anchor_code, unit_ids):
-            anchor_refs |= {i.ref for i in wave.items.all()}
+        anchor_refs = _refs_of(waves_of_period(anchor_code, unit_ids))
+    all_refs = set(refs)
+    if anchor_code and anchor_code != period_code:
         refs &= anchor_refs
     by_theme = bank.scale_refs_by_theme(sorted(refs))
-    qs = Response.objects.filter(wave__in=waves).order_by()
+    asked = bank.scale_refs_by_theme(sorted(all_refs))
+    qs = Response.objects.filter(wave_id__in=[w.pk for w in waves]).order_by()
     if unit_ids is not None:
         qs = qs.filter(school_unit_id__in=list(unit_ids))
     if programme:
         qs = qs.filter(programme=programme)
     aggregates: dict = {}
+    per_ref: dict[str, list[str]] = {}
     for theme, theme_refs in by_theme.items():
         if not theme_refs:
             continue
+        if set(theme_refs) == set(asked[theme]):
+            # Every question of the theme counts: the per-theme counts stored with each answer.
+            aggregates[f"{theme}__num"] = Sum(f"{theme}_favourable")
+            aggregates[f"{theme}__den"] = Sum(f"{theme}_answered")
+            aggregates[f"{theme}__base"] = Count("pk", filter=Q(**{f"{theme}_answered__gt": 0}))
+            continue
+        # Some questions changed since the anchor period: count only the unchanged ones.
+        per_ref[theme] = theme_refs
         answered = Q(pk__in=[])
         for n, ref in enumerate(theme_refs):
             q = Q(**{f"answers__{ref}__gte": 1})
@@ -595,6 +618,23 @@ def report_part(
                 row["programme"] if "programme" in group_by else total,
                 *key,
             )
+        for theme, theme_refs in by_theme.items():
+            if not theme_refs:
+                continue
+            cell = out[theme].setdefault(key, {"num": 0, "den": 0, "base": 0})
+            if theme in per_ref:
+                cell["num"] += sum(row[f"{theme}__f{n}"] or 0 for n in range(len(theme_refs)))
+                cell["den"] += sum(row[f"{theme}__a{n}"] or 0 for n in range(len(theme_refs)))
+            else:
+                cell["num"] += row[f"{theme}__num"] or 0
+                cell["den"] += row[f"{theme}__den"] or 0
+            cell["base"] += row[f"{theme}__base"] or 0
+    return ReportPart(out, k)
+    group_fields = sorted({b.field for b in fields})
+    rows = qs.values(*group_fields).annotate(**aggregates) if group_fields else [qs.aggregate(**aggregates)]
+    for row in rows:
+        keys = [(b.key(row[b.field]) if b.key else row[b.field]) for b in fields]
+        key = (keys[0] if keys else total, keys[1] if len(keys) > 1 else total)
         for theme, theme_refs in by_theme.items():
             if not theme_refs:
                 continue

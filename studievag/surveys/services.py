@@ -253,7 +253,9 @@ def _release(wave: Wave, *, final: bool, today: datetime.date) -> int:
         if p.school_unit_id not in others:
             others[p.school_unit_id] = _participant_attributes(wave, p.school_unit_id, today)
         attrs = rules.generalise({a: getattr(p, a) for a in rules.ATTRIBUTES}, others[p.school_unit_id], k)
-        rows.append(Response(wave=wave, school_unit_id=p.school_unit_id, answers=p.answers, **attrs))
+        row = Response(wave=wave, school_unit_id=p.school_unit_id, answers=p.answers, **attrs)
+        row.count_themes()
+        rows.append(row)
     Response.objects.bulk_create(rows)
     PendingResponse.objects.filter(pk__in=[p.pk for p in chosen]).delete()
     return len(rows)

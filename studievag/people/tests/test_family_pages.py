@@ -66,6 +66,7 @@ def test_the_student_sees_who_read_their_record(cast, login, client, en):
         ("mentor_a", "record"),
         ("mentor_a", "background"),
         ("mentor_a", "enrolments"),
+        ("mentor_a", "guardians"),
     }
     assert "Maria Mentor" in html and "Mentor" in html and "Background" in html
 

@@ -58,7 +58,7 @@ def test_every_view_of_the_student_page_is_logged(cast, login):
     client.get(detail(cast.alice), REMOTE_ADDR="10.1.2.3")
 
     reads = RecordRead.objects.filter(student=cast.alice).order_by("part")
-    assert [r.part for r in reads] == ["background", "enrolments", "record"]
+    assert [r.part for r in reads] == ["background", "enrolments", "guardians", "record"]
     for r in reads:
         assert r.user == cast.mentor_a
         assert r.username == "mentor_a"
@@ -67,7 +67,7 @@ def test_every_view_of_the_student_page_is_logged(cast, login):
         assert r.path == detail(cast.alice)
         assert r.client_address == "10.1.2.3"
     client.get(detail(cast.alice))
-    assert RecordRead.objects.filter(student=cast.alice).count() == 6
+    assert RecordRead.objects.filter(student=cast.alice).count() == 8
 
 
 def test_the_log_names_every_role_that_gives_access(cast, login):

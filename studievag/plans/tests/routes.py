@@ -52,6 +52,16 @@ ROUTES = [
     Route("plans:plan_history", PLAN_READERS, kwargs=alice_with_plan),
     Route("plans:plan_compare", PLAN_READERS, kwargs=alice_with_plan),
     Route("plans:review_create", frozenset({"mentor", "principal"}), kwargs=alice_with_plan),
+    # Study and careers guidance: the counsellor (and the principal).
+    Route("plans:guidance_create", frozenset({"counsellor", "principal"}), kwargs=alice_with_plan),
+    Route(
+        "plans:guidance_create",
+        frozenset({"counsellor", "principal"}),
+        kwargs=alice_with_plan,
+        method="post",
+        data=lambda c: {"kind": "individual", "held_on": "2026-01-15", "topic": "Val av nationellt program"},
+        label="record",
+    ),
     Route(
         "plans:plan_approve",
         frozenset({"principal"}),

@@ -72,8 +72,8 @@ def build_team(cast, n: int) -> StudentGroup:
 # protected names (1), memberships and their course groups (2), enrolments (1), first and
 # latest records (1), starting levels (1), grades (1), attendance (1), scales and their
 # steps (2), settings (1), plan statuses given the enrolments: plans, settings, overdue
-# goals (3), plans' course terms (1), latest decisions (1).
-OVERVIEW_QUERIES = 25
+# goals (3), plans' course terms (1), latest decisions (1), the read-log rows (1 insert).
+OVERVIEW_QUERIES = 26
 
 
 @pytest.mark.parametrize("size", [3, 30])

@@ -1,11 +1,14 @@
 """Indexes the group-level reports need on other areas' tables.
 
-They are created here, by the area whose queries need them, with plain SQL
-that both SQLite and PostgreSQL understand, so the owning areas' models stay
-as they are. See ``bench`` for the queries they serve.
+They are created here, by the area whose queries need them, so the owning
+areas' models stay as they are; on PostgreSQL concurrently, outside a
+transaction, so a national database keeps taking writes while they are built.
+See ``studievag/benchmark`` for the queries they serve.
 """
 
 from django.db import migrations
+
+from ._indexes import create_indexes
 
 INDEXES = [
     # The period population: the latest enrolment per student in a period.
@@ -21,16 +24,11 @@ INDEXES = [
 
 
 class Migration(migrations.Migration):
+    atomic = False
     dependencies = [
         ("quality", "0001_initial"),
         ("enrolments", "0002_studentgroup_course"),
         ("progress", "0002_default_scales"),
         ("plans", "0001_initial"),
     ]
-    operations = [
-        migrations.RunSQL(
-            f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})",
-            f"DROP INDEX IF EXISTS {name}",
-        )
-        for name, table, columns in INDEXES
-    ]
+    operations = [create_indexes(INDEXES)]

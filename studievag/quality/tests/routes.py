@@ -1,5 +1,12 @@
 from studievag.testing import Route
 
+
+def _analysts_pdf(cast):
+    from studievag.quality.models import ReportPdf
+
+    return ReportPdf.objects.create(requested_by=cast.analyst, query="", language="sv").pk
+
+
 REPORT = frozenset({"principal", "organiser_analyst", "regional_coordinator"})
 REFLECTIONS = frozenset(
     {
@@ -22,6 +29,9 @@ ROUTES = [
     Route("quality:report", REPORT, data=lambda c: {"dim1": "gender", "dim2": "background"}, label="two-way"),
     Route("quality:export", REPORT, kwargs=lambda c: {"fmt": "csv"}, label="csv"),
     Route("quality:export", REPORT, kwargs=lambda c: {"fmt": "xlsx"}, label="xlsx"),
+    Route("quality:export", REPORT, kwargs=lambda c: {"fmt": "pdf"}, label="pdf"),
+    # A PDF is its asker's alone (here the analyst's): everyone else gets 404.
+    Route("quality:pdf", frozenset({"organiser_analyst"}), kwargs=lambda c: {"pk": _analysts_pdf(c)}),
     Route("quality:indicator_list", REPORT),
     Route("quality:indicator_detail", REPORT, kwargs=lambda c: {"indicator_id": "newly_arrived"}),
     Route("quality:reflections", REFLECTIONS),

@@ -126,16 +126,59 @@ def test_excel_export_has_report_legend_and_definitions(cast, big_a, login):
     assert "attendance" in ids and "transfer_3y" in ids
 
 
-def test_pdf_export_is_a_pdf_with_the_chart(cast, big_a, login):
+def test_pdf_export_is_produced_by_the_job_worker_for_its_asker_only(cast, big_a, login):
+    from django_tasks_db.models import DBTaskResult
+
+    from studievag.jobs.models import JobRun
     from studievag.quality import exports, reports
     from studievag.quality.forms import ReportForm
+    from studievag.quality.models import ReportPdf
+    from studievag.quality.tasks import report_pdf_task
 
-    response = login(cast.analyst).get(reverse("quality:export", args=["pdf"]) + "?dim1=gender")
-    assert response.content.startswith(b"%PDF")
+    client = login(cast.analyst)
+    asked = client.get(reverse("quality:export", args=["pdf"]) + "?dim1=gender")
+    pdf = ReportPdf.objects.get()
+    assert asked.status_code == 302 and asked["Location"] == reverse("quality:pdf", args=[pdf.pk])
+    assert (pdf.requested_by, pdf.status, pdf.query, pdf.content) == (cast.analyst, "pending", "dim1=gender", None)
+    assert DBTaskResult.objects.filter(task_path=report_pdf_task.module_path, args_kwargs__args=[str(pdf.pk)]).exists()
+    waiting = client.get(asked["Location"])
+    assert waiting.status_code == 200 and "being produced" in waiting.content.decode()
+
+    assert report_pdf_task.call(str(pdf.pk)) == "ready"
+    ready = client.get(asked["Location"])
+    assert ready["Content-Type"] == "application/pdf" and ready.content.startswith(b"%PDF")
+    assert "attachment" in ready["Content-Disposition"]
+    assert JobRun.objects.get(name="quality.report_pdf").status == "succeeded"
+    # Someone else never gets it, not even by its id.
+    assert login(cast.principal_a).get(asked["Location"]).status_code == 404
+
     form = ReportForm({"dim1": "gender"}, user=cast.analyst)
     assert form.is_valid()
     svg = exports.bar_chart_svg(reports.build(cast.analyst, form.cleaned_data))
     assert svg.startswith("<svg") and "<rect" in svg and ".." in svg
+
+
+def test_a_pdf_of_a_report_the_asker_may_no_longer_see_fails(cast, big_a, login):
+    from studievag.quality.models import ReportPdf
+    from studievag.quality.tasks import report_pdf_task
+
+    client = login(cast.analyst)
+    location = client.get(reverse("quality:export", args=["pdf"]))["Location"]
+    cast.analyst.is_active = False
+    cast.analyst.save()
+    assert report_pdf_task.call(str(ReportPdf.objects.get().pk)) == "failed"
+    assert ReportPdf.objects.get().content is None
+    cast.analyst.is_active = True
+    cast.analyst.save()
+    page = client.get(location)
+    assert page.status_code == 200 and "could not be produced" in page.content.decode()
+
+
+def test_an_invalid_report_asks_for_no_pdf(cast, login):
+    from studievag.quality.models import ReportPdf
+
+    assert login(cast.analyst).get(reverse("quality:export", args=["pdf"]) + "?period=xx").status_code == 404
+    assert not ReportPdf.objects.exists()
 
 
 def test_unknown_export_format_is_404(cast, login):

@@ -1,22 +1,43 @@
-"""``manage.py bench --scale N``: the national benchmark, one figure a line (``name: value unit``)."""
+"""``manage.py bench --scale N``: the national benchmark, one figure a line (``name: value unit``).
+
+In order: the data set (generated when missing), the facts refresh (the
+whole job, a term from scratch, a normal day's changes incrementally), each
+report against hand-written SQL over the same facts and over the source
+tables, every staff page's server time, the team overview page against its
+hand-written SQL, a report PDF, and a bounded load test on loopback against
+gunicorn with production settings.
+"""
 
 import datetime
+import logging
+import os
+import random
 import time
+from pathlib import Path
 
+from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Max
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
-from studievag.benchmark import bench
+from studievag.access.models import Role, RoleAssignment
+from studievag.benchmark import bench, load
+from studievag.benchmark import surveys as bench_surveys
 from studievag.benchmark.national import generate, rows_per_table
-from studievag.enrolments.models import Enrolment
+from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.organisations.models import Organiser, SchoolUnit
 from studievag.people.models import Student
-from studievag.quality.facts import facts_refresh
-from studievag.quality.periods import term_of
+from studievag.progress.models import AttendanceWeek
+from studievag.quality.facts import facts_refresh, offered_periods, refresh_offered_periods
+from studievag.quality.models import PeriodFactsStatus, ReportPdf, StudentPeriodFacts
+from studievag.quality.periods import school_year_of, term_of
 from studievag.quality.selectors import run_report
+from studievag.quality.tasks import facts_refresh_task, report_pdf_task
 
 TEAM_SQL = """
 WITH members AS (
@@ -70,17 +91,36 @@ ORDER BY s.last_name, s.first_name, s.id
 """
 
 
+BASE = Path(settings.BASE_DIR)
+
+
+def ms(seconds: float) -> int:
+    return round(seconds * 1000)
+
+
 class Command(BaseCommand):
-    help = "Benchmark the group-level reports (and the team overview) on a national data set."
+    help = "Benchmark the facts refresh, the reports, the staff pages and a load test on a national data set."
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=60000, help="Current students.")
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--only", choices=["surveys"], default="", help="Time one part only (the data set must exist)."
+        )
+        parser.add_argument("--load-seconds", type=float, default=30.0, help="Length of each load-test mix.")
+        parser.add_argument("--clients", type=int, default=12, help="Concurrent load-test clients.")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for the load test.")
+        parser.add_argument("--threads", type=int, default=4, help="Threads per gunicorn worker (gthread).")
+        parser.add_argument("--skip-load", action="store_true")
+        parser.add_argument("--skip-source-sql", action="store_true", help="Skip the slow SQL over source tables.")
 
     def line(self, name: str, value, unit: str) -> None:
         self.stdout.write(f"{name}: {value} {unit}")
+        self.stdout.flush()
 
-    def handle(self, *args, scale, seed, **options):
+    def handle(self, *args, scale, seed, only, **options):
+        logging.getLogger("weasyprint").setLevel(logging.WARNING)
+        logging.getLogger("fontTools").setLevel(logging.WARNING)
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL.")
         call_command("migrate", verbosity=0)
@@ -89,34 +129,100 @@ class Command(BaseCommand):
             # own queries need far less. Stated here so the numbers can be repeated.
             cursor.execute("SET work_mem = '128MB'")
         today = timezone.localdate()
+        current = self.dataset(scale, seed, today)
+        for text in bench.machine_lines():
+            self.stdout.write(text)
+        if only == "surveys":
+            self.surveys(today, seed)
+            return
+        self.line("dataset_students", current, "students")
+        self.line("dataset_organisers", Organiser.objects.count(), "organisers")
+        self.line("dataset_school_units", SchoolUnit.objects.count(), "school_units")
+        for table, n in rows_per_table().items():
+            self.line(f"dataset_{table}", n, "rows")
+        self.facts(today)
+        self.surveys(today, seed)
+        self.reports(today, source_sql=not options["skip_source_sql"])
+        users = self.users(today)
+        if settings.DEBUG:
+            self.stderr.write("DEBUG is on: page times include Django's debug overhead (make bench turns it off).")
+        else:
+            load.collect_static(BASE)
+        self.pages(today, users)
+        if not options["skip_load"]:
+            self.load_test(users, options)
+
+    # --- data set ----------------------------------------------------------------------
+    def dataset(self, scale: int, seed: int, today: datetime.date) -> int:
         current = Enrolment.objects.active_on(today).values("student_id").distinct().count()
         if abs(current - scale) > 0.1 * scale:
             if Student.objects.exists():
                 raise CommandError(
                     f"The database holds {current} current students, not about {scale}. Use an "
-                    "empty database for the benchmark (e.g. …/studievag_bench)."
+                    "empty database for the benchmark (BENCH_URL=…/studievag_bench_small)."
                 )
             self.stderr.write(f"Generating the national data set ({scale} current students) …")
             t0 = time.monotonic()
             generate(students=scale, seed=seed, today=today, log=self.stderr.write)
             self.line("dataset_generation", round(time.monotonic() - t0), "s")
             current = Enrolment.objects.active_on(today).values("student_id").distinct().count()
+        return current
 
-        for text in bench.machine_lines():
-            self.stdout.write(text)
-        self.line("dataset_students", current, "students")
-        self.line("dataset_organisers", Organiser.objects.count(), "organisers")
-        self.line("dataset_school_units", SchoolUnit.objects.count(), "school_units")
-        for table, n in rows_per_table().items():
-            self.line(f"dataset_{table}", n, "rows")
+    # --- facts refresh -----------------------------------------------------------------
+    def facts(self, today: datetime.date) -> None:
+        """The background job: every offered period, a term from scratch, then a day's changes."""
+        periods = offered_periods(today)
+        self.line("facts_periods", len(periods), "periods")
+        t0 = time.perf_counter()
+        facts_refresh_task.call()  # brings every period up to date (full where none yet)
+        self.line("facts_refresh_job_catch_up_ms", ms(time.perf_counter() - t0), "ms")
 
         period = term_of(today)
-        # The per-student facts of the term, as the nightly refresh (or the first
-        # report of the day) computes them; the reports below then join them.
+        StudentPeriodFacts.objects.filter(period=period.code).delete()
+        PeriodFactsStatus.objects.filter(period=period.code).delete()
         t0 = time.perf_counter()
-        status = facts_refresh(period, today=today)
-        self.line("facts_refresh_term_ms", round((time.perf_counter() - t0) * 1000), "ms")
-        self.line("facts_refresh_term_students", status.students, "students")
+        result = facts_refresh(period, today=today)
+        self.line("facts_refresh_term_full_ms", ms(time.perf_counter() - t0), "ms")
+        self.line("facts_refresh_term_full_students", result.students, "students")
+        year = school_year_of(today)
+        t0 = time.perf_counter()
+        result = facts_refresh(year, today=today)
+        self.line("facts_refresh_school_year_full_ms", ms(time.perf_counter() - t0), "ms")
+
+        changed = self.a_days_changes(today, share=0.05)
+        self.line("facts_day_changes_students", changed, "students")
+        t0 = time.perf_counter()
+        results = refresh_offered_periods(today=today)
+        self.line("facts_refresh_incremental_ms", ms(time.perf_counter() - t0), "ms")
+        self.line("facts_refresh_incremental_full_periods", sum(r.full for r in results), "periods")
+        self.line("facts_refresh_incremental_rows", sum(r.students for r in results if not r.full), "rows")
+
+    def a_days_changes(self, today: datetime.date, share: float) -> int:
+        """A normal day: teachers and mentors record attendance for ``share`` of the current students."""
+        students = list(
+            Enrolment.objects.active_on(today).values_list("student_id", flat=True).distinct().order_by("student_id")
+        )
+        chosen = random.Random(today.toordinal()).sample(students, round(len(students) * share))
+        latest = (
+            AttendanceWeek.objects.filter(student_id__in=chosen)
+            .values("student_id")
+            .annotate(week=Max("week_start"))
+            .values_list("student_id", "week")
+        )
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            for student_id, week in latest:
+                cursor.execute(
+                    "UPDATE progress_attendanceweek SET invalid_absence_minutes = "
+                    "LEAST(scheduled_minutes - valid_absence_minutes, invalid_absence_minutes + 10), "
+                    "recorded_at = %s WHERE student_id = %s AND week_start = %s",
+                    [now, student_id, week],
+                )
+        return len(chosen)
+
+    # --- reports -----------------------------------------------------------------------
+    def reports(self, today: datetime.date, *, source_sql: bool) -> None:
+        period = term_of(today)
         by_organiser = (
             Enrolment.objects.active_on(today)
             .values("school_unit__organiser_id")
@@ -141,34 +247,31 @@ class Command(BaseCommand):
         for name, units, dims in reversed(cases):  # smallest first
             req = bench.request_for(period, units, dims, today)
             orm_ms = bench.timed(lambda req=req: run_report(req))
-            # The query over the source tables runs once (it is slow nationally), timed,
-            # and its figures are compared with the application's below.
-            t0 = time.perf_counter()
-            hand = bench.run_hand_sql(req)
-            sql_ms = (time.perf_counter() - t0) * 1000
             self.line(f"{name}_ms", round(orm_ms), "ms")
-            self.line(f"{name}_sql_ms", round(sql_ms), "ms")
-            self.line(f"{name}_vs_sql", f"{orm_ms / sql_ms:.1f}", "x")
             # The same hand-written query reading the per-student facts, as the application does.
             facts_ms = bench.timed(lambda req=req: bench.run_hand_sql(req, over_facts=True))
             self.line(f"{name}_sql_facts_ms", round(facts_ms), "ms")
             self.line(f"{name}_vs_sql_facts", f"{orm_ms / facts_ms:.1f}", "x")
-            same = bench.agree(bench.orm_raw(req), hand)
-            self.line(f"{name}_same_figures", 1 if same else 0, "bool")
-        self.team_overview(today)
+            if source_sql:
+                # Over the source tables once (slow nationally), and the figures compared.
+                t0 = time.perf_counter()
+                hand = bench.run_hand_sql(req)
+                sql_ms = (time.perf_counter() - t0) * 1000
+                self.line(f"{name}_sql_source_ms", round(sql_ms), "ms")
+                same = bench.agree(bench.orm_raw(req), hand)
+                self.line(f"{name}_same_figures", 1 if same else 0, "bool")
 
-    def team_overview(self, today: datetime.date) -> None:
-        from django.apps import apps
+    def surveys(self, today: datetime.date, seed: int) -> None:
+        """Part 3: a national survey wave (60,000 students) and its reports."""
+        t0 = time.monotonic()
+        written = bench_surveys.generate_wave(today=today, seed=seed, log=self.stderr.write)
+        if written:
+            self.line("survey_wave_generation", round(time.monotonic() - t0), "s")
+        bench_surveys.lines(today=today, line=self.line)
 
-        if not apps.is_installed("studievag.progress"):
-            return
-        from django.contrib.auth.models import User
-
-        from studievag.access.models import Role, RoleAssignment
-        from studievag.enrolments.models import StudentGroup
-        from studievag.progress.selectors import Team, team_overview
-
-        group = (
+    # --- users the pages are read as -------------------------------------------------------
+    def users(self, today: datetime.date) -> dict:
+        team = (
             StudentGroup.objects.filter(kind=StudentGroup.Kind.WORK_TEAM)
             .annotate(n=Count("memberships"))
             .filter(n__lte=30)
@@ -176,32 +279,129 @@ class Command(BaseCommand):
             .order_by("-n", "pk")
             .first()
         )
-        if group is None:
-            return
-        user, _ = User.objects.get_or_create(username="bench.principal", defaults={"first_name": "Bench"})
+        since = today - datetime.timedelta(days=365)
+        principal, _ = User.objects.get_or_create(username="bench.principal", defaults={"first_name": "Bench"})
         RoleAssignment.objects.get_or_create(
-            user=user,
-            role=Role.PRINCIPAL,
-            school_unit=group.school_unit,
-            defaults={"valid_from": today - datetime.timedelta(days=365)},
+            user=principal, role=Role.PRINCIPAL, school_unit=team.school_unit, defaults={"valid_from": since}
         )
-        team = Team("group", group.pk, group.name, group.school_unit)
+        organiser_id = team.school_unit.organiser_id
+        analyst, _ = User.objects.get_or_create(username="bench.analyst", defaults={"first_name": "Bench"})
+        RoleAssignment.objects.get_or_create(
+            user=analyst, role=Role.ORGANISER_ANALYST, organiser_id=organiser_id, defaults={"valid_from": since}
+        )
+        student_id = (
+            GroupMembership.objects.filter(group=team, start_date__lte=today)
+            .order_by("student_id")
+            .values_list("student_id", flat=True)
+            .first()
+        )
+        return {
+            "team": team,
+            "principal": principal,
+            "analyst": analyst,
+            "student_id": student_id,
+            "organiser_id": organiser_id,
+            "unit_id": team.school_unit_id,
+        }
 
-        def orm():
-            user.__dict__.pop("_studievag_grants", None)
-            overview = team_overview(user, team, on=today)
-            assert len(overview.rows) == group.n, len(overview.rows)
+    def staff_pages(self, users: dict, today: datetime.date) -> dict[str, str]:
+        s = users["student_id"]
+        return {
+            "home": reverse("core:home"),
+            "student_list": reverse("people:student_list"),
+            "student_record": reverse("people:student_detail", args=[s]),
+            "student_plan": reverse("plans:plan_detail", args=[s]),
+            "student_progress": reverse("progress:student", args=[s]),
+            "team_overview": reverse("progress:team_group", args=[users["team"].pk]),
+        }
 
+    def report_pages(self, users: dict, today: datetime.date) -> dict[str, str]:
+        url = reverse("quality:report")
+        term = term_of(today).code
+        return {
+            "report_organiser": f"{url}?level=organiser:{users['organiser_id']}&period={term}",
+            "report_organiser_gender": f"{url}?level=organiser:{users['organiser_id']}&period={term}&dim1=gender",
+            "report_unit": f"{url}?level=unit:{users['unit_id']}&period={term}&dim1=gender&dim2=background",
+        }
+
+    # --- pages -------------------------------------------------------------------------
+    def pages(self, today: datetime.date, users: dict) -> None:
+        staff = Client(HTTP_HOST="127.0.0.1")
+        staff.force_login(users["principal"])
+        analyst = Client(HTTP_HOST="127.0.0.1")
+        analyst.force_login(users["analyst"])
+
+        def page_ms(client: Client, path: str) -> float:
+            def get():
+                response = client.get(path)
+                assert response.status_code == 200, (path, response.status_code)
+
+            return bench.timed(get, repeat=5)
+
+        for name, path in self.staff_pages(users, today).items():
+            self.line(f"page_{name}_ms", round(page_ms(staff, path)), "ms")
+        for name, path in self.report_pages(users, today).items():
+            self.line(f"page_{name}_ms", round(page_ms(analyst, path)), "ms")
+
+        team = users["team"]
+        self.line("team_overview_students", team.n, "students")
         monday = today - datetime.timedelta(days=today.weekday())
-        params = {"team": group.pk, "day": today, "monday": monday, "since": monday - datetime.timedelta(weeks=4)}
+        params = {"team": team.pk, "day": today, "monday": monday, "since": monday - datetime.timedelta(weeks=4)}
 
         def sql():
             with connection.cursor() as cursor:
                 cursor.execute(TEAM_SQL, params)
                 cursor.fetchall()
 
-        self.line("team_overview_students", group.n, "students")
-        orm_ms, sql_ms = bench.timed(orm), bench.timed(sql)
-        self.line("team_overview_30_ms", round(orm_ms), "ms")
-        self.line("team_overview_30_sql_ms", round(sql_ms), "ms")
-        self.line("team_overview_30_vs_sql", f"{orm_ms / sql_ms:.1f}", "x")
+        sql_ms = bench.timed(sql, repeat=5)
+        page = page_ms(staff, reverse("progress:team_group", args=[team.pk]))
+        self.line("team_overview_sql_ms", f"{sql_ms:.1f}", "ms")
+        self.line("team_overview_page_ms", f"{page:.1f}", "ms")
+        self.line("team_overview_page_vs_sql", f"{page / sql_ms:.1f}", "x")
+
+        # A report PDF: the request only records it (the page's cost); the worker renders it.
+        query = self.report_pages(users, today)["report_organiser_gender"].split("?", 1)[1]
+        export = reverse("quality:export", args=["pdf"]) + "?" + query
+
+        def ask():
+            response = analyst.get(export)
+            assert response.status_code == 302, response.status_code
+
+        self.line("report_pdf_request_ms", round(bench.timed(ask, repeat=5)), "ms")
+        pdf_id = ReportPdf.objects.filter(requested_by=users["analyst"]).latest("requested_at").pk
+        self.line("report_pdf_render_ms", round(bench.timed(lambda: report_pdf_task.call(str(pdf_id)))), "ms")
+
+    # --- load test ---------------------------------------------------------------------
+    def load_test(self, users: dict, options) -> None:
+        today = timezone.localdate()
+        cookies = {}
+        for role in ("principal", "analyst"):
+            client = Client()
+            client.force_login(users[role])
+            cookies[role] = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        mixes = {
+            "staff": [load.Target(n, p, cookies["principal"]) for n, p in self.staff_pages(users, today).items()],
+            "reports": [load.Target(n, p, cookies["analyst"]) for n, p in self.report_pages(users, today).items()],
+        }
+        database_url = self.database_url()
+        workers, threads, clients = options["workers"], options["threads"], options["clients"]
+        self.line("load_gunicorn_workers", workers, "workers")
+        self.line("load_gunicorn_threads", threads, "threads")
+        self.line("load_clients", clients, "clients")
+        with load.Gunicorn(
+            secret_key=settings.SECRET_KEY, database_url=database_url, workers=workers, threads=threads, base=BASE
+        ) as server:
+            for name, targets in mixes.items():
+                load.run(server.port, targets, clients=2, seconds=3, max_requests=40)  # warm the workers
+                outcome = load.run(
+                    server.port, targets, clients=clients, seconds=options["load_seconds"], max_requests=20000
+                )
+                self.line(f"load_{name}_requests", outcome.requests, "requests")
+                self.line(f"load_{name}_rps", f"{outcome.per_second:.1f}", "req/s")
+                self.line(f"load_{name}_p50_ms", round(outcome.p50), "ms")
+                self.line(f"load_{name}_p95_ms", round(outcome.percentile(95)), "ms")
+                self.line(f"load_{name}_p99_ms", round(outcome.percentile(99)), "ms")
+                self.line(f"load_{name}_errors", outcome.errors, "errors")
+
+    def database_url(self) -> str:
+        return os.environ["DATABASE_URL"]
