@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "studievag.intake",
     "studievag.support",
     "studievag.progress",
+    "studievag.handover",
     "studievag.surveys",
     "studievag.quality",
     "studievag.effect_chain",

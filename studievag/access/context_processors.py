@@ -18,6 +18,7 @@ def roles(request):
     context["nav"] = {
         "students": may(user, "student.list"),
         "audit": may(user, "audit.school_log"),
+        "access_manage": may(user, "access.manage"),
         "family": may(user, "family.view"),
         "own_reads": may(user, "family.own_reads"),
         "overview": may(user, "organisation.overview"),
@@ -32,6 +33,10 @@ def roles(request):
         "progress_record": may(user, "progress.record"),
         "progress_team": may(user, "progress.team"),
         "progress_settings": may(user, "progress.settings"),
+        "handover_send": may(user, "handover.send"),
+        "handover_receive": may(user, "handover.receive"),
+        "handover_region": may(user, "handover.region"),
+        "handover_settings": may(user, "handover.settings"),
         "interop_sync": may(user, "interop.sync"),
         "interop_conflicts": may(user, "interop.conflicts"),
         "surveys_answer": may(user, "surveys.answer"),

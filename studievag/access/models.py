@@ -49,7 +49,9 @@ SCOPE_FIELDS = ("region", "organiser", "school_unit", "group", "student")
 
 class RoleAssignmentQuerySet(models.QuerySet):
     def active_on(self, day) -> "RoleAssignmentQuerySet":
-        return self.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        """In force on ``day``: confirmed, begun and not ended. A role awaiting
+        confirmation gives nothing (see ``access/services.py``)."""
+        return self.filter(pending=False, valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
 
 class RoleAssignment(models.Model):
@@ -78,6 +80,26 @@ class RoleAssignment(models.Model):
     )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    # A role that reaches individual records, granted by someone other than the
+    # unit's principal, waits for the principal (or a second administrator).
+    pending = models.BooleanField(_("awaiting confirmation"), default=False)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("why"), max_length=500, blank=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
 
@@ -133,7 +155,9 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()} – {self.scope}"
+        # A mentee is named by number only: this text reaches the admin's lists and log.
+        scope = f"#{self.student_id}" if self.student_id else self.scope
+        return f"{self.user} – {self.get_role_display()} – {scope}"
 
     @property
     def scope_kind(self) -> str | None:

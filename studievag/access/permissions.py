@@ -35,5 +35,7 @@ RULES = AreaRules(
         Action("family.own_reads", roles(Role.STUDENT)),
         Action("organisation.overview", roles(Role.ORGANISER_ANALYST, Role.REGIONAL_COORDINATOR)),
         Action("organisation.admin", roles(Role.ADMIN)),
+        # Staff roles at own school units, and the record of every access change there.
+        Action("access.manage", roles(Role.PRINCIPAL)),
     ),
 )

@@ -300,7 +300,7 @@ def agree(a: dict, b: dict) -> bool:
     for key in set(a) | set(b):
         ra, rb = a.get(key, {}), b.get(key, {})
         for name in set(ra) | set(rb):
-            if name in ("d1", "d2"):
+            if name in ("d1", "d2") or name.split("__")[0] not in COVERED:
                 continue
             va, vb = float(ra.get(name) or 0), float(rb.get(name) or 0)
             if abs(va - vb) > 1e-6:
@@ -339,5 +339,27 @@ def machine_lines() -> list[str]:
     ]
 
 
+# The indicators the hand-written query computes. Indicators added later by other
+# areas (organisational aspects, staff development, the student survey) are
+# timed with their pages (``page_report_*``) but have no hand-written twin yet.
+COVERED = (
+    "students",
+    "newly_arrived",
+    "zero_merit",
+    "attendance",
+    "moved_step",
+    "in_line",
+    "grades_earned",
+    "plan_goals_met",
+    "plan_in_time",
+    "plan_reviewed",
+    *(f"exit_{key}" for key in EXIT_SQL),
+    *(f"transfer_{n}y" for n in (1, 2, 3)),
+)
+
+
 def request_for(period: Period, unit_ids, dims, today) -> ReportRequest:
-    return ReportRequest(period=period, unit_ids=unit_ids, thresholds=Thresholds(), dims=dims, today=today)
+    """A report of the indicators the hand-written query also computes."""
+    return ReportRequest(
+        period=period, unit_ids=unit_ids, thresholds=Thresholds(), dims=dims, today=today, indicator_ids=COVERED
+    )

@@ -21,10 +21,11 @@ from studievag.organisations.services import staff_training_record
 from studievag.plans.models import CourseStatus, EducationPlan, Plan
 from studievag.plans.services import guidance_record, plan_revise
 from studievag.quality.facts import facts_refresh
+from studievag.quality.indicators import available
 from studievag.quality.periods import term_of
 
 from . import services
-from .models import Theme
+from .models import IndicatorLink, Theme
 
 HOURS = [Decimal(h) for h in ("4", "5", "6", "8", "10", "12")]
 
@@ -161,7 +162,7 @@ NOTES = [
 ]
 
 
-def seed(*, rng, today: datetime.date, region, organiser, units, users) -> dict:
+def seed(*, rng, today: datetime.date, region, organiser, units, users, demo_student=None) -> dict:
     """Chains, notes and the data behind the organisational indicators."""
     baseline = _baseline_day(today)
     analyst, coordinator = users["organiser_analyst"], users["regional_coordinator"]
@@ -197,7 +198,7 @@ def seed(*, rng, today: datetime.date, region, organiser, units, users) -> dict:
         acting_user=coordinator,
         chain=regional,
         level="student_effect",
-        title="Eleverna är i fas med kursmålen",
+        title="Eleverna når målen i sina studieplaner",
         owner="Rektorerna för IM",
         start_date=baseline,
         leads_to=[r_goal],
@@ -221,7 +222,11 @@ def seed(*, rng, today: datetime.date, region, organiser, units, users) -> dict:
         end_date=today + datetime.timedelta(days=200),
         leads_to=[r_change],
     )
-    for node, indicator in [(r_goal, "transfer_2y"), (r_effect, "in_line"), (r_change, "staff_language_developing")]:
+    for node, indicator in [
+        (r_goal, "transfer_2y"),
+        (r_effect, "plan_goals_met"),
+        (r_change, "staff_language_developing"),
+    ]:
         services.indicator_link(
             acting_user=coordinator, node=node, indicator=indicator, direction="higher", on=baseline
         )
@@ -314,6 +319,8 @@ def seed(*, rng, today: datetime.date, region, organiser, units, users) -> dict:
         (change, "staff_late_arrivals", "higher", [("50", 45), ("80", 400)]),
         (activity_a, "plan_reviewed", "higher", [("80", 90)]),
     ]
+    if available()["plan_before_enrolment"].missing is None:  # once plans begun before enrolment are recorded
+        links.append((organising, "plan_before_enrolment", "higher", [("50", 200)]))
     made = []
     for node, indicator, direction, targets in links:
         link = services.indicator_link(
@@ -327,16 +334,36 @@ def seed(*, rng, today: datetime.date, region, organiser, units, users) -> dict:
                 value=Decimal(value),
             )
         made.append(link)
-    for link in regional.nodes.get(pk=r_change.pk).links.all():
-        services.target_set(
-            acting_user=coordinator, link=link, checkpoint=today + datetime.timedelta(days=200), value=Decimal("75")
-        )
+    regional_targets = {
+        "transfer_2y": ("30", "45"),
+        "plan_goals_met": ("65", "80"),
+        "staff_language_developing": ("40", "75"),
+    }
+    for link in IndicatorLink.objects.filter(node__chain=regional):
+        first, last = regional_targets[link.indicator]
+        for value, days in ((first, 90), (last, 400)):
+            services.target_set(
+                acting_user=coordinator,
+                link=link,
+                checkpoint=today + datetime.timedelta(days=days),
+                value=Decimal(value),
+            )
 
     # After the baseline: more hours planned, monthly group guidance.
     _hours(rng, plans, 0.8, users["mentor"])
     _guidance(
         rng, plans, users["counsellor"], today - datetime.timedelta(days=14), 0.65, "Gymnasiets nationella program"
     )
+    # The demo student's plan shows individual guidance as well.
+    if demo_student is not None and hasattr(demo_student, "plan"):
+        guidance_record(
+            acting_user=users["counsellor"],
+            plans=[demo_student.plan],
+            kind="individual",
+            held_on=today - datetime.timedelta(days=9),
+            topic="Val av nationellt program: Vård- och omsorgsprogrammet",
+            notes="Eleven vill bli undersköterska. Vi gick igenom behörighetskraven och praktiken.",
+        )
     for kind, theme, days, text in NOTES:
         services.note_create(
             acting_user=analyst,

@@ -115,7 +115,11 @@ class LinkForm(forms.Form):
 class TargetForm(forms.Form):
     checkpoint = forms.DateField(label=_("Checkpoint"), widget=DATE)
     value = forms.DecimalField(
-        label=_("Target"), max_digits=7, decimal_places=1, help_text=_("Per cent for shares, students for counts.")
+        label=_("Target"),
+        max_digits=7,
+        decimal_places=1,
+        localize=True,
+        help_text=_("Per cent for shares, students for counts."),
     )
 
 

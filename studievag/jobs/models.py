@@ -68,6 +68,9 @@ class JobRunEvent(models.Model):
         verbose_name_plural = _("job run events")
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return self.item or self.message[:60]
+
 
 class JobLock(models.Model):
     """Who runs a job that must run once at a time (on databases without advisory locks)."""

@@ -154,3 +154,19 @@ class IdentityNumberLinkForm(forms.Form):
         help_text=_("YYYYMMDD-NNNN. The record, its history and read log stay the same."),
     )
     reason = forms.CharField(label=_("Note"), max_length=60, required=False)
+
+
+class LegalRepresentativeForm(forms.Form):
+    """The chief guardian (överförmyndaren) has appointed a god man for an unaccompanied minor."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    appointed_on = forms.DateField(label=_("Appointed on"), widget=DateInput())
+    ends_on = forms.DateField(
+        label=_("Appointment ends on"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Leave empty when it runs until the student turns 18; it ends then at the latest."),
+    )
+    decision_reference = forms.CharField(label=_("The chief guardian's decision"), max_length=100, required=False)

@@ -276,3 +276,77 @@ class GuardianConsent(models.Model):
 
     def is_active_on(self, day: datetime.date) -> bool:
         return self.given_on <= day and (self.withdrawn_on is None or self.withdrawn_on > day)
+
+
+class AccessChange(models.Model):
+    """One change to who may see a student: a role, a group membership, an enrolment,
+    a guardian link or a consent. Written by the service that made the change, with
+    who did it, when, what and why; never edited afterwards.
+
+    Kept here, in the lowest area that knows students, so that every service that
+    changes access (people, enrolments, access) can write it without importing
+    upwards. Names are kept as text too, so the row still says who it was if an
+    account or a record goes.
+    """
+
+    class Kind(models.TextChoices):
+        ROLE_REQUESTED = "role_requested", _("Role requested, awaiting confirmation")
+        ROLE_GRANTED = "role_granted", _("Role granted")
+        ROLE_CONFIRMED = "role_confirmed", _("Role confirmed")
+        ROLE_REVOKED = "role_revoked", _("Role ended")
+        ROLE_REFUSED = "role_refused", _("Role request refused")
+        MEMBERSHIP_STARTED = "membership_started", _("Added to a group")
+        MEMBERSHIP_ENDED = "membership_ended", _("Left a group")
+        ENROLMENT_STARTED = "enrolment_started", _("Enrolment started")
+        ENROLMENT_ENDED = "enrolment_ended", _("Enrolment ended")
+        GUARDIAN_LINKED = "guardian_linked", _("Guardian linked")
+        GUARDIAN_UNLINKED = "guardian_unlinked", _("Guardian link ended")
+        CONSENT_GIVEN = "consent_given", _("Consent given")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    acting_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acting_username = models.CharField(_("changed by (username)"), max_length=150)
+    kind = models.CharField(_("change"), max_length=30, choices=Kind.choices)
+    # Whose access changed: a staff account (roles) or a student (everything else).
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject_username = models.CharField(_("staff member (username)"), max_length=150, blank=True)
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The school unit a role or a group belongs to; changes about a student are found
+    # through the student (the principal sees changes at own units and of own students).
+    school_unit = models.ForeignKey(
+        "organisations.SchoolUnit",
+        verbose_name=_("school unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    what = models.CharField(_("what"), max_length=500)
+    reason = models.TextField(_("why"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("access change")
+        verbose_name_plural = _("access changes")
+        indexes = [models.Index(fields=["student", "-at"]), models.Index(fields=["subject_user", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.acting_username} {self.kind}"

@@ -13,7 +13,7 @@ from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import Programme, SchoolUnit
 
 from .identity import IdentityKind, next_reserve_number, parse_identity_number
-from .models import AGE_OF_MAJORITY, Guardian, GuardianConsent, GuardianLink, Student, add_years
+from .models import AGE_OF_MAJORITY, AccessChange, Guardian, GuardianConsent, GuardianLink, Student, add_years
 
 STUDENT_FIELDS = (
     "first_name",
@@ -71,7 +71,19 @@ def student_create(
     student.full_clean()
     student.save()
     update_change_reason(student, _("Registered"))
-    Enrolment.objects.create(student=student, programme=programme, school_unit=school_unit, start_date=start_date)
+    enrolment = Enrolment.objects.create(
+        student=student, programme=programme, school_unit=school_unit, start_date=start_date
+    )
+    access_change_record(
+        acting_user=acting_user,
+        kind=AccessChange.Kind.ENROLMENT_STARTED,
+        what=_("Enrolled in %(programme)s at %(unit)s from %(date)s")
+        % {"programme": programme.code, "unit": school_unit.name, "date": start_date},
+        reason=_("Registered"),
+        student=student,
+        school_unit=school_unit,
+        details={"enrolment": enrolment.pk},
+    )
     return student
 
 
@@ -186,6 +198,15 @@ def legal_representative_appoint(
     link._change_reason = _("Legal representative appointed")
     link.full_clean()
     link.save()
+    access_change_record(
+        acting_user=acting_user,
+        kind=AccessChange.Kind.GUARDIAN_LINKED,
+        what=_("A legal representative appointed from %(start)s to %(end)s")
+        % {"start": appointed_on, "end": link.valid_to},
+        reason=decision_reference,
+        student=student,
+        details={"link": link.pk, "valid_from": str(appointed_on), "valid_to": str(link.valid_to)},
+    )
     return link
 
 
@@ -201,6 +222,13 @@ def legal_representative_end(*, acting_user, link: GuardianLink, ends_on: dateti
     link._change_reason = _("Appointment ended")
     link.full_clean()
     link.save()
+    access_change_record(
+        acting_user=acting_user,
+        kind=AccessChange.Kind.GUARDIAN_UNLINKED,
+        what=_("A legal representative's appointment ends on %(date)s") % {"date": link.valid_to},
+        student=link.student,
+        details={"link": link.pk, "valid_to": str(link.valid_to)},
+    )
     return link
 
 
@@ -235,6 +263,14 @@ def guardian_consent_give(*, acting_user, link: GuardianLink, given_on: datetime
     consent = GuardianConsent(link=link, given_on=given_on, recorded_by=acting_user)
     consent.full_clean()
     consent.save()
+    access_change_record(
+        acting_user=acting_user,
+        kind=AccessChange.Kind.CONSENT_GIVEN,
+        what=_("The student lets a former guardian (%(relation)s) follow the studies from %(date)s")
+        % {"relation": link.get_relation_display(), "date": given_on},
+        student=student,
+        details={"link": link.pk, "consent": consent.pk, "given_on": str(given_on)},
+    )
     return consent
 
 
@@ -258,4 +294,95 @@ def guardian_consent_withdraw(*, acting_user, consent: GuardianConsent, withdraw
     consent.withdrawal_recorded_at = timezone.now()
     consent.full_clean()
     consent.save()
+    access_change_record(
+        acting_user=acting_user,
+        kind=AccessChange.Kind.CONSENT_WITHDRAWN,
+        what=_("The student's consent for a former guardian (%(relation)s) ends on %(date)s")
+        % {"relation": consent.link.get_relation_display(), "date": withdrawn_on},
+        student=consent.link.student,
+        details={"link": consent.link_id, "consent": consent.pk, "withdrawn_on": str(withdrawn_on)},
+    )
     return consent
+
+
+# --- The record of access changes --------------------------------------------------
+
+
+def access_change_record(
+    *,
+    acting_user,
+    kind: str,
+    what: str,
+    reason: str = "",
+    student: Student | None = None,
+    subject_user=None,
+    school_unit: SchoolUnit | None = None,
+    details: dict | None = None,
+) -> AccessChange:
+    """Write the one row that says who changed whose access, when, what and why.
+
+    Called by every service that changes who may see a student (here, in
+    enrolments and in access), inside that service's transaction.
+    """
+    return AccessChange.objects.create(
+        acting_user=acting_user if getattr(acting_user, "pk", None) else None,
+        acting_username=acting_user.get_username() if acting_user is not None else "",
+        kind=kind,
+        what=what[:500],
+        reason=reason,
+        student=student,
+        subject_user=subject_user,
+        subject_username=subject_user.get_username() if subject_user is not None else "",
+        school_unit=school_unit,
+        details=details or {},
+    )
+
+
+@transaction.atomic
+def guardian_link_create(
+    *,
+    acting_user,
+    student: Student,
+    guardian: Guardian,
+    relation: str,
+    valid_from: datetime.date,
+    reason: str,
+) -> GuardianLink:
+    """Link a guardian to a student: from ``valid_from`` the guardian follows the studies."""
+    if GuardianLink.objects.filter(student=student, guardian=guardian, valid_to__isnull=True).exists():
+        raise ValidationError(_("This guardian is already linked to the student."))
+    link = GuardianLink(student=student, guardian=guardian, relation=relation, valid_from=valid_from)
+    link.full_clean()
+    link.save()
+    access_change_record(
+        acting_user=acting_user,
+        kind=AccessChange.Kind.GUARDIAN_LINKED,
+        what=_("A guardian (%(relation)s) linked from %(date)s")
+        % {"relation": link.get_relation_display(), "date": valid_from},
+        reason=reason,
+        student=student,
+        details={"link": link.pk, "guardian": guardian.pk, "relation": relation, "valid_from": str(valid_from)},
+    )
+    return link
+
+
+@transaction.atomic
+def guardian_link_end(*, acting_user, link: GuardianLink, ends_on: datetime.date, reason: str) -> GuardianLink:
+    """End a guardian's link to a student; the guardian sees nothing after ``ends_on``."""
+    link = GuardianLink.objects.select_for_update().get(pk=link.pk)
+    if link.valid_to is not None and link.valid_to <= ends_on:
+        raise ValidationError(_("The link has already ended on %(date)s.") % {"date": link.valid_to})
+    before = link.valid_to
+    link.valid_to = ends_on
+    link.full_clean()
+    link.save(update_fields=["valid_to"])
+    access_change_record(
+        acting_user=acting_user,
+        kind=AccessChange.Kind.GUARDIAN_UNLINKED,
+        what=_("A guardian's link (%(relation)s) ends on %(date)s")
+        % {"relation": link.get_relation_display(), "date": ends_on},
+        reason=reason,
+        student=link.student,
+        details={"link": link.pk, "before": str(before) if before else None, "after": str(ends_on)},
+    )
+    return link

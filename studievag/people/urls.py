@@ -9,6 +9,7 @@ urlpatterns = [
     path("students/<int:pk>/", views.student_detail, name="student_detail"),
     path("students/<int:pk>/edit/", views.student_edit, name="student_edit"),
     path("students/<int:pk>/identity/", views.student_identity_link, name="identity_link"),
+    path("students/<int:pk>/legal-representative/", views.legal_representative, name="legal_representative"),
     path(
         "students/<int:pk>/guardians/<int:link_pk>/consent/",
         views.guardian_consent,

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,8 +30,14 @@ from studievag.limits import SEARCH_MAX_CHARS, search_words
 from studievag.organisations.models import Programme
 
 from . import services
-from .forms import GuardianConsentForm, IdentityNumberLinkForm, StudentChangeForm, StudentCreateForm
-from .models import GuardianConsent
+from .forms import (
+    GuardianConsentForm,
+    IdentityNumberLinkForm,
+    LegalRepresentativeForm,
+    StudentChangeForm,
+    StudentCreateForm,
+)
+from .models import Guardian, GuardianConsent
 from .selectors import student_search, with_current_enrolment
 
 STAFF_PARTS = [Part.RECORD, Part.BACKGROUND, Part.ENROLMENTS]
@@ -222,6 +229,38 @@ def student_identity_link(request, pk: int):
             return redirect("people:student_detail", pk=student.pk)
     label_students(request.user, [student])
     return render(request, "people/identity_link.html", {"form": form, "student": student})
+
+
+@require_action("student.list")
+def legal_representative(request, pk: int):
+    """Record the appointment of a god man: access follows the appointment and ends at 18."""
+    student = student_for_view(request, pk, STAFF_PARTS)
+    if not may_edit_student(request.user, student):
+        raise PermissionDenied
+    form = LegalRepresentativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                guardian = Guardian.objects.create(
+                    first_name=data["first_name"], last_name=data["last_name"], phone=data["phone"]
+                )
+                services.legal_representative_appoint(
+                    acting_user=request.user,
+                    student=student,
+                    guardian=guardian,
+                    appointed_on=data["appointed_on"],
+                    ends_on=data["ends_on"],
+                    decision_reference=data["decision_reference"],
+                )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The legal representative is recorded."))
+            return redirect(_guardians_url(student))
+    label_students(request.user, [student])
+    return render(request, "people/legal_representative.html", {"form": form, "student": student})
 
 
 @require_action("student.list")

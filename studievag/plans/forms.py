@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from studievag.catalogue.models import Course
 from studievag.limits import IMPORT_MAX_BYTES, TEXT_MAX_CHARS, file_too_large_message
+from studievag.once import SubmissionKeyField
 from studievag.organisations.models import Programme
 
 from .models import (
@@ -103,6 +104,7 @@ class CourseForm(_RowForm):
         max_value=40,
         max_digits=4,
         decimal_places=1,
+        localize=True,  # a decimal comma in Swedish
         help_text=_("Scheduled teaching hours a week while the course is read."),
     )
 
@@ -209,6 +211,8 @@ def internship_initial(plan: Plan | None) -> list[dict]:
 
 
 class ReviewForm(forms.ModelForm):
+    submission_key = SubmissionKeyField()
+
     class Meta:
         model = PlanReview
         fields = ["held_on", "participants", "notes", "student_view", "decisions"]

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from studievag.catalogue.models import Course
+from studievag.once import submission_key_field
 from studievag.organisations.models import Organiser, Programme
 from studievag.people.models import Student
 
@@ -377,6 +378,8 @@ class PlanReview(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+
+    submission_key = submission_key_field()
 
     class Meta:
         ordering = ["-held_on", "-pk"]

@@ -1,6 +1,7 @@
 """Writes to plans. Every change to a plan's content goes through :func:`plan_revise`."""
 
 import datetime
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from studievag.catalogue.models import Course, SchoolType, Subject
 from studievag.enrolments.models import Enrolment
+from studievag.once import already_saved, save_once
 from studievag.organisations.models import Organiser, Programme
 from studievag.people.models import Student
 
@@ -199,7 +201,11 @@ def plan_review_record(
     notes: str,
     student_view: str = "",
     decisions: str = "",
+    submission_key: uuid.UUID | None = None,
 ) -> PlanReview:
+    """Record a plan talk; the same form sent twice (``submission_key``) records it once."""
+    if existing := already_saved(PlanReview, submission_key):
+        return existing
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": _("A plan talk is recorded once it has been held.")})
     review = PlanReview(
@@ -213,8 +219,7 @@ def plan_review_record(
         recorded_by=acting_user,
     )
     review.full_clean()
-    review.save()
-    return review
+    return save_once(review, submission_key)
 
 
 @transaction.atomic

@@ -1,10 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from studievag.once import SubmissionKeyField
+
 from .models import FollowUpSettings, TeamDecision
 
 
 class TeamDecisionForm(forms.ModelForm):
+    submission_key = SubmissionKeyField()
+
     class Meta:
         model = TeamDecision
         fields = ["kind", "text", "follow_up_on"]

@@ -22,8 +22,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from studievag.catalogue.models import Course
+from studievag.once import submission_key_field
 from studievag.organisations.models import Organiser
 from studievag.people.models import Student
 from studievag.scales.models import ProgressionStep
@@ -56,6 +58,9 @@ class ProgressRecord(models.Model):
         db_index=False,
     )
     recorded_at = models.DateTimeField(_("saved at"), auto_now=True)
+
+    # Every change kept: who, when, the value before and after (and why, for grades).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["student", "course", "recorded_on"]
@@ -93,6 +98,9 @@ class GradeRecord(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    # Every change kept: who, when, the value before and after (and why, for grades).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["student", "course", "awarded_on"]
@@ -132,6 +140,9 @@ class AttendanceWeek(models.Model):
         db_index=False,
     )
     recorded_at = models.DateTimeField(_("saved at"), auto_now=True)
+
+    # Every change kept: who, when, the value before and after (and why, for grades).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["student", "course", "week_start"]
@@ -252,6 +263,8 @@ class TeamDecision(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    submission_key = submission_key_field()
 
     class Meta:
         ordering = ["-decided_on", "-pk"]

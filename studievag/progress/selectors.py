@@ -143,6 +143,30 @@ def _first_and_latest(records: QuerySet[ProgressRecord]) -> QuerySet[ProgressRec
     ).filter(Q(nth=1) | Q(nth=F("of")))
 
 
+@dataclass
+class _Fetched:
+    """Everything :func:`follow_up_for` reads, fetched for all its students at once."""
+
+    on: datetime.date
+    memberships: dict[int, list[GroupMembership]]  # student → course-group memberships, in order
+    enrolments: dict[int, list[Enrolment]]
+    records: dict[tuple[int, int], list[ProgressRecord]]  # (student, course) → records by day
+    starting: dict[tuple[int, int], object]  # (student, subject) → starting step
+    grades: dict[tuple[int, int], GradeRecord]
+    book: ScaleBook | None
+    settings: dict[int, FollowUpSettings]
+    mondays: list[datetime.date]
+    weeks: dict[int, list[rules.WeekMinutes]]
+    plan_statuses: dict
+    plan_ends: dict[tuple[int, int], datetime.date]
+    decisions: dict[int, TeamDecision]
+
+    def current_enrolment(self, student_id: int) -> Enrolment | None:
+        mine = self.enrolments.get(student_id, [])
+        active = [e for e in mine if e.is_active_on(self.on)]
+        return (active or mine or [None])[-1]
+
+
 def follow_up_for(
     students: list[Student],
     *,
@@ -158,12 +182,17 @@ def follow_up_for(
     reuse the enrolments), latest decisions (1, when asked for). ``history`` fetches every
     record and attendance week (the progression page); without it only each
     course's first and latest record and the weeks the trend and the signals read.
+    Two steps: :func:`_fetch` reads everything for all students, then
+    :func:`_follow_up_of` applies the rules student by student.
     """
-    ids = [s.pk for s in students]
-    result: dict[int, FollowUp] = {}
-    if not ids:
-        return result
+    if not students:
+        return {}
+    data = _fetch(students, on=on, history=history, with_decisions=with_decisions)
+    return {student.pk: _follow_up_of(student, data) for student in students}
 
+
+def _course_memberships(ids: list[int], on: datetime.date) -> list[GroupMembership]:
+    """Current course-group memberships, ordered by subject and group, each with its group."""
     # The memberships, then their course groups by key: joined in one query, PostgreSQL
     # hashes every group in the country to find the students' few.
     current = list(
@@ -188,39 +217,12 @@ def follow_up_for(
     )
     for m in memberships:
         m.group = course_groups[m.group_id][1]
-    enrolments = defaultdict(list)
-    for e in Enrolment.objects.filter(student_id__in=ids).select_related("school_unit").order_by("start_date"):
-        enrolments[e.student_id].append(e)
-    records = defaultdict(list)
-    course_ids = {m.group.course_id for m in memberships}
-    record_rows = ProgressRecord.objects.filter(student_id__in=ids, course_id__in=course_ids, recorded_on__lte=on)
-    if not history:
-        record_rows = _first_and_latest(record_rows)
-    for r in record_rows.select_related("step").order_by("student_id", "course_id", "recorded_on"):
-        records[(r.student_id, r.course_id)].append(r)
-    starting = {
-        (level.mapping.student_id, level.subject_id): level.step
-        for level in StartingLevel.objects.filter(mapping__student_id__in=ids).select_related("mapping", "step")
-    }
-    grades = {}
-    for g in GradeRecord.objects.filter(student_id__in=ids, course_id__in=course_ids, awarded_on__lte=on).order_by(
-        "awarded_on", "pk"
-    ):
-        grades[(g.student_id, g.course_id)] = g
+    return memberships
 
-    def current_enrolment(student_id):
-        mine = enrolments.get(student_id, [])
-        active = [e for e in mine if e.is_active_on(on)]
-        return (active or mine or [None])[-1]
 
-    organiser_ids = set()
-    for student in students:
-        e = current_enrolment(student.pk)
-        organiser_ids.add(e.school_unit.organiser_id if e else None)
-    organiser_ids |= {m.group.school_unit.organiser_id for m in memberships}
-    book = ScaleBook(organiser_ids)
-    settings = settings_for(i for i in organiser_ids if i is not None)
-    mondays = rules.recent_weeks(on, TREND_WEEKS)
+def _attendance_weeks(
+    ids: list[int], on: datetime.date, settings: dict[int, FollowUpSettings], *, history: bool
+) -> dict[int, list[rules.WeekMinutes]]:
     attendance = AttendanceWeek.objects.filter(student_id__in=ids, week_start__lte=on)
     if not history:
         # The weeks the sparkline and the longest attendance window in use read, no more.
@@ -242,74 +244,125 @@ def follow_up_for(
         .values_list("student_id", "week_start", "scheduled", "valid", "invalid")
     ):
         weeks[student_id].append(rules.WeekMinutes(week_start, scheduled, valid, invalid))
-    plan_statuses = plan_status_for(ids, on=on, enrolments=[e for mine in enrolments.values() for e in mine])
-    plan_ends = _plan_course_ends(ids)
-    decisions = {}
-    if with_decisions:
-        for d in TeamDecision.objects.filter(student_id__in=ids).order_by("decided_on", "pk"):
-            decisions[d.student_id] = d
+    return weeks
 
+
+def _fetch(students: list[Student], *, on: datetime.date, history: bool, with_decisions: bool) -> _Fetched:
+    ids = [s.pk for s in students]
+    memberships = _course_memberships(ids, on)
+    enrolments = defaultdict(list)
+    for e in Enrolment.objects.filter(student_id__in=ids).select_related("school_unit").order_by("start_date"):
+        enrolments[e.student_id].append(e)
+    records = defaultdict(list)
+    course_ids = {m.group.course_id for m in memberships}
+    record_rows = ProgressRecord.objects.filter(student_id__in=ids, course_id__in=course_ids, recorded_on__lte=on)
+    if not history:
+        record_rows = _first_and_latest(record_rows)
+    for r in record_rows.select_related("step").order_by("student_id", "course_id", "recorded_on"):
+        records[(r.student_id, r.course_id)].append(r)
+    starting = {
+        (level.mapping.student_id, level.subject_id): level.step
+        for level in StartingLevel.objects.filter(mapping__student_id__in=ids).select_related("mapping", "step")
+    }
+    grades = {}
+    for g in GradeRecord.objects.filter(student_id__in=ids, course_id__in=course_ids, awarded_on__lte=on).order_by(
+        "awarded_on", "pk"
+    ):
+        grades[(g.student_id, g.course_id)] = g
     by_student = defaultdict(list)
     for m in memberships:
         by_student[m.student_id].append(m)
-
+    data = _Fetched(
+        on=on,
+        memberships=by_student,
+        enrolments=enrolments,
+        records=records,
+        starting=starting,
+        grades=grades,
+        book=None,
+        settings={},
+        mondays=rules.recent_weeks(on, TREND_WEEKS),
+        weeks={},
+        plan_statuses={},
+        plan_ends={},
+        decisions={},
+    )
+    organiser_ids = set()
     for student in students:
-        enrolment = current_enrolment(student.pk)
-        organiser_id = enrolment.school_unit.organiser_id if enrolment else None
-        conf = settings.get(organiser_id) or FollowUpSettings()
-        follow = FollowUp(
-            student=student,
-            organiser_id=organiser_id,
-            settings=conf,
-            weeks=weeks.get(student.pk, []),
-            mondays=mondays,
-            plan_status=plan_statuses.get(student.pk),
-            latest_decision=decisions.get(student.pk),
-        )
-        follow.series = rules.weekly_series(follow.weeks, mondays)
-        window = set(rules.recent_weeks(on, conf.attendance_weeks))
-        follow.recent_attendance = rules.attendance_percent([w for w in follow.weeks if w.week_start in window])
-        for m in by_student.get(student.pk, []):
-            course = m.group.course
-            scale = book.for_subject(m.group.school_unit.organiser_id, course.subject.code)
-            course_records = records.get((student.pk, course.pk), [])
-            start_step = starting.get((student.pk, course.subject_id))
-            start_date = m.start_date
-            if start_step is None and course_records:
-                # No mapping: the line starts at the first record, on its day.
-                start_step = course_records[0].step
-                start_date = course_records[0].recorded_on
-            planned_end = rules.planned_end_for(
-                start_date=start_date,
-                plan_end=plan_ends.get((student.pk, course.pk)),
-                enrolment_end=enrolment.end_date if enrolment else None,
-                default_weeks=conf.default_course_weeks,
-            )
-            standing = rules.course_standing(
-                start=start_step.position if start_step else None,
-                current=course_records[-1].step.position if course_records else None,
-                goal=goal_position(scale) if scale else 1,
-                start_date=start_date,
-                planned_end=planned_end,
-                on=on,
-                behind_steps=conf.behind_steps,
-                far_behind_steps=conf.far_behind_steps,
-            )
-            follow.courses.append(
-                CourseLine(
-                    course=course,
-                    group=m.group,
-                    scale=scale,
-                    start_date=start_date,
-                    start_step=start_step,
-                    records=course_records,
-                    standing=standing,
-                    grade=grades.get((student.pk, course.pk)),
-                )
-            )
-        follow.signals = signals_for(follow, on=on)
-        result[student.pk] = follow
-    return result
+        e = data.current_enrolment(student.pk)
+        organiser_ids.add(e.school_unit.organiser_id if e else None)
+    organiser_ids |= {m.group.school_unit.organiser_id for m in memberships}
+    data.book = ScaleBook(organiser_ids)
+    data.settings = settings_for(i for i in organiser_ids if i is not None)
+    data.weeks = _attendance_weeks(ids, on, data.settings, history=history)
+    data.plan_statuses = plan_status_for(ids, on=on, enrolments=[e for mine in enrolments.values() for e in mine])
+    data.plan_ends = _plan_course_ends(ids)
+    if with_decisions:
+        for d in TeamDecision.objects.filter(student_id__in=ids).order_by("decided_on", "pk"):
+            data.decisions[d.student_id] = d
+    return data
+
+
+def _follow_up_of(student: Student, data: _Fetched) -> FollowUp:
+    """One student's follow-up from the fetched rows: the rules, no queries."""
+    on = data.on
+    enrolment = data.current_enrolment(student.pk)
+    organiser_id = enrolment.school_unit.organiser_id if enrolment else None
+    conf = data.settings.get(organiser_id) or FollowUpSettings()
+    follow = FollowUp(
+        student=student,
+        organiser_id=organiser_id,
+        settings=conf,
+        weeks=data.weeks.get(student.pk, []),
+        mondays=data.mondays,
+        plan_status=data.plan_statuses.get(student.pk),
+        latest_decision=data.decisions.get(student.pk),
+    )
+    follow.series = rules.weekly_series(follow.weeks, data.mondays)
+    window = set(rules.recent_weeks(on, conf.attendance_weeks))
+    follow.recent_attendance = rules.attendance_percent([w for w in follow.weeks if w.week_start in window])
+    for m in data.memberships.get(student.pk, []):
+        follow.courses.append(_course_line(student, m, enrolment, conf, data))
+    follow.signals = signals_for(follow, on=on)
+    return follow
+
+
+def _course_line(student: Student, m: GroupMembership, enrolment, conf: FollowUpSettings, data: _Fetched) -> CourseLine:
+    course = m.group.course
+    scale = data.book.for_subject(m.group.school_unit.organiser_id, course.subject.code)
+    course_records = data.records.get((student.pk, course.pk), [])
+    start_step = data.starting.get((student.pk, course.subject_id))
+    start_date = m.start_date
+    if start_step is None and course_records:
+        # No mapping: the line starts at the first record, on its day.
+        start_step = course_records[0].step
+        start_date = course_records[0].recorded_on
+    planned_end = rules.planned_end_for(
+        start_date=start_date,
+        plan_end=data.plan_ends.get((student.pk, course.pk)),
+        enrolment_end=enrolment.end_date if enrolment else None,
+        default_weeks=conf.default_course_weeks,
+    )
+    standing = rules.course_standing(
+        start=start_step.position if start_step else None,
+        current=course_records[-1].step.position if course_records else None,
+        goal=goal_position(scale) if scale else 1,
+        start_date=start_date,
+        planned_end=planned_end,
+        on=data.on,
+        behind_steps=conf.behind_steps,
+        far_behind_steps=conf.far_behind_steps,
+    )
+    return CourseLine(
+        course=course,
+        group=m.group,
+        scale=scale,
+        start_date=start_date,
+        start_step=start_step,
+        records=course_records,
+        standing=standing,
+        grade=data.grades.get((student.pk, course.pk)),
+    )
 
 
 def signals_for(follow: FollowUp, *, on: datetime.date) -> list[rules.Signal]:

@@ -10,14 +10,17 @@ import csv
 import datetime
 import io
 import re
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from studievag.enrolments.models import StudentGroup
+from studievag.once import already_saved, save_once
 from studievag.people.identity import parse_identity_number
 from studievag.people.models import Student
 from studievag.scales.models import ProgressionScale, ProgressionStep
@@ -64,23 +67,75 @@ def progress_record(
         step = steps[int(step_id)]
     except (KeyError, TypeError, ValueError):
         raise ValidationError({"step": _("That step is not on this course's scale.")}) from None
-    record, _created = ProgressRecord.objects.update_or_create(
-        student=student,
-        course=group.course,
-        recorded_on=on,
-        defaults={"step": step, "recorded_by": acting_user},
+    record = (
+        ProgressRecord.objects.select_for_update().filter(student=student, course=group.course, recorded_on=on).first()
     )
+    if record is not None and record.step_id == step.pk:
+        return record  # the same step again: nothing changes, nothing is written
+    record = record or ProgressRecord(student=student, course=group.course, recorded_on=on)
+    record.step, record.recorded_by = step, acting_user
+    record._history_user = acting_user
+    record.save()
+    return record
+
+
+def _latest_grade(student, course) -> GradeRecord | None:
+    return (
+        GradeRecord.objects.select_for_update()
+        .filter(student=student, course=course)
+        .order_by("-awarded_on", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def grade_record(
+    *, acting_user, group: StudentGroup, student_id: int, grade: str, on: datetime.date, reason: str = ""
+) -> GradeRecord:
+    """Set a student's grade in the group's course by an explicit choice.
+
+    The same grade again changes nothing; a different grade corrects the one
+    already set, and then needs a reason (a grade is an exercise of public
+    authority: a correction is documented). The history keeps every value.
+    """
+    student = _member(group, student_id, on)
+    if grade not in Grade.values:
+        raise ValidationError({"grade": _("A grade is A, B, C, D, E, F or “-”.")})
+    current = _latest_grade(student, group.course)
+    if current is not None and current.grade == grade:
+        return current
+    if current is not None:
+        if not reason.strip():
+            raise ValidationError(
+                {
+                    "reason": _("The student already has the grade %(grade)s: say why it is changed.")
+                    % {"grade": current.grade}
+                }
+            )
+        current.grade, current.awarded_on, current.recorded_by = grade, on, acting_user
+        current.recorded_at = timezone.now()  # the group figures see the correction
+        current._history_user = acting_user
+        current._change_reason = reason.strip()[:100]
+        current.save()
+        return current
+    record = GradeRecord(student=student, course=group.course, grade=grade, awarded_on=on, recorded_by=acting_user)
+    record._history_user = acting_user
+    record.save()
     return record
 
 
 @transaction.atomic
-def grade_record(*, acting_user, group: StudentGroup, student_id: int, grade: str, on: datetime.date) -> GradeRecord:
+def grade_remove(*, acting_user, group: StudentGroup, student_id: int, on: datetime.date, reason: str) -> None:
+    """Remove a grade set by mistake; the history keeps it, with who removed it and why."""
     student = _member(group, student_id, on)
-    if grade not in Grade.values:
-        raise ValidationError({"grade": _("A grade is A, B, C, D, E, F or “-”.")})
-    return GradeRecord.objects.create(
-        student=student, course=group.course, grade=grade, awarded_on=on, recorded_by=acting_user
-    )
+    current = _latest_grade(student, group.course)
+    if current is None:
+        raise ValidationError({"grade": _("The student has no grade in this course.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the grade is removed.")})
+    current._history_user = acting_user
+    current._change_reason = reason.strip()[:100]
+    current.delete()
 
 
 # --- Attendance ---------------------------------------------------------------------------
@@ -264,7 +319,11 @@ def team_decision_record(
     decided_on: datetime.date,
     team: str,
     follow_up_on: datetime.date | None = None,
+    submission_key: uuid.UUID | None = None,
 ) -> TeamDecision:
+    """Record a team decision; the same form sent twice (``submission_key``) records it once."""
+    if existing := already_saved(TeamDecision, submission_key):
+        return existing
     decision = TeamDecision(
         student=student,
         kind=kind,
@@ -275,8 +334,7 @@ def team_decision_record(
         recorded_by=acting_user,
     )
     decision.full_clean()
-    decision.save()
-    return decision
+    return save_once(decision, submission_key)
 
 
 @transaction.atomic

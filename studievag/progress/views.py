@@ -7,6 +7,7 @@ Views stay thin: the policy and the area's scope decide access (``course_groups_
 import csv
 import datetime
 import json
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,6 +47,9 @@ from .selectors import (
     team_students,
 )
 
+# The grade list's choice that takes a grade set by mistake away (with a reason).
+REMOVE_GRADE = "remove"
+
 
 def _group_or_404(user, pk: int):
     group = course_groups_for(user).filter(pk=pk).first()
@@ -77,6 +81,7 @@ def _grid_context(request, group, today):
         "steps": list(scale.steps.all()) if scale else [],
         "rows": rows,
         "grades": Grade.choices,
+        "remove_grade": REMOVE_GRADE,
         "today": today,
     }
 
@@ -106,9 +111,22 @@ def grid(request, pk: int):
                     services.progress_record(
                         acting_user=request.user, group=group, student_id=int(sid), step_id=value, on=today
                     )
+                elif value == REMOVE_GRADE:
+                    services.grade_remove(
+                        acting_user=request.user,
+                        group=group,
+                        student_id=int(sid),
+                        on=today,
+                        reason=request.POST.get(f"reason-{sid}", ""),
+                    )
                 else:
                     services.grade_record(
-                        acting_user=request.user, group=group, student_id=int(sid), grade=value, on=today
+                        acting_user=request.user,
+                        group=group,
+                        student_id=int(sid),
+                        grade=value,
+                        on=today,
+                        reason=request.POST.get(f"reason-{sid}", ""),
                     )
                 saved += 1
         except ValidationError as error:
@@ -150,9 +168,15 @@ def record_api(request, pk: int):
         )
     try:
         if "grade" in payload:
-            services.grade_record(
-                acting_user=request.user, group=group, student_id=student_id, grade=str(payload["grade"]), on=today
-            )
+            grade, reason = str(payload["grade"]), str(payload.get("reason", ""))[:500]
+            if grade == REMOVE_GRADE:
+                services.grade_remove(
+                    acting_user=request.user, group=group, student_id=student_id, on=today, reason=reason
+                )
+            else:
+                services.grade_record(
+                    acting_user=request.user, group=group, student_id=student_id, grade=grade, on=today, reason=reason
+                )
         elif "step" in payload:
             services.progress_record(
                 acting_user=request.user, group=group, student_id=student_id, step_id=payload["step"], on=today
@@ -302,6 +326,8 @@ def _overview(request, kind: str, pk: int):
     today = timezone.localdate()
     overview = team_overview(request.user, team, on=today)
     log_reads(request, [row.student for row in overview.rows], [Part.RECORD, PROGRESS])
+    for row in overview.rows:
+        row.submission_key = uuid.uuid4()  # each decision form is saved once, however often sent
     return render(
         request,
         "progress/team_overview.html",

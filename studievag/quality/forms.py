@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from studievag.access.policy import may
 from studievag.limits import SEARCH_MAX_CHARS, search_words
+from studievag.once import SubmissionKeyField
 from studievag.organisations.models import CURRENT_PROGRAMMES
 
 from . import periods
@@ -60,6 +61,7 @@ class ReportForm(forms.Form):
 
 
 class ReflectionForm(forms.ModelForm):
+    submission_key = SubmissionKeyField()
     indicators = forms.MultipleChoiceField(
         label=_("Indicators it concerns"), required=False, widget=forms.CheckboxSelectMultiple
     )

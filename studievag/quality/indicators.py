@@ -178,6 +178,43 @@ register(
 
 # --- 4. Organisational aspects -----------------------------------------------------
 
+
+def _started_in_period(ctx: Context) -> Q:
+    p = ctx.population_period
+    return Q(start_date__gte=p.start, start_date__lte=min(p.end, ctx.today))
+
+
+def _plan_before_start(ctx: Context) -> dict:
+    from django.db.models import Exists, OuterRef
+
+    from studievag.plans.models import Plan
+
+    plans = Plan.objects.filter(student_id=OuterRef("student_id"), created_at__date__lt=OuterRef("start_date"))
+    return {"plan_before_start": Exists(plans)}
+
+
+# Placed within this many days of the handover being sent counts as a quick placement.
+PLACEMENT_DAYS = 14
+
+
+def _handover_timing(ctx: Context) -> dict:
+    from django.db.models import Exists, F, OuterRef
+
+    from studievag.handover.models import AT_RECEIVER, Handover
+
+    handovers = Handover.objects.filter(student_id=OuterRef("student_id"), status__in=AT_RECEIVER)
+    return {
+        "has_handover": Exists(handovers),
+        # Received before the first day at the receiving school (the enrolment's start).
+        "handover_in_time": Exists(handovers.filter(received_at__date__lt=OuterRef("start_date"))),
+        # Placed and acknowledged: received within two weeks of being sent (through the
+        # region's queue or directly).
+        "placed_quickly": Exists(
+            handovers.filter(received_at__lte=F("sent_at") + datetime.timedelta(days=PLACEMENT_DAYS))
+        ),
+    }
+
+
 register(
     Indicator(
         id="handover_before_start",
@@ -190,7 +227,10 @@ register(
         kind=Kind.SHARE,
         numerator_text=_("Students with a handover marked received before the start date."),
         denominator_text=_("Students who started during the period."),
-        missing=_("Handovers are not recorded in Studieväg yet."),
+        numerator=lambda ctx: Q(handover_in_time=True),
+        denominator=_started_in_period,
+        annotations=_handover_timing,
+        requires="handover",
     )
 )
 register(
@@ -205,19 +245,30 @@ register(
         kind=Kind.SHARE,
         numerator_text=_("Students whose draft plan was begun before the start date."),
         denominator_text=_("Students who started during the period."),
-        missing=_("Draft plans begun before the enrolment are not recorded in Studieväg yet."),
+        numerator=lambda ctx: Q(plan_before_start=True),
+        denominator=_started_in_period,
+        annotations=_plan_before_start,
+        requires="plans",
     )
 )
 register(
     Indicator(
         id="time_to_placement",
         category=Category.ORGANISATION,
-        name=_("Time from application to placement"),
-        description=_("Median number of days from application to placement."),
-        kind=Kind.COUNT,
-        numerator_text=_("Days between the application date and the start date."),
-        denominator_text=_("Students who started during the period."),
-        missing=_("Application dates are not recorded in Studieväg yet."),
+        name=_("Placed within two weeks of the handover"),
+        description=_(
+            "Of the students who started during the period with a handover, the share whose "
+            "handover was received by the school that placed them within 14 days of being sent "
+            "(directly, or through the region's placement queue). Application dates are not "
+            "recorded in Studieväg, so the handover is the starting point."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_("Students whose handover was received no more than 14 days after it was sent."),
+        denominator_text=_("Students who started during the period and came with a handover."),
+        numerator=lambda ctx: Q(placed_quickly=True),
+        denominator=lambda ctx: _started_in_period(ctx) & Q(has_handover=True),
+        annotations=_handover_timing,
+        requires="handover",
     )
 )
 
@@ -716,11 +767,6 @@ def _plan_timing(ctx: Context) -> dict:
             )
         ),
     }
-
-
-def _started_in_period(ctx: Context) -> Q:
-    p = ctx.population_period
-    return Q(start_date__gte=p.start, start_date__lte=min(p.end, ctx.today))
 
 
 def _plan_in_time(ctx: Context):

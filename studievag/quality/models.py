@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from studievag.once import submission_key_field
 from studievag.organisations.models import Organiser, SchoolUnit
 
 
@@ -84,6 +85,8 @@ class Reflection(models.Model):
         related_name="reflections",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    submission_key = submission_key_field()
 
     class Meta:
         ordering = ["-written_on", "-pk"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from studievag.access.policy import FORMER_STUDENT_DAYS
 from studievag.enrolments.models import Enrolment
+from studievag.once import already_saved, save_once
 from studievag.organisations.models import SchoolUnit
 from studievag.people.models import Student
 
@@ -49,7 +51,9 @@ def reflection_create(
     source: str,
     text: str,
     tags: list[str],
+    submission_key: uuid.UUID | None = None,
 ) -> Reflection:
+    """Write a reflection; the same form sent twice (``submission_key``) writes it once."""
     if not reflection_units(acting_user, writing=True).filter(pk=school_unit.pk).exists():
         raise PermissionDenied
     text = text.strip()
@@ -66,13 +70,14 @@ def reflection_create(
                 )
             }
         )
-    reflection = Reflection.objects.create(
-        author=acting_user,
-        school_unit=school_unit,
-        written_on=written_on,
-        source=source,
-        text=text,
+    if existing := already_saved(Reflection, submission_key):
+        return existing
+    reflection = save_once(
+        Reflection(author=acting_user, school_unit=school_unit, written_on=written_on, source=source, text=text),
+        submission_key,
     )
+    if reflection.tags.exists():
+        return reflection  # saved by a request that raced this one
     ReflectionTag.objects.bulk_create(ReflectionTag(reflection=reflection, tag=tag) for tag in dict.fromkeys(tags))
     return reflection
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import handover_counts, views
 
 app_name = "quality"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("indicators/<slug:indicator_id>/", views.indicator_detail, name="indicator_detail"),
     path("reflections/", views.reflection_list, name="reflections"),
     path("overview/", views.overview, name="overview"),
+    path("handovers/", handover_counts.handovers, name="handovers"),
 ]

@@ -158,6 +158,7 @@ def reflection_list(request):
                         source=form.cleaned_data["source"],
                         text=form.cleaned_data["text"],
                         tags=form.tags(),
+                        submission_key=form.cleaned_data.get("submission_key"),
                     )
                 except ValidationError as error:
                     for fieldname, errors in error.message_dict.items():

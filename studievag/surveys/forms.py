@@ -19,7 +19,7 @@ def _bank_choices(in_use=()):
 
 class WaveForm(forms.Form):
     organiser = forms.ModelChoiceField(label=_("Organiser"), queryset=None)
-    term = forms.ChoiceField(label=_("Term"))
+    term = forms.ChoiceField(label=_("School term"))
     title = forms.CharField(label=_("Title"), max_length=120)
     opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
     closes_on = forms.DateField(label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -48,6 +48,7 @@ class WaveForm(forms.Form):
             del self.fields["term"]
         else:
             self.fields["term"].choices = [(t, rules.term_label(t)) for t in rules.terms_around(timezone.localdate())]
+            self.fields["term"].initial = rules.term_of(timezone.localdate())
             if organisers.count() == 1:
                 self.fields["organiser"].initial = organisers.first()
         self.bank_items = _bank_choices(wave.refs() if wave else ())

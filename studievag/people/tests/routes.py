@@ -1,3 +1,5 @@
+import datetime
+
 from studievag.people.models import add_years
 from studievag.testing import Route
 
@@ -69,5 +71,19 @@ ROUTES += [
         method="post",
         kwargs=lambda c: {"pk": _reserve_student(c).pk},
         data=lambda c: {"new_number": "", "reason": ""},
+    ),
+]
+ROUTES += [
+    Route("people:legal_representative", frozenset({"counsellor", "principal"}), kwargs=lambda c: {"pk": c.alice.pk}),
+    Route(
+        "people:legal_representative",
+        frozenset({"counsellor", "principal"}),
+        method="post",
+        kwargs=lambda c: {"pk": c.alice.pk},
+        data=lambda c: {
+            "first_name": "Göran",
+            "last_name": "Berg",
+            "appointed_on": datetime.date.today().isoformat(),
+        },
     ),
 ]

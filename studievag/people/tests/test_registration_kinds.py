@@ -201,3 +201,28 @@ def test_access_ends_at_18_and_consent_cannot_carry_it_on(cast):
 def test_no_appointment_from_18(cast):
     with pytest.raises(ValidationError):
         god_man(cast, cast.adam, datetime.date.today())
+
+
+def test_the_page_records_a_god_man_and_a_denied_attempt_changes_nothing(cast, login):
+    url = reverse("people:legal_representative", kwargs={"pk": cast.alice.pk})
+    data = {
+        "first_name": "Göran",
+        "last_name": "Berg",
+        "appointed_on": (datetime.date.today() - datetime.timedelta(days=5)).isoformat(),
+        "decision_reference": "ÖF 2026/118",
+    }
+    links = GuardianLink.objects.count()
+
+    assert login(cast.mentor_a).post(url, data).status_code == 403
+    assert login(cast.mentor_b).post(url, data).status_code == 404
+    assert GuardianLink.objects.count() == links
+
+    response = login(cast.principal_a).post(url, data)
+
+    assert response.status_code == 302
+    link = GuardianLink.objects.get(guardian__last_name="Berg")
+    assert link.relation == GuardianLink.Relation.LEGAL_REPRESENTATIVE
+    assert link.decision_reference == "ÖF 2026/118"
+    assert link.valid_to == add_years(cast.alice.date_of_birth, 18) - datetime.timedelta(days=1)
+    page = login(cast.principal_a).get(reverse("people:student_detail", kwargs={"pk": cast.alice.pk}))
+    assert "Legal representative (god man)" in page.content.decode()

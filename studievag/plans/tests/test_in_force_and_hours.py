@@ -131,3 +131,16 @@ def test_group_guidance_is_linked_to_every_participants_plan(cast, login):
         guidance_record(
             acting_user=cast.counsellor_a, plans=[alice], kind="individual", held_on=D(2099, 1, 1), topic="X"
         )
+
+
+def test_hours_take_a_decimal_comma_in_swedish(db):
+    from django.utils import translation
+
+    from studievag.plans.forms import CourseForm
+
+    catalogue_ensure_core()
+    with translation.override("sv"):
+        form = CourseForm({"course": "GR:GRGRMAT01_7-9", "status": "ongoing", "weekly_hours": "7,5"})
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["weekly_hours"] == Decimal("7.5")
+        assert not CourseForm({"course": "GR:GRGRMAT01_7-9", "status": "ongoing", "weekly_hours": "41"}).is_valid()

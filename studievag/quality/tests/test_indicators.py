@@ -264,12 +264,53 @@ def test_plan_reviewed_within_the_month_before_the_day(world, recorder):
     assert total(cells(world), "plan_reviewed") == {"num": 1, "den": 2}
 
 
-def test_missing_data_is_shown_as_a_dot_for_every_group(world):
+def _handover(student, *, sent: D, received: D | None, recorder) -> None:
+    from studievag.handover.models import Handover, Status
+
+    Handover.objects.create(
+        sending_unit=student.enrolments.get().school_unit,
+        first_name=student.first_name,
+        last_name=student.last_name,
+        date_of_birth=student.date_of_birth,
+        student=student,
+        status=Status.RECEIVED if received else Status.SENT,
+        sent_at=_at(sent),
+        received_at=_at(received) if received else None,
+        created_by=recorder,
+    )
+
+
+def test_handover_received_before_the_first_day(world, recorder):
+    # The first three students started on 20 August 2025.
+    _handover(world.s[0], sent=D(2025, 5, 2), received=D(2025, 5, 10), recorder=recorder)  # before: counts
+    _handover(world.s[1], sent=D(2025, 8, 1), received=D(2025, 8, 20), recorder=recorder)  # on the first day: late
+    _handover(world.s[2], sent=D(2025, 8, 1), received=None, recorder=recorder)  # never received
+    # A student who started before the period is not in the base.
+    _handover(world.s[5], sent=D(2024, 12, 1), received=D(2024, 12, 2), recorder=recorder)
+    assert total(cells(world), "handover_before_start") == {"num": 1, "den": 3}
+
+
+def test_placed_within_two_weeks_of_the_handover(world, recorder):
+    _handover(world.s[0], sent=D(2025, 5, 2), received=D(2025, 5, 16), recorder=recorder)  # 14 days: quick
+    _handover(world.s[1], sent=D(2025, 5, 2), received=D(2025, 5, 17), recorder=recorder)  # 15 days
+    # world.s[2] came without a handover: not in the base.
+    assert total(cells(world), "time_to_placement") == {"num": 1, "den": 2}
+
+
+def test_plan_begun_before_the_first_day(world, recorder):
+    _plan(world.s[0], D(2025, 5, 20))  # a draft in the spring of year 9
+    _plan(world.s[1], D(2025, 8, 20))  # on the first day: not before
+    _plan(world.s[5], D(2024, 12, 1))  # started before the period: not in the base
+    assert total(cells(world), "plan_before_enrolment") == {"num": 1, "den": 3}
+
+
+def test_the_handover_indicators_are_suppressed_like_every_other_share(world, recorder):
+    _handover(world.s[0], sent=D(2025, 5, 2), received=D(2025, 5, 10), recorder=recorder)
     tables = run_report(
         ReportRequest(period=HT2025, unit_ids=[world.unit.pk], thresholds=Thresholds(), dims=("gender",), today=TODAY)
     )
-    assert {f.text for row in tables["handover_before_start"].cells for f in row} == {"."}
-    assert {f.text for row in tables["time_to_placement"].cells for f in row} == {"."}
+    # Three students in the base: every cell rests on too few.
+    assert {f.text for row in tables["handover_before_start"].cells for f in row} <= {"..", "–"}
 
 
 def test_small_groups_are_suppressed_and_nothing_can_be_recovered_from_the_total(world):

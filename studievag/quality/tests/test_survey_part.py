@@ -91,3 +91,44 @@ def test_part_three_is_in_the_exports_with_the_same_hiding(cast, client):
     }
     assert [r[5] for r in rows if r[1] == "survey_response_rate" and r[3] == "Total"] == ["79"]
     assert all(r[0].startswith("3.") for r in rows if r[1].startswith("survey_"))
+
+
+def test_the_trend_of_a_theme_counts_only_questions_asked_the_same_way(cast):
+    from django.utils import timezone
+
+    from studievag.surveys import rules
+    from studievag.surveys.tests.helpers import SCALE_REFS
+
+    today = timezone.localdate()
+    this_term = rules.term_of(today)
+    before = [r if r != "support_help_v2" else "support_help_v1" for r in SCALE_REFS]
+    earlier = make_wave(
+        cast.organiser_a,
+        cast.analyst,
+        refs=before,
+        term=rules.terms_around(today, 1, 0)[0],
+        opens_on=rules.term_start(this_term) - datetime.timedelta(days=60),
+        closes_on=rules.term_start(this_term) - datetime.timedelta(days=40),
+    )
+    now = make_wave(cast.organiser_a, cast.analyst, days_open=(10, 1))
+    for s in _students(cast.unit_a, 6):
+        s.enrolments.update(start_date=earlier.opens_on - datetime.timedelta(days=30))
+        # Last term the old help question got "Not true at all", everything else "Completely true".
+        answer(earlier, s, 4, today=earlier.closes_on, support_help_v1=1)
+        answer(now, s, 4)
+    _closed(earlier)
+    _closed(now)
+    form = ReportForm({"level": f"organiser:{cast.organiser_a.pk}", "indicator": "survey_support"}, user=cast.analyst)
+    assert form.is_valid(), form.errors
+    built = reports.build(cast.analyst, form.cleaned_data)
+    points = {p.period.code: p.figures[-1].text for p in built.trend}
+    assert points[this_term] == "100"
+    # The old wording is left out of last term's point: 100, not 80.
+    assert points[rules.terms_around(today, 1, 0)[0]] == "100"
+    # Asked on its own (not as a trend point), last term counts every question it asked.
+    form = ReportForm(
+        {"level": f"organiser:{cast.organiser_a.pk}", "period": earlier.term, "indicator": "survey_support"},
+        user=cast.analyst,
+    )
+    assert form.is_valid(), form.errors
+    assert reports.build(cast.analyst, form.cleaned_data).tables["survey_support"].total.text == "80"

@@ -54,6 +54,11 @@ def test_a_student_answers_in_arabic_on_a_phone_and_the_analyst_sees_the_results
     box, text = option.locator("input").bounding_box(), option.locator("span").bounding_box()
     assert box["x"] > text["x"]
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # On a wide screen the steps stand in a row that starts at the right: "Completely true" first.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    steps = first.locator("label.scale-option")
+    assert steps.nth(0).bounding_box()["x"] > steps.nth(1).bounding_box()["x"] > steps.nth(4).bounding_box()["x"]
+    page.set_viewport_size({"width": 375, "height": 740})
 
     # Pause: the draft stays in this browser, and is there when the student comes back.
     page.get_by_role("button", name="أكمل لاحقاً").click()

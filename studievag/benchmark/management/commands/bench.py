@@ -112,6 +112,11 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for the load test.")
         parser.add_argument("--threads", type=int, default=4, help="Threads per gunicorn worker (gthread).")
         parser.add_argument("--skip-load", action="store_true")
+        parser.add_argument(
+            "--sections",
+            default="facts,surveys,reports,pages,load",
+            help="Comma-separated parts to run: facts, surveys, reports, pages, load (default: all).",
+        )
         parser.add_argument("--skip-source-sql", action="store_true", help="Skip the slow SQL over source tables.")
 
     def line(self, name: str, value, unit: str) -> None:
@@ -140,16 +145,21 @@ class Command(BaseCommand):
         self.line("dataset_school_units", SchoolUnit.objects.count(), "school_units")
         for table, n in rows_per_table().items():
             self.line(f"dataset_{table}", n, "rows")
-        self.facts(today)
-        self.surveys(today, seed)
-        self.reports(today, source_sql=not options["skip_source_sql"])
+        sections = set(options["sections"].split(","))
+        if "facts" in sections:
+            self.facts(today)
+        if "surveys" in sections:
+            self.surveys(today, seed)
+        if "reports" in sections:
+            self.reports(today, source_sql=not options["skip_source_sql"])
         users = self.users(today)
-        if settings.DEBUG:
-            self.stderr.write("DEBUG is on: page times include Django's debug overhead (make bench turns it off).")
-        else:
-            load.collect_static(BASE)
-        self.pages(today, users)
-        if not options["skip_load"]:
+        if "pages" in sections:
+            if settings.DEBUG:
+                self.stderr.write("DEBUG is on: page times include Django's debug overhead (make bench turns it off).")
+            else:
+                load.collect_static(BASE)
+            self.pages(today, users)
+        if "load" in sections and not options["skip_load"]:
             self.load_test(users, options)
 
     # --- data set ----------------------------------------------------------------------

@@ -1,5 +1,10 @@
 // The progression grid: choose a step with the keyboard, save at once with fetch.
 // Without this file the grid is an ordinary form that saves with its button.
+//
+// Moving never saves: the arrow keys only move the focus (left/right between the
+// steps of a row, up/down between students); a step is chosen with its digit,
+// Space, Enter or a click. A grade is saved only with its "Set grade" button,
+// never when the list changes (arrow keys on a closed list change it).
 (() => {
   const form = document.getElementById("progress-grid");
   if (!form) return;
@@ -8,6 +13,7 @@
   const rows = () => Array.from(form.querySelectorAll("tbody tr[data-student]"));
 
   async function save(row, body, stateText) {
+    // Returns whether the save succeeded.
     const state = row.querySelector(".save-state");
     state.textContent = " …";
     try {
@@ -22,7 +28,7 @@
         const messages = Object.values(data.errors || {}).flat().join(" ");
         state.textContent = " ✗ " + (messages || response.statusText);
         row.classList.add("save-failed");
-        return;
+        return false;
       }
       row.classList.remove("save-failed");
       const cell = row.querySelector(".status-cell");
@@ -35,18 +41,32 @@
       status.title = data.explanation;
       status.textContent = data.status_symbol + " " + data.status_label;
       state.textContent = " ✓ " + stateText;
+      return true;
     } catch (error) {
       state.textContent = " ✗ " + error;
       row.classList.add("save-failed");
+      return false;
     }
   }
+
+  // The grade: an explicit choice with its button; a correction or removal takes a reason.
+  form.querySelectorAll(".grade-save").forEach((button) => {
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      const row = button.closest("tr[data-student]");
+      const select = row.querySelector(".grade-select");
+      const reason = row.querySelector(".grade-reason");
+      if (!select.value) return;
+      const ok = await save(row, { grade: select.value, reason: reason ? reason.value : "" }, select.value);
+      if (ok) window.location.reload();
+    });
+  });
 
   form.addEventListener("change", (event) => {
     const input = event.target;
     const row = input.closest("tr[data-student]");
     if (!row) return;
     if (input.type === "radio") save(row, { step: Number(input.value) }, form.dataset.saved || "");
-    if (input.classList.contains("grade-select") && input.value) save(row, { grade: input.value }, input.value);
   });
 
   form.addEventListener("keydown", (event) => {
@@ -66,6 +86,23 @@
           target.checked = true;
           target.dispatchEvent(new Event("change", { bubbles: true }));
         }
+      }
+      return;
+    }
+    if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
+      // The browser would check the neighbouring step (and so save it): only move the focus.
+      event.preventDefault();
+      const radios = Array.from(row.querySelectorAll("input[type=radio]"));
+      const forward = (event.key === "ArrowRight") !== (document.dir === "rtl");
+      const next = radios[radios.indexOf(input) + (forward ? 1 : -1)];
+      if (next) next.focus();
+      return;
+    }
+    if (event.key === "Enter") {
+      event.preventDefault();
+      if (!input.checked) {
+        input.checked = true;
+        input.dispatchEvent(new Event("change", { bubbles: true }));
       }
       return;
     }
