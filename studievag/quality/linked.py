@@ -49,6 +49,7 @@ from .selectors import (
     chosen_indicators,
     gather,
     make_table,
+    run_report,
     thresholds_of,
     units_of_level,
 )
@@ -168,6 +169,10 @@ class LinkedFamily:
     hidden: dict[str, frozenset]  # indicator id -> hidden keys
     indicators: list[Indicator]
     pending: set[str] = field(default_factory=set)  # facts not computed yet for a period of the family
+    unlinked: set[str] = field(default_factory=set)  # not about students, not per level: their own table
+    request: dict = field(default_factory=dict)
+    cache: CellCache | None = None
+    thresholds: Thresholds | None = None
 
     def key(self, node: Node, rk, ck) -> tuple | None:
         """The family's key of a cell of ``node``'s table: the top, a level below it, or a child of the last.
@@ -202,6 +207,16 @@ class LinkedFamily:
         for indicator in self.indicators:
             parts = self.parts[indicator.id]
             hidden = self.hidden[indicator.id]
+            if indicator.id in self.unlinked:
+                result[indicator.id] = run_report(
+                    ReportRequest(
+                        unit_ids=self.cache.units(node),
+                        thresholds=self.thresholds,
+                        indicator_ids=(indicator.id,),
+                        **self.request,
+                    )
+                )[indicator.id]
+                continue
             if parts is None:
                 result[indicator.id] = make_table(indicator, list(self.row_groups), list(self.col_groups), None, None)
                 continue
@@ -269,9 +284,11 @@ def linked_family(
         anchor=anchor,
     )
     fetched = []  # (period coordinate, level coordinates, data)
+    wide_fetches: list[bool] = []  # whether the fetch asked for cells per child level or programme
     for coord, p in periods:
         data = cache.get(ReportRequest(period=p, unit_ids=cache.units(top), thresholds=tree.thresholds, **base))
         fetched.append((coord, [], data))
+        wide_fetches.append(bool(programme))
         for depth, node in enumerate(levels):
             data = cache.get(
                 ReportRequest(
@@ -283,13 +300,25 @@ def linked_family(
                 )
             )
             fetched.append((coord, [n.id for n in levels[1 : depth + 1]], data))
+            wide_fetches.append(True)
     # The dimensions. Breakdowns and the programme filter are variables in one fixed order
     # (the registry's), with fixed members, so every page builds the same cube of the same
     # variables the same way: a programme filter is the programme breakdown's member.
     variables = [v for v in available_dimensions() if v in dims or (v == "programme" and programme)]
     seen: dict[str, set] = {v: set() for v in variables}
+    # A source counted outside the enrolments (staff training) that cannot give its cells per
+    # child level or programme is not about students: its figures are protected as their own table.
+    unlinked = {
+        indicator_id
+        for (_c, _l, gathered), wide in zip(fetched, wide_fetches, strict=True)
+        if wide
+        for indicator_id, cells in gathered.data.items()
+        if cells and any(len(k) != 4 for k in cells)
+    }
     for _c, _l, gathered in fetched:
-        for cells in gathered.data.values():
+        for indicator_id, cells in gathered.data.items():
+            if indicator_id in unlinked:
+                continue
             for k in cells or {}:
                 for v, c in _coordinates(k, dims, programme).items():
                     seen[v].add(c)
@@ -335,6 +364,9 @@ def linked_family(
         pending |= gathered.pending
     for indicator in indicators:
         hidden[indicator.id] = frozenset()
+        if indicator.id in unlinked:
+            parts[indicator.id] = None
+            continue
         sources = [(coord, level_ids, g.data.get(indicator.id, {})) for coord, level_ids, g in fetched]
         if indicator.id in pending or any(data is None for _c, _l, data in sources):
             # Facts not computed yet for one of the periods, or a source that cannot break
@@ -366,6 +398,10 @@ def linked_family(
         hidden=hidden,
         indicators=indicators,
         pending=pending & {i.id for i in indicators},
+        unlinked=unlinked,
+        request=dict(period=period, programme=programme, dims=dims, suppress=suppress, today=today, anchor=anchor),
+        cache=cache,
+        thresholds=tree.thresholds,
     )
 
 
