@@ -59,6 +59,8 @@ test: venv messages assets system-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=$(CURDIR) $(BIN)/lint-imports
+	$(BIN)/mypy
 	$(MAKE) --no-print-directory test-sqlite
 	@if scripts/pg-up "$(PG_URL)"; then \
 		$(MAKE) --no-print-directory test-postgres; \
@@ -85,6 +87,9 @@ bench: venv
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	PYTHONPATH=$(CURDIR) $(BIN)/lint-imports
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) var staticfiles

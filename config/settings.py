@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "studievag.people",
     "studievag.enrolments",
     "studievag.access",
+    "studievag.records",
     "studievag.audit",
     "studievag.plans",
     "studievag.demo",

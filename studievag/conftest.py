@@ -10,6 +10,7 @@ import os
 import shutil
 
 import pytest
+from django.utils import timezone, translation
 
 from studievag.testing import Cast, build_cast, ensure_reference_data
 
@@ -45,7 +46,6 @@ def _reference_data(request):
 def english(client, settings):
     """Pages and messages in English, the source language, so checks on text hold
     whatever the Swedish and Arabic catalogues say. Areas use it autouse."""
-    from django.utils import translation
 
     settings.LANGUAGE_CODE = "en"
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -55,7 +55,6 @@ def english(client, settings):
 
 @pytest.fixture
 def today() -> datetime.date:
-    from django.utils import timezone
 
     return timezone.localdate()
 

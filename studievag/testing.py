@@ -5,10 +5,13 @@ series), like the demo data, so none belongs to a real person.
 """
 
 import datetime
+import importlib
 import itertools
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.auth.models import User
+from django.urls import reverse
 from django.utils import timezone
 
 from studievag.access.models import Role, RoleAssignment
@@ -170,9 +173,6 @@ REFERENCE_DATA_MIGRATIONS = [
 
 
 def ensure_reference_data() -> None:
-    import importlib
-
-    from django.apps import apps
 
     for label, module, function in REFERENCE_DATA_MIGRATIONS:
         if not apps.get_model(label).objects.exists():
@@ -317,7 +317,6 @@ class Route:
     label: str = ""  # tells two rows for the same URL apart
 
     def url(self, cast: Cast) -> str:
-        from django.urls import reverse
 
         return reverse(self.name, kwargs=self.kwargs(cast) if self.kwargs else None)
 

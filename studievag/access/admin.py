@@ -34,7 +34,7 @@ class RoleGrantForm(forms.ModelForm):
         self.acting_user = acting_user
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         user = data.get("user")
         if user is not None and self.acting_user is not None and user.pk == self.acting_user.pk:
             raise ValidationError(_("Nobody can give a role to themselves."))
@@ -57,7 +57,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
 
-        class WithActingUser(form):
+        class WithActingUser(form):  # type: ignore[valid-type, misc]  # a form class made at run time
             def __init__(self, *args, **inner):
                 super().__init__(*args, acting_user=request.user, **inner)
 
@@ -147,7 +147,16 @@ class AccessChangeAdmin(admin.ModelAdmin):
     search_fields = ["acting_username", "subject_username"]
     date_hierarchy = "at"
     list_select_related = ["school_unit"]
-    fields = ["at", "acting_username", "kind", "subject_username", "student_ref", "school_unit", "what", "reason"]
+    fields = (
+        "at",
+        "acting_username",
+        "kind",
+        "subject_username",
+        "student_ref",
+        "school_unit",
+        "what",
+        "reason",
+    )
     readonly_fields = fields
 
     @admin.display(description=_("student"))

@@ -29,7 +29,7 @@ def roles(request):
         "staff_development": may(user, "effect_chain.staff_development"),
         "plans": may(user, "plan.list"),
         "education_plans": may(user, "plan.education_plan.view"),
-        # Progress and intake (issue 4).
+        # Progress and intake.
         "progress_record": may(user, "progress.record"),
         "progress_team": may(user, "progress.team"),
         "progress_settings": may(user, "progress.settings"),

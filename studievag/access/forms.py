@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -26,15 +28,19 @@ class StaffRoleForm(forms.Form):
 
     def __init__(self, *args, unit_ids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r.value, r.label) for r in Role if r in PRINCIPAL_GRANTS]
-        self.fields["school_unit"].queryset = SchoolUnit.objects.filter(pk__in=unit_ids).order_by("name")
-        self.fields["group"].queryset = (
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            (r.value, r.label) for r in Role if r in PRINCIPAL_GRANTS
+        ]
+        cast(forms.ModelChoiceField, self.fields["school_unit"]).queryset = SchoolUnit.objects.filter(
+            pk__in=unit_ids
+        ).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["group"]).queryset = (
             StudentGroup.objects.filter(school_unit_id__in=unit_ids).select_related("school_unit").order_by("name")
         )
         self.fields["valid_from"].initial = timezone.localdate()
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         user = get_user_model().objects.filter(username=data.get("username", ""), is_active=True).first()
         if data.get("username") and user is None:
             self.add_error("username", _("No active account has this username."))

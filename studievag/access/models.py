@@ -172,7 +172,7 @@ class RoleAssignment(models.Model):
         kind = self.scope_kind
         allowed = SCOPES_BY_ROLE.get(self.role, ())
         if kind is None or kind not in allowed:
-            names = ", ".join(str(RoleAssignment._meta.get_field(f).verbose_name) for f in allowed)
+            names = ", ".join(str(getattr(RoleAssignment._meta.get_field(f), "verbose_name", f)) for f in allowed)
             raise ValidationError(
                 _("A %(role)s is scoped to exactly one of: %(scopes)s."),
                 params={"role": self.get_role_display(), "scopes": names},

@@ -19,6 +19,7 @@ give the same 404.
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -26,7 +27,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from studievag.audit.services import audit_record_read
 from studievag.enrolments.models import Enrolment, GroupMembership
+from studievag.organisations.models import SchoolUnit
 from studievag.people.models import AGE_OF_MAJORITY, GuardianLink, Student, add_years
 
 from . import permissions
@@ -170,11 +173,13 @@ def guardian_may_follow(day: datetime.date) -> Q:
     )
 
 
-def _role_q(grants: Grants, role: str, user) -> Q | None:
+def _role_q(grants: Grants, role: str, user) -> Q:
     day = grants.day
     if role == Role.STUDENT:
         return Q(pk=grants.student_id)
     if role == Role.GUARDIAN:
+        if grants.guardian_id is None:
+            return Q(pk__in=[])
         links = GuardianLink.objects.filter(guardian_id=grants.guardian_id).filter(guardian_may_follow(day))
         return Q(pk__in=links.values("student_id"))
     q = Q(pk__in=[])
@@ -230,7 +235,7 @@ def _reaches(grants: Grants, role: str, user, student_pk: int) -> bool:
 def grounds(user, student: Student | int, part: str) -> list[str]:
     """The roles through which this user may see ``part`` of this student's record."""
     grants = grants_for(user)
-    pk = getattr(student, "pk", student)
+    pk = student if isinstance(student, int) else student.pk
     return sorted(role for role in grants.roles if part in parts_of(role) and _reaches(grants, role, user, pk))
 
 
@@ -252,7 +257,6 @@ def may_edit_student(user, student: Student) -> bool:
 
 def units_for_action(user, action: str):
     """School units where the user holds a role that allows ``action``."""
-    from studievag.organisations.models import SchoolUnit
 
     grants = grants_for(user)
     unit_ids = [a.school_unit_id for a in grants.assignments if a.role in action_roles(action) and a.school_unit_id]
@@ -265,7 +269,6 @@ def student_for_view(request: HttpRequest, pk: int, parts: Iterable[str]) -> Stu
     Missing and not-yours are the same 404, so a page never tells whether a
     student exists outside the user's scope.
     """
-    from studievag.audit.services import audit_record_read
 
     parts = list(parts)
     qs = visible_students(request.user, parts[0])
@@ -333,6 +336,7 @@ def label_students(user, students: Iterable[Student]) -> list[Student]:
         grants = grants_for(user)
         visible = set(Student.objects.filter(_own_unit_q(grants), pk__in=protected).values_list("pk", flat=True))
     for s in students:
+        s = cast(Any, s)  # the labels are set for the page, not stored
         if s.has_protected_identity and s.pk not in visible:
             s.display_name = f"{PROTECTED_LABEL} #{s.pk}"
             s.display_number = "—"
@@ -377,7 +381,7 @@ def unit_ids_for_action(user, action: str) -> set[int]:
     for a in assignments_for_action(user, action):
         if a.school_unit_id:
             ids.add(a.school_unit_id)
-        elif a.group_id:
+        elif a.group is not None:
             ids.add(a.group.school_unit_id)
     return ids
 
@@ -389,9 +393,9 @@ def organiser_ids_for_action(user, action: str) -> set[int]:
     for a in assignments_for_action(user, action):
         if a.organiser_id:
             ids.add(a.organiser_id)
-        elif a.school_unit_id:
+        elif a.school_unit is not None:
             ids.add(a.school_unit.organiser_id)
-        elif a.group_id:
+        elif a.group is not None:
             ids.add(a.group.school_unit.organiser_id)
     return ids
 

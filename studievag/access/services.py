@@ -47,7 +47,7 @@ def assignment_unit(assignment: RoleAssignment) -> SchoolUnit | None:
     """The school unit whose records the role reaches (a group's unit, a mentee's unit)."""
     if assignment.school_unit_id:
         return assignment.school_unit
-    if assignment.group_id:
+    if assignment.group is not None:
         return assignment.group.school_unit
     if assignment.student_id:
         enrolment = (

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from studievag.people.models import AccessChange
+from studievag.people.models import AccessChange, Student
 
 from . import services
 from .decorators import require_action
@@ -125,7 +125,7 @@ def changes(request):
     if until := _date(params.get("to")):
         rows = rows.filter(at__date__lte=until)
     page = Paginator(rows, 100).get_page(params.get("page"))
-    by_pk = {}
+    by_pk: dict[int, Student] = {}
     for row in page.object_list:
         if row.student_id:
             row.student = by_pk.setdefault(row.student_id, row.student)

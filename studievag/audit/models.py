@@ -33,16 +33,3 @@ class RecordRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.part} {self.student_id}"
-
-    @property
-    def roles_display(self) -> str:
-        from studievag.access.models import Role
-
-        labels = dict(Role.choices)
-        return ", ".join(str(labels.get(r, r)) for r in self.roles.split(",") if r)
-
-    @property
-    def part_display(self) -> str:
-        from studievag.access.policy import part_label
-
-        return part_label(self.part)

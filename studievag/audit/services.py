@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 from studievag.people.models import Student
@@ -33,6 +34,7 @@ def audit_record_reads(
     is not logged again, however many times the page fetches the student.
     """
     user = request.user
+    assert isinstance(user, User), "only a signed-in user reads a record"
     logged: set[tuple[int, str]] = request.__dict__.setdefault("_studievag_reads_logged", set())
     parts = list(dict.fromkeys(parts))
     new = [(s, p) for s in students for p in parts if (s.pk, p) not in logged]

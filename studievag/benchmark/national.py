@@ -24,14 +24,22 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.apps import apps
+from django.contrib.auth.models import User
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from studievag.catalogue.models import Course
+from studievag.catalogue.services import catalogue_ensure_core
 from studievag.demo.names import PROFILES
 from studievag.demo.services import make_identity_number
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
+from studievag.intake.models import IntakeMapping
 from studievag.organisations.models import Organiser, Programme, Region, SchoolUnit
 from studievag.people.models import Student
+from studievag.plans.models import Plan, PlanGoal, PlanReview
+from studievag.progress.models import AttendanceWeek, GradeRecord, ProgressRecord
+from studievag.scales.models import ProgressionScale
 
 REGIONS = [
     "Stockholms län",
@@ -88,7 +96,6 @@ class Summary:
 
 
 def _installed(app: str) -> bool:
-    from django.apps import apps
 
     return apps.is_installed(f"studievag.{app}")
 
@@ -466,8 +473,6 @@ class Generator:
 
     # --- groups (current students): mentor groups, work teams, course groups ---------
     def write_groups(self):
-        from studievag.catalogue.models import Course
-        from studievag.catalogue.services import catalogue_ensure_core
 
         catalogue_ensure_core()
         self.courses = {
@@ -532,7 +537,6 @@ class Generator:
 
     # --- intake, plans ------------------------------------------------------------
     def write_intake(self, user_id: int):
-        from studievag.intake.models import IntakeMapping
 
         rng = self.rng
 
@@ -561,7 +565,6 @@ class Generator:
         )
 
     def write_plans(self, user_id: int):
-        from studievag.plans.models import Plan, PlanGoal, PlanReview
 
         rng = self.rng
         plan_rows, goal_rows, review_rows = [], [], []
@@ -618,13 +621,7 @@ class Generator:
         )
 
     # --- progression, attendance, grades -------------------------------------------------
-    def write_progress(self, user_id: int):
-        from studievag.progress.models import (
-            AttendanceWeek,
-            GradeRecord,
-            ProgressRecord,
-        )
-        from studievag.scales.models import ProgressionScale
+    def write_progress(self, user_id: int):  # noqa: C901, PLR0915 (to be split into named steps)
 
         rng = self.rng
         scales = list(ProgressionScale.objects.filter(organiser=None).prefetch_related("steps"))
@@ -729,7 +726,6 @@ class Generator:
         restore()
 
     def run(self) -> Summary:
-        from django.contrib.auth.models import User
 
         started = time.monotonic()
         with transaction.atomic():
@@ -762,8 +758,6 @@ class Generator:
                 ("progress", ["ProgressRecord", "AttendanceWeek", "GradeRecord"]),
             ):
                 if _installed(app):
-                    from django.apps import apps
-
                     models_ += [apps.get_model(app, n) for n in names]
             self.sink.reset_sequences(models_)
         if self.sink.pg:
@@ -785,7 +779,6 @@ def generate(
 
 def rows_per_table() -> dict[str, int]:
     tables = {"students_total": Student, "enrolments": Enrolment}
-    from django.apps import apps
 
     for app, name, label in (
         ("progress", "ProgressRecord", "progress_records"),

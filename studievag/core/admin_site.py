@@ -5,13 +5,14 @@ from functools import update_wrapper
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
+from studievag.access.policy import may
+
 
 class StudievagAdminSite(admin.AdminSite):
     site_header = "Studieväg"
     site_title = "Studieväg"
 
     def has_permission(self, request) -> bool:
-        from studievag.access.policy import may
 
         user = request.user
         return user.is_active and user.is_staff and may(user, "organisation.admin")

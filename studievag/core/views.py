@@ -1,19 +1,22 @@
 """The start page per role, and the health check."""
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from studievag.access.models import Role
+from studievag.access.models import Role, RoleAssignment
 from studievag.access.policy import grants_for, label_students, students_through
 from studievag.enrolments.models import Enrolment, StudentGroup
-from studievag.organisations.models import SchoolUnit
-from studievag.people.selectors import with_current_enrolment
+from studievag.enrolments.selectors import with_current_enrolment
+from studievag.organisations.models import Organiser, Region, SchoolUnit
 from studievag.quality.linked import scope_summaries
 
 
@@ -76,12 +79,6 @@ def _overview_summary(user, today) -> dict:
 
 def _setup_summary(today) -> list[tuple[str, int, str]]:
     """What the administrator looks after, with a count and a link into the admin."""
-    from django.contrib.auth.models import User
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from studievag.access.models import RoleAssignment
-    from studievag.organisations.models import Organiser, Region
 
     return [
         (_("Regions"), Region.objects.count(), reverse("admin:organisations_region_changelist")),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
+from django.utils import timezone
 
 from studievag.access.models import Role, RoleAssignment
 from studievag.audit.models import RecordRead
@@ -595,7 +596,6 @@ def demo_seed(*, seed: int = 2026, today: datetime.date | None = None, students:
     """Fill an empty database with the demo data set."""
     if Student.objects.exists() or Organiser.objects.exists():
         raise RuntimeError("The database already has data; the demo is loaded into an empty one.")
-    from django.utils import timezone
 
     builder = _Builder(seed=seed, today=today or timezone.localdate(), students=students)
     return builder.build()

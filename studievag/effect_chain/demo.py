@@ -313,7 +313,7 @@ def seed(*, rng, today: datetime.date, region, organiser, units, users, demo_stu
     )
     links = [
         (goal, "plan_goals_met", "higher", [("70", 120), ("80", 300)]),
-        (effect_a, "full_time", "higher", [("75", 60), ("90", 240)]),
+        (effect_a, "full_time", "higher", [("92", 60), ("95", 240)]),
         (effect_b, "guidance_held", "higher", [("60", 30), ("90", 210)]),
         (change, "staff_language_developing", "higher", [("60", 45), ("100", 400)]),
         (change, "staff_late_arrivals", "higher", [("50", 45), ("80", 400)]),

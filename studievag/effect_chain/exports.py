@@ -82,8 +82,8 @@ def headers() -> list[str]:
 
 
 def to_xlsx(request, view: ChainView, notes) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl import Workbook  # noqa: PLC0415 (heavy; loaded when a file is made)
+    from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415 (heavy; loaded when a file is made)
 
     wb = Workbook()
     ws = wb.active
@@ -126,7 +126,7 @@ def to_xlsx(request, view: ChainView, notes) -> HttpResponse:
 
 
 def to_pdf(request, view: ChainView, notes) -> HttpResponse:
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 (heavy; loaded when a file is made)
 
     html = render_to_string(
         "effect_chain/board_report_pdf.html",

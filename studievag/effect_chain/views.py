@@ -6,16 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from studievag.access.decorators import require_action
+from studievag.form_errors import errors_to_form
 from studievag.quality.reports import LEGEND
 
 from . import exports, selectors, services
 from .forms import ChainForm, LinkForm, NodeForm, NoteForm, NoteSearchForm, StaffTrainingForm, TargetForm
 from .models import Target
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    for field, errs in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errs)
 
 
 @require_action("effect_chain.view")
@@ -39,7 +35,7 @@ def chain_list(request):
                     **form.owner_objects(),
                 )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                errors_to_form(form, error)
             else:
                 messages.success(request, _("The effect chain was created."))
                 return redirect("effect_chain:chain_detail", pk=chain.pk)
@@ -90,7 +86,7 @@ def chain_edit(request, pk: int):
                 regional_chain=data.get("regional_chain"),
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The effect chain was saved."))
             return redirect("effect_chain:chain_detail", pk=chain.pk)
@@ -106,7 +102,7 @@ def node_create(request, pk: int):
         try:
             services.node_create(acting_user=request.user, chain=chain, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The node was added."))
             return redirect("effect_chain:chain_detail", pk=chain.pk)
@@ -132,7 +128,7 @@ def node_edit(request, pk: int):
         try:
             services.node_update(acting_user=request.user, node=node, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The node was saved."))
             return redirect(f"{chain.get_absolute_url()}#node-{node.pk}")
@@ -152,7 +148,7 @@ def link_create(request, pk: int):
         try:
             link = services.indicator_link(acting_user=request.user, node=node, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request,
@@ -191,7 +187,7 @@ def target_set(request, pk: int):
         try:
             services.target_set(acting_user=request.user, link=link, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The target was saved."))
             return redirect("effect_chain:target_set", pk=link.pk)
@@ -208,7 +204,7 @@ def note_create(request, pk: int):
         try:
             services.note_create(acting_user=request.user, chain=chain, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The note was saved."))
             return redirect("effect_chain:chain_detail", pk=chain.pk)
@@ -249,7 +245,7 @@ def staff_development(request):
         try:
             services.staff_development_record(acting_user=request.user, allowed_people=people, **data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The training was recorded."))
             return redirect("effect_chain:staff_development")

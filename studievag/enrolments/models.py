@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from studievag.organisations.models import Programme, SchoolUnit
@@ -13,6 +13,15 @@ from studievag.people.models import Student
 class EnrolmentQuerySet(models.QuerySet):
     def active_on(self, day: datetime.date) -> "EnrolmentQuerySet":
         return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+    def latest_first(self) -> "EnrolmentQuerySet":
+        """Open enrolments first, then the most recently started: the order "current" means."""
+        return self.order_by(F("end_date").desc(nulls_first=True), "-start_date", "-pk")
+
+    def current(self, day: datetime.date) -> "Enrolment | None":
+        """The student's current enrolment: the one active on ``day``, failing that the most
+        recent (a former student's last, or one that has not begun yet)."""
+        return self.active_on(day).latest_first().first() or self.latest_first().first()
 
 
 class Enrolment(models.Model):

@@ -69,7 +69,7 @@ def seed(*, builder) -> dict:
         return _seed(builder=builder)
 
 
-def _seed(*, builder) -> dict:
+def _seed(*, builder) -> dict:  # noqa: PLR0915 (to be split into named steps)
     rng: random.Random = builder.rng
     today = builder.today
     users = builder.users

@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 
 from studievag.access.policy import unit_ids_for_action
 from studievag.enrolments.models import Enrolment
+from studievag.enrolments.services import student_create
 from studievag.intake.models import IntakeMapping
 from studievag.intake.services import intake_save
 from studievag.organisations.models import Organiser, Programme, SchoolUnit
 from studievag.people.identity import parse_identity_number
 from studievag.people.models import Student
-from studievag.people.services import student_create
 from studievag.plans.models import Plan
 from studievag.plans.services import plan_create
 

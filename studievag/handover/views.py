@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from studievag.access.decorators import require_action
 from studievag.access.policy import grants_for, may, unit_ids_for_action, visible_students
 from studievag.audit.services import audit_record_read
+from studievag.form_errors import errors_to_form
 from studievag.organisations.models import SchoolUnit
 
 from . import selectors, services
@@ -25,14 +26,6 @@ from .forms import (
 )
 from .models import Handover, HandoverSettings, Status
 from .permissions import HANDOVER
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _label(handovers, user, side: str):
@@ -69,7 +62,7 @@ def create(request):
                 acting_user=request.user, sending_unit=form.cleaned_data["sending_unit"], values=form.content()
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The draft was saved. Send it when it is ready."))
             return redirect("handover:detail", pk=handover.pk)
@@ -86,7 +79,7 @@ def edit(request, pk: int):
         try:
             services.handover_update(acting_user=request.user, handover=handover, values=form.content())
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The draft was saved."))
             return redirect("handover:detail", pk=handover.pk)
@@ -105,7 +98,7 @@ def send(request, pk: int):
         try:
             services.handover_send(acting_user=request.user, handover=handover, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The handover was sent."))
             return redirect("handover:detail", pk=handover.pk)

@@ -1,6 +1,6 @@
 """The mapping at intake (kartläggning): background and starting position.
 
-Part 1 of the follow-up system (seed 002). Languages, mother tongue, country of
+Part 1 of the follow-up system. Languages, mother tongue, country of
 birth, arrival and school-start dates and years of schooling abroad already
 live on :class:`~studievag.people.models.Student`; the mapping adds what the
 school finds out in the first weeks: grades and merit value from compulsory

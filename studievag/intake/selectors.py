@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Q
 
 from studievag.access.policy import may_act_on
+from studievag.catalogue.models import Subject
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.people.models import Student
 
@@ -27,7 +28,6 @@ def may_edit_intake(user, student: Student) -> bool:
 def subjects_to_map(student: Student, on: datetime.date):
     """(subject, organiser id) for the student's current course groups, and for the subjects
     already mapped; each subject once."""
-    from studievag.catalogue.models import Subject
 
     current = GroupMembership.objects.filter(
         student=student,

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from studievag.catalogue.models import Subject
@@ -80,6 +81,5 @@ def intake_save(
 
 @transaction.atomic
 def default_mapped_on() -> datetime.date:
-    from django.utils import timezone
 
     return timezone.localdate()

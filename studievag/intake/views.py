@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from studievag.access.policy import Part, label_students, may, student_for_view
+from studievag.form_errors import errors_to_form
 from studievag.scales.selectors import ScaleBook
 
 from . import services
@@ -52,8 +53,7 @@ def intake_edit(request, pk: int):
                 organiser_id=organiser_id,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The mapping at intake was saved."))
             return redirect("people:student_detail", pk=student.pk)

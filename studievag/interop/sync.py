@@ -191,9 +191,17 @@ class Applier:
         self.yesterday = today - datetime.timedelta(days=1)
         self.counts: dict[str, Counter] = defaultdict(Counter)
         self.events: list[Event] = []
-        self.records: dict[tuple[str, str, str], ExternalRecord] = {
-            (r.entity_type, r.external_id, r.local_kind): r for r in connection.records.all()
-        }
+        self.records: dict[tuple[str, str, str], ExternalRecord] = {}
+        # The parts of one entity (its enrolments, memberships, roles …) by the entity's id: the key's first part.
+        self.by_parent: dict[tuple[str, str, str], list[ExternalRecord]] = defaultdict(list)
+        self._units: dict[str, int] = {}
+        for r in connection.records.all():
+            self._index(r)
+        self.open_conflicts: set[tuple[int, str]] = set(
+            Conflict.objects.filter(connection=connection, status=Conflict.Status.OPEN).values_list(
+                "record_id", "field"
+            )
+        )
         self.programmes: dict[str, Programme | None] = {}
         self.persons: dict[str, dict] = {}
         self.referenced: set[str] = set()
@@ -214,12 +222,19 @@ class Applier:
     def record(self, entity_type: str, external_id: str, local_kind: str) -> ExternalRecord | None:
         return self.records.get((entity_type, external_id, local_kind))
 
+    def _index(self, r: ExternalRecord) -> None:
+        self.records[(r.entity_type, r.external_id, r.local_kind)] = r
+        self.by_parent[(r.entity_type, r.local_kind, r.external_id.split(":", 1)[0])].append(r)
+        if r.entity_type == "organisation" and r.local_kind == "school_unit" and r.deleted_at is None:
+            self._units[r.external_id] = r.local_id
+
     def records_of(self, entity_type: str, local_kind: str, prefix: str) -> list[ExternalRecord]:
-        return [
-            r
-            for (t, ext, kind), r in self.records.items()
-            if t == entity_type and kind == local_kind and ext.startswith(prefix) and r.deleted_at is None
-        ]
+        """Live records of a kind whose key starts with ``prefix`` (``"<parent id>:"``, or ``""`` for all)."""
+        if prefix.endswith(":") and prefix.count(":") == 1:
+            candidates = self.by_parent.get((entity_type, local_kind, prefix[:-1]), [])
+        else:
+            candidates = [r for (t, _e, k), r in self.records.items() if t == entity_type and k == local_kind]
+        return [r for r in candidates if r.external_id.startswith(prefix) and r.deleted_at is None]
 
     def remember(
         self, entity_type: str, external_id: str, local_kind: str, local_id: int, received: dict | None = None
@@ -234,13 +249,19 @@ class Applier:
                 local_id=local_id,
                 received=received or {},
             )
-            self.records[(entity_type, external_id, local_kind)] = record
-        elif record.local_id != local_id or (received is not None and record.received != received):
+            self._index(record)
+        elif (
+            record.local_id != local_id
+            or (received is not None and record.received != received)
+            or record.deleted_at is not None
+        ):
             record.local_id = local_id
             if received is not None:
                 record.received = received
             record.deleted_at = None
             record.save(update_fields=["local_id", "received", "deleted_at"])
+            if entity_type == "organisation" and local_kind == "school_unit":
+                self._units[external_id] = local_id
         return record
 
     def _each(self, entity_type: str, entity: dict, work) -> None:
@@ -285,11 +306,8 @@ class Applier:
     # --- organisations and programmes ------------------------------------------------------
 
     def units(self) -> dict[str, int]:
-        return {
-            ext: r.local_id
-            for (t, ext, kind), r in self.records.items()
-            if t == "organisation" and kind == "school_unit" and r.deleted_at is None
-        }
+        """The register's school unit ids and the Studieväg units they became."""
+        return self._units
 
     def organisation(self, organisation: dict) -> None:
         kind = organisation["organisationType"]
@@ -454,6 +472,7 @@ class Applier:
         if existing is not None and existing.register_value == new and existing.local_value == local:
             self.counts[entity_type]["unchanged"] += 1
             return
+        self.open_conflicts.add((record.pk, name))
         if existing is not None:
             existing.register_value, existing.local_value, existing.found_in = new, local, self.run
             existing.save(update_fields=["register_value", "local_value", "found_in"])
@@ -479,7 +498,9 @@ class Applier:
 
     def _close_conflict(self, record: ExternalRecord, name: str) -> None:
         # The two sides agree again (someone corrected one of them): nothing is left to decide.
-        Conflict.objects.filter(record=record, field=name, status=Conflict.Status.OPEN).delete()
+        if (record.pk, name) in self.open_conflicts:
+            Conflict.objects.filter(record=record, field=name, status=Conflict.Status.OPEN).delete()
+            self.open_conflicts.discard((record.pk, name))
 
     def enrolments(
         self,

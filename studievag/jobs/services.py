@@ -175,7 +175,7 @@ def job_run(name: str, *, lock: bool = False, task_result_id: str = "") -> Itera
 
 def pending(task) -> bool:
     """Whether the task is enqueued and not started yet (database backend only)."""
-    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.models import DBTaskResult  # noqa: PLC0415 (its models load once the app registry is ready)
 
     return DBTaskResult.objects.ready().filter(task_path=task.module_path).exists()
 

@@ -143,7 +143,7 @@ LEGACY_PROGRAMMES = {
 
 class StaffTraining(models.Model):
     """Staff development: training a member of staff has completed in a topic the
-    organiser follows up (seed 002's organisational aspects), e.g. language-developing
+    organiser follows up as an organisational indicator, e.g. language-developing
     methods or meeting students who arrived late in the Swedish school system."""
 
     class Topic(models.TextChoices):

@@ -26,18 +26,7 @@ class StudentBackgroundForm(forms.ModelForm):
 
     class Meta:
         model = Student
-        fields = [
-            "first_name",
-            "last_name",
-            "gender",
-            "mother_tongue",
-            "other_languages",
-            "country_of_birth",
-            "arrived_in_sweden",
-            "first_school_start_in_sweden",
-            "schooling_years_abroad",
-            "security_marking",
-        ]
+        fields = list(Student.EDITABLE_FIELDS)
         widgets = {
             "arrived_in_sweden": DateInput(),
             "first_school_start_in_sweden": DateInput(),

@@ -33,6 +33,21 @@ def age_on(date_of_birth: datetime.date, on: datetime.date) -> int:
 
 
 class Student(models.Model):
+    # What staff may write on the record (the form and the services use the same list);
+    # the identity number and date of birth change only through their own services.
+    EDITABLE_FIELDS = (
+        "first_name",
+        "last_name",
+        "gender",
+        "mother_tongue",
+        "other_languages",
+        "country_of_birth",
+        "arrived_in_sweden",
+        "first_school_start_in_sweden",
+        "schooling_years_abroad",
+        "security_marking",
+    )
+
     class Gender(models.TextChoices):
         FEMALE = "female", _("Female")
         MALE = "male", _("Male")

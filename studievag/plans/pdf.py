@@ -15,7 +15,7 @@ from .selectors import next_review_on, plan_detail_context
 
 
 def plan_pdf(request, plan: Plan) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 (heavy; loaded when a PDF is made)
 
     student = plan.student
     context = {

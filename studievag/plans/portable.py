@@ -1,7 +1,7 @@
 """The portable plan: export as JSON (valid against a published JSON Schema) and import.
 
 When a student leaves for a national programme, adult education or another
-school, the plan follows as the red thread (seed 003, 4.2.2). The export holds
+school, the plan follows as the red thread of the student's education. The export holds
 the plan's content, never support needs or addresses; a student with
 protected identity is exported without name and identity number. Import is
 all-or-nothing: every schema error is named by its field path, and courses
@@ -47,13 +47,7 @@ def plan_export(plan: Plan, *, on: datetime.date | None = None) -> dict:
     """The plan as the portable document (a dict ready for ``json.dumps``)."""
     on = on or timezone.localdate()
     student = plan.student
-    enrolment = (
-        Enrolment.objects.filter(student=student)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .select_related("school_unit__organiser")
-        .first()
-        or Enrolment.objects.filter(student=student).select_related("school_unit__organiser").first()
-    )
+    enrolment = Enrolment.objects.filter(student=student).select_related("school_unit__organiser").current(on)
     unit = enrolment.school_unit
     snapshot = plan_snapshot(plan)
     last_review = plan.reviews.order_by("-held_on").values_list("held_on", flat=True).first()

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from studievag.access.policy import label_students, visible_students
 from studievag.enrolments.models import Enrolment
+from studievag.enrolments.selectors import with_current_enrolment
 
 from . import rules
 from .models import OPEN_GOAL_STATUSES, Guidance, GuidanceParticipant, Plan, PlanGoal, PlanSettings
+from .permissions import PLAN
 
 
 @dataclass(frozen=True)
@@ -165,10 +168,6 @@ def plan_list_rows(user, *, on: datetime.date) -> list[PlanListRow]:
     Queries: grants (cached per request) + students with current enrolment,
     protected-name check when needed, plans, and the four of ``plan_status_for``.
     """
-    from studievag.access.policy import label_students, visible_students
-    from studievag.people.selectors import with_current_enrolment
-
-    from .permissions import PLAN
 
     students = list(
         with_current_enrolment(

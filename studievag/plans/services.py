@@ -61,11 +61,7 @@ def _require_reason(reason: str) -> str:
 
 def _current_organiser(student: Student, day: datetime.date) -> tuple[Organiser | None, Programme | None]:
     enrolment = (
-        Enrolment.objects.filter(student=student)
-        .active_on(day)
-        .select_related("school_unit__organiser", "programme")
-        .first()
-        or Enrolment.objects.filter(student=student).select_related("school_unit__organiser", "programme").first()
+        Enrolment.objects.filter(student=student).select_related("school_unit__organiser", "programme").current(day)
     )
     if enrolment is None:
         return None, None

@@ -27,6 +27,7 @@ from studievag.access.policy import (
 from studievag.access.reads import log_reads
 from studievag.catalogue.models import Course
 from studievag.enrolments.models import Enrolment
+from studievag.form_errors import errors_to_form
 from studievag.organisations.models import Organiser
 from studievag.people.models import Student
 from studievag.support.permissions import SUPPORT_NEEDS
@@ -192,8 +193,7 @@ def plan_edit(request, pk: int):
                 ),
             )
         except ValidationError as error:
-            for field, errs in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            errors_to_form(form, error)
         else:
             if revision is None:
                 messages.info(request, _("Nothing was changed."))
@@ -274,8 +274,7 @@ def review_create(request, pk: int):
         try:
             services.plan_review_record(acting_user=request.user, plan=plan, **form.cleaned_data)
         except ValidationError as error:
-            for field, errs in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The plan talk was recorded."))
             return redirect("plans:plan_detail", pk=student.pk)
@@ -328,8 +327,7 @@ def guidance_create(request, pk: int):
                 notes=data["notes"],
             )
         except ValidationError as error:
-            for field, errs in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The guidance was recorded."))
             return redirect("plans:plan_detail", pk=student.pk)
@@ -529,8 +527,7 @@ def local_course_create(request):
         try:
             course = services.local_course_add(acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, errs in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request,

@@ -43,7 +43,7 @@ def term_start(today: datetime.date) -> datetime.date:
     return datetime.date(today.year - 1, 8, 20)
 
 
-def progress_demo(*, rng: random.Random, today: datetime.date, users: dict, demo_student) -> None:
+def progress_demo(*, rng: random.Random, today: datetime.date, users: dict, demo_student) -> None:  # noqa: C901, PLR0915 (to be split into named steps)
     start = term_start(today)
     recorder = users["teacher"]
     mapper = users["counsellor"]

@@ -1,4 +1,4 @@
-"""Follow-up of the starting position (part 2 of seed 002).
+"""Follow-up of the starting position (part 2 of the follow-up system).
 
 * The progression scales themselves live in :mod:`studievag.scales` (the
   intake mapping places a student on them too).

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from studievag.enrolments.models import StudentGroup
+from studievag.intake.models import StartingLevel
 from studievag.once import already_saved, save_once
 from studievag.people.identity import parse_identity_number
 from studievag.people.models import Student
@@ -382,7 +383,6 @@ def _scale_errors(steps: list[dict]) -> list[str]:
 
 def steps_in_use(step_ids) -> dict[int, int]:
     """How many progress records and starting levels use each of these steps."""
-    from studievag.intake.models import StartingLevel
 
     used: dict[int, int] = {}
     for model in (ProgressRecord, StartingLevel):

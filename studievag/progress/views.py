@@ -11,6 +11,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -23,6 +24,7 @@ from studievag.access.decorators import require_action
 from studievag.access.policy import Part, label_students, student_for_view
 from studievag.access.reads import log_reads
 from studievag.cells import safe_row
+from studievag.form_errors import errors_to_form
 from studievag.organisations.models import Organiser
 from studievag.scales.models import ProgressionScale
 
@@ -131,7 +133,6 @@ def grid(request, pk: int):
                 saved += 1
         except ValidationError as error:
             # Undo whatever this post saved before the bad value: all or nothing.
-            from django.db import transaction
 
             transaction.set_rollback(True)
             messages.error(request, " ".join(error.messages))
@@ -480,8 +481,7 @@ def settings_page(request):
                 **{f: form.cleaned_data[f] for f in form.Meta.fields},
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The thresholds were saved."))
             return redirect(f"{reverse('progress:settings')}?organiser={chosen.pk}")

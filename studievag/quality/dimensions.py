@@ -15,6 +15,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import (
     Case,
     CharField,
@@ -30,6 +31,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from studievag.intake.models import IntakeMapping
 from studievag.organisations.models import CURRENT_PROGRAMMES, LEGACY_PROGRAMMES
 from studievag.people.models import Student, add_years
 
@@ -214,7 +216,6 @@ def _merit(period: Period):
 
 
 def _parents_groups():
-    from studievag.intake.models import IntakeMapping
 
     return [(c.value, c.label) for c in IntakeMapping.ParentsEducation if c.value != UNKNOWN] + [
         (UNKNOWN, UNKNOWN_LABEL)
@@ -222,7 +223,6 @@ def _parents_groups():
 
 
 def _parents(period: Period):
-    from studievag.intake.models import IntakeMapping
 
     field = "student__intake__parents_education"
     return Case(
@@ -255,6 +255,5 @@ register(
 
 
 def available_dimensions() -> dict[str, Dimension]:
-    from django.apps import apps
 
     return {k: d for k, d in DIMENSIONS.items() if not d.requires or apps.is_installed(f"studievag.{d.requires}")}

@@ -71,133 +71,141 @@ def to_csv(report: Report) -> HttpResponse:
     return response
 
 
-def _append(sheet, values) -> None:
-    """A row into a worksheet, text that looks like a formula kept as text (:mod:`studievag.cells`)."""
-    sheet.append(safe_row(values))
+def _value(text: str) -> int | str:
+    """A shown figure as a number where it is one; ``..`` and ``.`` stay text."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
 
 
-def to_xlsx(report: Report) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
+class _Workbook:
+    """The report as an Excel workbook, one named step per sheet.
 
-    header_font = Font(bold=True, color="FFFFFF")
-    header_fill = PatternFill("solid", fgColor="0B4F6C")
-    category_font = Font(bold=True, size=12)
-    thin = Side(style="thin", color="D5DBE1")
-    border = Border(bottom=thin)
+    Every row goes through :meth:`row`, so text that looks like a formula is
+    kept as text (:mod:`studievag.cells`) on every sheet.
+    """
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Report")[:31]
-    _append(ws, [report.title])
-    ws["A1"].font = Font(bold=True, size=14)
-    _append(ws, [_("Programme"), report.programme or _("All programmes")])
-    _append(ws, [_("Breakdown"), report.breakdown_label])
-    _append(
-        ws,
-        [
-            _("Suppression"),
+    def __init__(self, report: Report):
+        from openpyxl import Workbook  # noqa: PLC0415 (heavy; loaded when a file is made)
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: PLC0415 (as above)
+        from openpyxl.utils import get_column_letter  # noqa: PLC0415 (as above)
+
+        self.report = report
+        self.book = Workbook()
+        self.Alignment, self.Font, self.column_letter = Alignment, Font, get_column_letter
+        self.header_font = Font(bold=True, color="FFFFFF")
+        self.header_fill = PatternFill("solid", fgColor="0B4F6C")
+        self.category_font = Font(bold=True, size=12)
+        self.border = Border(bottom=Side(style="thin", color="D5DBE1"))
+
+    def row(self, sheet, values) -> None:
+        sheet.append(safe_row(values))
+
+    def header(self, sheet, values, *, wrap: bool = False) -> None:
+        self.row(sheet, values)
+        for cell in sheet[sheet.max_row]:
+            cell.font, cell.fill = self.header_font, self.header_fill
+            if wrap:
+                cell.alignment = self.Alignment(wrap_text=True, vertical="top")
+
+    def title(self, sheet, text: str, font=None) -> None:
+        self.row(sheet, [text])
+        sheet.cell(sheet.max_row, 1).font = font or self.category_font
+
+    def widths(self, sheet, first: int, count: int, width: int) -> None:
+        for k in range(first, first + count):
+            sheet.column_dimensions[self.column_letter(k)].width = width
+
+    def summary(self) -> None:
+        report, ws = self.report, self.book.active
+        ws.title = _("Report")[:31]
+        self.title(ws, report.title, self.Font(bold=True, size=14))
+        self.row(ws, [_("Programme"), report.programme or _("All programmes")])
+        self.row(ws, [_("Breakdown"), report.breakdown_label])
+        suppression = (
             _("Counts under %(c)s and shares with a base under %(b)s are shown as “..”.")
             % {"c": report.thresholds.min_count, "b": report.thresholds.min_base}
             if report.suppressed
-            else _("Not suppressed (own school unit)"),
-        ],
-    )
-    _append(ws, [])
-
-    def header(values):
-        _append(ws, values)
-        for cell in ws[ws.max_row]:
-            cell.font, cell.fill = header_font, header_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-    def value(text: str):
-        try:
-            return int(text)
-        except ValueError:
-            return text
-
-    first = report.focus
-    header([_("Indicator"), _("Unit")] + [label for _k, label in first.rows])
-    for category in report.categories:
-        _append(ws, [str(category["label"])])
-        ws.cell(ws.max_row, 1).font = category_font
-        if not category["tables"]:
-            _append(ws, [str(category["note"])])
-        for table in category["tables"]:
-            _append(ws, [str(table.indicator.name), table.indicator.unit] + [value(f.text) for f in table.row_margin])
-            for cell in ws[ws.max_row][2:]:
-                cell.alignment = Alignment(horizontal="right")
-                cell.border = border
-    ws.column_dimensions["A"].width = 52
-    ws.column_dimensions["B"].width = 10
-    for k in range(3, 3 + len(first.rows)):
-        ws.column_dimensions[get_column_letter(k)].width = 16
-    ws.freeze_panes = "C7"
-
-    if len(report.dims) == 2:
-        two = wb.create_sheet(_("Two-way")[:31])
-        two.column_dimensions["A"].width = 30
-        for table in report.tables.values():
-            _append(two, [f"{table.indicator.name} ({table.indicator.unit})"])
-            two.cell(two.max_row, 1).font = category_font
-            _append(two, [f"{report.dims[0].label} \\ {report.dims[1].label}"] + [label for _k, label in table.cols])
-            for cell in two[two.max_row]:
-                cell.font, cell.fill = header_font, header_fill
-            for i, (_rk, label) in enumerate(table.rows):
-                _append(two, [label] + [value(f.text) for f in table.cells[i]])
-            _append(two, [])
-        for k in range(2, 2 + len(report.focus.cols)):
-            two.column_dimensions[get_column_letter(k)].width = 16
-
-    trend = wb.create_sheet(_("Trend")[:31])
-    trend.append([f"{report.focus.indicator.name} ({report.focus.indicator.unit})"])
-    trend["A1"].font = category_font
-    trend.append([_("Period")] + [label for _k, label in report.focus.rows])
-    for cell in trend[trend.max_row]:
-        cell.font, cell.fill = header_font, header_fill
-    for point in report.trend:
-        trend.append([point.period.label] + [value(f.text) for f in point.figures])
-    trend.column_dimensions["A"].width = 22
-
-    legend = wb.create_sheet(_("Legend")[:31])
-    legend.append([_("Symbol"), _("Meaning")])
-    for cell in legend[1]:
-        cell.font, cell.fill = header_font, header_fill
-    for symbol, text in _legend():
-        legend.append([symbol, text])
-    legend.column_dimensions["A"].width = 10
-    legend.column_dimensions["B"].width = 70
-
-    definitions = wb.create_sheet(_("Definitions")[:31])
-    definitions.append(
-        [_("Id"), _("Indicator"), _("Category"), _("Description"), _("Numerator"), _("Denominator"), _("Data")]
-    )
-    for cell in definitions[1]:
-        cell.font, cell.fill = header_font, header_fill
-    for table in report.tables.values():
-        i = table.indicator
-        definitions.append(
-            [
-                i.id,
-                str(i.name),
-                i.category_label,
-                str(i.description),
-                str(i.numerator_text),
-                str(i.denominator_text),
-                str(i.missing) if i.missing else "",
-            ]
+            else _("Not suppressed (own school unit)")
         )
-        for cell in definitions[definitions.max_row]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDEFG", (22, 36, 30, 60, 50, 40, 30), strict=True):
-        definitions.column_dimensions[letter].width = width
+        self.row(ws, [_("Suppression"), suppression])
+        self.row(ws, [])
+        self.header(ws, [_("Indicator"), _("Unit")] + [label for _k, label in report.focus.rows], wrap=True)
+        for category in report.categories:
+            self.title(ws, str(category["label"]))
+            if not category["tables"]:
+                self.row(ws, [str(category["note"])])
+            for table in category["tables"]:
+                figures = [_value(f.text) for f in table.row_margin]
+                self.row(ws, [str(table.indicator.name), table.indicator.unit, *figures])
+                for cell in ws[ws.max_row][2:]:
+                    cell.alignment = self.Alignment(horizontal="right")
+                    cell.border = self.border
+        ws.column_dimensions["A"].width = 52
+        ws.column_dimensions["B"].width = 10
+        self.widths(ws, 3, len(report.focus.rows), 16)
+        ws.freeze_panes = "C7"
 
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    def two_way(self) -> None:
+        report = self.report
+        if len(report.dims) != 2:
+            return
+        sheet = self.book.create_sheet(_("Two-way")[:31])
+        sheet.column_dimensions["A"].width = 30
+        for table in report.tables.values():
+            self.title(sheet, f"{table.indicator.name} ({table.indicator.unit})")
+            corner = f"{report.dims[0].label} \\ {report.dims[1].label}"
+            self.header(sheet, [corner] + [label for _k, label in table.cols])
+            for i, (_rk, label) in enumerate(table.rows):
+                self.row(sheet, [label] + [_value(f.text) for f in table.cells[i]])
+            self.row(sheet, [])
+        self.widths(sheet, 2, len(report.focus.cols), 16)
+
+    def trend(self) -> None:
+        focus = self.report.focus
+        sheet = self.book.create_sheet(_("Trend")[:31])
+        self.title(sheet, f"{focus.indicator.name} ({focus.indicator.unit})")
+        self.header(sheet, [_("Period")] + [label for _k, label in focus.rows])
+        for point in self.report.trend:
+            self.row(sheet, [point.period.label] + [_value(f.text) for f in point.figures])
+        sheet.column_dimensions["A"].width = 22
+
+    def legend(self) -> None:
+        sheet = self.book.create_sheet(_("Legend")[:31])
+        self.header(sheet, [_("Symbol"), _("Meaning")])
+        for symbol, text in _legend():
+            self.row(sheet, [symbol, text])
+        sheet.column_dimensions["A"].width = 10
+        sheet.column_dimensions["B"].width = 70
+
+    def definitions(self) -> None:
+        sheet = self.book.create_sheet(_("Definitions")[:31])
+        self.header(
+            sheet,
+            [_("Id"), _("Indicator"), _("Category"), _("Description"), _("Numerator"), _("Denominator"), _("Data")],
+        )
+        for table in self.report.tables.values():
+            i = table.indicator
+            missing = str(i.missing) if i.missing else ""
+            texts = [str(i.name), i.category_label, str(i.description), str(i.numerator_text), str(i.denominator_text)]
+            self.row(sheet, [i.id, *texts, missing])
+            for cell in sheet[sheet.max_row]:
+                cell.alignment = self.Alignment(wrap_text=True, vertical="top")
+        for letter, width in zip("ABCDEFG", (22, 36, 30, 60, 50, 40, 30), strict=True):
+            sheet.column_dimensions[letter].width = width
+
+    def content(self) -> bytes:
+        for step in (self.summary, self.two_way, self.trend, self.legend, self.definitions):
+            step()
+        buffer = io.BytesIO()
+        self.book.save(buffer)
+        return buffer.getvalue()
+
+
+def to_xlsx(report: Report) -> HttpResponse:
     response = HttpResponse(
-        buffer.getvalue(),
+        _Workbook(report).content(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(report, "xlsx")}"'
@@ -279,7 +287,7 @@ def bar_chart_svg(report: Report, width: int = 640, height: int = 300) -> str:
 
 def pdf_bytes(report: Report) -> tuple[bytes, str]:
     """The report as a PDF for the board, and its file name (rendered by the job worker)."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 (heavy; loaded when a PDF is made)
 
     html = render_to_string(
         "quality/report_pdf.html",

@@ -1,4 +1,4 @@
-"""The indicators of the follow-up system (seed 002), each defined once, here.
+"""The indicators of the common follow-up system, each defined once, here.
 
 An indicator says what it counts over a *population*: one row per student
 (an enrolment, see :mod:`studievag.quality.selectors`).
@@ -15,7 +15,7 @@ breakdown is a single ``GROUP BY`` query per population; the definition page
 shows that query's SQL. An indicator whose data no module records yet has a
 ``missing`` reason and is always shown as ``.``.
 
-The four parts of seed 002 are the categories. Part 3, the students' own
+The four parts of the follow-up system are the categories. Part 3, the students' own
 experience, comes from the anonymous student survey: its theme indicators
 are counted over survey answers, not enrolments (``external``, see
 :mod:`studievag.surveys.selectors`), and its response rate over enrolments.
@@ -27,19 +27,45 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.apps import apps
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from studievag.disclosure import Kind
-from studievag.enrolments.models import Enrolment
+from studievag.access.models import Role, RoleAssignment
+from studievag.disclosure import TOTAL, Kind
+from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
+from studievag.handover.models import AT_RECEIVER, Handover
+from studievag.intake.models import StartingLevel
+from studievag.organisations.models import StaffTraining
 from studievag.people.models import NEWLY_ARRIVED_YEARS, add_years
+from studievag.plans.models import CourseStatus, GoalStatus, GuidanceParticipant, Plan, PlanCourse, PlanGoal, PlanReview
+from studievag.plans.rules import DEFAULT_PLAN_DEADLINE_WEEKS, FULL_TIME_WEEKLY_HOURS
+from studievag.progress.models import AttendanceWeek, FollowUpSettings, GradeRecord, ProgressRecord
+from studievag.progress.rules import DEFAULT_BEHIND_STEPS, DEFAULT_COURSE_WEEKS
+from studievag.scales.models import ProgressionStep
 from studievag.surveys.bank import Theme
 from studievag.surveys.models import Participation, Wave
 from studievag.surveys.selectors import report_part
 
 from .periods import Period
+from .sql import DaysBetween, TermEnd
 
 
 class Category:
@@ -117,7 +143,6 @@ def register(indicator: Indicator) -> Indicator:
 
 def available() -> dict[str, Indicator]:
     """Indicators whose data comes from apps installed in this deployment."""
-    from django.apps import apps
 
     return {k: i for k, i in INDICATORS.items() if not i.requires or apps.is_installed(f"studievag.{i.requires}")}
 
@@ -185,9 +210,6 @@ def _started_in_period(ctx: Context) -> Q:
 
 
 def _plan_before_start(ctx: Context) -> dict:
-    from django.db.models import Exists, OuterRef
-
-    from studievag.plans.models import Plan
 
     plans = Plan.objects.filter(student_id=OuterRef("student_id"), created_at__date__lt=OuterRef("start_date"))
     return {"plan_before_start": Exists(plans)}
@@ -198,9 +220,6 @@ PLACEMENT_DAYS = 14
 
 
 def _handover_timing(ctx: Context) -> dict:
-    from django.db.models import Exists, F, OuterRef
-
-    from studievag.handover.models import AT_RECEIVER, Handover
 
     handovers = Handover.objects.filter(student_id=OuterRef("student_id"), status__in=AT_RECEIVER)
     return {
@@ -285,7 +304,6 @@ def _transferred_by(years: int) -> Filter:
 
 
 def _first_transfer(ctx: Context) -> dict:
-    from django.db.models import Min, OuterRef, Subquery
 
     transfers = (
         Enrolment.objects.filter(
@@ -401,9 +419,6 @@ def _ref_day(ctx: Context):
 
 
 def _attendance(ctx: Context) -> dict:
-    from django.db.models import F, OuterRef, Subquery, Sum
-
-    from studievag.progress.models import AttendanceWeek
 
     p = ctx.population_period
     weeks = (
@@ -451,9 +466,6 @@ register(
 
 
 def _moved(ctx: Context) -> dict:
-    from django.db.models import Exists, OuterRef, Subquery
-
-    from studievag.progress.models import ProgressRecord
 
     p = ctx.population_period
     in_period = ProgressRecord.objects.filter(
@@ -481,8 +493,7 @@ register(
         name=_("Moved at least one step"),
         description=_(
             "Share of the students followed on a progression scale who moved up at least "
-            "one step in some course during the period: progression before pass grades "
-            "(seed 003, 4.2.4)."
+            "one step in some course during the period: progression before pass grades."
         ),
         kind=Kind.SHARE,
         numerator_text=_(
@@ -510,26 +521,6 @@ def _in_line(ctx: Context) -> dict:
     default course length; behind means more than the organiser's threshold
     below the line, unless the student is at the goal.
     """
-    from django.db.models import (
-        DecimalField,
-        Exists,
-        F,
-        FloatField,
-        IntegerField,
-        OuterRef,
-        Subquery,
-        Value,
-    )
-    from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf
-
-    from studievag.enrolments.models import GroupMembership, StudentGroup
-    from studievag.intake.models import StartingLevel
-    from studievag.plans.models import PlanCourse
-    from studievag.progress.models import FollowUpSettings, ProgressRecord
-    from studievag.progress.rules import DEFAULT_BEHIND_STEPS, DEFAULT_COURSE_WEEKS
-    from studievag.scales.models import ProgressionStep
-
-    from .sql import DaysBetween, TermEnd
 
     day = _ref_day(ctx)
     same_course = ProgressRecord.objects.filter(
@@ -668,9 +659,6 @@ register(
 
 
 def _grades(ctx: Context) -> dict:
-    from django.db.models import Exists, OuterRef
-
-    from studievag.progress.models import GradeRecord
 
     p = ctx.population_period
     return {
@@ -703,9 +691,6 @@ register(
 
 
 def _goals(ctx: Context) -> dict:
-    from django.db.models import Count, OuterRef, Subquery
-
-    from studievag.plans.models import GoalStatus, PlanGoal
 
     p = ctx.population_period
     goals = (
@@ -750,9 +735,6 @@ register(
 
 
 def _plan_timing(ctx: Context) -> dict:
-    from django.db.models import Exists, OuterRef, Subquery
-
-    from studievag.plans.models import Plan, PlanReview
 
     day = _ref_day(ctx)
     plans = Plan.objects.filter(student_id=OuterRef("student_id"))
@@ -770,12 +752,6 @@ def _plan_timing(ctx: Context) -> dict:
 
 
 def _plan_in_time(ctx: Context):
-    from django.db.models import F
-    from django.db.models.lookups import LessThanOrEqual
-
-    from studievag.plans.rules import DEFAULT_PLAN_DEADLINE_WEEKS
-
-    from .sql import DaysBetween
 
     return Q(plan_created__isnull=False) & Q(
         LessThanOrEqual(DaysBetween(F("plan_created"), F("start_date")), DEFAULT_PLAN_DEADLINE_WEEKS * 7)
@@ -826,9 +802,6 @@ register(
 
 
 def _guidance(ctx: Context) -> dict:
-    from django.db.models import Exists, OuterRef
-
-    from studievag.plans.models import GuidanceParticipant
 
     p = ctx.population_period
     return {
@@ -862,9 +835,6 @@ register(
 
 
 def _planned_hours(ctx: Context) -> dict:
-    from django.db.models import OuterRef, Subquery, Sum
-
-    from studievag.plans.models import CourseStatus, PlanCourse
 
     ongoing = (
         PlanCourse.objects.filter(
@@ -879,7 +849,6 @@ def _planned_hours(ctx: Context) -> dict:
 
 
 def _full_time_hours() -> int:
-    from studievag.plans.rules import FULL_TIME_WEEKLY_HOURS
 
     return FULL_TIME_WEEKLY_HOURS
 
@@ -917,9 +886,6 @@ def _staff_source(req) -> tuple[dict, int] | None:
     groups or programmes, so a breakdown gets nothing (``None``: shown as ".").
     A share resting on fewer staff than the report's base limit is hidden.
     """
-    from studievag.access.models import Role, RoleAssignment
-    from studievag.disclosure import TOTAL
-    from studievag.organisations.models import StaffTraining
 
     if req.dims:
         return None

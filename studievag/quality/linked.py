@@ -243,6 +243,87 @@ def _coordinates(wide_key: tuple, dims: tuple[str, ...], programme: str) -> dict
     return result
 
 
+def _periods(period: Period, today: datetime.date) -> tuple[tuple[Period, ...], list[tuple[str, Period]]]:
+    """A term with the other term of its school year (total: the school year), as far as it has
+    begun: a term not begun cannot be opened (and a cohort in it is empty). A school year alone."""
+    if period.kind not in ("ht", "vt"):
+        return (), [(TOTAL, period)]
+    year = school_year_of(period.start)
+    current = term_of(today)
+    terms = tuple(
+        t for t in (Period("ht", year.year), Period("vt", year.year + 1)) if t == period or t.start <= current.start
+    )
+    return terms, [(t.code, t) for t in terms] + [(TOTAL, year)]
+
+
+@dataclass
+class _Fetch:
+    coord: str  # the period's coordinate (TOTAL: the school year)
+    level_ids: list  # the levels below the top on the way to the fetched children
+    gathered: Gathered
+    wide: bool  # asked for cells per child level or per programme
+
+
+def _fetch(tree, cache, top, levels, periods, base) -> list[_Fetch]:
+    """The top level itself, and the children of every level on the way (each counted once per child)."""
+    fetched = []
+    for coord, p in periods:
+        req = ReportRequest(period=p, unit_ids=cache.units(top), thresholds=tree.thresholds, **base)
+        fetched.append(_Fetch(coord, [], cache.get(req), bool(base["by_programme"])))
+        for depth, node in enumerate(levels):
+            req = ReportRequest(
+                period=p,
+                unit_ids=cache.units(node),
+                thresholds=tree.thresholds,
+                partition=CHILD_KIND[node.kind],
+                **base,
+            )
+            fetched.append(_Fetch(coord, [n.id for n in levels[1 : depth + 1]], cache.get(req), True))
+    return fetched
+
+
+def _unlinked(fetched: list[_Fetch]) -> set[str]:
+    """Sources counted outside the enrolments (staff training) that cannot give their cells per child
+    level or programme: not about students; their figures are protected as their own table."""
+    return {
+        indicator_id
+        for f in fetched
+        if f.wide
+        for indicator_id, cells in f.gathered.data.items()
+        if cells and any(len(k) != 4 for k in cells)
+    }
+
+
+def _members(tree, period, variables, fetched, unlinked, dims, programme) -> dict[str, list[tuple[str, str]]]:
+    """Each variable's groups: the dimension's own, then any other key found, sorted (the same on every page)."""
+    seen: dict[str, set] = {v: set() for v in variables}
+    for f in fetched:
+        for indicator_id, cells in f.gathered.data.items():
+            if indicator_id in unlinked:
+                continue
+            for k in cells or {}:
+                for v, c in _coordinates(k, dims, programme).items():
+                    seen[v].add(c)
+    members: dict[str, list[tuple[str, str]]] = {}
+    for v in variables:
+        groups, _cols = breakdown_groups(
+            ReportRequest(period=period, unit_ids=None, thresholds=tree.thresholds, dims=(v,)),
+            sorted((c, TOTAL) for c in seen[v] if c != TOTAL),
+        )
+        if v == "programme" and programme and programme not in dict(groups):
+            groups.append((programme, programme))
+        members[v] = groups
+    return members
+
+
+def _limits(indicator: Indicator, fetched: list[_Fetch]) -> dict[str, int]:
+    limits: dict[str, int] = {}
+    for f in fetched:
+        if indicator.id in f.gathered.limits:
+            limits[indicator.id] = max(limits.get(indicator.id, 0), f.gathered.limits[indicator.id])
+    return limits
+
+
 def linked_family(
     tree: ScopeTree,
     top: Node,
@@ -260,21 +341,8 @@ def linked_family(
     """The family of ``top`` and the children of every level in ``expand`` (a path down from ``top``)."""
     today = today or timezone.localdate()
     cache = cache or CellCache()
-    # Periods: a term with the other term of its school year (total: the school year), as far
-    # as it has begun: a term not begun cannot be opened (and a cohort in it is empty).
-    if period.kind in ("ht", "vt"):
-        year = school_year_of(period.start)
-        current = term_of(today)
-        terms = tuple(
-            t for t in (Period("ht", year.year), Period("vt", year.year + 1)) if t == period or t.start <= current.start
-        )
-        periods = [(t.code, t) for t in terms] + [(TOTAL, year)]
-    else:
-        terms = ()
-        periods = [(TOTAL, period)]
+    terms, periods = _periods(period, today)
     levels = list(expand)
-    assert not levels or levels[0] == top
-    # Fetch: the top level itself, and the children of every level on the way (each counted once per child).
     base = dict(
         dims=dims,
         indicator_ids=indicator_ids,
@@ -283,108 +351,45 @@ def linked_family(
         today=today,
         anchor=anchor,
     )
-    fetched = []  # (period coordinate, level coordinates, data)
-    wide_fetches: list[bool] = []  # whether the fetch asked for cells per child level or programme
-    for coord, p in periods:
-        data = cache.get(ReportRequest(period=p, unit_ids=cache.units(top), thresholds=tree.thresholds, **base))
-        fetched.append((coord, [], data))
-        wide_fetches.append(bool(programme))
-        for depth, node in enumerate(levels):
-            data = cache.get(
-                ReportRequest(
-                    period=p,
-                    unit_ids=cache.units(node),
-                    thresholds=tree.thresholds,
-                    partition=CHILD_KIND[node.kind],
-                    **base,
-                )
-            )
-            fetched.append((coord, [n.id for n in levels[1 : depth + 1]], data))
-            wide_fetches.append(True)
-    # The dimensions. Breakdowns and the programme filter are variables in one fixed order
-    # (the registry's), with fixed members, so every page builds the same cube of the same
-    # variables the same way: a programme filter is the programme breakdown's member.
+    fetched = _fetch(tree, cache, top, levels, periods, base)
+    # Breakdowns and the programme filter are variables in one fixed order (the registry's),
+    # with fixed members, so every page builds the same cube of the same variables the same
+    # way: a programme filter is the programme breakdown's member.
     variables = [v for v in available_dimensions() if v in dims or (v == "programme" and programme)]
-    seen: dict[str, set] = {v: set() for v in variables}
-    # A source counted outside the enrolments (staff training) that cannot give its cells per
-    # child level or programme is not about students: its figures are protected as their own table.
-    unlinked = {
-        indicator_id
-        for (_c, _l, gathered), wide in zip(fetched, wide_fetches, strict=True)
-        if wide
-        for indicator_id, cells in gathered.data.items()
-        if cells and any(len(k) != 4 for k in cells)
-    }
-    for _c, _l, gathered in fetched:
-        for indicator_id, cells in gathered.data.items():
-            if indicator_id in unlinked:
-                continue
-            for k in cells or {}:
-                for v, c in _coordinates(k, dims, programme).items():
-                    seen[v].add(c)
-    members: dict[str, list[tuple[str, str]]] = {}
-    for v in variables:
-        groups, _cols = breakdown_groups(
-            ReportRequest(period=period, unit_ids=None, thresholds=tree.thresholds, dims=(v,)),
-            sorted((c, TOTAL) for c in seen[v] if c != TOTAL),
-        )
-        if v == "programme" and programme and programme not in dict(groups):
-            groups.append((programme, programme))
-        members[v] = groups
-    row_groups = list(members[dims[0]]) if dims else []
-    col_groups = list(members[dims[1]]) if len(dims) > 1 else []
-    family: list[Dim] = []
-    if terms:
-        family.append(Dim("period", tuple(t.code for t in terms)))
+    unlinked = _unlinked(fetched)
+    members = _members(tree, period, variables, fetched, unlinked, dims, programme)
+    family: list[Dim] = [Dim("period", tuple(t.code for t in terms))] if terms else []
     for depth, node in enumerate(levels):
         within = (f"level{depth}", node.id) if depth else None
         family.append(Dim(f"level{depth + 1}", tuple(c.id for c in tree.children[node]), within=within))
-    n_levels = len(levels)
-    for v in variables:
-        family.append(Dim(v, tuple(k for k, _l in members[v])))
+    family += [Dim(v, tuple(k for k, _l in members[v])) for v in variables]
 
-    def family_key(coord, level_ids, wide_key) -> tuple:
+    def family_key(f: _Fetch, wide_key) -> tuple:
         ch = wide_key[0] if len(wide_key) == 4 else TOTAL
-        key: list = [coord] if terms else []
-        ids = list(level_ids) + ([ch] if ch != TOTAL else [])
-        key += ids + [TOTAL] * (n_levels - len(ids))
+        ids = list(f.level_ids) + ([ch] if ch != TOTAL else [])
+        key: list = ([f.coord] if terms else []) + ids + [TOTAL] * (len(levels) - len(ids))
         coordinates = _coordinates(wide_key, dims, programme)
-        key += [coordinates.get(v, TOTAL) for v in variables]
-        return tuple(key)
+        return tuple(key + [coordinates.get(v, TOTAL) for v in variables])
 
     indicators = chosen_indicators(
         ReportRequest(period=period, unit_ids=None, thresholds=tree.thresholds, indicator_ids=indicator_ids)
     )
-    additive = list(variables)
     checked = Family(family)
-    parts: dict[str, dict] = {}
-    hidden: dict[str, frozenset] = {}
-    pending: set[str] = set()
-    for _c, _l, gathered in fetched:
-        pending |= gathered.pending
+    parts: dict[str, dict | None] = {}
+    hidden: dict[str, frozenset] = {i.id: frozenset() for i in indicators}
+    pending: set[str] = set().union(*(f.gathered.pending for f in fetched))
     for indicator in indicators:
-        hidden[indicator.id] = frozenset()
-        if indicator.id in unlinked:
-            parts[indicator.id] = None
-            continue
-        sources = [(coord, level_ids, g.data.get(indicator.id, {})) for coord, level_ids, g in fetched]
-        if indicator.id in pending or any(data is None for _c, _l, data in sources):
+        sources = [(f, f.gathered.data.get(indicator.id, {})) for f in fetched]
+        if indicator.id in unlinked or indicator.id in pending or any(data is None for _f, data in sources):
             # Facts not computed yet for one of the periods, or a source that cannot break
             # down this way: shown as missing, never protected from part of the family.
             parts[indicator.id] = None
             continue
-        cells: dict[tuple, dict] = {}
-        for coord, level_ids, data in sources:
-            for wide_key, cell in data.items():
-                cells[family_key(coord, level_ids, wide_key)] = cell
-        parts[indicator.id] = cell_parts(indicator, family, cells, additive=additive)
+        cells = {family_key(f, wide_key): cell for f, data in sources for wide_key, cell in data.items()}
+        own = parts[indicator.id] = cell_parts(indicator, family, cells, additive=variables)
         if suppress and indicator.missing is None:
-            limits: dict[str, int] = {}
-            for _c, _l, g in fetched:
-                if indicator.id in g.limits:
-                    limits[indicator.id] = max(limits.get(indicator.id, 0), g.limits[indicator.id])
-            own = thresholds_of(indicator, tree.thresholds, limits)
-            hidden[indicator.id] = protect(checked, parts[indicator.id]["base_of"], own, indicator.kind).hidden
+            limits = thresholds_of(indicator, tree.thresholds, _limits(indicator, fetched))
+            hidden[indicator.id] = protect(checked, own["base_of"], limits, indicator.kind).hidden
     return LinkedFamily(
         dims=family,
         variables=variables,
@@ -392,8 +397,8 @@ def linked_family(
         expand=levels or [top],
         term=period.code if terms else TOTAL,
         programme=programme,
-        row_groups=row_groups,
-        col_groups=col_groups,
+        row_groups=list(members[dims[0]]) if dims else [],
+        col_groups=list(members[dims[1]]) if len(dims) > 1 else [],
         parts=parts,
         hidden=hidden,
         indicators=indicators,

@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -44,7 +45,6 @@ class SuppressionRule(models.Model):
         return f"{self.organiser}: {self.min_count}/{self.min_base}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
 
         errors = {}
         if self.min_count is not None and self.min_count < settings.QUALITY_MIN_COUNT:

@@ -2,6 +2,8 @@
 
 from django.db.models import DateField, Func, IntegerField
 
+from studievag.plans.rules import TERM_ENDS
+
 
 class DaysBetween(Func):
     """Whole days from ``earlier`` to ``later`` (dates or timestamps, taken as dates)."""
@@ -33,7 +35,6 @@ class TermEnd(Func):
     arity = 1
 
     def _date_text(self, compiler):
-        from studievag.plans.rules import TERM_ENDS
 
         term, params = compiler.compile(self.source_expressions[0])
         whens = " ".join(f"WHEN '{kind}' THEN '-{month:02d}-{day:02d}'" for kind, (month, day) in TERM_ENDS.items())

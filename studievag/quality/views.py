@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from studievag.access.decorators import require_action
 from studievag.access.policy import may
+from studievag.form_errors import errors_to_form
 from studievag.jobs.services import enqueue_once
 from studievag.organisations.models import CURRENT_PROGRAMMES
 
@@ -15,6 +16,7 @@ from .forms import ReflectionForm, ReflectionSearchForm, ReportForm
 from .indicators import Category, available
 from .linked import overview_rows
 from .models import ReportPdf
+from .periods import term_of
 from .scope import reflection_units
 from .selectors import (
     ReportRequest,
@@ -111,8 +113,6 @@ def indicator_detail(request, indicator_id: str):
     sql = ""
     levels = level_choices(request.user)
     if indicator.missing is None and levels:
-        from .periods import term_of
-
         unit_ids = units_of_level(levels[0])
         querysets = report_querysets(
             ReportRequest(
@@ -161,8 +161,7 @@ def reflection_list(request):
                         submission_key=form.cleaned_data.get("submission_key"),
                     )
                 except ValidationError as error:
-                    for fieldname, errors in error.message_dict.items():
-                        form.add_error(fieldname if fieldname in form.fields else None, errors)
+                    errors_to_form(form, error)
                 else:
                     messages.success(request, _("The reflection was saved."))
                     return redirect("quality:reflections")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from studievag.access.policy import abilities, label_students, student_for_view
+from studievag.form_errors import errors_to_form
 
 from .forms import SupportNeedsForm
 from .permissions import SUPPORT_NEEDS
@@ -35,8 +36,7 @@ def support_needs_page(request, pk: int, *, here: str, back: tuple[str, str]):
             try:
                 support_needs_record(acting_user=request.user, student=student, **form.cleaned_data)
             except ValidationError as error:
-                for field, errs in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
+                errors_to_form(form, error)
             else:
                 messages.success(request, _("The support needs were saved."))
                 return redirect(here, pk=student.pk)

@@ -217,7 +217,7 @@ def _share_text(value: float) -> str:
     return f"{value:.0f}"
 
 
-def protected_grid(
+def protected_grid(  # noqa: C901, PLR0912 (to be split into named steps)
     counts: dict[tuple[int, str], Counts],
     units: list[tuple[int, str]],
     groups: list[tuple[str, str]],
@@ -425,6 +425,7 @@ def wave_results(wave: Wave, *, unit_id: int | None, breakdown: str = "") -> Res
     prev = previous_wave(wave) if len(block) == 1 else None
     prev_refs = set(prev.refs()) if prev else set()
     prev_counts = count_responses([prev.pk], sorted(prev_refs)) if prev else {}
+    prev_units = organiser_units(prev) if prev else []
     themes = []
     by_theme = bank.scale_refs_by_theme(refs)
     for theme in bank.Theme.ORDER:
@@ -435,9 +436,8 @@ def wave_results(wave: Wave, *, unit_id: int | None, breakdown: str = "") -> Res
         for item in bank.items(theme_refs):
             previous = None
             if item.ref in prev_refs:
-                previous = protected_grid(
-                    prev_counts, organiser_units(prev), [], figure=item.ref, k=prev.min_respondents
-                ).row(row_key)[-1]
+                grid = protected_grid(prev_counts, prev_units, [], figure=item.ref, k=prev.min_respondents)
+                previous = grid.row(row_key)[-1]
             item_rows.append(ItemRow(item, row(item.ref), previous))
         themes.append(
             ThemeRow(theme, str(bank.Theme.LABELS[theme]), row(theme_key(theme), refs_of_theme=theme_refs), item_rows)
@@ -539,7 +539,7 @@ class ReportPart:
     k: int
 
 
-def report_part(
+def report_part(  # noqa: C901, PLR0912, PLR0915 (to be split into named steps)
     *,
     period_code: str,
     unit_ids,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from studievag.access.decorators import require_action
 from studievag.access.policy import may
+from studievag.form_errors import errors_to_form
 from studievag.organisations.models import SchoolUnit
 from studievag.people.models import Student
 
@@ -148,19 +149,11 @@ def wave_new(request):
                 min_free_text=d["min_free_text"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The survey wave was saved."))
             return redirect("surveys:wave_edit", pk=wave.pk)
     return render(request, "surveys/wave_form.html", {"form": form, "wave": None})
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_action("surveys.manage")
@@ -189,7 +182,7 @@ def wave_edit(request, pk: int):
                 min_free_text=d["min_free_text"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The survey wave was saved."))
             return redirect("surveys:wave_edit", pk=wave.pk)

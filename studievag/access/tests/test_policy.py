@@ -17,7 +17,7 @@ from studievag.access.policy import (
 )
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.people.models import Guardian, GuardianConsent, GuardianLink, add_years
-from studievag.people.selectors import student_search
+from studievag.records.selectors import student_search
 from studievag.testing import assign, make_group, make_student, make_user
 
 D = datetime.date

@@ -5,12 +5,13 @@ import datetime
 import pytest
 
 from studievag.access.models import Role, RoleAssignment
+from studievag.access.services import role_assignment_confirm
 from studievag.enrolments.models import Enrolment, GroupMembership
 from studievag.interop.models import Conflict, ExternalRecord, SyncEvent, SyncRun
 from studievag.interop.runs import sync_run_execute
 from studievag.interop.simulation import municipal_changes
 from studievag.interop.ss12000 import builders
-from studievag.people.models import GuardianLink, Student
+from studievag.people.models import AccessChange, GuardianLink, Student
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +117,21 @@ def test_a_move_to_a_national_programme_ends_the_enrolment_with_that_reason(cast
     assert ended.end_date is not None
 
 
+def test_every_access_change_leaves_the_same_row_as_a_persons(cast, connection, term):
+    before = AccessChange.objects.count()
+    run(connection)
+    rows = AccessChange.objects.order_by("pk")[before:]
+    assert {r.acting_username for r in rows} == {"ss12000-sync"}
+    kinds = sorted(r.kind for r in rows)
+    assert kinds.count(AccessChange.Kind.ENROLMENT_STARTED) == 2
+    assert kinds.count(AccessChange.Kind.GUARDIAN_LINKED) == 2
+    assert kinds.count(AccessChange.Kind.MEMBERSHIP_STARTED) == 2
+    # The student who moved away and the one who moved on to a national programme.
+    assert kinds.count(AccessChange.Kind.ENROLMENT_ENDED) == 2
+    assert all(r.reason for r in rows)
+    assert all(r.student_id for r in rows)
+
+
 def test_the_delta_run_is_itself_idempotent(cast, connection, term):
     run(connection)
     again = run(connection, full=True)
@@ -151,7 +167,19 @@ def test_a_new_duty_for_a_known_account_gives_a_unit_role(cast, connection, simu
     )
     sync = run(connection)
     assert sync.counts["duties"] == {"created": 1}
-    assert RoleAssignment.objects.filter(user=cast.mentor_b, role=Role.COUNSELLOR, school_unit=cast.unit_a).exists()
+    role = RoleAssignment.objects.get(user=cast.mentor_b, role=Role.COUNSELLOR, school_unit=cast.unit_a)
+    # Four eyes: a role that reaches students, given by the register, waits for the unit's principal.
+    assert role.pending and role.granted_by.username == "ss12000-sync"
+    change = AccessChange.objects.get(kind=AccessChange.Kind.ROLE_REQUESTED)
+    assert (change.acting_username, change.subject_user, change.school_unit) == (
+        "ss12000-sync",
+        cast.mentor_b,
+        cast.unit_a,
+    )
+    role_assignment_confirm(acting_user=cast.principal_a, assignment=role)
+    role.refresh_from_db()
+    assert not role.pending
+    assert run(connection, full=True).counts["duties"] == {"unchanged": 5}
 
 
 def test_a_duty_for_someone_without_an_account_is_refused_with_a_reason(cast, connection, simulated, register_clock):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from studievag.access.policy import visible_students
 from studievag.audit.models import RecordRead
 from studievag.demo.services import make_identity_number
+from studievag.enrolments import services as enrolment_services
 from studievag.organisations.models import Programme
 from studievag.people import services
 from studievag.people.identity import IdentityKind
@@ -25,7 +26,7 @@ def _en(english):
 
 
 def register(cast, number: str, **fields) -> Student:
-    return services.student_create(
+    return enrolment_services.student_create(
         acting_user=cast.counsellor_a,
         personal_identity_number=number,
         programme=Programme.objects.get(code="IMS"),

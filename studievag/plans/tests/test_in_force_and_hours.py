@@ -144,3 +144,20 @@ def test_hours_take_a_decimal_comma_in_swedish(db):
         assert form.is_valid(), form.errors
         assert form.cleaned_data["weekly_hours"] == Decimal("7.5")
         assert not CourseForm({"course": "GR:GRGRMAT01_7-9", "status": "ongoing", "weekly_hours": "41"}).is_valid()
+
+
+def test_the_student_reads_the_planned_hours_in_arabic(cast, client, settings):
+    catalogue_ensure_core()
+    course = Course.objects.get(code="GRGRMAT01_7-9")
+    plan_create(
+        acting_user=cast.mentor_a,
+        student=cast.alice,
+        reason="Första",
+        courses=[{"course": course, "status": "ongoing", "weekly_hours": Decimal("10")}],
+    )
+    client.force_login(cast.student)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    page = client.get(reverse("plans:family_plan", kwargs={"pk": cast.alice.pk})).content.decode()
+    assert "ليست بدوام كامل" in page  # not full-time: 10 hours a week
+    pdf = client.get(reverse("plans:family_plan_pdf", kwargs={"pk": cast.alice.pk}))
+    assert pdf.status_code == 200

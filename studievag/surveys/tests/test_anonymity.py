@@ -182,3 +182,18 @@ def test_a_closed_wave_takes_no_answers(cast, client):
     client.force_login(cast.student)
     assert client.post(reverse("surveys:answer", args=[wave.pk]), {SCALE_REFS[0]: "4"}).status_code == 404
     assert not Participation.objects.exists()
+
+
+def test_the_hourly_job_releases_the_pools_of_closed_waves(cast):
+    from studievag.jobs.models import JobRun
+    from studievag.surveys.tasks import RELEASE, release_closed_task
+
+    wave = make_wave(cast.organiser_a, cast.analyst, days_open=(10, 1))
+    for s in [make_student(cast.unit_a) for _i in range(7)]:
+        answer(wave, s)
+    assert PendingResponse.objects.count() == 7
+    assert release_closed_task.call() == {"released": 0}  # still open: the pool stays
+    Wave.objects.filter(pk=wave.pk).update(closes_on=timezone.localdate() - datetime.timedelta(days=1))
+    assert release_closed_task.call() == {"released": 7}
+    assert (PendingResponse.objects.count(), Response.objects.count()) == (0, 7)
+    assert JobRun.objects.filter(name=RELEASE, status="succeeded").count() == 2

@@ -1,29 +1,16 @@
-"""Reads of students, always through the access policy."""
+"""Reads of students and of the read log for the record pages, always through the access policy."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from studievag.access.policy import Part, names_visible_students, visible_students
+from studievag.audit.models import RecordRead
 from studievag.enrolments.models import Enrolment
+from studievag.enrolments.selectors import with_current_enrolment
 from studievag.limits import search_words
-
-from .identity import parse_identity_number
-from .models import Student
-
-
-def with_current_enrolment(students: QuerySet[Student]) -> QuerySet[Student]:
-    """Annotate the latest enrolment's programme, school unit and dates (one query)."""
-    # Open enrolments first, then the most recently started.
-    latest = Enrolment.objects.filter(student=OuterRef("pk")).order_by(
-        F("end_date").desc(nulls_first=True), "-start_date"
-    )
-    return students.annotate(
-        programme_code=Subquery(latest.values("programme__code")[:1]),
-        school_unit_name=Subquery(latest.values("school_unit__name")[:1]),
-        enrolment_start=Subquery(latest.values("start_date")[:1]),
-        enrolment_end=Subquery(latest.values("end_date")[:1]),
-    )
+from studievag.people.identity import parse_identity_number
+from studievag.people.models import Student
 
 
 def student_search(
@@ -76,3 +63,13 @@ def _as_identity_number(text: str) -> str | None:
         return parse_identity_number(text).value
     except ValidationError:
         return None
+
+
+def reads_visible_to(user) -> QuerySet[RecordRead]:
+    """Reads of students whose read log this user may see (principals: own units)."""
+    students = visible_students(user, Part.AUDIT_LOG)
+    return RecordRead.objects.filter(student__in=students.values("pk")).select_related("student")
+
+
+def reads_of(student: Student) -> QuerySet[RecordRead]:
+    return RecordRead.objects.filter(student=student)

@@ -1,12 +1,15 @@
 """Student pages for staff, and the student's and guardian's own pages."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -19,26 +22,29 @@ from studievag.access.policy import (
     may,
     may_edit_student,
     may_view,
+    names_visible_students,
+    part_labels,
     student_for_view,
     units_for_action,
     visible_students,
 )
 from studievag.access.reads import log_reads
-from studievag.audit.selectors import reads_of
+from studievag.enrolments import services as enrolment_services
 from studievag.enrolments.models import StudentGroup
+from studievag.form_errors import errors_to_form
 from studievag.limits import SEARCH_MAX_CHARS, search_words
 from studievag.organisations.models import Programme
-
-from . import services
-from .forms import (
+from studievag.people import services
+from studievag.people.forms import (
     GuardianConsentForm,
     IdentityNumberLinkForm,
     LegalRepresentativeForm,
     StudentChangeForm,
     StudentCreateForm,
 )
-from .models import Guardian, GuardianConsent
-from .selectors import student_search, with_current_enrolment
+from studievag.people.models import Guardian, GuardianConsent, Student
+
+from .selectors import reads_of, reads_visible_to, student_search, with_current_enrolment
 
 STAFF_PARTS = [Part.RECORD, Part.BACKGROUND, Part.ENROLMENTS]
 
@@ -183,7 +189,6 @@ def guardian_consent(request, pk: int, link_pk: int):
 
 
 def _guardians_url(student) -> str:
-    from django.urls import reverse
 
     return reverse("people:student_detail", kwargs={"pk": student.pk}) + "#guardians"
 
@@ -195,10 +200,9 @@ def student_create(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            student = services.student_create(acting_user=request.user, **data)
+            student = enrolment_services.student_create(acting_user=request.user, **data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The student was registered."))
             return redirect("people:student_detail", pk=student.pk)
@@ -222,8 +226,7 @@ def student_identity_link(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The record is now linked to the new number; its history is kept."))
             return redirect("people:student_detail", pk=student.pk)
@@ -254,8 +257,7 @@ def legal_representative(request, pk: int):
                     decision_reference=data["decision_reference"],
                 )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The legal representative is recorded."))
             return redirect(_guardians_url(student))
@@ -324,3 +326,55 @@ def family_reads(request):
     reads = reads_of(student).exclude(user=request.user)
     page = Paginator(reads, 50).get_page(request.GET.get("page"))
     return render(request, "people/family_reads.html", {"student": student, "page": page})
+
+
+def _date(text: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@require_action("audit.school_log")
+def read_log(request):
+    """The principal's view of who read which student's record, at own units."""
+    reads = reads_visible_to(request.user)
+    if username := request.GET.get("user", "").strip():
+        reads = reads.filter(username__icontains=username)
+    if part := request.GET.get("part", ""):
+        reads = reads.filter(part=part)
+    since, until = _date(request.GET.get("from")), _date(request.GET.get("to"))
+    if since:
+        reads = reads.filter(at__date__gte=since)
+    if until:
+        reads = reads.filter(at__date__lte=until)
+    if name := request.GET.get("name", "").strip()[:100]:
+        # The student by name, among the students whose log this user may see.
+        for word in name.split()[:3]:
+            reads = reads.filter(Q(student__first_name__icontains=word) | Q(student__last_name__icontains=word))
+        reads = reads.exclude(
+            ~Q(student__security_marking=Student.SecurityMarking.NONE)
+            & ~Q(student__in=names_visible_students(request.user).values("pk"))
+        )
+    shown_student = None
+    if (student := request.GET.get("student", "")) and student.isdigit():
+        reads = reads.filter(student_id=int(student))
+        shown_student = visible_students(request.user, Part.AUDIT_LOG).filter(pk=int(student)).first()
+        if shown_student:
+            label_students(request.user, [shown_student])
+    page = Paginator(reads, 100).get_page(request.GET.get("page"))
+    # One instance per student, so each is labelled once for all its rows.
+    by_pk = {}
+    for r in page.object_list:
+        r.student = by_pk.setdefault(r.student_id, r.student)
+    label_students(request.user, by_pk.values())
+    return render(
+        request,
+        "audit/read_log.html",
+        {
+            "page": page,
+            "params": request.GET,
+            "parts": part_labels(),
+            "shown_student": shown_student,
+        },
+    )
