@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "studievag.support",
     "studievag.progress",
     "studievag.handover",
+    "studievag.outcomes",
     "studievag.surveys",
     "studievag.quality",
     "studievag.effect_chain",

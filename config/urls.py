@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("studievag.support.urls")),
     path("", include("studievag.progress.urls")),
     path("handovers/", include("studievag.handover.urls")),
+    path("", include("studievag.outcomes.urls")),
     path("", include("studievag.interop.urls")),
     path("", include("studievag.surveys.urls")),
     path("admin/", admin.site.urls),

@@ -139,6 +139,7 @@ class Cast:
     coordinator: User
     sending: User
     admin: User
+    kaa_contact: User  # Kommun A's contact for the activity responsibility
     student: User  # alice's login
     guardian: User  # alice's guardian
     nobody: User  # signed in, no role at all
@@ -157,6 +158,7 @@ class Cast:
             "regional_coordinator": self.coordinator,
             "sending_school": self.sending,
             "admin": self.admin,
+            "kaa_contact": self.kaa_contact,
             "mentor_other_school": self.mentor_b,
             "no_role": self.nobody,
         }
@@ -229,6 +231,8 @@ def build_cast() -> Cast:
     assign(sending, Role.SENDING_SCHOOL, school_unit=sending_unit)
     admin = make_user("sysadmin", first_name="Erik", last_name="Admin", is_staff=True)
     assign(admin, Role.ADMIN, region=region)
+    kaa_contact = make_user("kaa_contact", first_name="Kim", last_name="Aktivitetsansvar")
+    assign(kaa_contact, Role.KAA_CONTACT, organiser=organiser_a)
     nobody = make_user("nobody")
 
     student_user = make_user("alice", first_name="Alice", last_name="Andersson")
@@ -270,6 +274,7 @@ def build_cast() -> Cast:
         coordinator=coordinator,
         sending=sending,
         admin=admin,
+        kaa_contact=kaa_contact,
         student=student_user,
         guardian=guardian_user,
         nobody=nobody,
@@ -291,6 +296,7 @@ ALL_ROLES = frozenset(
         "regional_coordinator",
         "sending_school",
         "admin",
+        "kaa_contact",
         "mentor_other_school",
         "no_role",
     ]

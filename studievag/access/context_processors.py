@@ -37,6 +37,8 @@ def roles(request):
         "handover_receive": may(user, "handover.receive"),
         "handover_region": may(user, "handover.region"),
         "handover_settings": may(user, "handover.settings"),
+        "follow_ups": may(user, "outcomes.follow_up"),
+        "kaa_inbox": may(user, "outcomes.kaa_inbox"),
         "interop_sync": may(user, "interop.sync"),
         "interop_conflicts": may(user, "interop.conflicts"),
         "surveys_answer": may(user, "surveys.answer"),

@@ -27,6 +27,7 @@ class Role(models.TextChoices):
     ORGANISER_ANALYST = "organiser_analyst", _("Organiser analyst")
     REGIONAL_COORDINATOR = "regional_coordinator", _("Regional coordinator")
     SENDING_SCHOOL = "sending_school", _("Sending school")
+    KAA_CONTACT = "kaa_contact", _("Activity responsibility contact")
     ADMIN = "admin", _("System administrator")
 
 
@@ -42,6 +43,8 @@ SCOPES_BY_ROLE: dict[str, tuple[str, ...]] = {
     Role.ORGANISER_ANALYST: ("organiser",),
     Role.REGIONAL_COORDINATOR: ("region",),
     Role.SENDING_SCHOOL: ("school_unit",),
+    # The home municipality's contact for the activity responsibility (kommunernas aktivitetsansvar).
+    Role.KAA_CONTACT: ("organiser",),
     Role.ADMIN: ("organiser", "region"),
 }
 SCOPE_FIELDS = ("region", "organiser", "school_unit", "group", "student")

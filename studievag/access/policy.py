@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,9 +37,14 @@ from .declarations import FAMILY_ROLES, INDIVIDUAL_STAFF_ROLES
 from .models import Role, RoleAssignment
 from .registry import registry
 
-# Staff at a school unit keep seeing a student who has left for this many
-# days, so that the follow-up 6 and 12 months after the programme can be done.
+# Former students: the counsellor and the principal of the unit a student
+# last attended keep seeing the student for this many days after the last
+# day, so that the follow-up interviews 6 and 12 months after the programme
+# can be done (the 12-month one closes 30 days after it is due, at most 396
+# days after the exit; the outcomes area checks the two rules agree), and no
+# longer. Everyone else at the unit sees current students only.
 FORMER_STUDENT_DAYS = 400
+FORMER_STUDENT_ROLES = frozenset({Role.COUNSELLOR, Role.PRINCIPAL})
 
 
 class Part:
@@ -140,12 +145,21 @@ def has_individual_access(user) -> bool:
 # --- Which students ---------------------------------------------------------
 
 
-def _unit_students(unit_ids: list[int], day: datetime.date) -> Q:
-    since = day - datetime.timedelta(days=FORMER_STUDENT_DAYS)
-    enrolments = Enrolment.objects.filter(school_unit_id__in=unit_ids).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=since)
+def _unit_students(unit_ids: list[int], day: datetime.date, *, former: bool = False) -> Q:
+    """Students enrolled at the units on ``day``; with ``former``, also those whose last
+    enrolment anywhere was at one of the units and ended within ``FORMER_STUDENT_DAYS``."""
+    current = Enrolment.objects.filter(school_unit_id__in=unit_ids).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day)
     )
-    return Q(pk__in=enrolments.values("student_id"))
+    q = Q(pk__in=current.values("student_id"))
+    if former:
+        since = day - datetime.timedelta(days=FORMER_STUDENT_DAYS)
+        later = Enrolment.objects.filter(student_id=OuterRef("student_id"), start_date__gt=OuterRef("start_date"))
+        left = Enrolment.objects.filter(school_unit_id__in=unit_ids, end_date__lt=day, end_date__gte=since).filter(
+            ~Exists(later)
+        )
+        q |= Q(pk__in=left.values("student_id"))
+    return q
 
 
 def _group_students(group_ids: list[int], day: datetime.date) -> Q:
@@ -184,7 +198,7 @@ def _role_q(grants: Grants, role: str, user) -> Q:
         return Q(pk__in=links.values("student_id"))
     q = Q(pk__in=[])
     if units := grants.scoped(role, "school_unit"):
-        q |= _unit_students(units, day)
+        q |= _unit_students(units, day, former=role in FORMER_STUDENT_ROLES)
     if groups := grants.scoped(role, "group"):
         q |= _group_students(groups, day)
     if students := grants.scoped(role, "student"):
@@ -217,10 +231,13 @@ def _remembered(grants: Grants, key: tuple, answer):
 
 
 def _scope_key(grants: Grants, role: str) -> tuple:
-    """Roles with the same scope reach the same students: one key for the same question."""
+    """Roles with the same scope reach the same students (former students only through the
+    roles that keep them): one key for the same question."""
     if role in (Role.STUDENT, Role.GUARDIAN):
         return (role,)
-    return tuple(tuple(sorted(grants.scoped(role, kind))) for kind in ("school_unit", "group", "student"))
+    return (role in FORMER_STUDENT_ROLES,) + tuple(
+        tuple(sorted(grants.scoped(role, kind))) for kind in ("school_unit", "group", "student")
+    )
 
 
 def _reaches(grants: Grants, role: str, user, student_pk: int) -> bool:
@@ -250,8 +267,8 @@ def may_edit_student(user, student: Student) -> bool:
     units = grants.scoped(Role.COUNSELLOR, "school_unit") + grants.scoped(Role.PRINCIPAL, "school_unit")
     return bool(units) and _remembered(
         grants,
-        ("reaches", (tuple(sorted(units)), (), ()), student.pk),
-        lambda: Student.objects.filter(_unit_students(units, grants.day), pk=student.pk).exists(),
+        ("reaches", (True, tuple(sorted(units)), (), ()), student.pk),
+        lambda: Student.objects.filter(_unit_students(units, grants.day, former=True), pk=student.pk).exists(),
     )
 
 
@@ -295,7 +312,7 @@ def _own_unit_q(grants: Grants) -> Q:
     unit_roles = [r for r in grants.roles if r in INDIVIDUAL_STAFF_ROLES]
     for role in unit_roles:
         if units := grants.scoped(role, "school_unit"):
-            q |= _unit_students(units, grants.day)
+            q |= _unit_students(units, grants.day, former=role in FORMER_STUDENT_ROLES)
         if groups := grants.scoped(role, "group"):
             memberships = GroupMembership.objects.filter(
                 group_id__in=groups,

@@ -32,12 +32,14 @@ DIM_SQL = {
 }
 EXIT_SQL = {
     "national_programme": "('national_programme')",
+    "other_im": "('other_im')",
     "adult_education": "('adult_education')",
     "work": "('work')",
-    "moved": "('moved', 'another_school')",
-    "kaa": "('kaa')",
-    "dropped_out": "('dropped_out')",
-    "other": "('other', 'other_im')",
+    "apprenticeship": "('apprenticeship')",
+    "another_school": "('another_school', 'moved')",
+    "moved_abroad": "('moved_abroad')",
+    "unknown": "('unknown', 'dropped_out', 'kaa')",
+    "other": "('other')",
 }
 
 

@@ -13,10 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from studievag.access.models import Role, RoleAssignment
-from studievag.access.policy import grants_for, label_students, students_through
+from studievag.access.policy import grants_for, label_students, may, students_through
 from studievag.enrolments.models import Enrolment, StudentGroup
 from studievag.enrolments.selectors import with_current_enrolment
 from studievag.organisations.models import Organiser, Region, SchoolUnit
+from studievag.outcomes.selectors import follow_up_tasks, kaa_referrals
 from studievag.quality.linked import scope_summaries
 
 
@@ -65,6 +66,11 @@ def home(request):
         context["overview"] = _overview_summary(request.user, today)
     if Role.ADMIN in roles:
         context["setup"] = _setup_summary(today)
+    if may(request.user, "outcomes.follow_up"):
+        context["follow_ups_due"] = len(follow_up_tasks(request.user, today).due)
+    if Role.KAA_CONTACT in roles:
+        referrals = kaa_referrals(request.user)
+        context["kaa"] = {"total": referrals.count(), "sent": referrals.filter(status="sent").count()}
     return render(request, "core/home.html", context)
 
 

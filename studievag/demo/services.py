@@ -29,6 +29,7 @@ from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.handover import demo as handover_demo
 from studievag.interop import demo as interop_demo
 from studievag.organisations.models import Organiser, Programme, Region, SchoolUnit
+from studievag.outcomes import demo as outcomes_demo
 from studievag.people.models import (
     Guardian,
     GuardianConsent,
@@ -84,13 +85,15 @@ COURSES = [
     ("Fordonsteknik", "GY", "FODFOO0"),
 ]
 EXIT_REASONS = [
-    (Enrolment.ExitReason.NATIONAL_PROGRAMME, 45),
-    (Enrolment.ExitReason.OTHER_IM_PROGRAMME, 15),
-    (Enrolment.ExitReason.ADULT_EDUCATION, 12),
-    (Enrolment.ExitReason.WORK, 6),
-    (Enrolment.ExitReason.MOVED, 10),
-    (Enrolment.ExitReason.ACTIVITY_RESPONSIBILITY, 5),
-    (Enrolment.ExitReason.DROPPED_OUT, 7),
+    (Enrolment.ExitReason.NATIONAL_PROGRAMME, 42),
+    (Enrolment.ExitReason.OTHER_IM_PROGRAMME, 8),
+    (Enrolment.ExitReason.ADULT_EDUCATION, 11),
+    (Enrolment.ExitReason.WORK, 8),
+    (Enrolment.ExitReason.APPRENTICESHIP, 3),
+    (Enrolment.ExitReason.ANOTHER_SCHOOL, 10),
+    (Enrolment.ExitReason.MOVED_ABROAD, 4),
+    (Enrolment.ExitReason.UNKNOWN, 11),
+    (Enrolment.ExitReason.OTHER, 3),
 ]
 
 DEMO_USERS = [
@@ -104,6 +107,7 @@ DEMO_USERS = [
     ("regional_coordinator", Role.REGIONAL_COORDINATOR, "Per", "Nyström"),
     ("sending_school", Role.SENDING_SCHOOL, "Lena", "Lund"),
     ("admin", Role.ADMIN, "Erik", "Björk"),
+    ("kaa_contact", Role.KAA_CONTACT, "Lina", "Forsberg"),
     ("student", Role.STUDENT, None, None),
     ("guardian", Role.GUARDIAN, None, None),
 ]
@@ -434,6 +438,13 @@ class _Builder:
         self._demo_users(main_unit, groups_by_unit)
         self._sample_history_and_reads(groups_by_unit[main_unit][1])
         seed_plans(self)
+        outcomes_demo.seed(
+            rng=self.rng,
+            today=self.today,
+            users=self.users,
+            main_unit=main_unit,
+            kaa_municipality=self.organisers["Skövde"],
+        )
         progress_demo(rng=self.rng, today=self.today, users=self.users, demo_student=self.demo_student)
         handover_demo.seed(builder=self)
         quality_demo.seed(
@@ -491,6 +502,7 @@ class _Builder:
         self.assign(users["regional_coordinator"], Role.REGIONAL_COORDINATOR, region=self.region)
         self.assign(users["sending_school"], Role.SENDING_SCHOOL, school_unit=self.sending_unit)
         self.assign(users["admin"], Role.ADMIN, region=self.region)
+        self.assign(users["kaa_contact"], Role.KAA_CONTACT, organiser=self.organisers["Skövde"])
         admins, _ = Group.objects.get_or_create(name="System administrators")
         admins.permissions.set(
             Permission.objects.filter(

@@ -28,13 +28,19 @@ class Enrolment(models.Model):
     class ExitReason(models.TextChoices):
         NATIONAL_PROGRAMME = "national_programme", _("Transferred to a national programme")
         OTHER_IM_PROGRAMME = "other_im", _("Changed to another introduction programme")
-        ANOTHER_SCHOOL = "another_school", _("Moved to another school")
         ADULT_EDUCATION = "adult_education", _("Adult education (komvux)")
         WORK = "work", _("Work")
+        APPRENTICESHIP = "apprenticeship", _("Apprenticeship")
+        ANOTHER_SCHOOL = "another_school", _("Another school or organiser")
+        MOVED_ABROAD = "moved_abroad", _("Moved abroad")
+        UNKNOWN = "unknown", _("Unknown")
+        OTHER = "other", _("Other")
+        # Codes of earlier records, no longer offered when an exit is recorded: moving
+        # within Sweden is "another school or organiser", and the hand-over to the
+        # activity responsibility and dropping out are recorded beside the reason.
         MOVED = "moved", _("Moved away")
         ACTIVITY_RESPONSIBILITY = "kaa", _("Handed to the municipal activity responsibility")
         DROPPED_OUT = "dropped_out", _("Dropped out")
-        OTHER = "other", _("Other")
 
     student = models.ForeignKey(Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="enrolments")
     programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="+")

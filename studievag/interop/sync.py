@@ -195,6 +195,7 @@ class Applier:
         # The parts of one entity (its enrolments, memberships, roles …) by the entity's id: the key's first part.
         self.by_parent: dict[tuple[str, str, str], list[ExternalRecord]] = defaultdict(list)
         self._units: dict[str, int] = {}
+        self._touched: list[tuple[ExternalRecord, bool]] | None = None
         for r in connection.records.all():
             self._index(r)
         self.open_conflicts: set[tuple[int, str]] = set(
@@ -221,6 +222,26 @@ class Applier:
 
     def record(self, entity_type: str, external_id: str, local_kind: str) -> ExternalRecord | None:
         return self.records.get((entity_type, external_id, local_kind))
+
+    def _touch(self, record: ExternalRecord, *, added: bool) -> None:
+        if self._touched is not None:
+            self._touched.append((record, added))
+
+    def _forget(self, touched: list[tuple[ExternalRecord, bool]]) -> None:
+        """After a rolled-back entity: drop the records it added, reread the ones it changed."""
+        for record, added in touched:
+            if added:
+                key = (record.entity_type, record.external_id, record.local_kind)
+                self.records.pop(key, None)
+                siblings = self.by_parent.get(
+                    (record.entity_type, record.local_kind, record.external_id.split(":", 1)[0])
+                )
+                if siblings and record in siblings:
+                    siblings.remove(record)
+                if record.entity_type == "organisation" and record.local_kind == "school_unit":
+                    self._units.pop(record.external_id, None)
+            else:
+                record.refresh_from_db()
 
     def _index(self, r: ExternalRecord) -> None:
         self.records[(r.entity_type, r.external_id, r.local_kind)] = r
@@ -250,6 +271,7 @@ class Applier:
                 received=received or {},
             )
             self._index(record)
+            self._touch(record, added=True)
         elif (
             record.local_id != local_id
             or (received is not None and record.received != received)
@@ -260,19 +282,27 @@ class Applier:
                 record.received = received
             record.deleted_at = None
             record.save(update_fields=["local_id", "received", "deleted_at"])
+            self._touch(record, added=False)
             if entity_type == "organisation" and local_kind == "school_unit":
                 self._units[external_id] = local_id
         return record
 
     def _each(self, entity_type: str, entity: dict, work) -> None:
         """Apply one entity in its own transaction; a refusal or error touches nothing of it."""
+        outer, self._touched = self._touched, []
         try:
             with transaction.atomic():
                 work(entity)
         except Refused as refusal:
+            self._forget(self._touched)
             self.refuse(entity_type, entity.get("id", ""), str(refusal))
         except ValidationError as error:
+            self._forget(self._touched)
             self.refuse(entity_type, entity.get("id", ""), " ".join(error.messages))
+        finally:
+            if outer is not None:
+                outer.extend(self._touched)
+            self._touched = outer
 
     # --- the run ---------------------------------------------------------------------------
 
@@ -743,55 +773,60 @@ class Applier:
             if student_record is None or student_record.deleted_at is not None:
                 continue  # not one of the organiser's introduction-programme students
             seen.add(m.key)
-            start = m.start or max(facts.start, datetime.date(2000, 1, 1))
-            end = min(d for d in (m.end, facts.end) if d) if (m.end or facts.end) else None
-            if end is not None and end < start:
-                end = start
-            record = self.record("membership", m.key, "membership")
-            membership = GroupMembership.objects.filter(pk=record.local_id).first() if record else None
-            membership = (
-                membership
-                or GroupMembership.objects.filter(group=local, student_id=student_record.local_id, start_date=start)
-                .order_by("pk")
-                .first()
+            self._each(
+                "memberships", {"id": m.key}, lambda _m, m=m, sr=student_record: self.membership(m, sr, local, facts)
             )
-            if membership is None:
-                membership = access_changes.membership_add(
-                    acting_user=self.acting_user,
-                    group=local,
-                    student=Student.objects.get(pk=student_record.local_id),
-                    start_date=start,
-                    end_date=end,
-                    reason=_("From the student register"),
-                )
-                self.change(
-                    "memberships",
-                    m.key,
-                    "created",
-                    _("Member of %(group)s from %(start)s") % {"group": local.name, "start": start},
-                    student_record.local_id,
-                )
-            elif membership.start_date != start or membership.end_date != end:
-                access_changes.membership_change(
-                    acting_user=self.acting_user,
-                    membership=membership,
-                    start_date=start,
-                    end_date=end,
-                    reason=_("From the student register"),
-                )
-                self.change(
-                    "memberships",
-                    m.key,
-                    "ended" if end else "updated",
-                    _("Membership of %(group)s changed") % {"group": local.name},
-                    student_record.local_id,
-                )
-            else:
-                self.counts["memberships"]["unchanged"] += 1
-            self.remember("membership", m.key, "membership", membership.pk)
         for record in self.records_of("membership", "membership", f"{group['id']}:"):
             if record.external_id not in seen:
                 self._end_membership(record, _("No longer a member in the register."))
+
+    def membership(self, m, student_record: ExternalRecord, local: StudentGroup, facts: mapping.GroupFacts) -> None:
+        start = m.start or max(facts.start, datetime.date(2000, 1, 1))
+        end = min(d for d in (m.end, facts.end) if d) if (m.end or facts.end) else None
+        if end is not None and end < start:
+            end = start
+        record = self.record("membership", m.key, "membership")
+        membership = GroupMembership.objects.filter(pk=record.local_id).first() if record else None
+        membership = (
+            membership
+            or GroupMembership.objects.filter(group=local, student_id=student_record.local_id, start_date=start)
+            .order_by("pk")
+            .first()
+        )
+        if membership is None:
+            membership = access_changes.membership_add(
+                acting_user=self.acting_user,
+                group=local,
+                student=Student.objects.get(pk=student_record.local_id),
+                start_date=start,
+                end_date=end,
+                reason=_("From the student register"),
+            )
+            self.change(
+                "memberships",
+                m.key,
+                "created",
+                _("Member of %(group)s from %(start)s") % {"group": local.name, "start": start},
+                student_record.local_id,
+            )
+        elif membership.start_date != start or membership.end_date != end:
+            access_changes.membership_change(
+                acting_user=self.acting_user,
+                membership=membership,
+                start_date=start,
+                end_date=end,
+                reason=_("From the student register"),
+            )
+            self.change(
+                "memberships",
+                m.key,
+                "ended" if end else "updated",
+                _("Membership of %(group)s changed") % {"group": local.name},
+                student_record.local_id,
+            )
+        else:
+            self.counts["memberships"]["unchanged"] += 1
+        self.remember("membership", m.key, "membership", membership.pk)
 
     def _end_membership(self, record: ExternalRecord, why: str) -> None:
         membership = GroupMembership.objects.filter(pk=record.local_id).select_related("group").first()
@@ -858,7 +893,10 @@ class Applier:
                         _("A mentor group of the duty is not in Studieväg."),
                     )
                     continue
-                scope = {"group": StudentGroup.objects.get(pk=group_record.local_id)}
+                group = StudentGroup.objects.filter(pk=group_record.local_id).first()
+                if group is None:
+                    continue
+                scope = {"group": group}
             else:
                 scope = {"school_unit": SchoolUnit.objects.get(pk=units[facts.scope_ref])}
             seen.add(facts.key)

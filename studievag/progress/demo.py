@@ -43,182 +43,217 @@ def term_start(today: datetime.date) -> datetime.date:
     return datetime.date(today.year - 1, 8, 20)
 
 
-def progress_demo(*, rng: random.Random, today: datetime.date, users: dict, demo_student) -> None:  # noqa: C901, PLR0915 (to be split into named steps)
-    start = term_start(today)
-    recorder = users["teacher"]
-    mapper = users["counsellor"]
-    current_ids = set(Enrolment.objects.active_on(today).values_list("student_id", flat=True))
-    students = {s.pk: s for s in Student.objects.filter(pk__in=current_ids)}
-    enrolment_of = {}
-    for e in Enrolment.objects.active_on(today).select_related("programme", "school_unit"):
-        enrolment_of[e.student_id] = e
+def progress_demo(*, rng: random.Random, today: datetime.date, users: dict, demo_student) -> None:
+    """A term of intake mappings, progression every two weeks and weekly attendance, some falling behind.
 
-    # Course groups are formed per term: current members joined at the term's start.
-    memberships = list(
-        GroupMembership.objects.filter(
-            student_id__in=current_ids,
-            group__kind=StudentGroup.Kind.COURSE_GROUP,
-            group__course__isnull=False,
-            end_date__isnull=True,
-        ).select_related("group__course__subject", "group__school_unit")
+    The steps run in a fixed order, so the same seed gives the same data set.
+    """
+    demo = _ProgressDemo(rng=rng, today=today, users=users, demo_student=demo_student)
+    demo.course_memberships()
+    mapping_of = demo.mappings()
+    demo.course_histories(mapping_of)
+    demo.settings_and_decisions()
+
+
+def _intake_mapping(rng: random.Random, student, enrolment, *, today: datetime.date, mapper) -> IntakeMapping:
+    newly = enrolment.programme.code == "IMS"
+    mapped_on = min(enrolment.start_date + datetime.timedelta(days=rng.randint(5, 25)), today)
+    merit = None if newly and rng.random() < 0.8 else Decimal(rng.randint(40, 220))
+    return IntakeMapping(
+        student=student,
+        mapped_on=mapped_on,
+        recorded_by=mapper,
+        compulsory_school_completed=None if newly else rng.random() < 0.5,
+        merit_value=merit,
+        compulsory_grades="" if merit is None else "Ma F, En E, SvA E, SO E",
+        parents_education=rng.choice(["compulsory", "upper_secondary", "post_secondary", "unknown", "compulsory"]),
+        literacy=rng.choice(
+            [Level.EMERGING, Level.FUNCTIONAL, Level.FUNCTIONAL, Level.ESTABLISHED] + ([Level.NONE] if newly else [])
+        ),
+        literacy_languages=student.get_mother_tongue_display() if student.mother_tongue else "",
+        numeracy=rng.choice([Level.EMERGING, Level.FUNCTIONAL, Level.ESTABLISHED]),
+        earlier_work=rng.choice(
+            ["", "", "Har arbetat i familjens butik.", "Sommarjobb inom äldreomsorgen.", "Praktik på bilverkstad."]
+        ),
+        interests=rng.choice(
+            ["Fotboll och teckning.", "Bilar och motorer.", "Musik.", "Matlagning.", "Datorer och spel.", ""]
+        ),
+        own_goals=rng.choice(
+            [
+                "Bli behörig till vård- och omsorgsprogrammet.",
+                "Läsa el- och energiprogrammet.",
+                "Lära mig svenska och få ett jobb.",
+                "Bli behörig till ekonomiprogrammet.",
+                "Komma in på fordons- och transportprogrammet.",
+            ]
+        ),
+        well_being=rng.choice(["good", "good", "good", "mixed", "poor", "not_stated"]),
     )
-    for m in memberships:
-        m.start_date = max(m.start_date, start)
-    GroupMembership.objects.bulk_update(memberships, ["start_date"])
 
-    book = ScaleBook({e.school_unit.organiser_id for e in enrolment_of.values()})
 
-    # --- Mappings at intake, for most current students ---------------------------------
-    mappings = []
-    for sid, student in students.items():
-        if rng.random() > 0.88 and student.pk != demo_student.pk:
-            continue
-        e = enrolment_of[sid]
-        newly = e.programme.code == "IMS"
-        mapped_on = min(e.start_date + datetime.timedelta(days=rng.randint(5, 25)), today)
-        merit = None if newly and rng.random() < 0.8 else Decimal(rng.randint(40, 220))
-        mappings.append(
-            IntakeMapping(
-                student=student,
-                mapped_on=mapped_on,
-                recorded_by=mapper,
-                compulsory_school_completed=None if newly else rng.random() < 0.5,
-                merit_value=merit,
-                compulsory_grades="" if merit is None else "Ma F, En E, SvA E, SO E",
-                parents_education=rng.choice(
-                    ["compulsory", "upper_secondary", "post_secondary", "unknown", "compulsory"]
-                ),
-                literacy=rng.choice(
-                    [Level.EMERGING, Level.FUNCTIONAL, Level.FUNCTIONAL, Level.ESTABLISHED]
-                    + ([Level.NONE] if newly else [])
-                ),
-                literacy_languages=student.get_mother_tongue_display() if student.mother_tongue else "",
-                numeracy=rng.choice([Level.EMERGING, Level.FUNCTIONAL, Level.ESTABLISHED]),
-                earlier_work=rng.choice(
-                    [
-                        "",
-                        "",
-                        "Har arbetat i familjens butik.",
-                        "Sommarjobb inom äldreomsorgen.",
-                        "Praktik på bilverkstad.",
-                    ]
-                ),
-                interests=rng.choice(
-                    ["Fotboll och teckning.", "Bilar och motorer.", "Musik.", "Matlagning.", "Datorer och spel.", ""]
-                ),
-                own_goals=rng.choice(
-                    [
-                        "Bli behörig till vård- och omsorgsprogrammet.",
-                        "Läsa el- och energiprogrammet.",
-                        "Lära mig svenska och få ett jobb.",
-                        "Bli behörig till ekonomiprogrammet.",
-                        "Komma in på fordons- och transportprogrammet.",
-                    ]
-                ),
-                well_being=rng.choice(["good", "good", "good", "mixed", "poor", "not_stated"]),
+class _ProgressDemo:
+    def __init__(self, *, rng: random.Random, today: datetime.date, users: dict, demo_student):
+        self.rng, self.today, self.users, self.demo_student = rng, today, users, demo_student
+        self.start = term_start(today)
+        self.recorder = users["teacher"]
+        current_ids = set(Enrolment.objects.active_on(today).values_list("student_id", flat=True))
+        self.students = {s.pk: s for s in Student.objects.filter(pk__in=current_ids)}
+        self.enrolment_of = {
+            e.student_id: e for e in Enrolment.objects.active_on(today).select_related("programme", "school_unit")
+        }
+        self.memberships: list[GroupMembership] = []
+        self.falling: set[int] = set()
+        self.stalled: set[int] = set()
+
+    def course_memberships(self) -> None:
+        """Course groups are formed per term: current members joined at the term's start."""
+        self.memberships = list(
+            GroupMembership.objects.filter(
+                student_id__in=self.students,
+                group__kind=StudentGroup.Kind.COURSE_GROUP,
+                group__course__isnull=False,
+                end_date__isnull=True,
+            ).select_related("group__course__subject", "group__school_unit")
+        )
+        for m in self.memberships:
+            m.start_date = max(m.start_date, self.start)
+        GroupMembership.objects.bulk_update(self.memberships, ["start_date"])
+
+    def mappings(self) -> dict[int, IntakeMapping]:
+        """Mappings at intake for most current students; support needs for every ninth."""
+        made = []
+        for sid, student in self.students.items():
+            if self.rng.random() > 0.88 and student.pk != self.demo_student.pk:
+                continue
+            made.append(
+                _intake_mapping(
+                    self.rng, student, self.enrolment_of[sid], today=self.today, mapper=self.users["counsellor"]
+                )
             )
+        made = IntakeMapping.objects.bulk_create(made)
+        SupportNeedsEntry.objects.bulk_create(
+            SupportNeedsEntry(
+                student_id=m.student_id,
+                author=self.users["student_health"],
+                reason="Kartläggning vid mottagandet",
+                text="Behöver extra tid och uppläst text vid prov. Följs upp av specialpedagog.",
+            )
+            for m in made[::9]
         )
-    mappings = IntakeMapping.objects.bulk_create(mappings)
-    mapping_of = {m.student_id: m for m in mappings}
-    SupportNeedsEntry.objects.bulk_create(
-        SupportNeedsEntry(
-            student_id=m.student_id,
-            author=users["student_health"],
-            reason="Kartläggning vid mottagandet",
-            text="Behöver extra tid och uppläst text vid prov. Följs upp av specialpedagog.",
-        )
-        for m in mappings[::9]
-    )
+        return {m.student_id: m for m in made}
 
-    # --- Trajectories, starting levels, records, attendance --------------------------------
-    def trajectory() -> tuple[str, float]:
-        roll, acc = rng.random(), 0.0
+    def trajectory(self) -> tuple[str, float]:
+        roll, acc = self.rng.random(), 0.0
         for name, share, pace in TRAJECTORIES:
             acc += share
             if roll < acc:
                 return name, pace
         return TRAJECTORIES[-1][0], TRAJECTORIES[-1][2]
 
-    levels, records, weeks = [], [], []
-    falling = {sid for sid in students if rng.random() < 0.15}
-    stalled = {sid for sid in students if rng.random() < 0.06}
-    seen_levels = set()
-    end = start + datetime.timedelta(weeks=20)
-    elapsed = max((today - start).days, 0)
-    mondays = []
-    monday = start - datetime.timedelta(days=start.weekday())
-    while monday + datetime.timedelta(days=6) < today:
-        mondays.append(monday)
-        monday += datetime.timedelta(weeks=1)
-    for m in memberships:
-        sid = m.student_id
-        if sid not in students:
-            continue
-        organiser_id = m.group.school_unit.organiser_id
-        course = m.group.course
-        scale = book.for_subject(organiser_id, course.subject.code)
-        steps = list(scale.steps.all())
-        goal = goal_position(scale)
-        newly = enrolment_of[sid].programme.code == "IMS"
+    def mondays(self) -> list[datetime.date]:
+        found = []
+        monday = self.start - datetime.timedelta(days=self.start.weekday())
+        while monday + datetime.timedelta(days=6) < self.today:
+            found.append(monday)
+            monday += datetime.timedelta(weeks=1)
+        return found
+
+    def course_histories(self, mapping_of: dict[int, IntakeMapping]) -> None:
+        """Starting levels, a progression record every two weeks and weekly attendance per course."""
+        rng = self.rng
+        self.falling = {sid for sid in self.students if rng.random() < 0.15}
+        self.stalled = {sid for sid in self.students if rng.random() < 0.06}
+        book = ScaleBook({e.school_unit.organiser_id for e in self.enrolment_of.values()})
+        levels: list[StartingLevel] = []
+        records: list[ProgressRecord] = []
+        weeks: list[AttendanceWeek] = []
+        seen_levels: set[tuple[int, int]] = set()
+        mondays = self.mondays()
+        for m in self.memberships:
+            if m.student_id not in self.students:
+                continue
+            scale = book.for_subject(m.group.school_unit.organiser_id, m.group.course.subject.code)
+            steps = list(scale.steps.all())
+            first = self.course_progress(m, steps, goal_position(scale), records)
+            mapping = mapping_of.get(m.student_id)
+            key = (m.student_id, m.group.course.subject_id)
+            if mapping and key not in seen_levels:
+                seen_levels.add(key)
+                levels.append(StartingLevel(mapping=mapping, subject=m.group.course.subject, step=steps[first - 1]))
+            weeks.extend(self.course_attendance(m, mondays))
+        StartingLevel.objects.bulk_create(levels, batch_size=2000)
+        ProgressRecord.objects.bulk_create(records, batch_size=2000)
+        AttendanceWeek.objects.bulk_create(weeks, batch_size=2000)
+
+    def course_progress(self, m: GroupMembership, steps: list, goal: int, records: list[ProgressRecord]) -> int:
+        """A progression record every two weeks along the student's trajectory; returns the starting step."""
+        rng, sid, course = self.rng, m.student_id, m.group.course
+        newly = self.enrolment_of[sid].programme.code == "IMS"
         first = rng.randint(1, max(1, goal - (2 if newly else 1)))
-        _kind, pace = trajectory()
-        if sid == demo_student.pk:
+        _kind, pace = self.trajectory()
+        if sid == self.demo_student.pk:
             _kind, pace = ("behind", 0.5) if course.subject.code.endswith("MAT01") else ("in_line", 1.1)
-        mapping = mapping_of.get(sid)
-        if mapping and (sid, course.subject_id) not in seen_levels:
-            seen_levels.add((sid, course.subject_id))
-            levels.append(StartingLevel(mapping=mapping, subject=course.subject, step=steps[first - 1]))
-        line_pace = (goal - first) / max((end - start).days, 1)
-        last_day = today - datetime.timedelta(weeks=7) if sid in stalled else today
-        for day_offset in range(14, elapsed + 1, 14):
-            day = start + datetime.timedelta(days=day_offset)
+        end = self.start + datetime.timedelta(weeks=20)
+        line_pace = (goal - first) / max((end - self.start).days, 1)
+        last_day = self.today - datetime.timedelta(weeks=7) if sid in self.stalled else self.today
+        for day_offset in range(14, max((self.today - self.start).days, 0) + 1, 14):
+            day = self.start + datetime.timedelta(days=day_offset)
             if day > last_day:
                 break
             position = first + round(line_pace * day_offset * pace + rng.uniform(-0.3, 0.3))
             position = min(max(position, 1), len(steps))
             records.append(
                 ProgressRecord(
-                    student_id=sid, course=course, step=steps[position - 1], recorded_on=day, recorded_by=recorder
+                    student_id=sid, course=course, step=steps[position - 1], recorded_on=day, recorded_by=self.recorder
                 )
             )
+        return first
+
+    def course_attendance(self, m: GroupMembership, mondays: list[datetime.date]) -> list[AttendanceWeek]:
+        """Weekly attendance; a falling student's presence drops over the last five weeks."""
+        rng, sid = self.rng, m.student_id
         scheduled = rng.choice([120, 160, 180, 240])
         base = rng.uniform(0.86, 1.0)
+        weeks = []
         for k, monday in enumerate(mondays):
             presence = base
-            if sid in falling and k >= len(mondays) - 5:
+            if sid in self.falling and k >= len(mondays) - 5:
                 presence = base - 0.1 * (k - len(mondays) + 6)
             absent = scheduled - round(scheduled * max(min(presence + rng.uniform(-0.05, 0.05), 1), 0))
             valid = round(absent * rng.choice([0, 0.3, 0.5, 1]))
             weeks.append(
                 AttendanceWeek(
                     student_id=sid,
-                    course=course,
+                    course=m.group.course,
                     week_start=monday,
                     scheduled_minutes=scheduled,
                     valid_absence_minutes=valid,
                     invalid_absence_minutes=absent - valid,
-                    recorded_by=recorder,
+                    recorded_by=self.recorder,
                 )
             )
-    StartingLevel.objects.bulk_create(levels, batch_size=2000)
-    ProgressRecord.objects.bulk_create(records, batch_size=2000)
-    AttendanceWeek.objects.bulk_create(weeks, batch_size=2000)
+        return weeks
 
-    # --- Settings and a few team decisions ---------------------------------------------------
-    unit = enrolment_of[demo_student.pk].school_unit
-    FollowUpSettings.objects.get_or_create(organiser_id=unit.organiser_id, defaults={"attendance_percent": 80})
-    team = StudentGroup.objects.filter(memberships__student=demo_student, kind=StudentGroup.Kind.MENTOR_GROUP).first()
-    team_members = list(GroupMembership.objects.filter(group=team).values_list("student_id", flat=True)) if team else []
-    chosen = [sid for sid in team_members if sid in falling or sid in stalled][:3] or team_members[:3]
-    TeamDecision.objects.bulk_create(
-        TeamDecision(
-            student_id=sid,
-            kind=kind,
-            text=text,
-            team=team.name if team else "",
-            decided_on=today - datetime.timedelta(days=7 * (i + 1)),
-            follow_up_on=today + datetime.timedelta(days=14),
-            recorded_by=users["mentor"],
+    def settings_and_decisions(self) -> None:
+        """The organiser's follow-up settings and a few decisions of the weekly team."""
+        unit = self.enrolment_of[self.demo_student.pk].school_unit
+        FollowUpSettings.objects.get_or_create(organiser_id=unit.organiser_id, defaults={"attendance_percent": 80})
+        team = StudentGroup.objects.filter(
+            memberships__student=self.demo_student, kind=StudentGroup.Kind.MENTOR_GROUP
+        ).first()
+        team_members = (
+            list(GroupMembership.objects.filter(group=team).values_list("student_id", flat=True)) if team else []
         )
-        for i, (sid, (kind, text)) in enumerate(zip(chosen + [demo_student.pk], DECISIONS, strict=False))
-    )
+        chosen = [sid for sid in team_members if sid in self.falling or sid in self.stalled][:3] or team_members[:3]
+        TeamDecision.objects.bulk_create(
+            TeamDecision(
+                student_id=sid,
+                kind=kind,
+                text=text,
+                team=team.name if team else "",
+                decided_on=self.today - datetime.timedelta(days=7 * (i + 1)),
+                follow_up_on=self.today + datetime.timedelta(days=14),
+                recorded_by=self.users["mentor"],
+            )
+            for i, (sid, (kind, text)) in enumerate(zip(chosen + [self.demo_student.pk], DECISIONS, strict=False))
+        )

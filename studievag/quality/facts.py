@@ -15,7 +15,9 @@ keeps every period the report form offers fresh; the job
 * otherwise only the students whose records were saved since the last refresh
   (progression, attendance, grades, plans, plan reviews, intake mappings, an
   organiser's follow-up thresholds), and for a running period the students
-  who entered or left its population, are recomputed.
+  who entered or left its population, are recomputed — and a record about a
+  day only in the periods that end on or after that day (a normal day's
+  attendance touches the running term and school year, not the eight before).
 
 A refresh writes in one transaction, so readers see the old facts or the new,
 never a mix, and never wait for it. Only one refresh runs at a time (the job
@@ -30,7 +32,7 @@ import time
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, Min, OuterRef
 from django.utils import timezone
 
 from studievag.enrolments.models import Enrolment
@@ -125,27 +127,39 @@ def facts_refresh(
     return Refreshed(period, full, count, milliseconds)
 
 
-def changed_students(since: datetime.datetime) -> set[int]:
-    """Students with a record saved at or after ``since`` that a fact is computed from."""
-    sources = [
-        ProgressRecord.objects.filter(recorded_at__gte=since).values_list("student_id"),
-        AttendanceWeek.objects.filter(recorded_at__gte=since).values_list("student_id"),
-        GradeRecord.objects.filter(recorded_at__gte=since).values_list("student_id"),
-        Plan.objects.filter(updated_at__gte=since).values_list("student_id"),
-        PlanReview.objects.filter(recorded_at__gte=since).values_list("plan__student_id"),
-        IntakeMapping.objects.filter(updated_at__gte=since).values_list("student_id"),
+def changed_students(since: datetime.datetime) -> dict[int, datetime.date]:
+    """Students with a record saved at or after ``since`` that a fact is computed from.
+
+    Each with the earliest day their changed records are about: a record of a day
+    only changes the facts of periods that end on or after it (attendance, grades
+    and steps count within a period or up to its day). Records about no day (a
+    plan, an intake mapping, an organiser's thresholds) may change any period.
+    """
+    dated = [
+        ProgressRecord.objects.filter(recorded_at__gte=since).values("student_id").annotate(d=Min("recorded_on")),
+        AttendanceWeek.objects.filter(recorded_at__gte=since).values("student_id").annotate(d=Min("week_start")),
+        GradeRecord.objects.filter(recorded_at__gte=since).values("student_id").annotate(d=Min("awarded_on")),
+        PlanReview.objects.filter(recorded_at__gte=since)
+        .values(student_id=F("plan__student_id"))
+        .annotate(d=Min("held_on")),
     ]
-    ids: set[int] = set()
-    for qs in sources:
-        ids.update(qs.order_by().distinct().values_list(qs._fields[0], flat=True))
-    organisers = FollowUpSettings.objects.filter(updated_at__gte=since).values_list("organiser_id", flat=True)
+    earliest: dict[int, datetime.date] = {}
+    for qs in dated:
+        for student_id, day in qs.order_by().values_list("student_id", "d"):
+            earliest[student_id] = min(day, earliest.get(student_id, day))
+    undated = [
+        Plan.objects.filter(updated_at__gte=since).values_list("student_id", flat=True),
+        IntakeMapping.objects.filter(updated_at__gte=since).values_list("student_id", flat=True),
+    ]
+    organisers = list(FollowUpSettings.objects.filter(updated_at__gte=since).values_list("organiser_id", flat=True))
     if organisers:
-        ids.update(
-            Enrolment.objects.filter(school_unit__organiser_id__in=list(organisers))
-            .values_list("student_id", flat=True)
-            .distinct()
+        undated.append(
+            Enrolment.objects.filter(school_unit__organiser_id__in=organisers).values_list("student_id", flat=True)
         )
-    return ids
+    for qs in undated:
+        for student_id in qs.order_by().distinct():
+            earliest[student_id] = datetime.date.min
+    return earliest
 
 
 def population_changes(period: Period, today: datetime.date) -> set[int]:
@@ -186,11 +200,11 @@ def refresh_offered_periods(
 
     # One read of the changes for every incremental period, from the oldest watermark.
     marks = [statuses[p.code].changes_until for p in periods if incremental(p)]
-    changed = changed_students(min(marks) - OVERLAP) if marks else set()
+    changed = changed_students(min(marks) - OVERLAP) if marks else {}
     results = []
     for period in periods:
         if incremental(period):
-            ids = set(changed)
+            ids = {student_id for student_id, day in changed.items() if day <= period.end}
             if period.start <= today <= period.end:
                 ids |= population_changes(period, today)
             result = facts_refresh(period, today=today, student_ids=sorted(ids), started=started)

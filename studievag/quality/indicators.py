@@ -44,7 +44,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf
 from django.db.models.lookups import LessThanOrEqual
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +54,7 @@ from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.handover.models import AT_RECEIVER, Handover
 from studievag.intake.models import StartingLevel
 from studievag.organisations.models import StaffTraining
+from studievag.outcomes import facts as outcome_facts
 from studievag.people.models import NEWLY_ARRIVED_YEARS, add_years
 from studievag.plans.models import CourseStatus, GoalStatus, GuidanceParticipant, Plan, PlanCourse, PlanGoal, PlanReview
 from studievag.plans.rules import DEFAULT_PLAN_DEADLINE_WEEKS, FULL_TIME_WEEKLY_HOURS
@@ -350,14 +351,19 @@ for _years, _name in [
     )
 
 
+R = Enrolment.ExitReason
 EXIT_GROUPS = [
-    ("national_programme", _("Left for a national programme"), [Enrolment.ExitReason.NATIONAL_PROGRAMME]),
-    ("adult_education", _("Left for adult education"), [Enrolment.ExitReason.ADULT_EDUCATION]),
-    ("work", _("Left for work"), [Enrolment.ExitReason.WORK]),
-    ("moved", _("Moved away or to another school"), [Enrolment.ExitReason.MOVED, Enrolment.ExitReason.ANOTHER_SCHOOL]),
-    ("kaa", _("Handed to the municipal activity responsibility"), [Enrolment.ExitReason.ACTIVITY_RESPONSIBILITY]),
-    ("dropped_out", _("Dropped out"), [Enrolment.ExitReason.DROPPED_OUT]),
-    ("other", _("Other reason"), [Enrolment.ExitReason.OTHER, Enrolment.ExitReason.OTHER_IM_PROGRAMME]),
+    ("national_programme", _("Left for a national programme"), [R.NATIONAL_PROGRAMME]),
+    ("other_im", _("Changed to another introduction programme"), [R.OTHER_IM_PROGRAMME]),
+    ("adult_education", _("Left for adult education"), [R.ADULT_EDUCATION]),
+    ("work", _("Left for work"), [R.WORK]),
+    ("apprenticeship", _("Left for an apprenticeship"), [R.APPRENTICESHIP]),
+    # Earlier records' "moved away" (within Sweden) is another school or organiser.
+    ("another_school", _("Left for another school or organiser"), [R.ANOTHER_SCHOOL, R.MOVED]),
+    ("moved_abroad", _("Moved abroad"), [R.MOVED_ABROAD]),
+    # Earlier records' "dropped out" and "handed to the activity responsibility" had no destination.
+    ("unknown", _("Left for an unknown destination"), [R.UNKNOWN, R.DROPPED_OUT, R.ACTIVITY_RESPONSIBILITY]),
+    ("other", _("Other reason"), [R.OTHER]),
 ]
 
 
@@ -385,6 +391,135 @@ for _key, _name, _reasons in EXIT_GROUPS:
             denominator=_in_period_ended,
         )
     )
+
+
+# --- After the programme: destinations, the activity responsibility, the plan's goal ---------
+# Over the leavers of the period (the term of exit is the cohort), with the facts the
+# outcomes area keeps; the trend over terms is the trend by cohort of exit.
+
+
+def _interpolate(text, values: dict) -> str:
+    return str(text) % values
+
+
+# ``lazy_text % values`` would translate at import time; this waits for the request's language.
+interpolate_lazy = lazy(_interpolate, str)
+
+
+def _followed(months: int) -> Filter:
+    def denominator(ctx: Context) -> Q:
+        return _in_period_ended(ctx) & outcome_facts.follow_up_over(months, ctx.today)
+
+    return denominator
+
+
+def _destination(months: int, category: str) -> Filter:
+    def numerator(ctx: Context) -> Q:
+        return outcome_facts.destination(months, category, ctx.today)
+
+    return numerator
+
+
+DESTINATION_NAMES = {
+    "studying": _("Studying %(months)s months after leaving"),
+    "working": _("Working %(months)s months after leaving"),
+    "both": _("Studying and working %(months)s months after leaving"),
+    "neither": _("Neither studying nor working %(months)s months after leaving"),
+    "not_reached": _("Not reached at the %(months)s-month follow-up"),
+    outcome_facts.NO_CONSENT: _("No consent to the %(months)s-month follow-up"),
+    outcome_facts.NOT_FOLLOWED_UP: _("Not followed up at %(months)s months"),
+}
+
+for _months in (6, 12):
+    for _category in outcome_facts.DESTINATIONS:
+        register(
+            Indicator(
+                id=f"dest{_months}_{_category}",
+                category=Category.OUTCOMES,
+                name=interpolate_lazy(DESTINATION_NAMES[_category], {"months": _months}),
+                description=interpolate_lazy(
+                    _(
+                        "Of the students who left during the period and whose %(months)s-month "
+                        "follow-up is over (an outcome recorded, or its window closed), the share "
+                        "in this category. The categories (studying, working, both, neither, not "
+                        "reached, no consent, not followed up) add up to all of them: a young "
+                        "person who could not be reached is counted as such, never left out."
+                    ),
+                    {"months": _months},
+                ),
+                kind=Kind.SHARE,
+                numerator_text=_("Leavers whose follow-up ended in this category."),
+                denominator_text=_(
+                    "Students whose latest enrolment in the period ended during the period, "
+                    "with the exit recorded in Studieväg and the follow-up over."
+                ),
+                numerator=_destination(_months, _category),
+                denominator=_followed(_months),
+                requires="outcomes",
+            )
+        )
+
+
+def _young_leavers(ctx: Context) -> Q:
+    p = ctx.population_period
+    # Under 20 on the last day: born less than 20 years before it (the earliest last day counts).
+    return _in_period_ended(ctx) & Q(student__date_of_birth__gt=add_years(p.start, -20))
+
+
+register(
+    Indicator(
+        id="kaa_handed",
+        category=Category.OUTCOMES,
+        name=_("Handed to the municipal activity responsibility"),
+        description=_(
+            "Of the students under 20 who left during the period, the share handed to their home "
+            "municipality's activity responsibility (those without a destination, and those "
+            "handed over by choice)."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_("Leavers with a hand-over to the activity responsibility."),
+        denominator_text=_("Students who left during the period and were under 20 at the start of it."),
+        numerator=lambda ctx: outcome_facts.handed_to_kaa(),
+        denominator=_young_leavers,
+        requires="outcomes",
+    )
+)
+register(
+    Indicator(
+        id="kaa_in_contact",
+        category=Category.OUTCOMES,
+        name=_("Activity responsibility in contact"),
+        description=_(
+            "Of the young people handed to the activity responsibility who left during the period, "
+            "the share the municipality has reported being in contact with."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_("Hand-overs with the status “in contact”."),
+        denominator_text=_("Leavers of the period handed to the activity responsibility."),
+        numerator=lambda ctx: outcome_facts.kaa_in_contact(),
+        denominator=lambda ctx: _in_period_ended(ctx) & outcome_facts.handed_to_kaa(),
+        requires="outcomes",
+    )
+)
+register(
+    Indicator(
+        id="plan_goal_reached",
+        category=Category.OUTCOMES,
+        name=_("Reached the goal in the plan"),
+        description=_(
+            "Of the students who left during the period with a long-term goal in their study plan, "
+            "the share that reached it: a national programme (the one the plan named, if it named "
+            "one), a job or adult education, by the exit or at a later follow-up, or a goal marked "
+            "met in the plan."
+        ),
+        kind=Kind.SHARE,
+        numerator_text=_("Leavers whose exit records the plan's goal as reached."),
+        denominator_text=_("Leavers of the period with a recorded exit and a long-term goal in the plan."),
+        numerator=lambda ctx: outcome_facts.plan_goal_reached(),
+        denominator=lambda ctx: _in_period_ended(ctx) & outcome_facts.plan_goal_known(),
+        requires="outcomes",
+    )
+)
 
 
 # --- Indicators over the intake mapping, study plans and progression ------------------------

@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from studievag import disclosure
 from studievag.access.policy import may
@@ -189,4 +190,107 @@ def indicator_names() -> dict[str, str]:
     return {k: str(i.name) for k, i in available().items()}
 
 
-__all__ = ["Report", "build", "periods"]
+# --- Outcomes after the programme ---------------------------------------------------------
+
+OUTCOME_SECTIONS = [
+    ("exits", gettext_lazy("Exits by reason"), ("exit_",)),
+    ("dest6", gettext_lazy("Destination 6 months after leaving"), ("dest6_",)),
+    ("dest12", gettext_lazy("Destination 12 months after leaving"), ("dest12_",)),
+    ("transfer", gettext_lazy("Transfer to a national programme, by the year the students started"), ("transfer_",)),
+    ("kaa", gettext_lazy("The activity responsibility and the goal in the plan"), ("kaa_", "plan_goal_")),
+]
+# The figures followed over the terms of exit (the cohorts).
+COHORT_TREND = (
+    "exit_national_programme",
+    "exit_unknown",
+    "dest6_studying",
+    "dest6_working",
+    "dest6_not_reached",
+    "dest12_not_reached",
+    "kaa_handed",
+    "plan_goal_reached",
+)
+
+
+@dataclass
+class OutcomeReport:
+    level: Level
+    period: Period
+    programme: str
+    dims: list
+    sections: list  # (key, label, [Table]) in OUTCOME_SECTIONS order
+    trend_columns: list  # Indicator
+    trend: list  # TrendPoint: figures per COHORT_TREND column
+    thresholds: object
+    suppressed: bool
+
+    @property
+    def breakdown_label(self) -> str:
+        return " × ".join(str(d.label) for d in self.dims) or _("No breakdown")
+
+    @property
+    def row_groups(self):
+        first = next((tables[0] for _k, _l, tables in self.sections if tables), None)
+        return first.rows if first else []
+
+
+def build_outcomes(user, data: dict, *, today: datetime.date | None = None) -> OutcomeReport:
+    """The outcome indicators for a cleaned ``ReportForm``: by breakdown, and by term of exit.
+
+    Figures come through the same door as every other report (:mod:`.linked`); the trend's
+    current term is the total of the page's own tables, earlier terms are
+    computed with the first breakdown (as the main report's trend), so the page
+    never shows two suppression patterns of the same figures.
+    """
+    level: Level = data["level_obj"]
+    period: Period = data["period_obj"]
+    scope = report_scope(user)
+    unsuppressed = bool(
+        data.get("unsuppressed")
+        and level.kind == "unit"
+        and level.entity_id in scope.unsuppressed_units
+        and may(user, "quality.unsuppressed")
+    )
+    dim_ids = tuple(d for d in (data.get("dim1"), data.get("dim2")) if d)[:1]
+    ids = tuple(k for k, i in available().items() if i.category == Category.OUTCOMES and i.missing is None)
+    tree = scope_tree(user)
+    node = Node(level.kind, level.entity_id)
+    path = tree.path(node)
+    common = {
+        "programme": data.get("programme") or "",
+        "suppress": not unsuppressed,
+        "cache": CellCache(),
+        **({"today": today} if today else {}),
+    }
+
+    def tables_for(p: Period, indicator_ids: tuple[str, ...]) -> dict[str, Table]:
+        family = linked_family(tree, path[0], path[:-1], p, dims=dim_ids, indicator_ids=indicator_ids, **common)
+        return family.tables(node)
+
+    tables = tables_for(period, ids)
+    sections = [
+        (key, label, [t for k, t in tables.items() if k.startswith(prefixes)])
+        for key, label, prefixes in OUTCOME_SECTIONS
+    ]
+    columns = [c for c in COHORT_TREND if c in tables]
+    trend = []
+    for p in _trend_periods(period):
+        if p == period:
+            trend.append(TrendPoint(p, [tables[c].total for c in columns]))
+            continue
+        earlier = tables_for(p, tuple(columns))
+        trend.append(TrendPoint(p, [earlier[c].total for c in columns]))
+    return OutcomeReport(
+        level=level,
+        period=period,
+        programme=common["programme"],
+        dims=[available_dimensions()[d] for d in dim_ids],
+        sections=sections,
+        trend_columns=[tables[c].indicator for c in columns],
+        trend=trend,
+        thresholds=tree.thresholds,
+        suppressed=not unsuppressed,
+    )
+
+
+__all__ = ["OutcomeReport", "Report", "build", "build_outcomes", "periods"]

@@ -6,6 +6,7 @@ app_name = "quality"
 urlpatterns = [
     path("", views.report, name="report"),
     path("export.<str:fmt>", views.export, name="export"),
+    path("outcomes/", views.outcome_report, name="outcome_report"),
     path("pdf/<uuid:pk>/", views.pdf, name="pdf"),
     path("indicators/", views.indicator_list, name="indicator_list"),
     path("indicators/<slug:indicator_id>/", views.indicator_detail, name="indicator_detail"),

@@ -59,6 +59,19 @@ def report(request):
 
 
 @require_action("quality.report")
+def outcome_report(request):
+    """Exits, destinations at 6 and 12 months, transfers and the activity responsibility, by one
+    breakdown and by term of exit."""
+    form = ReportForm(request.GET, user=request.user)
+    built = reports.build_outcomes(request.user, form.cleaned_data) if form.levels and form.is_valid() else None
+    return render(
+        request,
+        "quality/outcome_report.html",
+        {"form": form, "report": built, "legend": reports.LEGEND},
+    )
+
+
+@require_action("quality.report")
 def export(request, fmt: str):
     if fmt == "pdf":
         return _pdf_request(request)

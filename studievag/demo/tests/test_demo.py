@@ -109,6 +109,7 @@ EXPECTED_LANDING = {
     "regional_coordinator": "overview",
     "sending_school": "sending_units",
     "admin": "setup",
+    "kaa_contact": "kaa",
 }
 
 

@@ -224,3 +224,49 @@ def test_a_student_with_an_invalid_identity_number_is_refused_and_others_go_thro
     ]
     assert "200801019999" not in " ".join(sync.events.values_list("text", flat=True))
     assert not Student.objects.filter(last_name="Nummer").exists()
+
+
+def test_one_member_that_cannot_join_leaves_the_rest_of_the_group_alone(cast, connection, simulated, register_clock):
+    from studievag.testing import make_unit
+
+    run(connection)
+    other = make_unit(cast.organiser_a, "Skola A2")
+    register_clock.tick()
+    unit_ref = builders.new_id()
+    simulated.register.put(
+        "/organisations",
+        builders.organisation(
+            id=unit_ref,
+            display_name="Skola A2",
+            organisation_type="Skolenhet",
+            school_unit_code=other.code,
+            school_types=["GY"],
+        ),
+    )
+    alice, adam = simulated.students[cast.alice.pk], simulated.students[cast.adam.pk]
+    today = datetime.date.today()
+    group = builders.group(
+        display_name="Mentor A2",
+        group_type="Mentor",
+        school_unit=unit_ref,
+        start=today,
+        members=[builders.membership(person_id=alice, start=today), builders.membership(person_id=adam, start=today)],
+    )
+    simulated.register.put("/groups", group)
+    # A mentor of the new group, so the duty looks the group up after the refusal.
+    duty = next(d for d in simulated.register.all("/duties") if d.get("assignmentRole"))
+    simulated.register.put(
+        "/duties",
+        {
+            **duty,
+            "assignmentRole": duty["assignmentRole"] + [{"group": {"id": group["id"]}, "assignmentRoleType": "Mentor"}],
+        },
+    )
+    sync = run(connection)
+    assert sync.status == SyncRun.Status.SUCCEEDED, sync.message
+    assert sync.counts["groups"] == {"created": 1}
+    # Neither student is enrolled at Skola A2: each membership is refused on its own, with the reason.
+    assert sync.counts["memberships"] == {"refused": 2}
+    assert set(sync.events.filter(kind=SyncEvent.Kind.REFUSED).values_list("text", flat=True)) == {
+        "The student is not enrolled at the group's school unit."
+    }

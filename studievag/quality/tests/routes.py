@@ -29,6 +29,8 @@ ROUTES = [
     Route("quality:report", REPORT, data=lambda c: {"dim1": "gender", "dim2": "background"}, label="two-way"),
     Route("quality:export", REPORT, kwargs=lambda c: {"fmt": "csv"}, label="csv"),
     Route("quality:export", REPORT, kwargs=lambda c: {"fmt": "xlsx"}, label="xlsx"),
+    Route("quality:outcome_report", REPORT),
+    Route("quality:outcome_report", REPORT, data=lambda c: {"dim1": "gender"}, label="by gender"),
     Route("quality:export", REPORT, kwargs=lambda c: {"fmt": "pdf"}, label="pdf"),
     # A PDF is its asker's alone (here the analyst's): everyone else gets 404.
     Route("quality:pdf", frozenset({"organiser_analyst"}), kwargs=lambda c: {"pk": _analysts_pdf(c)}),
