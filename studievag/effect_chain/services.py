@@ -4,6 +4,7 @@ chain, saves, and writes a :class:`~.models.ChainEvent` row (the chain's history
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -111,7 +112,7 @@ def node_create(
     start_date: datetime.date,
     end_date: datetime.date | None = None,
     description: str = "",
-    leads_to: list[ChainNode] = (),
+    leads_to: Sequence[ChainNode] = (),
     regional_node: ChainNode | None = None,
 ) -> ChainNode:
     _require_edit(acting_user, chain)
@@ -152,7 +153,7 @@ def node_update(
     start_date: datetime.date,
     end_date: datetime.date | None = None,
     description: str = "",
-    leads_to: list[ChainNode] = (),
+    leads_to: Sequence[ChainNode] = (),
     regional_node: ChainNode | None = None,
     level: str | None = None,
 ) -> ChainNode:

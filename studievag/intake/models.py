@@ -14,6 +14,8 @@ personal data (GDPR art. 9), shown only to student health, the principal and
 the mentor, with every read logged (the ``support_needs`` part).
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -38,6 +40,10 @@ class Level(models.TextChoices):
 
 
 class IntakeMapping(models.Model):
+    # Set by a service before it saves; django-simple-history writes them on the history row.
+    _history_user: Any
+    _change_reason: str
+
     class ParentsEducation(models.TextChoices):
         COMPULSORY = "compulsory", _("Compulsory school or less")
         UPPER_SECONDARY = "upper_secondary", _("Upper secondary school")

@@ -1,6 +1,7 @@
 """Students, guardians and the link between them."""
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -33,6 +34,9 @@ def age_on(date_of_birth: datetime.date, on: datetime.date) -> int:
 
 
 class Student(models.Model):
+    # Set by a service before it saves; django-simple-history writes them on the history row.
+    _history_user: Any
+    _change_reason: str
     # What staff may write on the record (the form and the services use the same list);
     # the identity number and date of birth change only through their own services.
     EDITABLE_FIELDS = (
@@ -193,6 +197,10 @@ class Guardian(models.Model):
 
 
 class GuardianLink(models.Model):
+    # Set by a service before it saves; django-simple-history writes them on the history row.
+    _history_user: Any
+    _change_reason: str
+
     class Relation(models.TextChoices):
         PARENT = "parent", _("Parent")
         APPOINTED = "appointed", _("Appointed guardian (särskilt förordnad)")

@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -115,9 +116,9 @@ def plan_create(
     student: Student,
     reason: str,
     fields: dict | None = None,
-    goals: list[dict] = (),
-    courses: list[dict] = (),
-    internships: list[dict] = (),
+    goals: Sequence[dict] = (),
+    courses: Sequence[dict] = (),
+    internships: Sequence[dict] = (),
     at: datetime.datetime | None = None,
 ) -> Plan:
     """Start a student's plan (version 1) and write its first revision."""

@@ -15,6 +15,7 @@
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +33,9 @@ from studievag.scales.models import ProgressionStep
 
 
 class ProgressRecord(models.Model):
+    # Set by a service before it saves; django-simple-history writes them on the history row.
+    _history_user: Any
+    _change_reason: str
     # Tens of millions of rows nationally: no index of its own on any foreign key.
     # The student's is the unique constraint's first column; nothing reads by
     # course, step or recorder alone (deleting a course, step or account, which
@@ -85,6 +89,9 @@ class Grade(models.TextChoices):
 
 
 class GradeRecord(models.Model):
+    # Set by a service before it saves; django-simple-history writes them on the history row.
+    _history_user: Any
+    _change_reason: str
     student = models.ForeignKey(
         Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="grade_records"
     )

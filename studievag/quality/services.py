@@ -36,7 +36,7 @@ def student_names_in(text: str, unit: SchoolUnit, on: datetime.date) -> bool:
     since = on - datetime.timedelta(days=FORMER_STUDENT_DAYS)
     enrolled = Enrolment.objects.filter(school_unit=unit).filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
     students = Student.objects.filter(pk__in=enrolled.values("student_id"))
-    names = set()
+    names: set[str] = set()
     for first, last in students.values_list("first_name", "last_name"):
         names.update(part.lower() for part in f"{first} {last}".split())
     return any(w.lower() in names for w in words)

@@ -17,6 +17,7 @@ Four tables, kept apart on purpose (see README.md, "Anonymous by design"):
 """
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -32,6 +33,9 @@ from . import bank, rules
 
 
 class Wave(models.Model):
+    # Set by a service before it saves; django-simple-history writes them on the history row.
+    _history_user: Any
+    _change_reason: str
     organiser = models.ForeignKey(
         Organiser, verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="survey_waves"
     )

@@ -160,7 +160,7 @@ def clean_answers(wave: Wave, raw: Mapping[str, object]) -> dict[str, object]:
             if value in ("", None):
                 continue
             try:
-                number = int(value)
+                number = int(str(value))
             except (TypeError, ValueError):
                 number = -1
             if number not in bank.SCALE_VALUES:

@@ -42,7 +42,13 @@ ROUTES = [
         "quality:reflections",
         REFLECTIONS - {"regional_coordinator"},
         method="post",
-        data=lambda c: {"text": "Gruppen behöver mer studiehandledning."},
+        data=lambda c: {
+            "school_unit": c.unit_a.pk,
+            "written_on": "2026-01-15",
+            "source": "team_meeting",
+            "text": "Gruppen behöver mer studiehandledning.",
+        },
         label="write",
+        no_write_for=frozenset({"mentor_other_school"}),
     ),
 ]
