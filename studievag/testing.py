@@ -321,6 +321,12 @@ class Route:
     data: object = None  # callable(cast) -> dict
     public: bool = False  # reachable without signing in
     label: str = ""  # tells two rows for the same URL apart
+    # A POST row: whether an allowed call saves something (the matrix checks it does);
+    # False for a POST that answers without saving (a preview, a search, a refused confirm).
+    writes: bool = True
+    # Roles that may use the page but to whom this row's data does not belong (another
+    # school's unit in the form): they get the form back and nothing may change.
+    no_write_for: frozenset[str] = frozenset()
 
     def url(self, cast: Cast) -> str:
 

@@ -233,7 +233,7 @@ def test_the_principal_cannot_end_roles_at_other_units(cast, login):
     assert not AccessChange.objects.exists()
 
 
-def test_the_admin_cannot_make_itself_superuser_or_principal(cast, client):
+def test_the_admin_cannot_make_itself_superuser_or_principal(cast, client, english):
     from django.contrib.auth.models import Group, Permission
 
     admins = Group.objects.create(name="System administrators")

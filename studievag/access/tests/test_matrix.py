@@ -6,9 +6,11 @@ be added without saying who may use it.
 """
 
 import importlib
+import inspect
 import pkgutil
 
 import pytest
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
 import studievag
@@ -87,3 +89,87 @@ def test_anonymous_is_sent_to_log_in(route: Route, cast, client):
     else:
         assert response.status_code == 302
         assert response["Location"].startswith("/login/")
+
+
+# --- Every method, and what a write does -------------------------------------------
+
+
+def _declared_methods(callback) -> set[str] | None:
+    """The methods a view's ``require_POST`` / ``require_http_methods`` allows, if it has one."""
+    function = callback
+    while function is not None:
+        code, closure = getattr(function, "__code__", None), getattr(function, "__closure__", None)
+        if code is not None and closure:
+            for name, cell in zip(code.co_freevars, closure, strict=True):
+                if name == "request_method_list":
+                    return {m.lower() for m in cell.cell_contents}
+        function = getattr(function, "__wrapped__", None)
+    return None
+
+
+def _methods(callback) -> set[str]:
+    """GET, POST or both: declared, or read from whether the view looks at what was posted."""
+    if (declared := _declared_methods(callback)) is not None:
+        return declared & {"get", "post"}
+    view = inspect.unwrap(callback)
+    view = getattr(callback, "view_class", None) or view
+    try:
+        source = inspect.getsource(view)
+    except (OSError, TypeError):
+        return {"get"}
+    posts = any(m in source for m in ('request.method == "POST"', "request.POST", "request.FILES", "def post("))
+    return {"get", "post"} if posts else {"get"}
+
+
+def _url_methods(resolver=None, prefix="") -> set[tuple[str, str]]:
+    pairs = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in NOT_IN_MATRIX_NAMESPACES:
+                continue
+            ns = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            pairs |= _url_methods(entry, ns)
+        elif isinstance(entry, URLPattern) and entry.name and prefix + entry.name not in NOT_IN_MATRIX:
+            pairs |= {(prefix + entry.name, method) for method in _methods(entry.callback)}
+    return pairs
+
+
+def test_every_url_and_method_has_a_row():
+    covered = {(r.name, r.method) for r in ROUTES}
+    missing = _url_methods() - covered
+    assert not missing, f"Add rows for these (URL, method) pairs to an area's tests/routes.py: {sorted(missing)}"
+
+
+def _fingerprint() -> dict[str, list]:
+    """Every row of every table but the sessions (logging in writes one)."""
+    rows = {}
+    for model in apps.get_models():
+        if model._meta.label in ("sessions.Session",) or not model._meta.managed:
+            continue
+        rows[model._meta.label] = sorted(map(repr, model._default_manager.values_list()))
+    return rows
+
+
+WRITES = [route for route in ROUTES if route.method == "post"]
+WRITE_CASES = [(route, role) for route in WRITES for role in sorted(ALL_ROLES)]
+
+
+@pytest.mark.parametrize(("route", "role"), WRITE_CASES, ids=[f"{r.id}-{role}" for r, role in WRITE_CASES])
+def test_a_write_changes_the_database_only_when_allowed(route: Route, role: str, cast, client):
+    client.force_login(cast.by_role()[role])
+    url = route.url(cast)
+    data = route.data(cast) if route.data else {}
+    before = _fingerprint()
+    response = client.post(url, data)
+    after = _fingerprint()
+    if role in route.allowed:
+        assert response.status_code < 400, f"{role}: {route.id} answered {response.status_code}"
+        changed = sorted(k for k in after if after[k] != before.get(k))
+        if role in route.no_write_for:
+            assert not changed, f"{role}: {route.id} with another unit's data changed {changed}"
+        elif route.writes:
+            assert changed, f"{role}: the allowed write {route.id} saved nothing (check the row's data is valid)"
+    else:
+        assert response.status_code in (403, 404)
+        changed = sorted(k for k in after if after[k] != before.get(k))
+        assert not changed, f"{role} was denied {route.id} but these tables changed: {changed}"

@@ -17,7 +17,7 @@ from studievag.plans.models import Plan
 from studievag.quality.models import Reflection, ReflectionTag
 
 
-def test_search_words_are_bounded():
+def test_search_words_are_bounded(english):
     assert search_words("  anna   berg anna ") == ["anna", "berg"]
     with pytest.raises(ValidationError) as error:
         search_words(" ".join(f"w{i}" for i in range(SEARCH_MAX_WORDS + 1)))

@@ -31,7 +31,7 @@ def _login(client, password, username="lena", address="10.1.2.3"):
     )
 
 
-def test_thirty_wrong_passwords_then_the_right_one_does_not_log_in(client, account, caplog, settings):
+def test_thirty_wrong_passwords_then_the_right_one_does_not_log_in(client, account, caplog, english):
     caplog.set_level(logging.WARNING, logger="studievag.security")
     statuses = [_login(client, f"fel{i}").status_code for i in range(30)]
     # The first four are the log-in page again; from the fifth on the account is locked.

@@ -63,6 +63,7 @@ ROUTES = [
         method="post",
         data=lambda c: {"owner": f"organiser:{c.organiser_a.pk}", "title": "Ny kedja"},
         label="create",
+        no_write_for=frozenset({"regional_coordinator"}),
     ),
     Route("effect_chain:chain_detail", READERS, kwargs=chain_a, label="organiser"),
     Route("effect_chain:chain_detail", READERS, kwargs=regional, label="region"),

@@ -38,6 +38,12 @@ def _form(c):
     return data
 
 
+def _ims() -> int:
+    from studievag.organisations.models import Programme
+
+    return Programme.objects.get(code="IMS").pk
+
+
 ROUTES = [
     Route("handover:outgoing", SENDER),
     Route("handover:create", SENDER),
@@ -96,7 +102,7 @@ ROUTES = [
         FOLLOW_UP,
         kwargs=_received,
         method="post",
-        data=lambda c: {"programme": "", "start_date": ""},
+        data=lambda c: {"programme": _ims(), "start_date": "2026-08-17"},
     ),
     Route("handover:settings", frozenset({"principal", "organiser_analyst"})),
     Route(

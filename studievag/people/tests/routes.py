@@ -6,9 +6,32 @@ from studievag.testing import Route
 STAFF = frozenset({"mentor", "teacher", "counsellor", "student_health", "principal", "mentor_other_school"})
 A_STAFF = frozenset({"mentor", "teacher", "counsellor", "student_health", "principal"})
 
+
+def _ims() -> int:
+    from studievag.organisations.models import Programme
+
+    return Programme.objects.get(code="IMS").pk
+
+
 ROUTES = [
     Route("people:student_list", STAFF),
     Route("people:student_create", frozenset({"counsellor", "principal"})),
+    Route(
+        "people:student_create",
+        frozenset({"counsellor", "principal"}),
+        method="post",
+        data=lambda c: {
+            "personal_identity_number": "",
+            "date_of_birth": "2009-03-01",
+            "first_name": "Nora",
+            "last_name": "Ny",
+            "gender": "female",
+            "security_marking": "none",
+            "programme": _ims(),
+            "school_unit": c.unit_a.pk,
+            "start_date": "2026-01-12",
+        },
+    ),
     Route("people:student_detail", A_STAFF, kwargs=lambda c: {"pk": c.alice.pk}, label="alice"),
     Route(
         "people:student_detail",
@@ -17,6 +40,20 @@ ROUTES = [
         label="bertil",
     ),
     Route("people:student_edit", frozenset({"counsellor", "principal"}), kwargs=lambda c: {"pk": c.alice.pk}),
+    Route(
+        "people:student_edit",
+        frozenset({"counsellor", "principal"}),
+        kwargs=lambda c: {"pk": c.alice.pk},
+        method="post",
+        data=lambda c: {
+            "first_name": "Alice",
+            "last_name": "Andersson-Berg",
+            "gender": "female",
+            "mother_tongue": "ar",
+            "security_marking": "none",
+            "reason": "Nytt efternamn",
+        },
+    ),
     Route("people:family_home", frozenset({"student", "guardian"})),
     Route(
         "people:family_student", frozenset({"student", "guardian"}), kwargs=lambda c: {"pk": c.alice.pk}, label="alice"

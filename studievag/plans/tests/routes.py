@@ -36,22 +36,82 @@ def education_plan_a(cast) -> dict:
     return {"pk": document.pk}
 
 
+def _ims() -> int:
+    from studievag.organisations.models import Programme
+
+    return Programme.objects.get(code="IMS").pk
+
+
+def _plan_post() -> dict:
+    """Alice's plan (version 1) saved again with a new study path and no rows."""
+    data = {"version": "1", "reason": "Planen ses över", "study_path": "Svenska som andraspråk, sedan vård"}
+    for prefix in ("goals", "courses", "internships"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return data
+
+
+def _plan_file() -> dict:
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    document = {
+        "format": "studievag.plan/1",
+        "exported_at": "2026-01-10T10:00:00+01:00",
+        "from_school": {"name": "Skola X", "school_unit_code": "12345678", "organiser": "Kommun X"},
+        "student": {"protected_identity": False},
+        "plan": {"programme": "IMS", "study_path": "Mot gymnasiet", "goals": [], "courses": [], "internships": []},
+    }
+    return {"file": SimpleUploadedFile("plan.json", json.dumps(document).encode(), content_type="application/json")}
+
+
 ROUTES = [
     Route("plans:plan_list", frozenset({"mentor", "principal", "mentor_other_school"})),
     Route("plans:schema", ALL_ROLES, public=True),
     Route("plans:education_plan_list", A_STAFF | {"mentor_other_school", "organiser_analyst"}),
     Route("plans:education_plan_create", frozenset({"principal", "organiser_analyst"})),
+    Route(
+        "plans:education_plan_create",
+        frozenset({"principal", "organiser_analyst"}),
+        method="post",
+        data=lambda c: {
+            "organiser": c.organiser_a.pk,
+            "programme": _ims(),
+            "title": "Plan för utbildning IMS",
+            "body": "Utbildningens upplägg.",
+            "valid_from": "2026-01-01",
+        },
+    ),
     Route("plans:education_plan_detail", A_STAFF | {"organiser_analyst"}, kwargs=education_plan_a),
     Route("plans:local_course_create", frozenset({"principal", "organiser_analyst"})),
+    Route(
+        "plans:local_course_create",
+        frozenset({"principal", "organiser_analyst"}),
+        method="post",
+        data=lambda c: {
+            "organiser": c.organiser_a.pk,
+            "subject_name": "Truckkort",
+            "code": "TRUCK01",
+            "name": "Truck A",
+        },
+    ),
     # Teachers read the summary of students in their course groups.
     Route("plans:plan_detail", A_STAFF, kwargs=alice_with_plan, label="alice"),
     Route(
         "plans:plan_detail", frozenset({"mentor_other_school"}), kwargs=lambda c: {"pk": c.bertil.pk}, label="bertil"
     ),
     Route("plans:plan_edit", PLAN_EDITORS, kwargs=alice_with_plan),
+    Route("plans:plan_edit", PLAN_EDITORS, kwargs=alice_with_plan, method="post", data=lambda c: _plan_post()),
     Route("plans:plan_history", PLAN_READERS, kwargs=alice_with_plan),
     Route("plans:plan_compare", PLAN_READERS, kwargs=alice_with_plan),
     Route("plans:review_create", frozenset({"mentor", "principal"}), kwargs=alice_with_plan),
+    Route(
+        "plans:review_create",
+        frozenset({"mentor", "principal"}),
+        kwargs=alice_with_plan,
+        method="post",
+        data=lambda c: {"held_on": "2026-01-15", "participants": "Eleven, mentor", "notes": "Planen gicks igenom."},
+    ),
     # Study and careers guidance: the counsellor (and the principal).
     Route("plans:guidance_create", frozenset({"counsellor", "principal"}), kwargs=alice_with_plan),
     Route(
@@ -82,6 +142,9 @@ ROUTES = [
     Route("plans:export_json", PLAN_EDITORS, kwargs=alice_with_plan),
     Route("plans:export_pdf", PLAN_EDITORS, kwargs=alice_with_plan),
     Route("plans:import", PLAN_EDITORS, kwargs=lambda c: {"pk": c.alice.pk}),
+    Route(
+        "plans:import", PLAN_EDITORS, kwargs=lambda c: {"pk": c.alice.pk}, method="post", data=lambda c: _plan_file()
+    ),
     Route("plans:family_plan", frozenset({"student", "guardian"}), kwargs=alice_with_plan, label="alice"),
     # Adam is 19 and has not consented: his former guardian sees nothing.
     Route("plans:family_plan", frozenset(), kwargs=lambda c: {"pk": c.adam.pk}, label="adam"),

@@ -21,7 +21,10 @@ REFLECTIONS = frozenset(
     }
 )
 
+OVERVIEW = frozenset({"organiser_analyst", "regional_coordinator"})
+
 ROUTES = [
+    Route("quality:overview", OVERVIEW),
     Route("quality:report", REPORT),
     Route("quality:report", REPORT, data=lambda c: {"dim1": "gender", "dim2": "background"}, label="two-way"),
     Route("quality:export", REPORT, kwargs=lambda c: {"fmt": "csv"}, label="csv"),
@@ -39,8 +42,13 @@ ROUTES = [
         "quality:reflections",
         REFLECTIONS - {"regional_coordinator"},
         method="post",
-        data=lambda c: {"text": "Gruppen behöver mer studiehandledning."},
+        data=lambda c: {
+            "school_unit": c.unit_a.pk,
+            "written_on": "2026-01-15",
+            "source": "team_meeting",
+            "text": "Gruppen behöver mer studiehandledning.",
+        },
         label="write",
+        no_write_for=frozenset({"mentor_other_school"}),
     ),
-    Route("quality:overview", frozenset({"organiser_analyst", "regional_coordinator"})),
 ]

@@ -8,12 +8,18 @@ MANAGE = frozenset({"organiser_analyst"})
 
 
 def _wave_data(c):
+    from django.utils import timezone
+
+    from studievag.surveys import rules
+
+    term = rules.terms_around(timezone.localdate())[-1]  # a term the form offers
+    year, month = int(term[2:]), 9 if term.startswith("ht") else 2
     return {
         "organiser": c.organiser_a.pk,
-        "term": "ht2030",
+        "term": term,
         "title": "Enkät",
-        "opens_on": "2030-09-01",
-        "closes_on": "2030-09-30",
+        "opens_on": f"{year}-{month:02d}-01",
+        "closes_on": f"{year}-{month:02d}-28",
         "min_respondents": 6,
         "min_free_text": 12,
         "items": SCALE_REFS[:4],
