@@ -18,7 +18,7 @@ from studievag.enrolments.models import Enrolment, StudentGroup
 from studievag.enrolments.selectors import with_current_enrolment
 from studievag.organisations.models import Organiser, Region, SchoolUnit
 from studievag.outcomes.selectors import follow_up_tasks, kaa_referrals
-from studievag.quality.overview import MIN_COUNT, units_in_overview_scope
+from studievag.quality.linked import scope_summaries
 
 
 @login_required
@@ -75,17 +75,12 @@ def home(request):
 
 
 def _overview_summary(user, today) -> dict:
-    """Units and current students in an analyst's or coordinator's scope (counts only)."""
+    """Each region or organiser in an analyst's or coordinator's scope: units and students this term.
 
-    units = units_in_overview_scope(user)
-    n = (
-        Enrolment.objects.active_on(today)
-        .filter(school_unit__in=units.values("pk"))
-        .values("student_id")
-        .distinct()
-        .count()
-    )
-    return {"units": units.count(), "students": ".." if 0 < n < MIN_COUNT else n}
+    The student figure comes from the quality area's protection, like every group figure.
+    """
+    period, scopes = scope_summaries(user, today=today)
+    return {"period": period, "scopes": scopes}
 
 
 def _setup_summary(today) -> list[tuple[str, int, str]]:

@@ -13,7 +13,7 @@ minor, which for tables of this size it cannot in practice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 
 from .linked import Dim, Family, Key
 
@@ -48,8 +48,33 @@ def recoverable(dims: Sequence[Dim] | Family, hidden: Iterable[Key]) -> set[Key]
     """The hidden cells whose value follows exactly from the shown cells of the family."""
     family = dims if isinstance(dims, Family) else Family(dims)
     hidden = set(hidden)
-    rows = equations(family, hidden)
-    order = {c: family.order(c) for c in hidden}
+    return _solve(equations(family, hidden), hidden)
+
+
+def determined(sums: Iterable[tuple[Hashable, Sequence[Hashable]]], hidden: Iterable[Hashable]) -> set:
+    """The same attacker over sums written down by hand: ``(total, parts)`` with any keys.
+
+    For figures collected from pages rather than from one family (see the
+    quality area's attack test).
+    """
+    hidden = set(hidden)
+    rows = []
+    for total, parts in sums:
+        row: dict = {}
+        if total in hidden:
+            row[total] = 1
+        for part in parts:
+            if part in hidden:
+                row[part] = (row.get(part, 0) - 1) % P
+        row = {c: v for c, v in row.items() if v}
+        if row:
+            rows.append(row)
+    return _solve(rows, hidden)
+
+
+def _solve(rows: list[dict], hidden: set) -> set:
+    """Hidden unknowns whose value the equations fix: reduced row echelon form over GF(p)."""
+    order = {c: k for k, c in enumerate(sorted(hidden, key=repr))}
     pivots: dict[Key, dict[Key, int]] = {}  # pivot column -> reduced row
     for row in rows:
         row = dict(row)

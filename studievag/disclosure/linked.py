@@ -192,7 +192,7 @@ class Protection:
 
 
 def protect(
-    dims: Sequence[Dim],
+    dims: Sequence[Dim] | Family,
     bases: Mapping[Key, int],
     thresholds: Thresholds,
     kind: str = Kind.COUNT,
@@ -206,11 +206,11 @@ def protect(
     rate). Cells not given are empty (0). ``force``: cells to hide whatever
     their base (e.g. a figure another table already hides).
     """
-    family = Family(dims)
+    family = dims if isinstance(dims, Family) else Family(dims)
     by_cube: dict[frozenset[int], list[Key]] = {}
     forced = set(force)
     for key in set(bases) | forced:
-        by_cube.setdefault(family.cube_of(key), []).append(key)
+        by_cube.setdefault(family.cube_of(key), []).append(key)  # checks every given key once
     primary = {k for k, v in bases.items() if thresholds.hides(kind, v)} | forced
     hidden: set[Key] = set()
     hidden_in: dict[frozenset[int], set[Key]] = {}
@@ -218,17 +218,19 @@ def protect(
     def value(key: Key) -> int:
         return bases.get(key, 0)
 
-    def hide(keys: Iterable[Key]) -> None:
-        for key in keys:
-            if key not in hidden:
-                hidden.add(key)
-                hidden_in.setdefault(family.cube_of(key), set()).add(key)
-
     for cube in family.cubes:
         active = family.active(cube)
+        here = hidden_in.setdefault(cube, set())
+
+        def hide(keys: Iterable[Key], here=here) -> None:
+            for key in keys:
+                if key not in hidden:
+                    hidden.add(key)
+                    here.add(key)
+
         # 2. A hidden total takes its whole line with it.
         for k in active:
-            for m in list(hidden_in.get(cube - {k}, ())):
+            for m in hidden_in.get(cube - {k}, ()):
                 line = family.line(m, k)
                 if line is not None:
                     hide(line)

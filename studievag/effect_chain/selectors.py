@@ -1,10 +1,10 @@
 """Reads of the effect chain area: which chains a user may see or change, and a chain
 with its live figures.
 
-Every figure comes from the quality area's report engine
-(:func:`studievag.quality.selectors.run_report`), always suppressed, for the
-chain's own level (the organiser or the region), and only where that level is
-in the user's report scope: an analyst reads the region's chain but not the
+Every figure comes from the quality area's door for group figures
+(:func:`studievag.quality.linked.level_figures`), protected together with
+everything else the person can open, for the chain's own level (the organiser
+or the region), and only where that level is in the user's report scope: an analyst reads the region's chain but not the
 region's figures.
 """
 
@@ -23,16 +23,10 @@ from studievag.access.models import Role, RoleAssignment
 from studievag.access.policy import grants_for, may
 from studievag.organisations.models import Organiser, SchoolUnit, StaffTraining
 from studievag.quality.indicators import available
+from studievag.quality.linked import level_figures
 from studievag.quality.periods import Period, parse, term_of
 from studievag.quality.scope import report_scope
-from studievag.quality.selectors import (
-    Figure,
-    Level,
-    ReportRequest,
-    run_report,
-    thresholds_for,
-    units_of_level,
-)
+from studievag.quality.selectors import Figure, Level
 
 from . import rules
 from .models import LEVEL_ORDER, ChainNode, DevelopmentNote, EffectChain, IndicatorLink, Target
@@ -131,26 +125,17 @@ def figures_visible(user, chain: EffectChain) -> bool:
 
 
 def chain_figures(
-    chain: EffectChain, indicator_ids, *, on: datetime.date | None = None
+    chain: EffectChain, indicator_ids, *, user, on: datetime.date | None = None
 ) -> tuple[Period, dict[str, Figure]]:
     """The chain level's figures for the term containing ``on``, as the report pages
-    show them (suppressed)."""
+    show them to ``user`` (suppressed)."""
     on = on or timezone.localdate()
     period = term_of(on)
     ids = tuple(i for i in dict.fromkeys(indicator_ids) if i in available())
     if not ids:
         return period, {}
-    unit_ids = units_of_level(chain_level(chain))
-    tables = run_report(
-        ReportRequest(
-            period=period,
-            unit_ids=unit_ids,
-            thresholds=thresholds_for(unit_ids),
-            programme=chain.programme_code,
-            indicator_ids=ids,
-            suppress=True,
-            today=on,
-        )
+    tables = level_figures(
+        user, chain_level(chain), period, programme=chain.programme_code, indicator_ids=ids, today=on
     )
     return period, {k: t.total for k, t in tables.items()}
 
@@ -225,7 +210,7 @@ def chain_view(user, chain: EffectChain, *, on: datetime.date | None = None) -> 
     )
     shown = figures_visible(user, chain)
     ids = [link.indicator for n in nodes for link in n.links.all()]
-    period, figures = chain_figures(chain, ids, on=on) if shown else (term_of(on), {})
+    period, figures = chain_figures(chain, ids, user=user, on=on) if shown else (term_of(on), {})
     names = available()
     levels = []
     for level in LEVEL_ORDER:

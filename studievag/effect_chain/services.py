@@ -206,7 +206,7 @@ def indicator_link(
     if not figures_visible(acting_user, chain):
         raise PermissionDenied
     on = on or timezone.localdate()
-    period, figures = chain_figures(chain, [indicator], on=on)
+    period, figures = chain_figures(chain, [indicator], user=acting_user, on=on)
     figure = figures[indicator]
     shown = not (figure.hidden or figure.missing) and figure.value is not None
     link = IndicatorLink.objects.create(

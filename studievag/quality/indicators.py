@@ -49,7 +49,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from studievag.access.models import Role, RoleAssignment
-from studievag.disclosure import TOTAL
+from studievag.disclosure import TOTAL, Kind
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.handover.models import AT_RECEIVER, Handover
 from studievag.intake.models import StartingLevel
@@ -67,12 +67,6 @@ from studievag.surveys.selectors import report_part
 
 from .periods import Period
 from .sql import DaysBetween, TermEnd
-
-
-class Kind:
-    COUNT = "count"  # a number of students
-    SHARE = "share"  # students meeting a condition / students in the base, in per cent
-    RATE = "rate"  # a sum over a sum (e.g. minutes attended / minutes scheduled), in per cent
 
 
 class Category:
@@ -1091,9 +1085,19 @@ def _survey_source(req) -> tuple[dict, int] | None:
     part = report_part(
         period_code=req.period.code,
         unit_ids=req.unit_ids,
-        programme=req.programme,
+        programme="" if req.by_programme else req.programme,
         dims=tuple(req.dims),
         anchor_code=req.anchor.code if req.anchor else None,
+        # Linked tables (quality/linked.py): per child level and per programme.
+        group_by=tuple(
+            g
+            for g, on in (
+                ("school_unit_id", req.partition == "unit"),
+                ("school_unit__organiser_id", req.partition == "organiser"),
+                ("programme", req.by_programme),
+            )
+            if on
+        ),
     )
     if part is None:
         return None

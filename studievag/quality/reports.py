@@ -15,36 +15,19 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from studievag import disclosure
 from studievag.access.policy import may
 
 from . import periods
 from .dimensions import available_dimensions
 from .facts import facts_status
 from .indicators import Category, available
+from .linked import CellCache, Node, linked_family, scope_tree
 from .periods import Period
 from .scope import report_scope
-from .selectors import (
-    Level,
-    ReportRequest,
-    Table,
-    facts_pending,
-    reflections_for,
-    run_report,
-    thresholds_for,
-    units_of_level,
-)
-from .suppression import MISSING, NOTHING, SUPPRESSED
+from .selectors import Level, Table, reflections_for, units_of_level
 
-LEGEND = (
-    (
-        SUPPRESSED,
-        gettext_lazy(
-            "Too few students to show the figure, or a figure that would let a hidden one be worked out (suppressed)."
-        ),
-    ),
-    (MISSING, gettext_lazy("Data missing.")),
-    (NOTHING, gettext_lazy("No students in the group.")),
-)
+LEGEND = disclosure.LEGEND
 
 
 @dataclass
@@ -139,18 +122,18 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
         and may(user, "quality.unsuppressed")
     )
     dim_ids = tuple(d for d in (data.get("dim1"), data.get("dim2")) if d)
-    thresholds = thresholds_for(unit_ids)
-    request = ReportRequest(
-        period=period,
-        unit_ids=unit_ids,
-        thresholds=thresholds,
-        programme=data.get("programme") or "",
-        dims=dim_ids,
-        suppress=not unsuppressed,
-        **({"today": today} if today else {}),
-    )
-    tables = run_report(request)
-    pending = bool(facts_pending(request))
+    # Every figure is protected together with everything else this person can open.
+    tree = scope_tree(user)
+    node = Node(level.kind, level.entity_id)
+    path = tree.path(node)
+    cache = CellCache()
+    programme = data.get("programme") or ""
+    common = {"programme": programme, "suppress": not unsuppressed, "cache": cache}
+    if today:
+        common["today"] = today
+    family = linked_family(tree, path[0], path[:-1], period, dims=dim_ids, **common)
+    tables = family.tables(node)
+    pending = bool(family.pending)
     status = facts_status(period)
     focus_id = data.get("indicator") or "students"
     if focus_id not in tables or tables[focus_id].indicator.missing is not None:
@@ -161,19 +144,9 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
         if p == period:
             trend.append(TrendPoint(p, focus.row_margin))
             continue
-        earlier = run_report(
-            ReportRequest(
-                period=p,
-                unit_ids=unit_ids,
-                thresholds=thresholds,
-                programme=request.programme,
-                dims=dim_ids[:1],
-                indicator_ids=(focus_id,),
-                suppress=request.suppress,
-                today=request.today,
-                anchor=period,
-            )
-        )[focus_id]
+        earlier = linked_family(
+            tree, path[0], path[:-1], p, dims=dim_ids[:1], indicator_ids=(focus_id,), anchor=period, **common
+        ).tables(node)[focus_id]
         trend.append(TrendPoint(p, earlier.row_margin))
     reflections = list(
         reflections_for(user, unit_ids=unit_ids, since=period.start, until=period.end).filter(
@@ -199,14 +172,14 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
     return Report(
         level=level,
         period=period,
-        programme=request.programme,
+        programme=programme,
         dims=dims,
         tables=tables,
         focus=focus,
         trend=trend,
         reflections=reflections,
-        thresholds=thresholds,
-        suppressed=request.suppress,
+        thresholds=tree.thresholds,
+        suppressed=not unsuppressed,
         categories=categories,
         facts_computed_at=status.computed_at if status else None,
         facts_pending=pending,
@@ -264,7 +237,7 @@ class OutcomeReport:
 def build_outcomes(user, data: dict, *, today: datetime.date | None = None) -> OutcomeReport:
     """The outcome indicators for a cleaned ``ReportForm``: by breakdown, and by term of exit.
 
-    Figures come from :func:`run_report` like every other report; the trend's
+    Figures come through the same door as every other report (:mod:`.linked`); the trend's
     current term is the total of the page's own tables, earlier terms are
     computed with the first breakdown (as the main report's trend), so the page
     never shows two suppression patterns of the same figures.
@@ -272,7 +245,6 @@ def build_outcomes(user, data: dict, *, today: datetime.date | None = None) -> O
     level: Level = data["level_obj"]
     period: Period = data["period_obj"]
     scope = report_scope(user)
-    unit_ids = units_of_level(level, scope)
     unsuppressed = bool(
         data.get("unsuppressed")
         and level.kind == "unit"
@@ -280,16 +252,22 @@ def build_outcomes(user, data: dict, *, today: datetime.date | None = None) -> O
         and may(user, "quality.unsuppressed")
     )
     dim_ids = tuple(d for d in (data.get("dim1"), data.get("dim2")) if d)[:1]
-    thresholds = thresholds_for(unit_ids)
     ids = tuple(k for k, i in available().items() if i.category == Category.OUTCOMES and i.missing is None)
+    tree = scope_tree(user)
+    node = Node(level.kind, level.entity_id)
+    path = tree.path(node)
     common = {
-        "unit_ids": unit_ids,
-        "thresholds": thresholds,
         "programme": data.get("programme") or "",
         "suppress": not unsuppressed,
+        "cache": CellCache(),
         **({"today": today} if today else {}),
     }
-    tables = run_report(ReportRequest(period=period, dims=dim_ids, indicator_ids=ids, **common))
+
+    def tables_for(p: Period, indicator_ids: tuple[str, ...]) -> dict[str, Table]:
+        family = linked_family(tree, path[0], path[:-1], p, dims=dim_ids, indicator_ids=indicator_ids, **common)
+        return family.tables(node)
+
+    tables = tables_for(period, ids)
     sections = [
         (key, label, [t for k, t in tables.items() if k.startswith(prefixes)])
         for key, label, prefixes in OUTCOME_SECTIONS
@@ -300,7 +278,7 @@ def build_outcomes(user, data: dict, *, today: datetime.date | None = None) -> O
         if p == period:
             trend.append(TrendPoint(p, [tables[c].total for c in columns]))
             continue
-        earlier = run_report(ReportRequest(period=p, dims=dim_ids, indicator_ids=tuple(columns), **common))
+        earlier = tables_for(p, tuple(columns))
         trend.append(TrendPoint(p, [earlier[c].total for c in columns]))
     return OutcomeReport(
         level=level,
@@ -310,7 +288,7 @@ def build_outcomes(user, data: dict, *, today: datetime.date | None = None) -> O
         sections=sections,
         trend_columns=[tables[c].indicator for c in columns],
         trend=trend,
-        thresholds=thresholds,
+        thresholds=tree.thresholds,
         suppressed=not unsuppressed,
     )
 

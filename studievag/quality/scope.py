@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from studievag.access.models import Role
 from studievag.access.policy import assignments_for_action, grants_for
@@ -65,4 +65,17 @@ def reflection_units(user, *, writing: bool):
         )
         .filter(school_type=SchoolUnit.SchoolType.UPPER_SECONDARY)
         .select_related("organiser")
+    )
+
+
+def units_in_overview_scope(user) -> QuerySet[SchoolUnit]:
+    """School units on the organisation overview: an analyst's organisers', a coordinator's region's."""
+    grants = grants_for(user)
+    organisers = grants.scoped(Role.ORGANISER_ANALYST, "organiser")
+    regions = grants.scoped(Role.REGIONAL_COORDINATOR, "region")
+    return (
+        SchoolUnit.objects.filter(school_type=SchoolUnit.SchoolType.UPPER_SECONDARY)
+        .filter(Q(organiser_id__in=organisers) | Q(organiser__region_id__in=regions))
+        .select_related("organiser")
+        .order_by("organiser__name", "name")
     )

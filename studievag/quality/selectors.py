@@ -31,20 +31,16 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from studievag.disclosure import TOTAL, Dim, Figure, Kind, Thresholds, figure, missing, protect
 from studievag.enrolments.models import Enrolment
 from studievag.limits import search_words
 from studievag.organisations.models import Organiser, Region, SchoolUnit
 
-from . import suppression
 from .dimensions import UNKNOWN, Dimension, available_dimensions
-from .indicators import Category, Context, Indicator, Kind, available
+from .indicators import Category, Context, Indicator, available
 from .models import PeriodFactsStatus, Reflection, ReflectionTag, SuppressionRule
 from .periods import Period
 from .scope import ReportScope, reflection_units, report_scope
-from .suppression import MISSING, NOTHING, SUPPRESSED, Thresholds
-
-TOTAL = "__total__"
-
 
 # --- Scope ------------------------------------------------------------------------------
 
@@ -110,22 +106,12 @@ class ReportRequest:
     indicator_ids: tuple[str, ...] | None = None  # None: all available
     suppress: bool = True
     today: datetime.date = field(default_factory=timezone.localdate)
+    # For linked tables (see linked.py): count each student once per child level
+    # ("unit" or "organiser") instead of once in the whole scope, and group the
+    # rows by that child; and group by programme instead of filtering on one.
+    partition: str = ""
+    by_programme: bool = False
     anchor: Period | None = None  # a trend point: the report's own period (for comparable survey items)
-
-
-@dataclass
-class Figure:
-    text: str
-    value: float | None = None
-    numerator: float | None = None
-    denominator: float | None = None
-    base: int | None = None
-    hidden: bool = False
-    missing: bool = False
-
-    @property
-    def chart_value(self) -> float | None:
-        return None if self.hidden or self.missing else self.value
 
 
 @dataclass
@@ -164,6 +150,9 @@ def population(req: ReportRequest, kind: str, period: Period) -> QuerySet[Enrolm
         later = Enrolment.objects.filter(rows, student_id=OuterRef("student_id")).filter(
             Q(start_date__gt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), pk__gt=OuterRef("pk"))
         )
+        if req.partition:
+            # Once per child level: the latest enrolment within the same unit (or organiser).
+            later = later.filter(**{PARTITIONS[req.partition]: OuterRef(PARTITIONS[req.partition])})
         qs = Enrolment.objects.filter(rows).filter(~Exists(later))
     else:  # a cohort: the student's first enrolment ever started in the period
         rows = Q(scope) & Q(start_date__gte=period.start, start_date__lte=period.end)
@@ -171,9 +160,29 @@ def population(req: ReportRequest, kind: str, period: Period) -> QuerySet[Enrolm
             Q(start_date__lt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), pk__lt=OuterRef("pk"))
         )
         qs = Enrolment.objects.filter(rows).filter(~Exists(earlier))
-    if req.programme:
+    if req.programme and not req.by_programme:
         qs = qs.filter(programme__code=req.programme)
     return qs.order_by()
+
+
+# The column a child level is grouped by, for a partitioned population.
+PARTITIONS = {"unit": "school_unit_id", "organiser": "school_unit__organiser_id"}
+
+
+def _groups_for(req: ReportRequest, expressions: list) -> dict:
+    """The GROUP BY columns: child level, programme, and the breakdown's two dimensions."""
+    constant = Value(TOTAL, output_field=CharField())
+    groups = {"ch": constant, "pg": constant, "d1": constant, "d2": constant}
+    if req.partition:
+        groups["ch"] = F(PARTITIONS[req.partition])
+    if req.by_programme:
+        groups["pg"] = F("programme__code")
+    for n, expression in enumerate(expressions):
+        groups[f"d{n + 1}"] = expression
+    return groups
+
+
+GROUPS = ("ch", "pg", "d1", "d2")
 
 
 def population_period(kind: str, period: Period) -> Period:
@@ -276,21 +285,17 @@ def report_querysets(req: ReportRequest) -> list[ReportQuery]:
         if extra:
             qs = qs.annotate(**extra)
         # Without a breakdown, a constant group: no GROUP BY, one row.
-        groups = {"d1": Value(TOTAL, output_field=CharField()), "d2": Value(TOTAL, output_field=CharField())}
-        for n, dimension in enumerate(dims):
-            groups[f"d{n + 1}"] = dimension.expression(pperiod)
+        groups = _groups_for(req, [dimension.expression(pperiod) for dimension in dims])
         qs = qs.annotate(**groups)
         single = indicators[0]
         if single.annotations is not None and not single.facts and single.kind == Kind.SHARE:
-            qs = (
-                qs.annotate(**{STATE: _state(single, ctx)}).values("d1", "d2", STATE).annotate(n=Count("pk")).order_by()
-            )
+            qs = qs.annotate(**{STATE: _state(single, ctx)}).values(*GROUPS, STATE).annotate(n=Count("pk")).order_by()
             result.append(ReportQuery(qs, indicators, ctx, "state"))
             continue
         aggregates: dict = {}
         for indicator in indicators:
             aggregates.update(_aggregates(indicator, ctx))
-        qs = qs.values("d1", "d2").annotate(**aggregates).order_by()
+        qs = qs.values(*GROUPS).annotate(**aggregates).order_by()
         result.append(ReportQuery(qs, indicators, ctx, "plain"))
     if cohort_shares:
         result.append(_cohorts_query(req, dims, cohort_shares))
@@ -315,7 +320,7 @@ def _cohorts_query(req: ReportRequest, dims, indicators: list[Indicator]) -> Rep
         Q(start_date__lt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), pk__lt=OuterRef("pk"))
     )
     qs = Enrolment.objects.filter(scope & started).filter(~Exists(earlier))
-    if req.programme:
+    if req.programme and not req.by_programme:
         qs = qs.filter(programme__code=req.programme)
     qs = qs.order_by().annotate(
         cohort=Case(
@@ -327,12 +332,13 @@ def _cohorts_query(req: ReportRequest, dims, indicators: list[Indicator]) -> Rep
     for indicator in indicators:
         extra.update(indicator.annotations(contexts[int(indicator.population[6:])]))
     qs = qs.annotate(**extra)
-    groups = {"d1": Value(TOTAL, output_field=CharField()), "d2": Value(TOTAL, output_field=CharField())}
-    for k, dimension in enumerate(dims):
-        groups[f"d{k + 1}"] = Case(
-            *[When(cohort=n, then=dimension.expression(p)) for n, p in periods.items()],
-            output_field=CharField(),
-        )
+    groups = _groups_for(
+        req,
+        [
+            Case(*[When(cohort=n, then=dimension.expression(p)) for n, p in periods.items()], output_field=CharField())
+            for dimension in dims
+        ],
+    )
     states = {
         f"st_{i.id}": Case(
             When(cohort=int(i.population[6:]), then=_state(i, contexts[int(i.population[6:])])),
@@ -341,7 +347,7 @@ def _cohorts_query(req: ReportRequest, dims, indicators: list[Indicator]) -> Rep
         )
         for i in indicators
     }
-    qs = qs.annotate(**groups, **states).values("d1", "d2", *states).annotate(n=Count("pk")).order_by()
+    qs = qs.annotate(**groups, **states).values(*GROUPS, *states).annotate(n=Count("pk")).order_by()
     return ReportQuery(qs, indicators, contexts[numbers[0]], "cohorts")
 
 
@@ -359,19 +365,22 @@ def facts_pending(req: ReportRequest) -> set[str]:
     return waiting
 
 
-def report_cells(req: ReportRequest) -> dict[str, dict[tuple[str, str], dict]]:
+def report_cells(req: ReportRequest) -> dict[str, dict[tuple, dict]]:
     """Unsuppressed numerators, denominators and bases per indicator and group.
 
+    Keyed by ``(d1, d2)``; with ``partition`` or ``by_programme`` set, by
+    ``(child, programme, d1, d2)`` (``TOTAL`` where a column is not grouped).
     Indicators over per-student facts read what the background job computed
     (``facts.py``); while a period has none yet they are left out.
     """
     pending = facts_pending(req)
     if pending:
         req = replace(req, indicator_ids=tuple(k for k in _chosen(req) if k not in pending))
-    data: dict[str, dict[tuple[str, str], dict]] = {}
+    wide = bool(req.partition or req.by_programme)
+    data: dict[str, dict[tuple, dict]] = {}
     for query in report_querysets(req):
         for row in query.queryset:
-            key = (row["d1"], row["d2"])
+            key = tuple(row[g] for g in GROUPS) if wide else (row["d1"], row["d2"])
             if query.mode == "cohorts":
                 for indicator in query.indicators:
                     state = row[f"st_{indicator.id}"]
@@ -399,34 +408,8 @@ def report_cells(req: ReportRequest) -> dict[str, dict[tuple[str, str], dict]]:
     return data
 
 
-def run_report(req: ReportRequest) -> dict[str, Table]:
-    """Every chosen indicator as a suppressed :class:`Table` over the breakdown."""
-    dims = [available_dimensions()[d] for d in req.dims]
-    row_groups = _groups(dims[0]) if dims else []
-    col_groups = _groups(dims[1]) if len(dims) > 1 else []
-    chosen = _chosen(req)
-    pending = facts_pending(req)
-    data = report_cells(req)
-    external, limits = external_cells(req, chosen)
-    data.update(external)
-    # Add keys the dimension did not list (e.g. a programme code) to the groups.
-    for table_data in data.values():
-        for k1, k2 in table_data or {}:
-            if dims and k1 not in dict(row_groups):
-                row_groups.append((k1, k1 if k1 != UNKNOWN else _("Not known")))
-            if len(dims) > 1 and k2 not in dict(col_groups):
-                col_groups.append((k2, k2))
-    tables = {}
-    for indicator in sorted(chosen.values(), key=_order):
-        own = req
-        if indicator.id in limits:
-            # The source's own minimum (a survey wave's), never under the report's limit for counts.
-            k = max(limits[indicator.id], req.thresholds.min_count)
-            own = replace(req, thresholds=Thresholds(min_count=k, min_base=k))
-        tables[indicator.id] = _table(
-            indicator, data.get(indicator.id, {}), row_groups, col_groups, own, pending=indicator.id in pending
-        )
-    return tables
+def chosen_indicators(req: ReportRequest) -> list[Indicator]:
+    return sorted(_chosen(req).values(), key=_order)
 
 
 def external_cells(req: ReportRequest, chosen: dict[str, Indicator]) -> tuple[dict, dict[str, int]]:
@@ -451,86 +434,146 @@ def external_cells(req: ReportRequest, chosen: dict[str, Indicator]) -> tuple[di
     return data, limits
 
 
+@dataclass
+class Gathered:
+    """What a report's figures rest on, unsuppressed: cells per indicator, own limits, pending facts."""
+
+    data: dict[str, dict | None]  # None: the source cannot break down this way
+    limits: dict[str, int]  # a source's own minimum (a survey wave's)
+    pending: set[str]  # facts not computed yet: shown as missing
+
+
+def gather(req: ReportRequest) -> Gathered:
+    data: dict[str, dict | None] = dict(report_cells(req))
+    external, limits = external_cells(req, _chosen(req))
+    data.update(external)
+    return Gathered(data=data, limits=limits, pending=facts_pending(req))
+
+
+def thresholds_of(indicator: Indicator, thresholds: Thresholds, limits: dict[str, int]) -> Thresholds:
+    """The limits an indicator's figures are hidden by: a source's own minimum, never under the report's."""
+    if indicator.id in limits:
+        k = max(limits[indicator.id], thresholds.min_count)
+        return Thresholds(min_count=k, min_base=k)
+    return thresholds
+
+
+def breakdown_groups(req: ReportRequest, keys) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The row and column groups of the breakdown, with any key the dimension did not list (a programme code)."""
+    dims = [available_dimensions()[d] for d in req.dims]
+    row_groups = _groups(dims[0]) if dims else []
+    col_groups = _groups(dims[1]) if len(dims) > 1 else []
+    for k1, k2 in keys:
+        if dims and k1 not in dict(row_groups):
+            row_groups.append((k1, k1 if k1 != UNKNOWN else _("Not known")))
+        if len(dims) > 1 and k2 not in dict(col_groups):
+            col_groups.append((k2, k2))
+    return row_groups, col_groups
+
+
+def run_report(req: ReportRequest) -> dict[str, Table]:
+    """Every chosen indicator as a suppressed :class:`Table`, the table protected on its own.
+
+    For a table nobody can open at another level, period or programme (the
+    national benchmark, tests of the counting). Pages and exports go through
+    :func:`studievag.quality.linked.linked_report`, which protects everything
+    the person can open together.
+    """
+    gathered = gather(req)
+    data = gathered.data
+    row_groups, col_groups = breakdown_groups(req, {k for cells in data.values() for k in cells or {}})
+    dims = []
+    if req.dims:
+        dims.append(Dim("d1", tuple(k for k, _l in row_groups)))
+    if len(req.dims) > 1:
+        dims.append(Dim("d2", tuple(k for k, _l in col_groups)))
+
+    def key(k1, k2):
+        return ((k1,) if len(dims) > 0 else ()) + ((k2,) if len(dims) > 1 else ())
+
+    tables = {}
+    for indicator in chosen_indicators(req):
+        cells = data.get(indicator.id, {})
+        if cells is None or indicator.id in gathered.pending:
+            tables[indicator.id] = make_table(indicator, row_groups, col_groups, None, None)
+            continue
+        finest = {key(k1, k2): cell for (k1, k2), cell in cells.items()}
+        parts = cell_parts(indicator, dims, finest, additive=[d.name for d in dims])
+        hidden = frozenset()
+        if req.suppress and indicator.missing is None:
+            limits = thresholds_of(indicator, req.thresholds, gathered.limits)
+            hidden = protect(dims, parts["base_of"], limits, indicator.kind).hidden
+        tables[indicator.id] = make_table(
+            indicator,
+            row_groups,
+            col_groups,
+            lambda rk, ck, parts=parts: {p: parts[p].get(key(rk, ck), 0) for p in ("num", "den", "base_of")},
+            lambda rk, ck, hidden=hidden: key(rk, ck) in hidden,
+        )
+    return tables
+
+
+def cell_parts(indicator: Indicator, dims, cells: dict[tuple, dict], *, additive) -> dict[str, dict[tuple, float]]:
+    """Numerators, denominators and the base each figure rests on, with the totals of additive dimensions."""
+    names = [d.name for d in dims]
+    positions = [names.index(name) for name in additive]
+    num: dict[tuple, float] = {}
+    den: dict[tuple, float] = {}
+    base: dict[tuple, float] = {}
+    for key, cell in cells.items():
+        values = (cell.get("num") or 0, cell.get("den") or 0, cell.get("base") or 0)
+        present = [k for k in positions if key[k] != TOTAL]
+        for mask in range(1 << len(present)):
+            total = list(key)
+            for bit, k in enumerate(present):
+                if mask >> bit & 1:
+                    total[k] = TOTAL
+            t = tuple(total)
+            num[t] = num.get(t, 0) + values[0]
+            den[t] = den.get(t, 0) + values[1]
+            base[t] = base.get(t, 0) + values[2]
+    source = num if indicator.kind == Kind.COUNT else den if indicator.kind == Kind.SHARE else base
+    return {"num": num, "den": den, "base": base, "base_of": {k: int(v) for k, v in source.items()}}
+
+
+def base_of(indicator: Indicator, num: float, den: float, base: float) -> int:
+    """The students a figure rests on: the count itself, a share's denominator, a rate's students with data."""
+    if indicator.kind == Kind.COUNT:
+        return int(num)
+    return int(den if indicator.kind == Kind.SHARE else base)
+
+
 def _order(indicator: Indicator) -> int:
     return Category.ORDER.index(indicator.category)
 
 
-def _number(cell: dict, part: str) -> float:
-    return float(cell.get(part) or 0)
+def make_table(indicator, row_groups, col_groups, value, hidden) -> Table:
+    """A :class:`Table` over the groups (the total last), each cell a disclosure :class:`Figure`.
 
-
-def _table(indicator, data, row_groups, col_groups, req: ReportRequest, *, pending: bool = False) -> Table:
+    ``value(row_key, col_key)`` gives ``num``/``den``/``base_of`` of a cell and
+    ``hidden(row_key, col_key)`` whether the protection hides it; ``TOTAL`` is
+    the key of a margin. Without ``value`` every cell is missing (``.``).
+    """
     rows = row_groups + [(TOTAL, _("Total"))]
     cols = col_groups + [(TOTAL, _("Total"))]
-    R, C = len(rows), len(cols)
-    if indicator.missing is not None or data is None or pending:
-        cells = [[Figure(MISSING, missing=True) for _c in cols] for _r in rows]
-        return Table(indicator, rows, cols, cells)
-    parts = ("num", "den", "base")
-    grid = {p: [[0.0] * C for _r in range(R)] for p in parts}
-    for i, (rk, _rl) in enumerate(row_groups or [(TOTAL, "")]):
-        for j, (ck, _cl) in enumerate(col_groups or [(TOTAL, "")]):
-            cell = data.get((rk, ck), {})
-            for p in parts:
-                grid[p][i][j] = _number(cell, p)
-    # Margins: one row per student and one group per student, so groups add up.
-    for p in parts:
-        g = grid[p]
-        if col_groups:
-            for i in range(R - 1 if row_groups else 1):
-                g[i][C - 1] = sum(g[i][: C - 1])
-        if row_groups:
-            for j in range(C):
-                g[R - 1][j] = sum(g[i][j] for i in range(R - 1))
-    if not row_groups:  # no breakdown: the single figure sits in the last row
-        for p in parts:
-            grid[p][R - 1] = grid[p][0]
-    bases = _bases(indicator, grid)
-    hidden = _pattern(indicator, grid, bases, req, bool(row_groups), bool(col_groups))
-    cells = [[_figure(indicator, grid, bases, i, j, hidden[i][j]) for j in range(C)] for i in range(R)]
+    if indicator.missing is not None or value is None:
+        return Table(indicator, rows, cols, [[missing() for _c in cols] for _r in rows])
+    cells = []
+    for rk, _rl in rows:
+        line = []
+        for ck, _cl in cols:
+            v = value(rk, ck)
+            line.append(
+                figure(
+                    indicator.kind,
+                    numerator=float(v["num"]),
+                    denominator=float(v["den"]),
+                    base=int(v["base_of"]),
+                    hidden=hidden(rk, ck),
+                )
+            )
+        cells.append(line)
     return Table(indicator, rows, cols, cells)
-
-
-def _bases(indicator, grid) -> list[list[int]]:
-    source = (
-        grid["num"] if indicator.kind == Kind.COUNT else (grid["den"] if indicator.kind == Kind.SHARE else grid["base"])
-    )
-    return [[int(v) for v in row] for row in source]
-
-
-def _pattern(indicator, grid, bases, req, has_rows, has_cols) -> list[list[bool]]:
-    R, C = len(bases), len(bases[0])
-    if not req.suppress:
-        return [[False] * C for _r in range(R)]
-    t = req.thresholds
-    primary_of = t.hides_count if indicator.kind == Kind.COUNT else t.hides_base
-    primary = [[primary_of(v) for v in row] for row in bases]
-    if has_rows and has_cols:
-        # Hide in the two-way table at least what the one-way tables of its
-        # margins hide, so the two never show each other's hidden cells.
-        row_line = suppression.protect_line([r[-1] for r in bases], [r[-1] for r in primary])
-        col_line = suppression.protect_line(bases[-1], primary[-1])
-        for i in range(R):
-            primary[i][-1] = primary[i][-1] or row_line[i]
-        for j in range(C):
-            primary[-1][j] = primary[-1][j] or col_line[j]
-        return suppression.protect(bases, primary)
-    if has_rows:
-        line = suppression.protect_line([r[-1] for r in bases], [r[-1] for r in primary])
-        return [[h] for h in line]
-    return primary
-
-
-def _figure(indicator, grid, bases, i, j, hidden) -> Figure:
-    num, den, base = grid["num"][i][j], grid["den"][i][j], bases[i][j]
-    if hidden:
-        return Figure(SUPPRESSED, base=None, hidden=True)
-    if indicator.kind == Kind.COUNT:
-        return Figure(f"{int(num)}", value=num, numerator=num, base=base)
-    if den == 0:
-        return Figure(NOTHING, base=0)
-    value = 100.0 * num / den
-    return Figure(f"{value:.0f}", value=round(value, 1), numerator=num, denominator=den, base=base)
 
 
 # --- Reflections ------------------------------------------------------------------------

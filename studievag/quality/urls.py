@@ -11,6 +11,6 @@ urlpatterns = [
     path("indicators/", views.indicator_list, name="indicator_list"),
     path("indicators/<slug:indicator_id>/", views.indicator_detail, name="indicator_detail"),
     path("reflections/", views.reflection_list, name="reflections"),
-    path("overview/", views.organisation_overview, name="overview"),
+    path("overview/", views.overview, name="overview"),
     path("handovers/", handover_counts.handovers, name="handovers"),
 ]

@@ -11,9 +11,10 @@ from studievag.form_errors import errors_to_form
 from studievag.jobs.services import enqueue_once
 from studievag.organisations.models import CURRENT_PROGRAMMES
 
-from . import exports, overview, reports
+from . import exports, reports
 from .forms import ReflectionForm, ReflectionSearchForm, ReportForm
 from .indicators import Category, available
+from .linked import overview_rows
 from .models import ReportPdf
 from .periods import term_of
 from .scope import reflection_units
@@ -201,14 +202,16 @@ def reflection_list(request):
 
 
 @require_action("organisation.overview")
-def organisation_overview(request):
-    """Group-level overview for analysts and regional coordinators."""
+def overview(request):
+    """Students this term per school unit and programme, for analysts and regional coordinators."""
+    period, rows = overview_rows(request.user)
     return render(
         request,
-        "organisations/overview.html",
+        "quality/overview.html",
         {
-            "rows": overview.current_student_counts(request.user),
+            "rows": rows,
+            "period": period,
             "programmes": CURRENT_PROGRAMMES,
-            "min_count": overview.MIN_COUNT,
+            "legend": reports.LEGEND,
         },
     )

@@ -547,6 +547,7 @@ def report_part(  # noqa: C901, PLR0912, PLR0915 (to be split into named steps)
     dims: tuple[str, ...],
     anchor_code: str | None = None,
     total: str = TOTAL,
+    group_by: tuple[str, ...] = (),
 ) -> ReportPart | None:
     """Part 3 of a quality report: per theme, favourable answers over the breakdown.
 
@@ -554,7 +555,10 @@ def report_part(  # noqa: C901, PLR0912, PLR0915 (to be split into named steps)
     not carried by the answers (merit value, parents' education). With an
     ``anchor_code`` (the report's own period, when this is a point of its trend),
     only items asked the same way in the anchor period are counted, so a trend
-    never compares a changed question with its earlier wording.
+    never compares a changed question with its earlier wording. ``group_by``
+    (the answer's ``school_unit_id``, ``school_unit__organiser_id`` and/or
+    ``programme``) keys the cells ``(child, programme, d1, d2)`` instead, for
+    the quality area's linked tables.
     """
     fields = []
     for d in dims:
@@ -602,11 +606,18 @@ def report_part(  # noqa: C901, PLR0912, PLR0915 (to be split into named steps)
     k = max(w.min_respondents for w in waves)
     if not aggregates:
         return ReportPart(out, k)
-    group_fields = sorted({b.field for b in fields})
+    group_fields = sorted({b.field for b in fields} | set(group_by))
     rows = qs.values(*group_fields).annotate(**aggregates) if group_fields else [qs.aggregate(**aggregates)]
+    child = next((g for g in group_by if g != "programme"), None)
     for row in rows:
         keys = [(b.key(row[b.field]) if b.key else row[b.field]) for b in fields]
         key = (keys[0] if keys else total, keys[1] if len(keys) > 1 else total)
+        if group_by:
+            key = (
+                row[child] if child else total,
+                row["programme"] if "programme" in group_by else total,
+                *key,
+            )
         for theme, theme_refs in by_theme.items():
             if not theme_refs:
                 continue

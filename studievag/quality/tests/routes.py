@@ -21,7 +21,10 @@ REFLECTIONS = frozenset(
     }
 )
 
+OVERVIEW = frozenset({"organiser_analyst", "regional_coordinator"})
+
 ROUTES = [
+    Route("quality:overview", OVERVIEW),
     Route("quality:report", REPORT),
     Route("quality:report", REPORT, data=lambda c: {"dim1": "gender", "dim2": "background"}, label="two-way"),
     Route("quality:export", REPORT, kwargs=lambda c: {"fmt": "csv"}, label="csv"),
@@ -48,5 +51,4 @@ ROUTES = [
         label="write",
         no_write_for=frozenset({"mentor_other_school"}),
     ),
-    Route("quality:overview", frozenset({"organiser_analyst", "regional_coordinator"})),
 ]
