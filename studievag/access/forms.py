@@ -52,3 +52,34 @@ class StaffRoleForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Why"), max_length=500)
+
+
+class MembershipStartForm(forms.Form):
+    """A principal adds a student enrolled at the group's school unit to the group."""
+
+    student = forms.TypedChoiceField(label=_("Student"), coerce=int)
+    start_date = forms.DateField(label=_("From"), widget=DATE)
+    reason = forms.CharField(label=_("Why"), max_length=500)
+
+    def __init__(self, *args, students, **kwargs):
+        """``students``: the unit's current students, labelled by ``policy.label_students``."""
+        super().__init__(*args, **kwargs)
+        self.students = {s.pk: s for s in students}
+        cast(forms.TypedChoiceField, self.fields["student"]).choices = [("", "–")] + [
+            (s.pk, s.display_name) for s in students
+        ]
+        self.fields["start_date"].initial = timezone.localdate()
+
+    def clean_student(self):
+        return self.students[self.cleaned_data["student"]]
+
+
+class MembershipEndForm(forms.Form):
+    """A principal takes a student out of a group."""
+
+    end_date = forms.DateField(label=_("Last day"), widget=DATE)
+    reason = forms.CharField(label=_("Why"), max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["end_date"].initial = timezone.localdate()

@@ -37,5 +37,9 @@ RULES = AreaRules(
         Action("organisation.admin", roles(Role.ADMIN)),
         # Staff roles at own school units, and the record of every access change there.
         Action("access.manage", roles(Role.PRINCIPAL)),
+        # Who is in the mentor groups, work teams and course groups at own school units:
+        # membership decides which mentor or teacher sees a student, so the principal,
+        # who answers for the unit, decides it.
+        Action("access.groups", roles(Role.PRINCIPAL)),
     ),
 )

@@ -1,22 +1,27 @@
 """The principal's pages: staff roles at own units, and the record of access changes."""
 
 import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from studievag.enrolments import services as enrolment_services
+from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
+from studievag.form_errors import errors_to_form
 from studievag.people.models import AccessChange, Student
 
 from . import services
 from .decorators import require_action
-from .forms import ReasonForm, StaffRoleForm
+from .forms import MembershipEndForm, MembershipStartForm, ReasonForm, StaffRoleForm
 from .models import RoleAssignment
-from .policy import Part, label_students, visible_students
+from .policy import Part, label_students, unit_ids_for_action, visible_students
+from .reads import log_reads
 
 
 def _own_assignments(user):
@@ -135,3 +140,119 @@ def changes(request):
         "access/changes.html",
         {"page": page, "params": params, "kinds": AccessChange.Kind.choices},
     )
+
+
+# --- Group memberships at own school units ------------------------------------
+
+GROUPS_ACTION = "access.groups"
+
+
+def _own_groups(user):
+    return StudentGroup.objects.filter(school_unit_id__in=unit_ids_for_action(user, GROUPS_ACTION))
+
+
+def _current_memberships(day: datetime.date):
+    return (
+        GroupMembership.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .select_related("student")
+        .order_by("student__last_name", "student__first_name", "pk")
+    )
+
+
+def _render_groups(request, *, bound_add=None, bound_end=None):
+    """The page; ``bound_add`` = (group pk, form) and ``bound_end`` = (membership pk, form)
+    put a refused form back where it was filled in."""
+    today = datetime.date.today()
+    groups = list(
+        _own_groups(request.user)
+        .select_related("school_unit", "course")
+        .prefetch_related(Prefetch("memberships", queryset=_current_memberships(today), to_attr="current"))
+        .order_by("school_unit__name", "kind", "name")
+    )
+    unit_students: dict[int, list[Student]] = {}
+    for unit_id in {g.school_unit_id for g in groups}:
+        unit_students[unit_id] = list(_unit_students(unit_id, today))
+    shown: dict[int, Student] = {}
+    for students in unit_students.values():
+        for s in students:
+            shown.setdefault(s.pk, s)
+    for g in groups:
+        for m in g.current:
+            m.student = shown.setdefault(m.student_id, m.student)
+    label_students(request.user, shown.values())
+    log_reads(request, shown.values(), [Part.RECORD])
+    for g in groups:
+        if bound_add and bound_add[0] == g.pk:
+            g.add_form = bound_add[1]
+        else:
+            g.add_form = MembershipStartForm(students=unit_students[g.school_unit_id], prefix=f"g{g.pk}")
+        for m in g.current:
+            m.end_form = bound_end[1] if bound_end and bound_end[0] == m.pk else MembershipEndForm(prefix=f"m{m.pk}")
+    return render(request, "access/groups.html", {"groups": groups})
+
+
+def _unit_students(unit_id: int, day: datetime.date):
+    """The unit's current students: the ones a principal may add to its groups."""
+    enrolled = Enrolment.objects.filter(school_unit_id=unit_id).active_on(day).values("student_id")
+    return Student.objects.filter(pk__in=enrolled).order_by("last_name", "first_name", "pk")
+
+
+@require_action(GROUPS_ACTION)
+def groups(request):
+    """The mentor groups, work teams and course groups at own units, with their current members."""
+    return _render_groups(request)
+
+
+@require_POST
+@require_action(GROUPS_ACTION)
+def group_add(request, pk: int):
+    group = get_object_or_404(_own_groups(request.user).select_related("school_unit"), pk=pk)
+    students = list(_unit_students(group.school_unit_id, datetime.date.today()))
+    label_students(request.user, students)
+    form = MembershipStartForm(request.POST, students=students, prefix=f"g{group.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            enrolment_services.group_membership_start(
+                acting_user=request.user,
+                group=group,
+                student=data["student"],
+                start_date=data["start_date"],
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(student)s was added to %(group)s.")
+                % {"student": data["student"].display_name, "group": group.name},
+            )
+            return redirect("access:groups")
+    return _render_groups(request, bound_add=(group.pk, form))
+
+
+@require_POST
+@require_action(GROUPS_ACTION)
+def group_end(request, pk: int):
+    membership = get_object_or_404(
+        GroupMembership.objects.filter(group__in=_own_groups(request.user)).select_related("group", "student"),
+        pk=pk,
+    )
+    form = MembershipEndForm(request.POST, prefix=f"m{membership.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            enrolment_services.group_membership_end(
+                acting_user=request.user, membership=membership, end_date=data["end_date"], reason=data["reason"]
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            student: Any = label_students(request.user, [membership.student])[0]  # labelled for the page
+            messages.success(
+                request,
+                _("%(student)s leaves %(group)s.") % {"student": student.display_name, "group": membership.group.name},
+            )
+            return redirect("access:groups")
+    return _render_groups(request, bound_end=(membership.pk, form))

@@ -1,6 +1,9 @@
 import datetime
 
+from django.utils import timezone
+
 from studievag.access.models import Role, RoleAssignment
+from studievag.enrolments.models import GroupMembership
 from studievag.testing import Route
 
 
@@ -15,6 +18,10 @@ def _pending_role(cast) -> RoleAssignment:
         granted_by=cast.admin,
         reason="Ny lärare",
     )
+
+
+def _adams_course_membership(cast) -> GroupMembership:
+    return GroupMembership.objects.get(group=cast.course_group_a, student=cast.adam)
 
 
 ROUTES = [
@@ -46,4 +53,26 @@ ROUTES = [
         data=lambda cast: {"reason": "Slutar"},
     ),
     Route("access:changes", frozenset({"principal"})),
+    Route("access:groups", frozenset({"principal"})),
+    Route(
+        "access:groups_add",
+        frozenset({"principal"}),
+        method="post",
+        kwargs=lambda cast: {"pk": cast.course_group_a.pk},
+        data=lambda cast: {
+            f"g{cast.course_group_a.pk}-student": cast.protected.pk,
+            f"g{cast.course_group_a.pk}-start_date": timezone.localdate().isoformat(),
+            f"g{cast.course_group_a.pk}-reason": "Läser matematik från i dag",
+        },
+    ),
+    Route(
+        "access:groups_end",
+        frozenset({"principal"}),
+        method="post",
+        kwargs=lambda cast: {"pk": _adams_course_membership(cast).pk},
+        data=lambda cast: {
+            f"m{_adams_course_membership(cast).pk}-end_date": timezone.localdate().isoformat(),
+            f"m{_adams_course_membership(cast).pk}-reason": "Har klarat kursen",
+        },
+    ),
 ]
