@@ -68,3 +68,27 @@ def test_teacher_records_steps_with_the_keyboard_and_the_team_sees_the_colours(
     page.goto(f"{live_server.url}/progress/teams/group/{cast.mentor_group_a.pk}/")
     assert page.locator(f"{rows[first_id]} .course-chip.status-in_line").count() == 1
     assert page.locator(f"{rows[second_id]} .course-chip.status-far_behind").count() == 1
+
+
+@pytest.mark.browser
+def test_moving_with_the_keyboard_never_saves(transactional_db, live_server, page, cast):
+    from studievag.progress.models import GradeRecord, ProgressRecord
+
+    group = ensure_course(cast).course_group_a
+    _log_in(page, live_server, "teacher_a")
+    page.goto(f"{live_server.url}/progress/groups/{group.pk}/")
+    first = page.locator("tbody tr[data-student]").first
+    first.locator("input[type=radio]").first.focus()
+    # Along the steps, down the rows, Tab to the grade list and through its values.
+    for key in ("ArrowRight", "ArrowRight", "ArrowLeft", "ArrowDown", "ArrowUp", "Tab"):
+        page.keyboard.press(key)
+    for key in ("ArrowDown", "ArrowDown", "ArrowUp", "ArrowDown"):
+        page.keyboard.press(key)
+    page.wait_for_timeout(500)
+    assert ProgressRecord.objects.count() == 0
+    assert GradeRecord.objects.count() == 0
+    # A grade is set with its button.
+    page.locator("tbody tr[data-student]").first.locator(".grade-save").click()
+    page.wait_for_load_state()
+    page.wait_for_timeout(500)
+    assert GradeRecord.objects.count() == 1
