@@ -64,6 +64,8 @@ test: venv messages assets system-deps
 	$(MAKE) --no-print-directory test-sqlite
 	@if scripts/pg-up "$(PG_URL)"; then \
 		$(MAKE) --no-print-directory test-postgres; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL is not reachable at $(PG_URL): CI must test on PostgreSQL too."; exit 1; \
 	else \
 		echo "PostgreSQL is not reachable at $(PG_URL): the suite ran on SQLite only."; \
 	fi

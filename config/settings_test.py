@@ -6,7 +6,9 @@ runs the suite once on SQLite and once on PostgreSQL when one is reachable.
 
 import os
 
-os.environ.setdefault("STUDIEVAG_DEBUG", "0")
+# The suite runs as production does, whatever the shell (the Makefile exports
+# STUDIEVAG_DEBUG=1 for the demo): security headers, error pages and static files.
+os.environ["STUDIEVAG_DEBUG"] = "0"
 os.environ.setdefault("STUDIEVAG_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("STUDIEVAG_SECURE_COOKIES", "0")
 
