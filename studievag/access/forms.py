@@ -78,7 +78,7 @@ class MembershipEndForm(forms.Form):
     """A principal takes a student out of a group."""
 
     end_date = forms.DateField(label=_("Last day"), widget=DATE)
-    reason = forms.CharField(label=_("Why"), max_length=500)
+    reason = forms.CharField(label=_("Why"), max_length=500, widget=forms.TextInput(attrs={"placeholder": _("Why")}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
