@@ -15,6 +15,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 
 from studievag.enrolments.models import StudentGroup
 from studievag.organisations.models import Organiser, SchoolUnit
@@ -66,6 +67,12 @@ def seed(
             unit_pk=unit.pk,
             mentor_group_pk=mentor_group.pk if mentor_group else None,
             round_=round_,
+            # Students who log in, and those whose guardian does, keep their record as it is.
+            spare=frozenset(
+                Student.objects.filter(
+                    Q(user__isnull=False) | Q(guardian_links__guardian__user__isnull=False)
+                ).values_list("pk", flat=True)
+            ),
         )
         _a_conflict(
             sim,

@@ -246,11 +246,18 @@ class TermChanges:
 
 
 def municipal_changes(
-    sim: SimulatedRegister, *, today: datetime.date, unit_pk: int, mentor_group_pk: int | None, round_: int = 0
+    sim: SimulatedRegister,
+    *,
+    today: datetime.date,
+    unit_pk: int,
+    mentor_group_pk: int | None,
+    round_: int = 0,
+    spare: frozenset[int] = frozenset(),
 ) -> TermChanges:
     """A term's changes in the register: two arrivals with a guardian, a new name, a protected
     identity, a student who moved away (deleted) and one who moved on to a national programme.
-    ``round_`` tells one call from the next (new people each time)."""
+    ``round_`` tells one call from the next (new people each time); the students in ``spare``
+    (Studieväg pks, e.g. those who log in) are never the ones changed."""
     register = sim.register
     changes = TermChanges()
     current = [
@@ -290,7 +297,8 @@ def municipal_changes(
         group = register.get("/groups", sim.groups[mentor_group_pk])
         members = group["groupMemberships"] + [builders.membership(person_id=p, start=start) for p in changes.added]
         register.put("/groups", {**group, "groupMemberships": members})
-    ordinary = [p for p in current if p.get("securityMarking", "Ingen") == "Ingen"]
+    spared = {sim.students[pk] for pk in spare if pk in sim.students}
+    ordinary = [p for p in current if p.get("securityMarking", "Ingen") == "Ingen" and p["id"] not in spared]
     if len(ordinary) < 4:
         raise ValueError("the register needs four current students without protected identity")
     renamed, protected, moved, national = ordinary[:4]
