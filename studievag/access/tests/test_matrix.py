@@ -17,8 +17,9 @@ import studievag
 from studievag.testing import ALL_ROLES, Route
 
 # URLs that are not ours to police: Django's own admin and language switch,
-# and the login and logout pages every visitor needs.
-NOT_IN_MATRIX_NAMESPACES = {"admin"}
+# and the login and logout pages every visitor needs (SAML sign-on's among them:
+# studievag/core/tests/test_saml.py tests them).
+NOT_IN_MATRIX_NAMESPACES = {"admin", "saml"}
 NOT_IN_MATRIX = {"set_language", "login", "logout"}
 
 
