@@ -64,6 +64,11 @@ INSTALLED_APPS = [
     "studievag.quality",
     "studievag.effect_chain",
     "studievag.interop",
+    # The REST API for the organisation's other systems (integrations).
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "studievag.api",
     # The national data set and the benchmark (management commands only).
     "studievag.benchmark",
 ]
@@ -291,6 +296,46 @@ if QUALITY_MIN_COUNT < 3 or QUALITY_MIN_BASE < QUALITY_MIN_COUNT:
 # Secrets that must not live in the database (e.g. the student registers' tokens), in a
 # TOML file readable only by the service account; see studievag/interop/README.md.
 SECRETS_FILE = env.str("STUDIEVAG_SECRETS_FILE", default="")
+
+# The REST API (studievag/api): integration tokens only (no session log-in), the
+# same access engine as the pages, errors as problem details, and a limit of
+# calls per token and minute (429 beyond it).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["studievag.api.drf.IntegrationTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["studievag.api.drf.ScopeAndRole"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["studievag.api.drf.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"integration": env.str("STUDIEVAG_API_RATE", default="600/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "studievag.api.problems.problem_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "UNAUTHENTICATED_TOKEN": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Studieväg API",
+    "DESCRIPTION": (
+        "The REST API for the organisation's other systems: students, enrolments, study plans, "
+        "progression, handovers and group-level reports, and progression and attendance from a "
+        "learning platform. Every call needs an integration token (`Authorization: Bearer svi_…`); "
+        "what it sees is decided by the roles of the integration's service account, exactly as "
+        "for a person with those roles, and every read of a student is in the read log."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PUBLIC": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "studievag.api.schema.add_problem_responses",
+    ],
+}
 
 LOGGING = {
     "version": 1,

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("studievag.outcomes.urls")),
     path("", include("studievag.interop.urls")),
     path("", include("studievag.surveys.urls")),
+    path("api/v1/", include("studievag.api.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.OIDC_ENABLED:
