@@ -130,7 +130,8 @@ class StudievagUserAdmin(UserAdmin):
     nobody changes their own status, groups or permissions here."""
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        # The log-in and joining times are the system's record, not something to edit.
+        readonly = [*super().get_readonly_fields(request, obj), "last_login", "date_joined"]
         if not request.user.is_superuser:
             readonly += ["is_superuser", "user_permissions"]
         if obj is not None and obj.pk == request.user.pk:
