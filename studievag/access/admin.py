@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from studievag.people.models import AccessChange
 
@@ -105,7 +106,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
             if services.may_confirm(request.user, assignment):
                 services.role_assignment_confirm(acting_user=request.user, assignment=assignment)
                 done += 1
-        self.message_user(request, _("%(n)s role(s) confirmed.") % {"n": done})
+        self.message_user(request, ngettext("%(n)s role confirmed.", "%(n)s roles confirmed.", done) % {"n": done})
 
     @admin.action(description=_("End the selected roles today"))
     def end_selected(self, request, queryset):
@@ -118,7 +119,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
                 done += 1
             except (PermissionDenied, ValidationError):
                 continue
-        self.message_user(request, _("%(n)s role(s) ended.") % {"n": done})
+        self.message_user(request, ngettext("%(n)s role ended.", "%(n)s roles ended.", done) % {"n": done})
 
 
 admin.site.unregister(User)

@@ -8,9 +8,11 @@ the test fails with the whole list, so one run shows everything to fix.
 To audit a new page, add a row to ``PAGES``: the demo username, the path
 (with ``{placeholders}`` from ``demo_ids``, add one there if needed) and the
 interface language. A row whose page does not answer 200 fails too, so the
-list cannot silently audit an error page instead.
+list cannot silently audit an error page instead. ``AXE_ONLY=/handovers/``
+audits only the rows whose path contains that text (the demo is still built).
 """
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -171,7 +173,6 @@ PAGES: list[Page] = [
     Page("admin", "/admin/jobs/jobrun/"),
     Page("admin", "/admin/people/accesschange/"),
     Page("admin", "/admin/organisations/schoolunit/"),
-    Page("admin", "/admin/catalogue/course/"),
 ]
 
 
@@ -228,10 +229,25 @@ def _student_without_personnummer(students) -> int:
     return found.pk
 
 
+def _started_high(course_group_pk: int) -> None:
+    """One student of the course group was mapped at the course goal's step at intake, the
+    darkest colour of the shipped scales: the start mark must stay readable on it."""
+    from studievag.enrolments.models import StudentGroup
+    from studievag.intake.models import StartingLevel
+    from studievag.progress.services import scale_for_group
+
+    group = StudentGroup.objects.get(pk=course_group_pk)
+    level = StartingLevel.objects.filter(subject=group.course.subject, mapping__student__in=group.members.all()).first()
+    goal = max(scale_for_group(group).steps.all(), key=lambda step: step.position)
+    StartingLevel.objects.filter(pk=level.pk).update(step=goal)
+
+
 def _choose_the_starting_step(page) -> None:
-    """Choose, for the first student with a starting level, the step they started on:
-    the start mark then sits on the chosen cell's colour."""
-    cell = page.locator("td.step-cell:has(.start-mark)").first
+    """Choose, for the student who started highest, the step they started on: the start
+    mark then sits on the chosen cell's colour."""
+    cells = page.locator("td.step-cell:has(.start-mark)")
+    positions = [int(c.locator("input[type=radio]").get_attribute("data-position")) for c in cells.all()]
+    cell = cells.nth(positions.index(max(positions)))
     cell.locator("input[type=radio]").check()
     cell.locator("xpath=ancestor::tr").locator(".save-state").filter(has_text="✓").wait_for()
 
@@ -262,10 +278,12 @@ def _session_cookie(live_server, username: str) -> dict:
 def test_every_kind_of_page_meets_wcag_21_aa(transactional_db, live_server, audited_context):
     demo_seed(students=40, today=timezone.localdate())
     ids = demo_ids()
+    _started_high(ids["course_group"])
     cookies = {u: _session_cookie(live_server, u) for u in _usernames()}
     page = audited_context.new_page()
     failures, audited = [], 0
-    for p in PAGES:
+    only = os.environ.get("AXE_ONLY", "")  # e.g. AXE_ONLY=/handovers/ audits just those rows
+    for p in [p for p in PAGES if only in p.path]:
         where = f"{p.user} {p.path} ({p.lang})"
         audited_context.clear_cookies()
         audited_context.add_cookies(
