@@ -65,7 +65,7 @@ def idp_config(
     *,
     sp_metadata: Path | list[Path] | None,
     name: str,
-    scope: str,
+    scope: str | None,
     lifetime_minutes: int = 15,
 ) -> IdPConfig:
     sp_files = sp_metadata if isinstance(sp_metadata, list) else [sp_metadata] if sp_metadata else []
@@ -86,7 +86,7 @@ def idp_config(
                             (f"{entity_id}/sso/post", BINDING_HTTP_POST),
                         ]
                     },
-                    "scope": [scope],
+                    **({"scope": [scope]} if scope else {}),
                     "name_id_format": [NAMEID_FORMAT_TRANSIENT],
                     "policy": {
                         "default": {

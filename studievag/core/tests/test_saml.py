@@ -145,6 +145,18 @@ def test_an_identity_outside_the_idps_scope_is_refused(client, idp, caplog):
     assert _logged_in_as(client) is None
 
 
+def test_an_idp_that_declares_no_scope_is_trusted_only_when_configured_by_name(client, sp, keys, settings, maria):
+    unscoped = idp_config(SKOVDE, keys["skovde"], sp_metadata=sp, name="Skövde kommun", scope=None)
+    Path(settings.SAML_METADATA_FILES[0]).write_text(metadata_xml(unscoped))
+    response, _ = _log_in(client, LocalIdP(unscoped))
+    assert response.status_code == 403
+    assert _logged_in_as(client) is None
+    settings.SAML_IDPS = [SKOVDE]
+    response, _ = _log_in(client, LocalIdP(unscoped))
+    assert response.status_code == 302
+    assert _logged_in_as(client) == str(maria.pk)
+
+
 def test_a_response_for_another_audience_is_refused(client, sp, keys, settings, tmp_path, maria, caplog):
     """The IdP knows another service too; an answer meant for it is not accepted here."""
     settings.SAML_ENTITY_ID = "https://another-service.test/sp"
@@ -325,3 +337,16 @@ def test_the_refresh_command_and_job(sp, keys, settings):
         saml_metadata_refresh_task.call()
     run = JobRun.objects.get(name="saml.metadata_refresh")
     assert (run.items_total, run.items_failed) == (2, 1)
+
+
+def test_the_administrator_links_an_identity_to_an_account_in_the_admin(cast, login):
+    admin = login(cast.admin)
+    assert admin.get("/admin/core/signonidentity/").status_code == 200
+    response = admin.post(
+        "/admin/core/signonidentity/add/", {"user": cast.mentor_a.pk, "principal_name": " Anna.Berg@Skovde.se "}
+    )
+    assert response.status_code == 302, response.content[:2000]
+    identity = SignOnIdentity.objects.get()
+    assert (identity.user, identity.principal_name) == (cast.mentor_a, "anna.berg@skovde.se")
+    assert identity.history.count() == 1  # who linked it, and when
+    assert login(cast.mentor_a).get("/admin/core/signonidentity/").status_code == 403
