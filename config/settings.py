@@ -345,5 +345,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("STUDIEVAG_LOG_LEVEL", default="INFO")},
     # WeasyPrint and its font library log every layout step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # xmlschema (under pysaml2) logs each schema it loads at INFO.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "xmlschema": {"level": "WARNING"},
+    },
 }

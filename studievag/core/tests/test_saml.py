@@ -19,7 +19,7 @@ from studievag.core import saml
 from studievag.core.models import SignOnIdentity
 from studievag.testing import make_user
 
-from .saml_idp import KeyPair, LocalIdP, MetadataServer, idp_config, make_key_pair, metadata_xml, signed_aggregate
+from .saml_idp import LocalIdP, MetadataServer, configure_sp, idp_config, metadata_xml, signed_aggregate
 
 pytestmark = [pytest.mark.django_db, pytest.mark.skipif(not Path("/usr/bin/xmlsec1").exists(), reason="no xmlsec1")]
 
@@ -29,27 +29,10 @@ FALKOPING = "https://idp.falkoping.test/idp"
 MARIA = {"eduPersonPrincipalName": ["Maria.Lindqvist@skovde.se"], "sisSchoolUnitCode": ["56781234"]}
 
 
-@pytest.fixture(scope="session")
-def keys(tmp_path_factory) -> dict[str, KeyPair]:
-    directory = tmp_path_factory.mktemp("saml-keys")
-    return {name: make_key_pair(directory, name) for name in ("sp", "skovde", "falkoping", "rogue", "federation")}
-
-
 @pytest.fixture
 def sp(settings, tmp_path, keys):
     """SAML sign-on switched on, trusting the Skövde IdP's metadata file."""
-    settings.SAML_ENABLED = True
-    settings.SAML_BASE_URL = BASE
-    settings.SAML_ENTITY_ID = f"{BASE}/saml2/metadata/"
-    settings.SAML_KEY_FILE = str(keys["sp"].key)
-    settings.SAML_CERT_FILE = str(keys["sp"].cert)
-    settings.SAML_METADATA_URLS = []
-    settings.SAML_METADATA_CERT = ""
-    settings.SAML_METADATA_CACHE = str(tmp_path / "cache")
-    settings.SAML_IDPS = []
-    settings.SAML_MATCH = "eppn"
-    sp_metadata = tmp_path / "sp.xml"
-    sp_metadata.write_text(str(entity_descriptor(saml.sp_config())))
+    sp_metadata = configure_sp(settings, tmp_path, keys, BASE)
     idp_metadata = tmp_path / "skovde.xml"
     idp_metadata.write_text(metadata_xml(_skovde(keys, sp_metadata)))
     settings.SAML_METADATA_FILES = [str(idp_metadata)]
