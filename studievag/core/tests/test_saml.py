@@ -19,9 +19,12 @@ from studievag.core import saml
 from studievag.core.models import SignOnIdentity
 from studievag.testing import make_user
 
-from .saml_idp import LocalIdP, MetadataServer, configure_sp, idp_config, metadata_xml, signed_aggregate
+from .saml_idp import NO_XMLSEC, LocalIdP, MetadataServer, configure_sp, idp_config, metadata_xml, signed_aggregate
 
-pytestmark = [pytest.mark.django_db, pytest.mark.skipif(not Path("/usr/bin/xmlsec1").exists(), reason="no xmlsec1")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(NO_XMLSEC, reason="xmlsec1 is not installed (scripts/system-deps)"),
+]
 
 BASE = "https://studievag.test"
 SKOVDE = "https://idp.skovde.test/idp"
