@@ -281,6 +281,10 @@ def test_a_federation_aggregate_is_verified_and_its_last_good_copy_kept(client, 
         server.documents["/federation.xml"] = signed_aggregate([skovde, falkoping], keys["federation"]).encode()
         assert [r.entities for r in saml.refresh_metadata()] == [2]
         good = saml.cache_path(url).read_bytes()
+        # The same document again: the cached file is left as it is (no re-parse in every worker).
+        modified = saml.cache_path(url).stat().st_mtime_ns
+        assert [r.ok for r in saml.refresh_metadata()] == [True]
+        assert saml.cache_path(url).stat().st_mtime_ns == modified
         # Signed by someone else: refused, the good copy stays.
         server.documents["/federation.xml"] = signed_aggregate([falkoping], keys["rogue"]).encode()
         with caplog.at_level(logging.WARNING, logger="studievag.saml"):
