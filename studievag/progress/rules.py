@@ -51,7 +51,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -119,7 +119,7 @@ class Standing:
             "start": self.start,
             "goal": self.goal,
             "end": date_format(self.planned_end, "DATE_FORMAT"),
-            "expected": f"{self.expected:.1f}",
+            "expected": number_format(self.expected, 1, use_l10n=True),  # 2,5 in Swedish
         }
 
 
