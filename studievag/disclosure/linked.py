@@ -101,10 +101,19 @@ class Family:
                 if all(self.parent[k][0] in s for k in s if k in self.parent):
                     cubes.append(s)
         self.cubes: list[frozenset[int]] = cubes
+        # Memos: a family is protected once per indicator over mostly the same cells.
+        self._cube_of: dict[Key, frozenset[int]] = {}
+        self._line: dict[tuple[Key, int], list[Key] | None] = {}
 
     # --- cells ---------------------------------------------------------------------
 
     def cube_of(self, key: Key) -> frozenset[int]:
+        found = self._cube_of.get(key)
+        if found is None:
+            found = self._cube_of[key] = self._check(key)
+        return found
+
+    def _check(self, key: Key) -> frozenset[int]:
         if len(key) != len(self.dims):
             raise ValueError(f"a cell has one coordinate per dimension: {key!r}")
         s = frozenset(k for k, c in enumerate(key) if c != TOTAL)
@@ -128,6 +137,12 @@ class Family:
 
     def line(self, margin: Key, k: int) -> list[Key] | None:
         """The cells that add up to ``margin`` along dimension ``k`` (None: no such line)."""
+        memo = (margin, k)
+        if memo not in self._line:
+            self._line[memo] = self._line_of(margin, k)
+        return self._line[memo]
+
+    def _line_of(self, margin: Key, k: int) -> list[Key] | None:
         if margin[k] != TOTAL:
             return None
         if k in self.parent:

@@ -111,6 +111,9 @@ class ReportRequest:
     # rows by that child; and group by programme instead of filtering on one.
     partition: str = ""
     by_programme: bool = False
+    # With ``partition``: also the figures of the whole scope, from the same query (each
+    # row says whether it is also the student's latest enrolment in the whole scope).
+    with_top: bool = False
     anchor: Period | None = None  # a trend point: the report's own period (for comparable survey items)
 
 
@@ -150,10 +153,14 @@ def population(req: ReportRequest, kind: str, period: Period) -> QuerySet[Enrolm
         later = Enrolment.objects.filter(rows, student_id=OuterRef("student_id")).filter(
             Q(start_date__gt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), pk__gt=OuterRef("pk"))
         )
+        whole = later
         if req.partition:
             # Once per child level: the latest enrolment within the same unit (or organiser).
             later = later.filter(**{PARTITIONS[req.partition]: OuterRef(PARTITIONS[req.partition])})
         qs = Enrolment.objects.filter(rows).filter(~Exists(later))
+        if req.partition and req.with_top:
+            # The whole scope's population is the rows that are also the latest in it: a subset.
+            qs = qs.annotate(**{TOP: ~Exists(whole)})
     else:  # a cohort: the student's first enrolment ever started in the period
         rows = Q(scope) & Q(start_date__gte=period.start, start_date__lte=period.end)
         earlier = Enrolment.objects.filter(student_id=OuterRef("student_id")).filter(
@@ -167,12 +174,18 @@ def population(req: ReportRequest, kind: str, period: Period) -> QuerySet[Enrolm
 
 # The column a child level is grouped by, for a partitioned population.
 PARTITIONS = {"unit": "school_unit_id", "organiser": "school_unit__organiser_id"}
+# Whether a row of a partitioned population also counts for the whole scope (see ``with_top``).
+TOP = "tp"
 
 
-def _groups_for(req: ReportRequest, expressions: list) -> dict:
-    """The GROUP BY columns: child level, programme, and the breakdown's two dimensions."""
+def _groups_for(req: ReportRequest, expressions: list, kind: str = "cohort") -> dict:
+    """The GROUP BY columns: child level, programme, the breakdown's two dimensions and,
+    with ``with_top``, whether the row counts for the whole scope too (a cohort's rows always do:
+    a student's first enrolment does not depend on the partition)."""
     constant = Value(TOTAL, output_field=CharField())
     groups = {"ch": constant, "pg": constant, "d1": constant, "d2": constant}
+    if req.partition and req.with_top and kind == "period":
+        groups[TOP] = F(TOP)
     if req.partition:
         groups["ch"] = F(PARTITIONS[req.partition])
     if req.by_programme:
@@ -285,17 +298,17 @@ def report_querysets(req: ReportRequest) -> list[ReportQuery]:
         if extra:
             qs = qs.annotate(**extra)
         # Without a breakdown, a constant group: no GROUP BY, one row.
-        groups = _groups_for(req, [dimension.expression(pperiod) for dimension in dims])
-        qs = qs.annotate(**groups)
+        groups = _groups_for(req, [dimension.expression(pperiod) for dimension in dims], kind)
+        qs = qs.annotate(**{g: e for g, e in groups.items() if g != TOP})
         single = indicators[0]
         if single.annotations is not None and not single.facts and single.kind == Kind.SHARE:
-            qs = qs.annotate(**{STATE: _state(single, ctx)}).values(*GROUPS, STATE).annotate(n=Count("pk")).order_by()
+            qs = qs.annotate(**{STATE: _state(single, ctx)}).values(*groups, STATE).annotate(n=Count("pk")).order_by()
             result.append(ReportQuery(qs, indicators, ctx, "state"))
             continue
         aggregates: dict = {}
         for indicator in indicators:
             aggregates.update(_aggregates(indicator, ctx))
-        qs = qs.values(*GROUPS).annotate(**aggregates).order_by()
+        qs = qs.values(*groups).annotate(**aggregates).order_by()
         result.append(ReportQuery(qs, indicators, ctx, "plain"))
     if cohort_shares:
         result.append(_cohorts_query(req, dims, cohort_shares))
@@ -373,39 +386,54 @@ def report_cells(req: ReportRequest) -> dict[str, dict[tuple, dict]]:
     Indicators over per-student facts read what the background job computed
     (``facts.py``); while a period has none yet they are left out.
     """
+    return report_cells_with_top(req)[0]
+
+
+def report_cells_with_top(req: ReportRequest) -> tuple[dict[str, dict[tuple, dict]], dict[str, dict[tuple, dict]]]:
+    """:func:`report_cells`, and with ``partition`` and ``with_top`` the cells of the whole scope
+    from the same queries (keyed ``(TOTAL, programme, d1, d2)``; else empty)."""
     pending = facts_pending(req)
     if pending:
         req = replace(req, indicator_ids=tuple(k for k in _chosen(req) if k not in pending))
     wide = bool(req.partition or req.by_programme)
+    top_too = bool(req.partition and req.with_top)
     data: dict[str, dict[tuple, dict]] = {}
+    top: dict[str, dict[tuple, dict]] = {}
     for query in report_querysets(req):
         for row in query.queryset:
             key = tuple(row[g] for g in GROUPS) if wide else (row["d1"], row["d2"])
-            if query.mode == "cohorts":
-                for indicator in query.indicators:
-                    state = row[f"st_{indicator.id}"]
-                    if state < 1:
-                        continue
-                    cell = data.setdefault(indicator.id, {}).setdefault(key, {})
-                    cell["den"] = cell.get("den", 0) + row["n"]
-                    if state == 2:
-                        cell["num"] = cell.get("num", 0) + row["n"]
+            _add_row(data, key, query, row)
+            if top_too and row.get(TOP, True):
+                _add_row(top, (TOTAL, *key[1:]), query, row)
+    return data, top
+
+
+def _add_row(data: dict, key: tuple, query: ReportQuery, row: dict) -> None:
+    """Add one grouped row of a report query to the cells it counts in."""
+    if query.mode == "cohorts":
+        for indicator in query.indicators:
+            state = row[f"st_{indicator.id}"]
+            if state < 1:
                 continue
-            if query.mode == "state":
-                indicator = query.indicators[0]
-                cell = data.setdefault(indicator.id, {}).setdefault(key, {})
-                if row[STATE] >= 1:
-                    cell["den"] = cell.get("den", 0) + row["n"]
-                if row[STATE] == 2:
-                    cell["num"] = cell.get("num", 0) + row["n"]
-                continue
-            for indicator in query.indicators:
-                cell = data.setdefault(indicator.id, {}).setdefault(key, {})
-                for part in ("num", "den", "base"):
-                    v = row.get(f"{indicator.id}__{part}")
-                    if v is not None:
-                        cell[part] = cell.get(part, 0) + v
-    return data
+            cell = data.setdefault(indicator.id, {}).setdefault(key, {})
+            cell["den"] = cell.get("den", 0) + row["n"]
+            if state == 2:
+                cell["num"] = cell.get("num", 0) + row["n"]
+        return
+    if query.mode == "state":
+        indicator = query.indicators[0]
+        cell = data.setdefault(indicator.id, {}).setdefault(key, {})
+        if row[STATE] >= 1:
+            cell["den"] = cell.get("den", 0) + row["n"]
+        if row[STATE] == 2:
+            cell["num"] = cell.get("num", 0) + row["n"]
+        return
+    for indicator in query.indicators:
+        cell = data.setdefault(indicator.id, {}).setdefault(key, {})
+        for part in ("num", "den", "base"):
+            v = row.get(f"{indicator.id}__{part}")
+            if v is not None:
+                cell[part] = cell.get(part, 0) + v
 
 
 def chosen_indicators(req: ReportRequest) -> list[Indicator]:
@@ -448,6 +476,25 @@ def gather(req: ReportRequest) -> Gathered:
     external, limits = external_cells(req, _chosen(req))
     data.update(external)
     return Gathered(data=data, limits=limits, pending=facts_pending(req))
+
+
+def gather_with_top(req: ReportRequest) -> tuple[Gathered, Gathered]:
+    """A partitioned request's cells and those of its whole scope, the enrolment figures of both
+    from the same queries (sources counted outside the enrolments are asked for each)."""
+    if not req.partition:
+        raise ValueError("gather_with_top needs a partitioned request")
+    req = replace(req, with_top=True)
+    cells, top_cells = report_cells_with_top(req)
+    if not req.by_programme:  # keyed as the whole scope's own request would be: (d1, d2)
+        top_cells = {i: {k[2:]: c for k, c in by_key.items()} for i, by_key in top_cells.items()}
+    pending = facts_pending(req)
+    result = []
+    for r, d in ((req, cells), (replace(req, partition="", with_top=False), top_cells)):
+        data: dict[str, dict | None] = dict(d)
+        external, limits = external_cells(r, _chosen(r))
+        data.update(external)
+        result.append(Gathered(data=data, limits=limits, pending=pending))
+    return result[0], result[1]
 
 
 def thresholds_of(indicator: Indicator, thresholds: Thresholds, limits: dict[str, int]) -> Thresholds:
@@ -513,27 +560,43 @@ def run_report(req: ReportRequest) -> dict[str, Table]:
     return tables
 
 
-def cell_parts(indicator: Indicator, dims, cells: dict[tuple, dict], *, additive) -> dict[str, dict[tuple, float]]:
-    """Numerators, denominators and the base each figure rests on, with the totals of additive dimensions."""
+def cell_parts(
+    indicator: Indicator, dims, cells: dict[tuple, dict], *, additive, totals: dict | None = None
+) -> dict[str, dict[tuple, float]]:
+    """Numerators, denominators and the base each figure rests on, with the totals of additive dimensions.
+
+    ``totals``: a memo of the totals each key adds to, shared by the indicators of one family.
+    """
     names = [d.name for d in dims]
     positions = [names.index(name) for name in additive]
+    memo = {} if totals is None else totals
     num: dict[tuple, float] = {}
     den: dict[tuple, float] = {}
     base: dict[tuple, float] = {}
     for key, cell in cells.items():
-        values = (cell.get("num") or 0, cell.get("den") or 0, cell.get("base") or 0)
-        present = [k for k in positions if key[k] != TOTAL]
-        for mask in range(1 << len(present)):
-            total = list(key)
-            for bit, k in enumerate(present):
-                if mask >> bit & 1:
-                    total[k] = TOTAL
-            t = tuple(total)
-            num[t] = num.get(t, 0) + values[0]
-            den[t] = den.get(t, 0) + values[1]
-            base[t] = base.get(t, 0) + values[2]
+        targets = memo.get(key)
+        if targets is None:
+            targets = memo[key] = _totals_of(key, positions)
+        n, d, b = cell.get("num") or 0, cell.get("den") or 0, cell.get("base") or 0
+        for t in targets:
+            num[t] = num.get(t, 0) + n
+            den[t] = den.get(t, 0) + d
+            base[t] = base.get(t, 0) + b
     source = num if indicator.kind == Kind.COUNT else den if indicator.kind == Kind.SHARE else base
     return {"num": num, "den": den, "base": base, "base_of": {k: int(v) for k, v in source.items()}}
+
+
+def _totals_of(key: tuple, positions: list[int]) -> list[tuple]:
+    """The key itself and every total it adds to: each subset of its additive members set to ``TOTAL``."""
+    present = [k for k in positions if key[k] != TOTAL]
+    result = []
+    for mask in range(1 << len(present)):
+        total = list(key)
+        for bit, k in enumerate(present):
+            if mask >> bit & 1:
+                total[k] = TOTAL
+        result.append(tuple(total))
+    return result
 
 
 def base_of(indicator: Indicator, num: float, den: float, base: float) -> int:
