@@ -13,9 +13,15 @@ import os
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db import connection
+from django.db.models import Count
 
+from studievag.access.models import Role, RoleAssignment
+from studievag.enrolments.models import Enrolment
+from studievag.organisations.models import Organiser, SchoolUnit
 from studievag.plans.rules import TERM_ENDS
 from studievag.progress.rules import DEFAULT_BEHIND_STEPS, DEFAULT_COURSE_WEEKS
 from studievag.quality.periods import Period
@@ -365,3 +371,53 @@ def request_for(period: Period, unit_ids, dims, today) -> ReportRequest:
     return ReportRequest(
         period=period, unit_ids=unit_ids, thresholds=Thresholds(), dims=dims, today=today, indicator_ids=COVERED
     )
+
+
+@dataclass(frozen=True)
+class LinkedCase:
+    """The largest organiser (by current students), its largest school unit and its region."""
+
+    organiser_id: int
+    units: list[int]
+    unit_id: int
+    region_id: int
+    region_units: list[int]
+    region_organisers: int
+
+
+def largest_organiser(today: datetime.date) -> LinkedCase:
+    current = Enrolment.objects.active_on(today)
+    organiser_id = (
+        current.values("school_unit__organiser_id").annotate(n=Count("pk")).order_by("-n", "school_unit__organiser_id")
+    ).first()["school_unit__organiser_id"]
+    unit_id = (
+        current.filter(school_unit__organiser_id=organiser_id)
+        .values("school_unit_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "school_unit_id")
+        .first()["school_unit_id"]
+    )
+    region_id = Organiser.objects.get(pk=organiser_id).region_id
+    upper = SchoolUnit.objects.filter(school_type=SchoolUnit.SchoolType.UPPER_SECONDARY)
+    return LinkedCase(
+        organiser_id=organiser_id,
+        units=list(upper.filter(organiser_id=organiser_id).values_list("pk", flat=True)),
+        unit_id=unit_id,
+        region_id=region_id,
+        region_units=list(upper.filter(organiser__region_id=region_id).values_list("pk", flat=True)),
+        region_organisers=Organiser.objects.filter(region_id=region_id).count(),
+    )
+
+
+def linked_users(case: LinkedCase, today: datetime.date) -> dict:
+    """The organiser's analyst and the region's coordinator (created once, kept in the bench database)."""
+    since = today - datetime.timedelta(days=365)
+    analyst, _ = User.objects.get_or_create(username="bench.linked.analyst", defaults={"first_name": "Bench"})
+    RoleAssignment.objects.get_or_create(
+        user=analyst, role=Role.ORGANISER_ANALYST, organiser_id=case.organiser_id, defaults={"valid_from": since}
+    )
+    coordinator, _ = User.objects.get_or_create(username="bench.linked.coordinator", defaults={"first_name": "Bench"})
+    RoleAssignment.objects.get_or_create(
+        user=coordinator, role=Role.REGIONAL_COORDINATOR, region_id=case.region_id, defaults={"valid_from": since}
+    )
+    return {"analyst": analyst, "coordinator": coordinator}

@@ -47,6 +47,8 @@ dimensions, the number of students under each cell and the limits.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations, product
@@ -206,6 +208,15 @@ class Protection:
         return key in self.hidden
 
 
+# Patterns already computed, keyed on everything they depend on — the dimensions, every base,
+# the limits and the kind — so a pattern is reused only for exactly the same figures: when the
+# figures change (a facts refresh, a new enrolment) the key changes and the pattern is computed
+# afresh. The most recently used are kept.
+PATTERNS_KEPT = 4096
+_patterns: OrderedDict[tuple, tuple[frozenset, frozenset]] = OrderedDict()
+_patterns_lock = threading.Lock()
+
+
 def protect(
     dims: Sequence[Dim] | Family,
     bases: Mapping[Key, int],
@@ -220,7 +231,42 @@ def protect(
     count itself for a count; the students with known data for a share or a
     rate). Cells not given are empty (0). ``force``: cells to hide whatever
     their base (e.g. a figure another table already hides).
+
+    The same family, bases, limits and kind always give the same pattern: a
+    pattern computed before for exactly these is reused (see :data:`PATTERNS_KEPT`).
     """
+    family = dims if isinstance(dims, Family) else Family(dims)
+    forced = frozenset(force)
+    key = (family.dims, frozenset(bases.items()), thresholds, kind, forced)
+    with _patterns_lock:
+        found = _patterns.get(key)
+        if found is not None:
+            _patterns.move_to_end(key)
+    if found is None:
+        fresh = compute(family, bases, thresholds, kind, force=forced)
+        found = (fresh.hidden, fresh.primary)
+        with _patterns_lock:
+            _patterns[key] = found
+            while len(_patterns) > PATTERNS_KEPT:
+                _patterns.popitem(last=False)
+    return Protection(family=family, hidden=found[0], primary=found[1])
+
+
+def forget_patterns() -> None:
+    """Drop every kept pattern (tests; nothing else needs to: a changed figure changes the key)."""
+    with _patterns_lock:
+        _patterns.clear()
+
+
+def compute(
+    dims: Sequence[Dim] | Family,
+    bases: Mapping[Key, int],
+    thresholds: Thresholds,
+    kind: str = Kind.COUNT,
+    *,
+    force: Iterable[Key] = (),
+) -> Protection:
+    """:func:`protect` without the kept patterns: the method itself."""
     family = dims if isinstance(dims, Family) else Family(dims)
     by_cube: dict[frozenset[int], list[Key]] = {}
     forced = set(force)
@@ -288,3 +334,16 @@ def _box(family: Family, cell: Key, active: list[int], hidden: set, value) -> li
             key[k] = member
         corners.append(tuple(key))
     return corners or [cell]
+
+
+def national_family() -> list[Dim]:
+    """The largest family a person opens at national size (for the benchmark and a test): a region
+    with 290 organisers, the largest organiser's 39 school units nested under it, two terms, and
+    gender × background."""
+    return [
+        Dim("period", ("ht", "vt")),
+        Dim("organiser", tuple(range(290))),
+        Dim("unit", tuple(range(1000, 1039)), within=("organiser", 0)),
+        Dim("gender", ("female", "male", "other", "unknown")),
+        Dim("background", ("sweden", "abroad", "unknown")),
+    ]

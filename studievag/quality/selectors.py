@@ -10,9 +10,12 @@ the database is a group of students, and every figure passes through
 from __future__ import annotations
 
 import datetime
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
     Case,
     CharField,
@@ -278,10 +281,13 @@ def report_querysets(req: ReportRequest) -> list[ReportQuery]:
         key = (indicator.population, "" if shared else indicator.id)
         batches.setdefault(key, []).append(indicator)
     result = []
+    populations: dict[str, QuerySet] = {}  # built once per population, each batch a clone
     for (kind, _own), indicators in batches.items():
         pperiod = population_period(kind, req.period)
         ctx = Context(period=req.period, population_period=pperiod, today=req.today)
-        qs = population(req, kind, pperiod)
+        if kind not in populations:
+            populations[kind] = population(req, kind, pperiod)
+        qs = populations[kind].all()
         extra: dict = {}
         facts: set[str] = set()
         for indicator in indicators:
@@ -399,8 +405,8 @@ def report_cells_with_top(req: ReportRequest) -> tuple[dict[str, dict[tuple, dic
     top_too = bool(req.partition and req.with_top)
     data: dict[str, dict[tuple, dict]] = {}
     top: dict[str, dict[tuple, dict]] = {}
-    for query in report_querysets(req):
-        for row in query.queryset:
+    for query in compiled_queries(req):
+        for row in query.rows():
             key = tuple(row[g] for g in GROUPS) if wide else (row["d1"], row["d2"])
             _add_row(data, key, query, row)
             if top_too and row.get(TOP, True):
@@ -408,7 +414,87 @@ def report_cells_with_top(req: ReportRequest) -> tuple[dict[str, dict[tuple, dic
     return data, top
 
 
-def _add_row(data: dict, key: tuple, query: ReportQuery, row: dict) -> None:
+@dataclass
+class CompiledQuery:
+    """A report query compiled once: its SQL is a function of the request alone, so a page opened
+    again (another indicator in focus, a download, the trend of a neighbouring term) runs the same
+    SQL without building and compiling it again. Rows are read live every time."""
+
+    mode: str
+    indicators: list[Indicator]
+    compiler: object | None  # None: the query can match no row
+    names: list[str]
+
+    def rows(self) -> list[dict]:
+        if self.compiler is None:
+            return []
+        names = self.names
+        return [dict(zip(names, row, strict=True)) for row in self.compiler.results_iter()]  # type: ignore[attr-defined]
+
+
+# Compiled report queries per database connection (a connection belongs to one thread), the most
+# recently used kept: a few pages' worth.
+COMPILED_KEPT = 48
+
+
+def _request_key(req: ReportRequest) -> tuple:
+    """Everything a report query's SQL depends on (not the limits: suppression is not in SQL)."""
+    return (
+        None if req.unit_ids is None else tuple(req.unit_ids),
+        req.period,
+        req.programme,
+        tuple(req.dims),
+        None if req.indicator_ids is None else tuple(req.indicator_ids),
+        req.today,
+        req.partition,
+        req.by_programme,
+        req.with_top,
+        req.anchor,
+    )
+
+
+def compiled_queries(req: ReportRequest) -> list[CompiledQuery]:
+    """:func:`report_querysets`, compiled: once per request key and database connection."""
+    connection = connections[Enrolment.objects.db]
+    kept: OrderedDict | None = getattr(connection, "_studievag_compiled", None)
+    if kept is None:
+        kept = OrderedDict()
+        connection._studievag_compiled = kept  # type: ignore[attr-defined]
+    key = _request_key(req)
+    found = kept.get(key)
+    if found is not None:
+        kept.move_to_end(key)
+        return found
+    found = [_compile(query) for query in report_querysets(req)]
+    kept[key] = found
+    while len(kept) > COMPILED_KEPT:
+        kept.popitem(last=False)
+    return found
+
+
+def _compile(query: ReportQuery) -> CompiledQuery:
+    qs = query.queryset
+    compiler = qs.query.get_compiler(using=qs.db)
+    names = (
+        list(qs.query.selected)
+        if qs.query.selected
+        else [
+            *qs.query.extra_select,
+            *qs.query.values_select,
+            *qs.query.annotation_select,
+        ]
+    )
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return CompiledQuery(query.mode, query.indicators, None, names)
+    if not sql:
+        return CompiledQuery(query.mode, query.indicators, None, names)
+    compiler.as_sql = lambda *args, **kwargs: (sql, params)  # the compiled text, run again as it is
+    return CompiledQuery(query.mode, query.indicators, compiler, names)
+
+
+def _add_row(data: dict, key: tuple, query, row: dict) -> None:
     """Add one grouped row of a report query to the cells it counts in."""
     if query.mode == "cohorts":
         for indicator in query.indicators:
