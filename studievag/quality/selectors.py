@@ -258,30 +258,20 @@ def report_querysets(req: ReportRequest) -> list[ReportQuery]:
     """The queries a report runs (also shown on definition pages).
 
     Indicators that only filter on columns share one ``GROUP BY`` query per
-    population; an indicator with per-student subqueries gets a query of its
-    own, grouped by its :func:`_state` (shares) or summing its subqueries (rates).
+    population; shares with per-student subqueries share one query per population
+    grouped by each one's :func:`_state`, a rate with its own subqueries gets a
+    query of its own summing them.
     """
     dims = [available_dimensions()[d] for d in req.dims]
     chosen = available()
     if req.indicator_ids is not None:
         chosen = {k: v for k, v in chosen.items() if k in req.indicator_ids}
-    batches: dict[tuple[str, str], list[Indicator]] = {}
-    cohort_shares: list[Indicator] = []
-    for indicator in chosen.values():
-        if indicator.missing is not None or indicator.external is not None:
-            continue
-        if (
-            indicator.population.startswith("cohort")
-            and indicator.annotations is not None
-            and indicator.kind == Kind.SHARE
-        ):
-            cohort_shares.append(indicator)
-            continue
-        shared = indicator.annotations is None or indicator.facts
-        key = (indicator.population, "" if shared else indicator.id)
-        batches.setdefault(key, []).append(indicator)
+    batches, cohort_shares, own_shares = _batches(chosen)
     result = []
     populations: dict[str, QuerySet] = {}  # built once per population, each batch a clone
+    for kind, indicators in own_shares.items():
+        for together in _without_clashes(indicators, population_period(kind, req.period), req):
+            result.append(_states_query(req, dims, kind, together, populations))
     for (kind, _own), indicators in batches.items():
         pperiod = population_period(kind, req.period)
         ctx = Context(period=req.period, population_period=pperiod, today=req.today)
@@ -306,11 +296,6 @@ def report_querysets(req: ReportRequest) -> list[ReportQuery]:
         # Without a breakdown, a constant group: no GROUP BY, one row.
         groups = _groups_for(req, [dimension.expression(pperiod) for dimension in dims], kind)
         qs = qs.annotate(**{g: e for g, e in groups.items() if g != TOP})
-        single = indicators[0]
-        if single.annotations is not None and not single.facts and single.kind == Kind.SHARE:
-            qs = qs.annotate(**{STATE: _state(single, ctx)}).values(*groups, STATE).annotate(n=Count("pk")).order_by()
-            result.append(ReportQuery(qs, indicators, ctx, "state"))
-            continue
         aggregates: dict = {}
         for indicator in indicators:
             aggregates.update(_aggregates(indicator, ctx))
@@ -319,6 +304,69 @@ def report_querysets(req: ReportRequest) -> list[ReportQuery]:
     if cohort_shares:
         result.append(_cohorts_query(req, dims, cohort_shares))
     return result
+
+
+def _batches(chosen: dict[str, Indicator]) -> tuple[dict, list[Indicator], dict[str, list[Indicator]]]:
+    """Which query counts each indicator: ``(population, "")`` batches share one query per
+    population, a rate with its own subqueries gets ``(population, id)``; cohort shares with
+    subqueries share the cohorts' query; other shares with subqueries a states query per population."""
+    batches: dict[tuple[str, str], list[Indicator]] = {}
+    cohort_shares: list[Indicator] = []
+    own_shares: dict[str, list[Indicator]] = {}
+    for indicator in chosen.values():
+        if indicator.missing is not None or indicator.external is not None:
+            continue
+        if (
+            indicator.population.startswith("cohort")
+            and indicator.annotations is not None
+            and indicator.kind == Kind.SHARE
+        ):
+            cohort_shares.append(indicator)
+            continue
+        shared = indicator.annotations is None or indicator.facts
+        if not shared and indicator.kind == Kind.SHARE:
+            own_shares.setdefault(indicator.population, []).append(indicator)
+            continue
+        key = (indicator.population, "" if shared else indicator.id)
+        batches.setdefault(key, []).append(indicator)
+    return batches, cohort_shares, own_shares
+
+
+def _without_clashes(indicators: list[Indicator], pperiod: Period, req: ReportRequest) -> list[list[Indicator]]:
+    """Indicators that can share one query: no two annotate the same name."""
+    ctx = Context(period=req.period, population_period=pperiod, today=req.today)
+    together: list[tuple[set[str], list[Indicator]]] = []
+    for indicator in indicators:
+        names = set(indicator.annotations(ctx)) if indicator.annotations else set()
+        for used, group in together:
+            if not used & names:
+                used |= names
+                group.append(indicator)
+                break
+        else:
+            together.append((names, [indicator]))
+    return [group for _used, group in together]
+
+
+def _states_query(req: ReportRequest, dims, kind: str, indicators: list[Indicator], populations: dict) -> ReportQuery:
+    """Shares with per-student subqueries of one population in one query, grouped by each one's
+    :func:`_state`: every subquery still runs once per row, and the population is scanned once
+    instead of once per indicator."""
+    pperiod = population_period(kind, req.period)
+    ctx = Context(period=req.period, population_period=pperiod, today=req.today)
+    if kind not in populations:
+        populations[kind] = population(req, kind, pperiod)
+    qs = populations[kind].all()
+    extra: dict = {}
+    for indicator in indicators:
+        extra.update(indicator.annotations(ctx))
+    if extra:
+        qs = qs.annotate(**extra)
+    groups = _groups_for(req, [dimension.expression(pperiod) for dimension in dims], kind)
+    qs = qs.annotate(**{g: e for g, e in groups.items() if g != TOP})
+    states = {f"st_{i.id}": _state(i, ctx) for i in indicators}
+    qs = qs.annotate(**states).values(*groups, *states).annotate(n=Count("pk")).order_by()
+    return ReportQuery(qs, indicators, ctx, "states")
 
 
 def _cohorts_query(req: ReportRequest, dims, indicators: list[Indicator]) -> ReportQuery:
@@ -414,22 +462,46 @@ def report_cells_with_top(req: ReportRequest) -> tuple[dict[str, dict[tuple, dic
     return data, top
 
 
+@dataclass(frozen=True)
+class _Output:
+    """What a database converter reads of the expression it converts (not the expression's tree)."""
+
+    output_field: object
+
+
 @dataclass
 class CompiledQuery:
     """A report query compiled once: its SQL is a function of the request alone, so a page opened
     again (another indicator in focus, a download, the trend of a neighbouring term) runs the same
-    SQL without building and compiling it again. Rows are read live every time."""
+    SQL without building and compiling it again. Rows are read live every time, and converted as
+    Django converts a ``values()`` row."""
 
     mode: str
     indicators: list[Indicator]
-    compiler: object | None  # None: the query can match no row
+    sql: str | None  # None: the query can match no row
+    params: tuple
     names: list[str]
+    converters: list[tuple[int, list, _Output]]
+    alias: str
 
     def rows(self) -> list[dict]:
-        if self.compiler is None:
+        if self.sql is None:
             return []
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            fetched = cursor.fetchall()
         names = self.names
-        return [dict(zip(names, row, strict=True)) for row in self.compiler.results_iter()]  # type: ignore[attr-defined]
+        result = []
+        for raw in fetched:
+            row = list(raw)
+            for pos, convs, expression in self.converters:
+                value = row[pos]
+                for convert in convs:
+                    value = convert(value, expression, connection)
+                row[pos] = value
+            result.append(dict(zip(names, row, strict=True)))
+        return result
 
 
 # Compiled report queries per database connection (a connection belongs to one thread), the most
@@ -487,11 +559,17 @@ def _compile(query: ReportQuery) -> CompiledQuery:
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
-        return CompiledQuery(query.mode, query.indicators, None, names)
+        sql, params = "", ()
     if not sql:
-        return CompiledQuery(query.mode, query.indicators, None, names)
-    compiler.as_sql = lambda *args, **kwargs: (sql, params)  # the compiled text, run again as it is
-    return CompiledQuery(query.mode, query.indicators, compiler, names)
+        return CompiledQuery(query.mode, query.indicators, None, (), names, [], qs.db)
+    if compiler.has_extra_select or len(names) != compiler.col_count:
+        raise ValueError("a report query selects its named columns only")
+    fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+    converters = [
+        (pos, list(convs), _Output(expression.output_field))
+        for pos, (convs, expression) in compiler.get_converters(fields).items()
+    ]
+    return CompiledQuery(query.mode, query.indicators, sql, tuple(params), names, converters, qs.db)
 
 
 def _add_row(data: dict, key: tuple, query, row: dict) -> None:
@@ -506,13 +584,14 @@ def _add_row(data: dict, key: tuple, query, row: dict) -> None:
             if state == 2:
                 cell["num"] = cell.get("num", 0) + row["n"]
         return
-    if query.mode == "state":
-        indicator = query.indicators[0]
-        cell = data.setdefault(indicator.id, {}).setdefault(key, {})
-        if row[STATE] >= 1:
-            cell["den"] = cell.get("den", 0) + row["n"]
-        if row[STATE] == 2:
-            cell["num"] = cell.get("num", 0) + row["n"]
+    if query.mode == "states":
+        for indicator in query.indicators:
+            state = row[f"st_{indicator.id}"]
+            cell = data.setdefault(indicator.id, {}).setdefault(key, {})
+            if state >= 1:
+                cell["den"] = cell.get("den", 0) + row["n"]
+            if state == 2:
+                cell["num"] = cell.get("num", 0) + row["n"]
         return
     for indicator in query.indicators:
         cell = data.setdefault(indicator.id, {}).setdefault(key, {})
