@@ -245,6 +245,8 @@ SESSION_COOKIE_AGE = env.int("STUDIEVAG_SESSION_SECONDS", default=8 * 60 * 60)
 SECURE_HSTS_SECONDS = env.int("STUDIEVAG_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("STUDIEVAG_HSTS_SUBDOMAINS", default=False)
 SECURE_SSL_REDIRECT = env.bool("STUDIEVAG_SSL_REDIRECT", default=False)
+# The health check is called over plain HTTP from inside the container and by load balancers.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if proxy_ssl_header := env.str("STUDIEVAG_PROXY_SSL_HEADER", default=""):
     SECURE_PROXY_SSL_HEADER = (proxy_ssl_header, "https")
 
@@ -343,5 +345,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("STUDIEVAG_LOG_LEVEL", default="INFO")},
     # WeasyPrint and its font library log every layout step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # xmlschema (under pysaml2) logs each schema it loads at INFO.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "xmlschema": {"level": "WARNING"},
+    },
 }

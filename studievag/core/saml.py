@@ -286,6 +286,10 @@ def match_account(store: MetadataStore, idp: str, attributes: dict):
     if not principal or "@" not in principal:
         raise Refusal("no eduPersonPrincipalName", principal)
     scopes = idp_scopes(store, idp)
+    if not scopes and idp not in settings.SAML_IDPS:
+        # An IdP that declares no scope could assert anyone's identity: only one the
+        # configuration names itself is trusted without.
+        raise Refusal("the identity provider's metadata declares no scope", principal)
     if scopes and principal.rsplit("@", 1)[1] not in scopes:
         raise Refusal("eduPersonPrincipalName outside the identity provider's scope", principal)
     identity = SignOnIdentity.objects.select_related("user").filter(principal_name=principal).first()

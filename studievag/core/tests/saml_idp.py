@@ -26,6 +26,7 @@ from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_TRANSIENT, NameID
 from saml2.server import Server
 from saml2.sigver import security_context
 
+from studievag.core import saml
 from studievag.core.saml import ATTRIBUTE_MAP_DIR
 
 XMLSEC = "/usr/bin/xmlsec1"
@@ -59,13 +60,31 @@ def make_key_pair(directory: Path, name: str) -> KeyPair:
     return pair
 
 
+def configure_sp(settings, directory: Path, keys: dict[str, KeyPair], base: str) -> Path:
+    """Switch SAML sign-on on for a test (pytest-django's ``settings``); return the SP's metadata file."""
+    settings.SAML_ENABLED = True
+    settings.SAML_BASE_URL = base
+    settings.SAML_ENTITY_ID = f"{base}/saml2/metadata/"
+    settings.SAML_KEY_FILE = str(keys["sp"].key)
+    settings.SAML_CERT_FILE = str(keys["sp"].cert)
+    settings.SAML_METADATA_URLS = []
+    settings.SAML_METADATA_CERT = ""
+    settings.SAML_METADATA_FILES = []
+    settings.SAML_METADATA_CACHE = str(directory / "cache")
+    settings.SAML_IDPS = []
+    settings.SAML_MATCH = "eppn"
+    sp_metadata = directory / "sp.xml"
+    sp_metadata.write_text(str(entity_descriptor(saml.sp_config())))
+    return sp_metadata
+
+
 def idp_config(
     entity_id: str,
     keys: KeyPair,
     *,
     sp_metadata: Path | list[Path] | None,
     name: str,
-    scope: str,
+    scope: str | None,
     lifetime_minutes: int = 15,
 ) -> IdPConfig:
     sp_files = sp_metadata if isinstance(sp_metadata, list) else [sp_metadata] if sp_metadata else []
@@ -86,7 +105,7 @@ def idp_config(
                             (f"{entity_id}/sso/post", BINDING_HTTP_POST),
                         ]
                     },
-                    "scope": [scope],
+                    **({"scope": [scope]} if scope else {}),
                     "name_id_format": [NAMEID_FORMAT_TRANSIENT],
                     "policy": {
                         "default": {

@@ -19,7 +19,7 @@ from studievag.core import saml
 from studievag.core.models import SignOnIdentity
 from studievag.testing import make_user
 
-from .saml_idp import KeyPair, LocalIdP, MetadataServer, idp_config, make_key_pair, metadata_xml, signed_aggregate
+from .saml_idp import LocalIdP, MetadataServer, configure_sp, idp_config, metadata_xml, signed_aggregate
 
 pytestmark = [pytest.mark.django_db, pytest.mark.skipif(not Path("/usr/bin/xmlsec1").exists(), reason="no xmlsec1")]
 
@@ -29,27 +29,10 @@ FALKOPING = "https://idp.falkoping.test/idp"
 MARIA = {"eduPersonPrincipalName": ["Maria.Lindqvist@skovde.se"], "sisSchoolUnitCode": ["56781234"]}
 
 
-@pytest.fixture(scope="session")
-def keys(tmp_path_factory) -> dict[str, KeyPair]:
-    directory = tmp_path_factory.mktemp("saml-keys")
-    return {name: make_key_pair(directory, name) for name in ("sp", "skovde", "falkoping", "rogue", "federation")}
-
-
 @pytest.fixture
 def sp(settings, tmp_path, keys):
     """SAML sign-on switched on, trusting the Skövde IdP's metadata file."""
-    settings.SAML_ENABLED = True
-    settings.SAML_BASE_URL = BASE
-    settings.SAML_ENTITY_ID = f"{BASE}/saml2/metadata/"
-    settings.SAML_KEY_FILE = str(keys["sp"].key)
-    settings.SAML_CERT_FILE = str(keys["sp"].cert)
-    settings.SAML_METADATA_URLS = []
-    settings.SAML_METADATA_CERT = ""
-    settings.SAML_METADATA_CACHE = str(tmp_path / "cache")
-    settings.SAML_IDPS = []
-    settings.SAML_MATCH = "eppn"
-    sp_metadata = tmp_path / "sp.xml"
-    sp_metadata.write_text(str(entity_descriptor(saml.sp_config())))
+    sp_metadata = configure_sp(settings, tmp_path, keys, BASE)
     idp_metadata = tmp_path / "skovde.xml"
     idp_metadata.write_text(metadata_xml(_skovde(keys, sp_metadata)))
     settings.SAML_METADATA_FILES = [str(idp_metadata)]
@@ -143,6 +126,18 @@ def test_an_identity_outside_the_idps_scope_is_refused(client, idp, caplog):
     assert response.status_code == 403
     assert "outside the identity provider's scope" in caplog.text
     assert _logged_in_as(client) is None
+
+
+def test_an_idp_that_declares_no_scope_is_trusted_only_when_configured_by_name(client, sp, keys, settings, maria):
+    unscoped = idp_config(SKOVDE, keys["skovde"], sp_metadata=sp, name="Skövde kommun", scope=None)
+    Path(settings.SAML_METADATA_FILES[0]).write_text(metadata_xml(unscoped))
+    response, _ = _log_in(client, LocalIdP(unscoped))
+    assert response.status_code == 403
+    assert _logged_in_as(client) is None
+    settings.SAML_IDPS = [SKOVDE]
+    response, _ = _log_in(client, LocalIdP(unscoped))
+    assert response.status_code == 302
+    assert _logged_in_as(client) == str(maria.pk)
 
 
 def test_a_response_for_another_audience_is_refused(client, sp, keys, settings, tmp_path, maria, caplog):
@@ -325,3 +320,16 @@ def test_the_refresh_command_and_job(sp, keys, settings):
         saml_metadata_refresh_task.call()
     run = JobRun.objects.get(name="saml.metadata_refresh")
     assert (run.items_total, run.items_failed) == (2, 1)
+
+
+def test_the_administrator_links_an_identity_to_an_account_in_the_admin(cast, login):
+    admin = login(cast.admin)
+    assert admin.get("/admin/core/signonidentity/").status_code == 200
+    response = admin.post(
+        "/admin/core/signonidentity/add/", {"user": cast.mentor_a.pk, "principal_name": " Anna.Berg@Skovde.se "}
+    )
+    assert response.status_code == 302, response.content[:2000]
+    identity = SignOnIdentity.objects.get()
+    assert (identity.user, identity.principal_name) == (cast.mentor_a, "anna.berg@skovde.se")
+    assert identity.history.count() == 1  # who linked it, and when
+    assert login(cast.mentor_a).get("/admin/core/signonidentity/").status_code == 403
