@@ -77,6 +77,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The SAML request/response state, in its own cookie (SameSite=None, as the
+    # identity provider POSTs the answer back from its own site).
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "studievag.core.middleware.SwedishFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -176,6 +179,45 @@ if OIDC_ENABLED:
     OIDC_STORE_ID_TOKEN = False
     LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
 
+# Single sign-on with SAML 2.0 (Skolfederation): on when the service's public address
+# is configured. See README, "Sign-on with SAML (Skolfederation)", and studievag/core/saml.py.
+SAML_BASE_URL = env.str("STUDIEVAG_SAML_BASE_URL", default="").rstrip("/")
+SAML_ENABLED = bool(SAML_BASE_URL)
+SAML_ENTITY_ID = env.str("STUDIEVAG_SAML_ENTITY_ID", default=f"{SAML_BASE_URL}/saml2/metadata/")
+SAML_KEY_FILE = env.str("STUDIEVAG_SAML_KEY_FILE", default="")
+SAML_CERT_FILE = env.str("STUDIEVAG_SAML_CERT_FILE", default="")
+# Federation metadata (an aggregate signed by the federation) and single identity
+# providers' metadata, fetched by the job saml.metadata_refresh into a local cache;
+# a log-in never waits on the network for metadata.
+SAML_METADATA_URLS = env.list("STUDIEVAG_SAML_METADATA_URLS", default=[])
+SAML_METADATA_CERT = env.str("STUDIEVAG_SAML_METADATA_CERT", default="")
+SAML_METADATA_FILES = env.list("STUDIEVAG_SAML_METADATA_FILES", default=[])
+SAML_METADATA_CACHE = env.str("STUDIEVAG_SAML_METADATA_CACHE", default=str(BASE_DIR / "var" / "saml-metadata"))
+SAML_METADATA_REFRESH_MINUTES = env.int("STUDIEVAG_SAML_METADATA_REFRESH_MINUTES", default=60)
+SAML_IDPS = env.list("STUDIEVAG_SAML_IDPS", default=[])
+# How a person is matched to an existing account: "eppn" (the eduPersonPrincipalName an
+# administrator linked to the account) or "mail" (the account's e-mail address).
+SAML_MATCH = env.str("STUDIEVAG_SAML_MATCH", default="eppn")
+SAML_ORGANISATION_NAME = env.str("STUDIEVAG_SAML_ORGANISATION_NAME", default="Studieväg")
+SAML_CONTACT_EMAIL = env.str("STUDIEVAG_SAML_CONTACT_EMAIL", default="")
+SAML_XMLSEC_BINARY = env.str("STUDIEVAG_SAML_XMLSEC_BINARY", default="/usr/bin/xmlsec1")
+if SAML_ENABLED and not (SAML_KEY_FILE and SAML_CERT_FILE):
+    raise ImproperlyConfigured("SAML sign-on needs STUDIEVAG_SAML_KEY_FILE and STUDIEVAG_SAML_CERT_FILE.")
+if SAML_MATCH not in ("eppn", "mail"):
+    raise ImproperlyConfigured("STUDIEVAG_SAML_MATCH is either eppn or mail.")
+# djangosaml2: the configuration is built per request from the settings above and the
+# metadata cache; accounts are never created.
+INSTALLED_APPS.append("djangosaml2")
+AUTHENTICATION_BACKENDS.insert(1, "studievag.core.saml.StudievagSaml2Backend")
+SAML_CONFIG_LOADER = "studievag.core.saml.sp_config"
+SAML_CREATE_UNKNOWN_USER = False
+SAML_ATTRIBUTE_MAPPING: dict[str, tuple[str, ...]] = {}
+SAML_SESSION_COOKIE_NAME = "saml_session"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_IGNORE_LOGOUT_ERRORS = True
+# The project sets its own Content-Security-Policy (core/middleware.py).
+SAML_CSP_HANDLER = ""
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -203,6 +245,8 @@ SESSION_COOKIE_AGE = env.int("STUDIEVAG_SESSION_SECONDS", default=8 * 60 * 60)
 SECURE_HSTS_SECONDS = env.int("STUDIEVAG_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("STUDIEVAG_HSTS_SUBDOMAINS", default=False)
 SECURE_SSL_REDIRECT = env.bool("STUDIEVAG_SSL_REDIRECT", default=False)
+# The health check is called over plain HTTP from inside the container and by load balancers.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if proxy_ssl_header := env.str("STUDIEVAG_PROXY_SSL_HEADER", default=""):
     SECURE_PROXY_SSL_HEADER = (proxy_ssl_header, "https")
 
@@ -304,5 +348,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("STUDIEVAG_LOG_LEVEL", default="INFO")},
     # WeasyPrint and its font library log every layout step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # xmlschema (under pysaml2) logs each schema it loads at INFO.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "xmlschema": {"level": "WARNING"},
+    },
 }

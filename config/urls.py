@@ -16,6 +16,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # SAML sign-on (Skolfederation): every page answers 404 while it is off.
+    path("saml2/", include("studievag.core.saml_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("studievag.records.urls")),
     path("", include("studievag.access.urls")),
