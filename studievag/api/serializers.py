@@ -63,10 +63,16 @@ class StudentDetail(StudentSummary):
     groups = GroupOut(many=True)
 
 
+# Every character Python's str.split() or an ECMA pattern's \s takes for a space.
+_SPACE_CHARS = r"\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_SPACE = f"[{_SPACE_CHARS}]"
+
+
 class StudentListQuery(serializers.Serializer):
     q = serializers.RegexField(
-        # At most SEARCH_MAX_WORDS words, as the student list's search box.
-        rf"^\s*([^\s\x00]+(\s+[^\s\x00]+){{0,{SEARCH_MAX_WORDS - 1}}})?\s*$",
+        # At most SEARCH_MAX_WORDS words, as the student list's search box. The spaces are
+        # spelt out: Python's \s and the \s of the document's (ECMA) patterns differ.
+        rf"^{_SPACE}*([^{_SPACE_CHARS}\x00]+({_SPACE}+[^{_SPACE_CHARS}\x00]+){{0,{SEARCH_MAX_WORDS - 1}}})?{_SPACE}*$",
         required=False,
         allow_blank=True,
         trim_whitespace=False,
