@@ -51,6 +51,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -118,7 +119,7 @@ class Standing:
             "start": self.start,
             "goal": self.goal,
             "end": self.planned_end.isoformat(),
-            "expected": f"{self.expected:.1f}",
+            "expected": number_format(self.expected, 1),  # a decimal comma in Swedish
         }
 
 
