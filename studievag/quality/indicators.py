@@ -47,6 +47,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from studievag.access.models import Role, RoleAssignment
 from studievag.disclosure import TOTAL, Kind
@@ -1176,3 +1177,33 @@ register(
         requires="surveys",
     )
 )
+
+
+def population_text(indicator: Indicator) -> str:
+    """Which students an indicator counts over, in plain language (the definition page)."""
+    if indicator.external is not None:
+        return str(
+            _(
+                "Counted from the records this figure is about (see above), at the school units of the "
+                "level you report on, not from the list of enrolled students."
+            )
+        )
+    if indicator.population == "period":
+        return str(
+            _(
+                "Every student enrolled in an introduction programme at some time during the period, "
+                "at the school units of the level you report on. A student who moved between units "
+                "is counted once, where they were enrolled last in the period."
+            )
+        )
+    years = int(indicator.population.removeprefix("cohort"))
+    return str(
+        ngettext(
+            "The students who first started an introduction programme %(n)s year before the period, "
+            "at the school units of the level you report on, each counted once.",
+            "The students who first started an introduction programme %(n)s years before the period, "
+            "at the school units of the level you report on, each counted once.",
+            years,
+        )
+        % {"n": years}
+    )
