@@ -112,12 +112,12 @@ def test_the_start_page_has_a_fixed_query_budget(cast, login, extra, django_asse
     assign(user, Role.PRINCIPAL, school_unit=cast.unit_a)
     client = login(user)
     client.get(HOME)
-    # session, user; grants: role assignments, own student record, guardian links;
+    # session, user; grants: the role assignments carrying the own student and guardian ids;
     # mentees (one query with enrolment subqueries), protected names, teacher groups
     # with counts, units, unit counts; the principal's follow-up interviews due now
     # (their attempts only when there are some); menu: nothing more (grants are
     # cached); savepoint and release around the request.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         response = client.get(HOME)
     assert len(response.context["mentees"]) == 3 + extra
 
