@@ -64,7 +64,7 @@ class Subject(models.Model):
 
 
 class Course(models.Model):
-    """A course (GY), a stage (GR "Årskurs 7-9") or a local course of a subject."""
+    """A course (GY), a stage (GR "Årskurs 7–9") or a local course of a subject."""
 
     subject = models.ForeignKey(Subject, verbose_name=_("subject"), on_delete=models.PROTECT, related_name="courses")
     school_type = models.CharField(_("school type"), max_length=8, choices=SchoolType.choices)

@@ -1,6 +1,7 @@
 """Loading Skolverket's subject and course list into the catalogue."""
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +56,11 @@ def _parse(rows, known_types) -> tuple[list[dict], list[str]]:
     return parsed, errors
 
 
+def ranges_with_en_dash(name: str) -> str:
+    """Skolverket's file writes the stages "Årskurs 7-9"; in Swedish a range takes an en dash."""
+    return re.sub(r"(?<=\d)-(?=\d)", "–", name)
+
+
 @transaction.atomic
 def catalogue_import(path: Path = DEFAULT_CSV) -> ImportResult:
     """Add the subjects and courses of a Skolverket CSV file; all or nothing.
@@ -95,7 +101,7 @@ def catalogue_import(path: Path = DEFAULT_CSV) -> ImportResult:
             subject=subject,
             school_type=key[0],
             code=code,
-            name=row["course_name"],
+            name=ranges_with_en_dash(row["course_name"]),
             points=int(row["points"]) if row["points"] else None,
         )
         courses.add((key[0], code))
@@ -106,10 +112,10 @@ def catalogue_import(path: Path = DEFAULT_CSV) -> ImportResult:
 # The courses the demo's course groups read, for when the reference file is
 # not beside the project: (school type, subject code, subject name, course code, course name, points).
 CORE_COURSES = [
-    ("GR", "GRGRSVA01", "Svenska som andraspråk", "GRGRSVA01_7-9", "Årskurs 7-9", None),
-    ("GR", "GRGRMAT01", "Matematik", "GRGRMAT01_7-9", "Årskurs 7-9", None),
-    ("GR", "GRGRENG01", "Engelska", "GRGRENG01_7-9", "Årskurs 7-9", None),
-    ("GR", "GRGRSAM01", "Samhällskunskap", "GRGRSAM01_7-9", "Årskurs 7-9", None),
+    ("GR", "GRGRSVA01", "Svenska som andraspråk", "GRGRSVA01_7-9", "Årskurs 7–9", None),
+    ("GR", "GRGRMAT01", "Matematik", "GRGRMAT01_7-9", "Årskurs 7–9", None),
+    ("GR", "GRGRENG01", "Engelska", "GRGRENG01_7-9", "Årskurs 7–9", None),
+    ("GR", "GRGRSAM01", "Samhällskunskap", "GRGRSAM01_7-9", "Årskurs 7–9", None),
     ("GY", "SVA", "Svenska som andraspråk", "SVASVA01", "Svenska som andraspråk 1", 100),
     ("GY", "MAT", "Matematik", "MATMAT01a", "Matematik 1a", 100),
     ("GY", "ENG", "Engelska", "ENGENG05", "Engelska 5", 100),

@@ -252,7 +252,7 @@ class PlanGoal(models.Model):
 
 
 def course_label(course: Course) -> str:
-    """A course's name with its subject where the name alone says little ("Årskurs 7-9")."""
+    """A course's name with its subject where the name alone says little ("Årskurs 7–9")."""
     if course.name.lower().startswith(course.subject.name.lower()):
         return course.name
     return f"{course.subject.name}, {course.name[:1].lower()}{course.name[1:]}"

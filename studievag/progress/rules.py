@@ -51,7 +51,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -118,8 +118,8 @@ class Standing:
             "current": self.current,
             "start": self.start,
             "goal": self.goal,
-            "end": self.planned_end.isoformat(),
-            "expected": number_format(self.expected, 1),  # a decimal comma in Swedish
+            "end": date_format(self.planned_end, "DATE_FORMAT"),
+            "expected": number_format(self.expected, 1, use_l10n=True),  # 2,5 in Swedish
         }
 
 

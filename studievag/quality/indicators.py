@@ -47,7 +47,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from studievag.access.models import Role, RoleAssignment
 from studievag.disclosure import TOTAL, Kind
@@ -329,10 +329,14 @@ for _years, _name in [
             id=f"transfer_{_years}y",
             category=Category.OUTCOMES,
             name=_name,
-            description=_(
+            description=ngettext_lazy(
                 "Of the students who first started an introduction programme in the same "
-                "term (or school year) %(years)s year(s) before the period, the share that "
-                "had moved on to a national programme by the end of the period."
+                "term (or school year) %(years)s year before the period, the share that "
+                "had moved on to a national programme by the end of the period.",
+                "Of the students who first started an introduction programme in the same "
+                "term (or school year) %(years)s years before the period, the share that "
+                "had moved on to a national programme by the end of the period.",
+                "years",
             )
             % {"years": _years},
             kind=Kind.SHARE,
