@@ -1148,19 +1148,20 @@ def _survey_terms(ctx: Context) -> list[str]:
     return [f"ht{p.year}", f"vt{p.year + 1}"] if p.kind == "sy" else [p.code]
 
 
-def _survey_waves(ctx: Context) -> list[tuple[int, int]]:
-    """(wave, organiser) of the period's survey waves: a few hundred at most, read once per filter."""
-    return list(Wave.objects.filter(term__in=_survey_terms(ctx)).values_list("pk", "organiser_id"))
+def _survey_waves(ctx: Context):
+    """The period's survey waves, as a subquery: the report's SQL depends on the request alone
+    (see ``selectors.compiled_queries``), never on rows read while it is built."""
+    return Wave.objects.filter(term__in=_survey_terms(ctx))
 
 
 def _survey_offered(ctx: Context) -> Q:
-    return Q(school_unit__organiser_id__in=sorted({o for _w, o in _survey_waves(ctx)}))
+    return Q(school_unit__organiser_id__in=_survey_waves(ctx).values("organiser_id"))
 
 
 def _survey_answered(ctx: Context) -> Q:
     # ``IN (subquery)``: the database hashes the period's few tens of thousands of
     # participations once instead of probing once per student.
-    answered = Participation.objects.filter(wave_id__in=sorted(w for w, _o in _survey_waves(ctx)))
+    answered = Participation.objects.filter(wave__in=_survey_waves(ctx).values("pk"))
     return Q(student_id__in=answered.values("student_id"))
 
 

@@ -34,6 +34,7 @@ from studievag.organisations.models import Organiser, SchoolUnit
 from studievag.people.models import Student
 from studievag.progress.models import AttendanceWeek
 from studievag.quality.facts import facts_refresh, offered_periods, refresh_offered_periods
+from studievag.quality.linked import Node, linked_report, scope_tree
 from studievag.quality.models import PeriodFactsStatus, ReportPdf, StudentPeriodFacts
 from studievag.quality.periods import school_year_of, term_of
 from studievag.quality.selectors import run_report
@@ -158,8 +159,8 @@ class Command(BaseCommand):
         parser.add_argument("--skip-load", action="store_true")
         parser.add_argument(
             "--sections",
-            default="facts,surveys,reports,pages,load",
-            help="Comma-separated parts to run: facts, surveys, reports, pages, load (default: all).",
+            default="facts,surveys,reports,linked,pages,load",
+            help="Comma-separated parts to run: facts, surveys, reports, linked, pages, load (default: all).",
         )
         parser.add_argument("--skip-source-sql", action="store_true", help="Skip the slow SQL over source tables.")
 
@@ -196,6 +197,12 @@ class Command(BaseCommand):
             self.surveys(today, seed)
         if "reports" in sections:
             self.reports(today, source_sql=not options["skip_source_sql"])
+        if "linked" in sections:
+            if settings.DEBUG:
+                self.stderr.write("DEBUG is on: page times include Django's debug overhead (make bench turns it off).")
+            else:
+                load.collect_static(BASE)
+            self.linked(today)
         users = self.users(today)
         if "pages" in sections:
             if settings.DEBUG:
@@ -315,6 +322,61 @@ class Command(BaseCommand):
                 self.line(f"{name}_sql_source_ms", round(sql_ms), "ms")
                 same = bench.agree(bench.orm_raw(req), hand)
                 self.line(f"{name}_same_figures", 1 if same else 0, "bool")
+
+    def linked(self, today: datetime.date) -> None:
+        """The reports as a person opens them: every table they are linked to protected together.
+
+        The largest organiser's analyst opens the organiser and its largest school unit, its
+        region's coordinator the region; each page's figures (``report_linked_*``: the
+        indicators the hand-written query also computes, without the trend) beside that one
+        table's hand-written query over the facts, and the whole page (``page_linked_*``:
+        every indicator, the trend, the template) as the person gets it.
+        """
+        period = term_of(today)
+        case = bench.largest_organiser(today)
+        users = bench.linked_users(case, today)
+        self.line("linked_organiser_school_units", len(case.units), "school_units")
+        self.line("linked_region_organisers", case.region_organisers, "organisers")
+        analyst, coordinator = users["analyst"], users["coordinator"]
+        cases = [
+            ("organiser", analyst, Node("organiser", case.organiser_id), case.units, ("programme", "gender")),
+            ("unit_in_organiser", analyst, Node("unit", case.unit_id), [case.unit_id], ("gender",)),
+            ("region", coordinator, Node("region", case.region_id), case.region_units, ("gender", "background")),
+        ]
+        for name, user, node, units, dims in cases:
+            tree = scope_tree(user)
+
+            def figures(tree=tree, node=node, dims=dims):
+                return linked_report(tree, node, period, dims=dims, indicator_ids=bench.COVERED, today=today)
+
+            bench.forget_kept_work()
+            cold_ms = bench.timed(figures, repeat=1, warm=False)
+            self.line(f"report_linked_{name}_first_ms", round(cold_ms), "ms")
+            app_ms = bench.timed(figures)
+            self.line(f"report_linked_{name}_ms", round(app_ms), "ms")
+            req = bench.request_for(period, units, dims, today)
+            sql_ms = bench.timed(lambda req=req: bench.run_hand_sql(req, over_facts=True))
+            self.line(f"report_linked_{name}_sql_facts_ms", round(sql_ms), "ms")
+            self.line(f"report_linked_{name}_vs_sql_facts", f"{app_ms / sql_ms:.1f}", "x")
+            client = Client(HTTP_HOST="127.0.0.1")
+            client.force_login(user)
+            level = f"{node.kind}:{node.id}"
+            path = f"{reverse('quality:report')}?level={level}&period={period.code}" + "".join(
+                f"&dim{n}={d}" for n, d in enumerate(dims, start=1)
+            )
+
+            def get(client=client, path=path):
+                response = client.get(path)
+                assert response.status_code == 200, (path, response.status_code)
+
+            bench.forget_kept_work()
+            self.line(f"page_linked_{name}_first_ms", round(bench.timed(get, repeat=1, warm=False)), "ms")
+            self.line(f"page_linked_{name}_ms", round(bench.timed(get, repeat=5)), "ms")
+            cpu = bench.cpu_timed(get, repeat=5)
+            self.line(f"page_linked_{name}_cpu_ms", round(cpu), "ms")
+        # The protection alone on the largest family at national size (see disclosure.linked).
+        self.line("disclosure_national_family_cells", bench.national_family_cells(), "cells")
+        self.line("disclosure_national_family_ms", round(bench.timed(bench.protect_national_family)), "ms")
 
     def surveys(self, today: datetime.date, seed: int) -> None:
         """Part 3: a national survey wave (60,000 students) and its reports."""
