@@ -39,7 +39,7 @@ from studievag.people.models import (
     Student,
     add_years,
 )
-from studievag.plans.demo import seed_plans
+from studievag.plans.demo import mentor_worklist_mix, seed_plans
 from studievag.progress.demo import progress_demo
 from studievag.quality import demo as quality_demo
 from studievag.surveys import demo as surveys_demo
@@ -495,6 +495,7 @@ class _Builder:
             counsellor=self.users["counsellor"],
             today=self.today,
         )
+        mentor_worklist_mix(self, self.today)
         self.summary.api_tokens = api_demo.seed(
             admin=self.users["admin"],
             principal=self.users["principal"],
