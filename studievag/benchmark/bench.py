@@ -398,7 +398,17 @@ def machine_lines() -> list[str]:
         f"machine_cores: {cores} cores",
         f"machine_memory: {memory_gb:.1f} GB",
         f"postgresql_version: {version} version",
+        load_line("machine_load_start"),
     ]
+
+
+def load_line(name: str) -> str:
+    """The machine's one-minute load average: on a shared machine, what the times mean."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return f"{name}: - load"
+    return f"{name}: {load:.1f} load"
 
 
 # The indicators the hand-written query computes. Indicators added later by other

@@ -40,19 +40,25 @@ from studievag.quality.periods import school_year_of, term_of
 from studievag.quality.selectors import run_report
 from studievag.quality.tasks import facts_refresh_task, report_pdf_task
 
+# The team overview's facts in one hand-written query: per student and course, the
+# first and latest step, the starting level mapped at intake, the goal step, the
+# planned term and the grade; per student the current enrolment's end, attendance
+# for each of the last eight weeks, the plan's creation, last review and overdue goals,
+# and the latest team decision. The page shows all of these (and runs the rules on them).
 TEAM_SQL = """
 WITH members AS (
     SELECT m.student_id FROM enrolments_groupmembership m
     WHERE m.group_id = %(team)s AND m.start_date <= %(day)s
       AND (m.end_date IS NULL OR m.end_date >= %(day)s)
 ), courses AS (
-    SELECT m.student_id, g.course_id, m.start_date
+    SELECT m.student_id, g.course_id, c.subject_id, m.start_date
     FROM enrolments_groupmembership m JOIN enrolments_studentgroup g ON g.id = m.group_id
+    JOIN catalogue_course c ON c.id = g.course_id
     WHERE m.student_id IN (SELECT student_id FROM members) AND g.kind = 'course_group'
       AND m.start_date <= %(day)s AND (m.end_date IS NULL OR m.end_date >= %(day)s)
 ), latest AS (
     SELECT DISTINCT ON (r.student_id, r.course_id) r.student_id, r.course_id, r.recorded_on,
-           st.position, st.colour
+           st.position, st.colour, st.scale_id
     FROM progress_progressrecord r JOIN progress_progressionstep st ON st.id = r.step_id
     WHERE r.student_id IN (SELECT student_id FROM members) AND r.recorded_on <= %(day)s
     ORDER BY r.student_id, r.course_id, r.recorded_on DESC
@@ -60,34 +66,72 @@ WITH members AS (
     SELECT DISTINCT ON (r.student_id, r.course_id) r.student_id, r.course_id, r.recorded_on,
            st.position
     FROM progress_progressrecord r JOIN progress_progressionstep st ON st.id = r.step_id
-    WHERE r.student_id IN (SELECT student_id FROM members)
+    WHERE r.student_id IN (SELECT student_id FROM members) AND r.recorded_on <= %(day)s
     ORDER BY r.student_id, r.course_id, r.recorded_on
-), att AS (
-    SELECT a.student_id, SUM(a.scheduled_minutes) AS sched,
+), starting AS (
+    SELECT im.student_id, sl.subject_id, st.position
+    FROM intake_intakemapping im JOIN intake_startinglevel sl ON sl.mapping_id = im.id
+    JOIN progress_progressionstep st ON st.id = sl.step_id
+    WHERE im.student_id IN (SELECT student_id FROM members)
+), grades AS (
+    SELECT DISTINCT ON (gr.student_id, gr.course_id) gr.student_id, gr.course_id, gr.grade
+    FROM progress_graderecord gr
+    WHERE gr.student_id IN (SELECT student_id FROM members) AND gr.awarded_on <= %(day)s
+    ORDER BY gr.student_id, gr.course_id, gr.awarded_on DESC, gr.id DESC
+), terms AS (
+    SELECT pl.student_id, pc.course_id, pc.term
+    FROM plans_plan pl JOIN plans_plancourse pc ON pc.plan_id = pl.id
+    WHERE pl.student_id IN (SELECT student_id FROM members) AND pc.term <> ''
+), enrolment AS (
+    SELECT DISTINCT ON (e.student_id) e.student_id, e.end_date, u.organiser_id
+    FROM enrolments_enrolment e JOIN organisations_schoolunit u ON u.id = e.school_unit_id
+    WHERE e.student_id IN (SELECT student_id FROM members)
+    ORDER BY e.student_id, (e.start_date <= %(day)s AND (e.end_date IS NULL OR e.end_date >= %(day)s)) DESC,
+             e.start_date DESC, e.id DESC
+), weeks AS (
+    SELECT a.student_id, a.week_start, SUM(a.scheduled_minutes) AS sched,
            SUM(a.scheduled_minutes - a.valid_absence_minutes - a.invalid_absence_minutes) AS present
     FROM progress_attendanceweek a
     WHERE a.student_id IN (SELECT student_id FROM members)
       AND a.week_start >= %(since)s AND a.week_start < %(monday)s
-    GROUP BY a.student_id
+    GROUP BY a.student_id, a.week_start
+), att AS (
+    SELECT student_id, array_agg(week_start ORDER BY week_start) AS weeks,
+           array_agg(sched ORDER BY week_start) AS sched, array_agg(present ORDER BY week_start) AS present
+    FROM weeks GROUP BY student_id
 ), review AS (
-    SELECT pl.student_id, pl.created_at, MAX(rv.held_on) AS last_review,
-           COUNT(g.id) FILTER (WHERE g.status IN ('planned', 'in_progress')
-                               AND g.target_date < %(day)s) AS overdue
-    FROM plans_plan pl LEFT JOIN plans_planreview rv ON rv.plan_id = pl.id
-    LEFT JOIN plans_plangoal g ON g.plan_id = pl.id
+    SELECT pl.student_id, pl.created_at,
+           (SELECT MAX(rv.held_on) FROM plans_planreview rv
+            WHERE rv.plan_id = pl.id AND rv.held_on <= %(day)s) AS last_review,
+           (SELECT array_agg(g.title || ' ' || g.target_date ORDER BY g.target_date, g.id)
+            FROM plans_plangoal g WHERE g.plan_id = pl.id AND g.status IN ('planned', 'in_progress')
+              AND g.target_date < %(day)s) AS overdue
+    FROM plans_plan pl
     WHERE pl.student_id IN (SELECT student_id FROM members)
-    GROUP BY pl.student_id, pl.created_at
+), decision AS (
+    SELECT DISTINCT ON (d.student_id) d.student_id, d.decided_on, d.kind, d.text
+    FROM progress_teamdecision d
+    WHERE d.student_id IN (SELECT student_id FROM members)
+    ORDER BY d.student_id, d.decided_on DESC, d.id DESC
 )
 SELECT s.id, s.first_name, s.last_name, c.course_id, c.start_date, l.position, l.colour,
-       l.recorded_on, f.position, f.recorded_on, att.sched, att.present, review.last_review,
-       review.created_at, review.overdue
+       (SELECT g.position FROM progress_progressionstep g WHERE g.scale_id = l.scale_id
+        ORDER BY g.is_goal DESC, g.position DESC LIMIT 1) AS goal,
+       l.recorded_on, f.position, f.recorded_on, sl.position, gr.grade, t.term, en.end_date,
+       en.organiser_id, att.weeks, att.sched, att.present, review.created_at, review.last_review,
+       review.overdue, decision.decided_on, decision.kind, decision.text
 FROM people_student s
 JOIN members ON members.student_id = s.id
 LEFT JOIN courses c ON c.student_id = s.id
 LEFT JOIN latest l ON l.student_id = s.id AND l.course_id = c.course_id
 LEFT JOIN firsts f ON f.student_id = s.id AND f.course_id = c.course_id
+LEFT JOIN starting sl ON sl.student_id = s.id AND sl.subject_id = c.subject_id
+LEFT JOIN grades gr ON gr.student_id = s.id AND gr.course_id = c.course_id
+LEFT JOIN terms t ON t.student_id = s.id AND t.course_id = c.course_id
+LEFT JOIN enrolment en ON en.student_id = s.id
 LEFT JOIN att ON att.student_id = s.id
 LEFT JOIN review ON review.student_id = s.id
+LEFT JOIN decision ON decision.student_id = s.id
 ORDER BY s.last_name, s.first_name, s.id
 """
 
@@ -168,6 +212,7 @@ class Command(BaseCommand):
             self.pages(today, users)
         if "load" in sections and not options["skip_load"]:
             self.load_test(users, options)
+        self.stdout.write(bench.load_line("machine_load_end"))
 
     # --- data set ----------------------------------------------------------------------
     def dataset(self, scale: int, seed: int, today: datetime.date) -> int:
@@ -418,7 +463,7 @@ class Command(BaseCommand):
         team = users["team"]
         self.line("team_overview_students", team.n, "students")
         monday = today - datetime.timedelta(days=today.weekday())
-        params = {"team": team.pk, "day": today, "monday": monday, "since": monday - datetime.timedelta(weeks=4)}
+        params = {"team": team.pk, "day": today, "monday": monday, "since": monday - datetime.timedelta(weeks=8)}
 
         def sql():
             with connection.cursor() as cursor:
