@@ -59,6 +59,15 @@ COURSE_KIND_OF = {
     SubjectKind.LOCAL: CourseKind.LOCAL,
 }
 
+
+class Grading(models.TextChoices):
+    """Which upper-secondary rows a student reads (the plans area decides it from the start date)."""
+
+    COURSES = "courses", _("Courses (started before 1 July 2025)")
+    LEVELS = "levels", _("Subjects at levels (gy25, started from 1 July 2025)")
+    BOTH = "both", _("Both")
+
+
 COMPULSORY_LEVEL = {SchoolType.GR, SchoolType.GRS, SchoolType.GRSAM, SchoolType.GRSPEC, SchoolType.VUXGR}
 
 
@@ -100,6 +109,12 @@ class Subject(models.Model):
     def is_compulsory_level(self) -> bool:
         return self.school_type in COMPULSORY_LEVEL
 
+    def save(self, *args, **kwargs):
+        # A row made without a kind takes the one its school type implies.
+        if self.kind == SubjectKind.COURSES and self.school_type not in (SchoolType.GY, SchoolType.GYS):
+            self.kind = SubjectKind.LOCAL if self.school_type == SchoolType.LOCAL else SubjectKind.COMPULSORY
+        super().save(*args, **kwargs)
+
 
 class Course(models.Model):
     """A course (GY), a stage (GR "Årskurs 7-9") or a local course of a subject."""
@@ -125,6 +140,12 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def save(self, *args, **kwargs):
+        # A row made without a kind takes the one its school type implies.
+        if self.kind == CourseKind.COURSE and self.school_type not in (SchoolType.GY, SchoolType.GYS):
+            self.kind = CourseKind.LOCAL if self.school_type == SchoolType.LOCAL else CourseKind.STAGE
+        super().save(*args, **kwargs)
 
     @property
     def is_local(self) -> bool:

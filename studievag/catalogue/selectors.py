@@ -7,25 +7,15 @@ candidate rows (a couple of thousand short names), so that "årskurs" finds
 "Årskurs 7-9" on SQLite as on PostgreSQL.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 
 from django.db.models import Q, QuerySet
 
-from .models import Course, CourseKind, SchoolType
-
-
-class Grading(StrEnum):
-    """Which upper-secondary rows a student chooses from (see the plans area's rule)."""
-
-    COURSES = "courses"  # started before 1 July 2025: courses, course grades
-    LEVELS = "levels"  # started from 1 July 2025: subjects at levels, subject grades (gy25)
-    BOTH = "both"  # everything (the override for an unusual case)
-
+from .models import Course, CourseKind, Grading, SchoolType
 
 # Compulsory school first (what most IM students read), then upper secondary, then the rest.
-SCHOOL_TYPE_ORDER = {
+SCHOOL_TYPE_ORDER: dict[str, int] = {
     SchoolType.GR: 0,
     SchoolType.GY: 1,
     SchoolType.LOCAL: 2,
@@ -46,8 +36,7 @@ def choosable(*, grading: Grading, organiser_ids: Iterable[int]) -> QuerySet[Cou
     if grading in (Grading.LEVELS, Grading.BOTH):
         kinds.append(CourseKind.LEVEL)
     return Course.objects.filter(
-        Q(kind__in=kinds, organiser__isnull=True)
-        | Q(kind=CourseKind.LOCAL, organiser_id__in=list(organiser_ids))
+        Q(kind__in=kinds, organiser__isnull=True) | Q(kind=CourseKind.LOCAL, organiser_id__in=list(organiser_ids))
     ).select_related("subject")
 
 
@@ -74,6 +63,9 @@ def _rank(course: Course, words: list[str], query: str) -> tuple | None:
         not exact_code,
         not label.startswith(query),
         SCHOOL_TYPE_ORDER.get(course.school_type, 9),
+        # A compulsory-school subject's last stage (årskurs 7-9, what an introduction
+        # programme reads) before the earlier ones.
+        -course.sort_order if course.kind == CourseKind.STAGE else 0,
         label,
         course.sort_order,
     )
@@ -92,10 +84,7 @@ def search(query: str, candidates: QuerySet[Course], *, limit: int = 20) -> list
         if rank is not None:
             ranked.append((rank, course))
     ranked.sort(key=lambda pair: pair[0])
-    return [
-        Hit(c.pk, c.label, c.shown_code, c.what, c.choice_label)
-        for _rank_, c in ranked[:limit]
-    ]
+    return [Hit(c.pk, c.label, c.shown_code, c.what, c.choice_label) for _rank_, c in ranked[:limit]]
 
 
 class Unresolved(Exception):
@@ -106,10 +95,11 @@ class Unresolved(Exception):
         self.matches = matches
 
 
-def resolve(text: str, candidates: QuerySet[Course]) -> Course:
+def resolve(text: str, candidates: Iterable[Course], *, prefer: Callable[[Course], bool] | None = None) -> Course:
     """The row a typed choice names: the picker's own text ("Matematik nivå 1a (MATMAT01a,
-    ämnesnivå)"), a code, or a name. Several rows for a name or code: the school type
-    that comes first (compulsory school before the special school forms) when that leaves one."""
+    ämnesnivå)"), a code, or a name. Several rows for a name or code: those ``prefer`` likes
+    (the kind the student reads), then the school type that comes first (compulsory school
+    before the Sami and special schools), when that leaves one."""
     folded = _fold(text)
     rows = list(candidates)
     for test in (
@@ -119,6 +109,8 @@ def resolve(text: str, candidates: QuerySet[Course]) -> Course:
         lambda c: _fold(f"{c.label} ({c.shown_code})") == folded,
     ):
         found = [c for c in rows if test(c)]
+        if len(found) > 1 and prefer is not None:
+            found = [c for c in found if prefer(c)] or found
         if len(found) > 1:
             best = min(SCHOOL_TYPE_ORDER.get(c.school_type, 9) for c in found)
             first = [c for c in found if SCHOOL_TYPE_ORDER.get(c.school_type, 9) == best]

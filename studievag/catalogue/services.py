@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .models import COURSE_KIND_OF, Course, CourseKind, SchoolType, Subject, SubjectKind
+from .models import COURSE_KIND_OF, Course, SchoolType, Subject, SubjectKind
 from .syllabus import SubjectRecord, parse_subjects
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -194,7 +194,9 @@ def _apply_subject(record: SubjectRecord, held, result: SyllabusResult, *, subje
         "valid_to": record.valid_to,
     }
     if held is None:
-        held = subject_model.objects.create(school_type=record.school_type, kind=record.kind, code=record.code, **fields)
+        held = subject_model.objects.create(
+            school_type=record.school_type, kind=record.kind, code=record.code, **fields
+        )
         result.subjects_created += 1
     elif any(getattr(held, k) != v for k, v in fields.items()):
         for k, v in fields.items():

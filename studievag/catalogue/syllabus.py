@@ -171,9 +171,7 @@ def _subject(item, index: int, default_school_type: str | None) -> list[SubjectR
         raise _Bad(f"{where}endDate {valid_to} is before startDate {valid_from}")
     courses = _courses(item, where)
     designation = _text(item, "designation", where, required=False, limit=10)
-    return [
-        SubjectRecord(t, kind, code, name, designation, version, valid_from, valid_to, courses) for t in kept
-    ]
+    return [SubjectRecord(t, kind, code, name, designation, version, valid_from, valid_to, courses) for t in kept]
 
 
 def parse_subjects(data) -> Parsed:

@@ -18,62 +18,89 @@ def set_kinds(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0001_initial'),
-        ('organisations', '0003_staff_training'),
+        ("catalogue", "0001_initial"),
+        ("organisations", "0003_staff_training"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='course',
-            options={'ordering': ['subject__name', 'sort_order', 'code'], 'verbose_name': 'course', 'verbose_name_plural': 'courses'},
+            name="course",
+            options={
+                "ordering": ["subject__name", "sort_order", "code"],
+                "verbose_name": "course",
+                "verbose_name_plural": "courses",
+            },
         ),
         migrations.RemoveConstraint(
-            model_name='course',
-            name='course_code_unique_per_type',
+            model_name="course",
+            name="course_code_unique_per_type",
         ),
         migrations.RemoveConstraint(
-            model_name='subject',
-            name='subject_code_unique_per_type',
+            model_name="subject",
+            name="subject_code_unique_per_type",
         ),
         migrations.AddField(
-            model_name='course',
-            name='kind',
-            field=models.CharField(choices=[('course', 'Course'), ('level', 'Subject level'), ('stage', 'Compulsory-school subject'), ('local', 'Local course')], default='course', max_length=8, verbose_name='kind'),
+            model_name="course",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("course", "Course"),
+                    ("level", "Subject level"),
+                    ("stage", "Compulsory-school subject"),
+                    ("local", "Local course"),
+                ],
+                default="course",
+                max_length=8,
+                verbose_name="kind",
+            ),
         ),
         migrations.AddField(
-            model_name='course',
-            name='sort_order',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='order within the subject'),
+            model_name="course",
+            name="sort_order",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="order within the subject"),
         ),
         migrations.AddField(
-            model_name='subject',
-            name='kind',
-            field=models.CharField(choices=[('courses', 'Subject with courses (before gy25)'), ('levels', 'Subject with levels (gy25)'), ('compulsory', 'Compulsory-school subject'), ('local', 'Local subject')], default='courses', max_length=12, verbose_name='kind'),
+            model_name="subject",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("courses", "Subject with courses (before gy25)"),
+                    ("levels", "Subject with levels (gy25)"),
+                    ("compulsory", "Compulsory-school subject"),
+                    ("local", "Local subject"),
+                ],
+                default="courses",
+                max_length=12,
+                verbose_name="kind",
+            ),
         ),
         migrations.AddField(
-            model_name='subject',
-            name='valid_from',
-            field=models.DateField(blank=True, null=True, verbose_name='valid from'),
+            model_name="subject",
+            name="valid_from",
+            field=models.DateField(blank=True, null=True, verbose_name="valid from"),
         ),
         migrations.AddField(
-            model_name='subject',
-            name='valid_to',
-            field=models.DateField(blank=True, null=True, verbose_name='valid to'),
+            model_name="subject",
+            name="valid_to",
+            field=models.DateField(blank=True, null=True, verbose_name="valid to"),
         ),
         migrations.AddField(
-            model_name='subject',
-            name='version',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='version'),
+            model_name="subject",
+            name="version",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="version"),
         ),
         migrations.RunPython(set_kinds, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='course',
-            constraint=models.UniqueConstraint(fields=('school_type', 'kind', 'code'), name='course_code_unique_per_type_kind'),
+            model_name="course",
+            constraint=models.UniqueConstraint(
+                fields=("school_type", "kind", "code"), name="course_code_unique_per_type_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subject',
-            constraint=models.UniqueConstraint(fields=('school_type', 'kind', 'code'), name='subject_code_unique_per_type_kind'),
+            model_name="subject",
+            constraint=models.UniqueConstraint(
+                fields=("school_type", "kind", "code"), name="subject_code_unique_per_type_kind"
+            ),
         ),
     ]
