@@ -14,7 +14,7 @@ DEMO_DB := var/demo.sqlite3
 
 export STUDIEVAG_DEBUG ?= 1
 
-.PHONY: assets demo test test-sqlite test-postgres bench lint messages system-deps venv clean
+.PHONY: assets demo test test-sqlite test-postgres test-container bench lint messages system-deps venv clean
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -77,6 +77,12 @@ test-sqlite: venv
 test-postgres: venv
 	@echo "== Test suite on PostgreSQL ($(PG_URL)) =="
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+## The container image: build it, migrate, serve, health check (needs a running docker).
+## CONTAINER_BASE= builds on another Debian bookworm + Python 3.11 image than python:3.11-slim.
+test-container: venv
+	STUDIEVAG_CONTAINER_TEST=1 STUDIEVAG_CONTAINER_BASE=$(CONTAINER_BASE) \
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -m container -p no:xdist $(PYTEST_ARGS)
 
 ## Benchmarks on PostgreSQL: one figure a line, `name: value unit`.
 bench: venv

@@ -64,6 +64,11 @@ INSTALLED_APPS = [
     "studievag.quality",
     "studievag.effect_chain",
     "studievag.interop",
+    # The REST API for the organisation's other systems (integrations).
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "studievag.api",
     # The national data set and the benchmark (management commands only).
     "studievag.benchmark",
 ]
@@ -72,6 +77,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The SAML request/response state, in its own cookie (SameSite=None, as the
+    # identity provider POSTs the answer back from its own site).
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "studievag.core.middleware.SwedishFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -171,6 +179,45 @@ if OIDC_ENABLED:
     OIDC_STORE_ID_TOKEN = False
     LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
 
+# Single sign-on with SAML 2.0 (Skolfederation): on when the service's public address
+# is configured. See README, "Sign-on with SAML (Skolfederation)", and studievag/core/saml.py.
+SAML_BASE_URL = env.str("STUDIEVAG_SAML_BASE_URL", default="").rstrip("/")
+SAML_ENABLED = bool(SAML_BASE_URL)
+SAML_ENTITY_ID = env.str("STUDIEVAG_SAML_ENTITY_ID", default=f"{SAML_BASE_URL}/saml2/metadata/")
+SAML_KEY_FILE = env.str("STUDIEVAG_SAML_KEY_FILE", default="")
+SAML_CERT_FILE = env.str("STUDIEVAG_SAML_CERT_FILE", default="")
+# Federation metadata (an aggregate signed by the federation) and single identity
+# providers' metadata, fetched by the job saml.metadata_refresh into a local cache;
+# a log-in never waits on the network for metadata.
+SAML_METADATA_URLS = env.list("STUDIEVAG_SAML_METADATA_URLS", default=[])
+SAML_METADATA_CERT = env.str("STUDIEVAG_SAML_METADATA_CERT", default="")
+SAML_METADATA_FILES = env.list("STUDIEVAG_SAML_METADATA_FILES", default=[])
+SAML_METADATA_CACHE = env.str("STUDIEVAG_SAML_METADATA_CACHE", default=str(BASE_DIR / "var" / "saml-metadata"))
+SAML_METADATA_REFRESH_MINUTES = env.int("STUDIEVAG_SAML_METADATA_REFRESH_MINUTES", default=60)
+SAML_IDPS = env.list("STUDIEVAG_SAML_IDPS", default=[])
+# How a person is matched to an existing account: "eppn" (the eduPersonPrincipalName an
+# administrator linked to the account) or "mail" (the account's e-mail address).
+SAML_MATCH = env.str("STUDIEVAG_SAML_MATCH", default="eppn")
+SAML_ORGANISATION_NAME = env.str("STUDIEVAG_SAML_ORGANISATION_NAME", default="Studieväg")
+SAML_CONTACT_EMAIL = env.str("STUDIEVAG_SAML_CONTACT_EMAIL", default="")
+SAML_XMLSEC_BINARY = env.str("STUDIEVAG_SAML_XMLSEC_BINARY", default="/usr/bin/xmlsec1")
+if SAML_ENABLED and not (SAML_KEY_FILE and SAML_CERT_FILE):
+    raise ImproperlyConfigured("SAML sign-on needs STUDIEVAG_SAML_KEY_FILE and STUDIEVAG_SAML_CERT_FILE.")
+if SAML_MATCH not in ("eppn", "mail"):
+    raise ImproperlyConfigured("STUDIEVAG_SAML_MATCH is either eppn or mail.")
+# djangosaml2: the configuration is built per request from the settings above and the
+# metadata cache; accounts are never created.
+INSTALLED_APPS.append("djangosaml2")
+AUTHENTICATION_BACKENDS.insert(1, "studievag.core.saml.StudievagSaml2Backend")
+SAML_CONFIG_LOADER = "studievag.core.saml.sp_config"
+SAML_CREATE_UNKNOWN_USER = False
+SAML_ATTRIBUTE_MAPPING: dict[str, tuple[str, ...]] = {}
+SAML_SESSION_COOKIE_NAME = "saml_session"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_IGNORE_LOGOUT_ERRORS = True
+# The project sets its own Content-Security-Policy (core/middleware.py).
+SAML_CSP_HANDLER = ""
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -198,6 +245,8 @@ SESSION_COOKIE_AGE = env.int("STUDIEVAG_SESSION_SECONDS", default=8 * 60 * 60)
 SECURE_HSTS_SECONDS = env.int("STUDIEVAG_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("STUDIEVAG_HSTS_SUBDOMAINS", default=False)
 SECURE_SSL_REDIRECT = env.bool("STUDIEVAG_SSL_REDIRECT", default=False)
+# The health check is called over plain HTTP from inside the container and by load balancers.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if proxy_ssl_header := env.str("STUDIEVAG_PROXY_SSL_HEADER", default=""):
     SECURE_PROXY_SSL_HEADER = (proxy_ssl_header, "https")
 
@@ -250,11 +299,56 @@ if QUALITY_MIN_COUNT < 3 or QUALITY_MIN_BASE < QUALITY_MIN_COUNT:
 # TOML file readable only by the service account; see studievag/interop/README.md.
 SECRETS_FILE = env.str("STUDIEVAG_SECRETS_FILE", default="")
 
+# The REST API (studievag/api): integration tokens only (no session log-in), the
+# same access engine as the pages, errors as problem details, and a limit of
+# calls per token and minute (429 beyond it).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["studievag.api.drf.IntegrationTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["studievag.api.drf.ScopeAndRole"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["studievag.api.drf.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"integration": env.str("STUDIEVAG_API_RATE", default="600/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "studievag.api.problems.problem_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "UNAUTHENTICATED_TOKEN": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Studieväg API",
+    "DESCRIPTION": (
+        "The REST API for the organisation's other systems: students, enrolments, study plans, "
+        "progression, handovers and group-level reports, and progression and attendance from a "
+        "learning platform. Every call needs an integration token (`Authorization: Bearer svi_…`); "
+        "what it sees is decided by the roles of the integration's service account, exactly as "
+        "for a person with those roles, and every read of a student is in the read log."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PUBLIC": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "studievag.api.schema.add_problem_responses",
+    ],
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("STUDIEVAG_LOG_LEVEL", default="INFO")},
     # WeasyPrint and its font library log every layout step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # xmlschema (under pysaml2) logs each schema it loads at INFO.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "xmlschema": {"level": "WARNING"},
+    },
 }

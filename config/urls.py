@@ -16,6 +16,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # SAML sign-on (Skolfederation): every page answers 404 while it is off.
+    path("saml2/", include("studievag.core.saml_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("studievag.records.urls")),
     path("", include("studievag.access.urls")),
@@ -29,6 +31,7 @@ urlpatterns = [
     path("", include("studievag.outcomes.urls")),
     path("", include("studievag.interop.urls")),
     path("", include("studievag.surveys.urls")),
+    path("api/v1/", include("studievag.api.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.OIDC_ENABLED:

@@ -39,6 +39,10 @@ class Registry:
 def _area_rules() -> list[tuple[str, AreaRules]]:
     found = []
     for config in apps.get_app_configs():
+        # Only our own areas: a third-party app may have a ``permissions`` module of its own
+        # (the REST framework's permission classes) that declares nothing for this engine.
+        if not config.name.startswith("studievag."):
+            continue
         try:
             module = importlib.import_module(f"{config.name}.permissions")
         except ModuleNotFoundError as error:

@@ -24,6 +24,9 @@ class RecordRead(models.Model):
     part = models.CharField(_("part of the record"), max_length=40)
     path = models.CharField(_("page"), max_length=500)
     client_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    # Read by another system through the REST API: the integration's name (the user is
+    # its service account). Empty for a page.
+    via = models.CharField(_("through the integration"), max_length=100, blank=True, default="")
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -31,7 +31,9 @@ def audit_record_reads(
     """Log that this page showed ``parts`` of each of ``students`` (a list, a grid, an overview).
 
     Once per page view: a part of a student already logged during this request
-    is not logged again, however many times the page fetches the student.
+    is not logged again, however many times the page fetches the student. A call
+    through the REST API is marked with the integration's name, which its token
+    check puts on the request (``studievag_via``).
     """
     user = request.user
     assert isinstance(user, User), "only a signed-in user reads a record"
@@ -45,6 +47,7 @@ def audit_record_reads(
     roles_text = ",".join(sorted(set(roles)))[:200]
     path = request.get_full_path()[:500]
     address = client_address(request)
+    via = str(getattr(request, "studievag_via", ""))[:100]
     return RecordRead.objects.bulk_create(
         RecordRead(
             user=user,
@@ -55,6 +58,7 @@ def audit_record_reads(
             part=part,
             path=path,
             client_address=address,
+            via=via,
         )
         for student, part in new
     )

@@ -30,7 +30,11 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "sso_enabled": settings.OIDC_ENABLED}
+        return {
+            **super().get_context_data(**kwargs),
+            "sso_enabled": settings.OIDC_ENABLED,
+            "saml_enabled": settings.SAML_ENABLED,
+        }
 
     def form_valid(self, form):
         response = super().form_valid(form)

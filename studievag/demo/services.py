@@ -19,6 +19,7 @@ from studievag.access.models import Role, RoleAssignment
 from studievag.audit.models import RecordRead
 from studievag.catalogue.models import Course
 from studievag.catalogue.services import catalogue_load_shipped
+from studievag.core.models import SignOnIdentity
 from studievag.effect_chain import demo as effect_chain_demo
 from studievag.enrolments.eligibility import latest_im_start
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
@@ -485,6 +486,9 @@ class _Builder:
             if first is None:
                 continue
             users[username] = self.user(username, first, last, is_staff=(role == Role.ADMIN))
+            # What an administrator links for SAML sign-on (README, "Sign-on with SAML").
+            principal = f"{first}.{last}@skovde.se".lower().translate(str.maketrans("åäöé", "aaoe"))
+            SignOnIdentity.objects.create(user=users[username], principal_name=principal)
         self.assign(users["mentor"], Role.MENTOR, group=mentor_group)
         for group in groups["course"][:2]:
             self.assign(users["teacher"], Role.TEACHER, group=group)

@@ -212,7 +212,7 @@ def chain_view(user, chain: EffectChain, *, on: datetime.date | None = None) -> 
     ids = [link.indicator for n in nodes for link in n.links.all()]
     period, figures = chain_figures(chain, ids, user=user, on=on) if shown else (term_of(on), {})
     names = available()
-    levels = []
+    levels: list[tuple[str, str, list[NodeView]]] = []
     for level in LEVEL_ORDER:
         views = []
         for n in nodes:

@@ -119,7 +119,10 @@ def handover_update(*, acting_user, handover: Handover, values: dict) -> Handove
     return handover
 
 
-def deadline_for(organiser_id: int | None, starts_on: datetime.date) -> datetime.date:
+def deadline_for(organiser_id: int | None, starts_on: datetime.date | None) -> datetime.date | None:
+    """The receiving school's deadline: its organiser's weeks before the start (none without a start)."""
+    if starts_on is None:
+        return None
     settings = HandoverSettings.objects.filter(organiser_id=organiser_id).first() if organiser_id else None
     weeks = settings.deadline_weeks if settings else DEFAULT_DEADLINE_WEEKS
     return starts_on - datetime.timedelta(weeks=weeks)
@@ -239,6 +242,7 @@ def handover_receive(*, acting_user, handover: Handover, contact_person, contact
         raise ValidationError({"contact_person": _("The contact person must work at the receiving school.")})
     if handover.receiving_unit_id is None:
         # Sent to the organiser: the school unit that receives it takes it.
+        assert handover.receiving_organiser_id is not None  # a handover is sent to a unit or an organiser
         units = unit_ids_for_action(acting_user, "handover.receive")
         handover.receiving_unit = (
             SchoolUnit.objects.filter(pk__in=units, organiser_id=handover.receiving_organiser_id).order_by("pk").first()
@@ -321,6 +325,7 @@ def handover_settings_save(
     settings.save()
     # Handovers not yet received get the new deadline.
     for handover in Handover.objects.filter(receiving_organiser=organiser, status=Status.SENT, starts_on__isnull=False):
+        assert handover.starts_on is not None  # filtered above
         handover.deadline = handover.starts_on - datetime.timedelta(weeks=deadline_weeks)
         handover.save(update_fields=["deadline"])
     return settings

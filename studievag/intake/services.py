@@ -68,6 +68,7 @@ def intake_save(
         allowed = {s.pk for s in scale.steps.all()} if scale else set()
         if step_id not in allowed:
             raise ValidationError({f"level_{subject_id}": _("That step is not on the scale for this subject.")})
+        assert subject is not None  # a step on its scale was found above
         step = ProgressionStep.objects.get(pk=step_id)
         if subject_id in existing:
             level = existing[subject_id]

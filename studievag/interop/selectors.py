@@ -1,5 +1,7 @@
 """Reads of the interop area, each scoped by the access policy."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -21,8 +23,18 @@ def organisers_for_sync(user) -> QuerySet[Organiser]:
     return Organiser.objects.filter(Q(pk__in=organiser_ids) | Q(region_id__in=region_ids)).order_by("name")
 
 
-def connections_for(user) -> list[Organiser]:
-    """The user's organisers, each with ``connection``, ``last_run`` and ``open_conflicts`` (3 queries)."""
+@dataclass(frozen=True)
+class OrganiserSync:
+    """One organiser of the user's and its register link: the connection (with
+    ``open_conflicts``) and its latest run, either of which may be missing."""
+
+    organiser: Organiser
+    connection: Connection | None
+    last_run: SyncRun | None
+
+
+def connections_for(user) -> list[OrganiserSync]:
+    """The user's organisers, each with its connection and last run (3 queries)."""
     organisers = list(organisers_for_sync(user))
     connections = {
         c.organiser_id: c
@@ -33,10 +45,11 @@ def connections_for(user) -> list[Organiser]:
     last_runs: dict[int, SyncRun] = {}
     for run in SyncRun.objects.filter(connection__in=connections.values()).order_by("connection_id", "-requested_at"):
         last_runs.setdefault(run.connection_id, run)
+    rows = []
     for organiser in organisers:
-        organiser.connection = connections.get(organiser.pk)
-        organiser.last_run = last_runs.get(organiser.connection.pk) if organiser.connection else None
-    return organisers
+        connection = connections.get(organiser.pk)
+        rows.append(OrganiserSync(organiser, connection, last_runs.get(connection.pk) if connection else None))
+    return rows
 
 
 def connection_for(user, organiser_pk: int) -> Organiser:

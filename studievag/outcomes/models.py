@@ -161,6 +161,10 @@ class FollowUp(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
 
+    # Set on the task list's rows for one day (see ``selectors.follow_up_tasks``).
+    current_state: rules.TaskState
+    current_state_label: str
+
     class Meta:
         ordering = ["due_date", "pk"]
         verbose_name = _("follow-up")

@@ -13,11 +13,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
 
 from studievag.access.policy import label_students, organiser_ids_for_action, students_for_action
-from studievag.audit.models import RecordRead
-from studievag.audit.services import client_address
 from studievag.people.models import Student
 
 from . import rules
@@ -111,22 +108,4 @@ def kaa_referrals(user) -> QuerySet[KaaReferral]:
             "exit__enrolment__programme",
         )
         .order_by("status", "-sent_on", "-pk")
-    )
-
-
-def log_list_reads(request: HttpRequest, students, *, part: str, roles: str) -> None:
-    """One read-log row per student a list shows (one insert), as the record pages do."""
-    user = request.user
-    RecordRead.objects.bulk_create(
-        RecordRead(
-            user=user,
-            username=user.get_username(),
-            user_display=user.get_full_name() or user.get_username(),
-            roles=roles,
-            student=student,
-            part=part,
-            path=request.get_full_path()[:500],
-            client_address=client_address(request),
-        )
-        for student in students
     )

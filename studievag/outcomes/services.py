@@ -160,6 +160,7 @@ def exit_record(
         FollowUp(exit=exit, months=m, due_date=rules.due_date(exit_date, m)) for m in rules.FOLLOW_UP_MONTHS
     )
     if must or hand_to_kaa:
+        assert home_municipality is not None  # required above
         KaaReferral.objects.create(
             exit=exit,
             municipality=home_municipality,
@@ -272,7 +273,9 @@ def kaa_referral_set_status(
     """The municipality moves a hand-over forward: received, then in contact (never back)."""
     today = today or timezone.localdate()
     referral = KaaReferral.objects.select_for_update().get(pk=referral.pk)
-    if status not in KaaStatus.values or KAA_ORDER.index(status) <= KAA_ORDER.index(referral.status):
+    if status not in KaaStatus.values or KAA_ORDER.index(KaaStatus(status)) <= KAA_ORDER.index(
+        KaaStatus(referral.status)
+    ):
         raise ValidationError({"status": _("A hand-over moves forward: sent, received, in contact.")})
     if on > today or on < referral.sent_on:
         raise ValidationError({"on": _("The date must lie between the day it was sent and today.")})

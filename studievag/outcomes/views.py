@@ -16,16 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from studievag.access.decorators import require_action
-from studievag.access.models import Role
 from studievag.access.policy import Part as BasePart
 from studievag.access.policy import (
     abilities,
     label_students,
     may_view,
-    roles_of,
     student_for_view,
     unit_ids_for_action,
 )
+from studievag.access.reads import log_reads
 from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import Organiser
 from studievag.plans.models import GoalKind, GoalStatus, Plan
@@ -160,12 +159,7 @@ def _goal_rows(exit: Exit | None) -> list[dict]:
 def follow_up_list(request):
     today = timezone.localdate()
     tasks = selectors.follow_up_tasks(request.user, today)
-    selectors.log_list_reads(
-        request,
-        tasks.students,
-        part=OUTCOMES,
-        roles=",".join(sorted({Role.COUNSELLOR, Role.PRINCIPAL} & roles_of(request.user))),
-    )
+    log_reads(request, tasks.students, [OUTCOMES])
     return render(request, "outcomes/follow_up_list.html", {"tasks": tasks, "today": today})
 
 
@@ -235,9 +229,7 @@ def kaa_inbox(request):
     for r in referrals:
         r.age = r.exit.student.age_on(today)
     label_students(request.user, [r.exit.student for r in referrals])
-    selectors.log_list_reads(
-        request, [r.exit.student for r in referrals], part=KAA_REFERRAL, roles=str(Role.KAA_CONTACT)
-    )
+    log_reads(request, [r.exit.student for r in referrals], [KAA_REFERRAL])
     return render(
         request,
         "outcomes/kaa_inbox.html",

@@ -438,3 +438,66 @@ def take_over_untouched(data, *, form: PlanForm, formsets: dict, base: dict, now
             ]
         )
     return taken
+
+
+PROPOSED_GOAL_ROWS = 3
+
+
+class ProposalForm(forms.Form):
+    """The student's own words and up to three goals they would like, before a plan talk."""
+
+    own_words = forms.CharField(
+        label=_("In your own words"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+        help_text=_("What do you want to learn, what is going well, what is hard? Write in the language you like."),
+    )
+    submission_key = SubmissionKeyField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i in range(1, PROPOSED_GOAL_ROWS + 1):
+            self.fields[f"goal_{i}"] = forms.CharField(
+                label=_("A goal you would like (%(n)s)") % {"n": i},
+                required=False,
+                max_length=300,
+                widget=forms.TextInput(attrs={"dir": "auto"}),
+            )
+            self.fields[f"term_{i}"] = forms.ChoiceField(
+                label=_("When (%(n)s)") % {"n": i},
+                choices=[("short", _("Soon (this term or the next)")), ("long", _("Later (a long-term goal)"))],
+                initial="short",
+                required=False,
+            )
+
+    def goals(self) -> list[dict]:
+        return [
+            {"title": self.cleaned_data[f"goal_{i}"], "term": self.cleaned_data.get(f"term_{i}") or "short"}
+            for i in range(1, PROPOSED_GOAL_ROWS + 1)
+            if self.cleaned_data.get(f"goal_{i}", "").strip()
+        ]
+
+    def goal_rows(self):
+        return [(self[f"goal_{i}"], self[f"term_{i}"]) for i in range(1, PROPOSED_GOAL_ROWS + 1)]
+
+
+class ProposalResponseForm(forms.Form):
+    """The mentor takes the student's proposal into the plan or answers it."""
+
+    action = forms.ChoiceField(choices=[("take", "take"), ("answer", "answer")], widget=forms.HiddenInput)
+    goals = forms.TypedMultipleChoiceField(
+        label=_("Goals to take into the plan"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    take_own_words = forms.BooleanField(label=_("Put the student's own words into the plan"), required=False)
+    target_date = forms.DateField(label=_("Target date of the goals"), required=False, widget=DATE)
+    answer = forms.CharField(
+        label=_("Answer to the student"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+    )
+
+    def __init__(self, *args, proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goals"].choices = [(g.pk, g.title) for g in proposal.goals.all()]

@@ -445,3 +445,91 @@ class GuidanceParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guidance_id} {self.plan_id}"
+
+
+class PlanSeen(models.Model):
+    """Which version of the plan a student or a guardian last saw on their plan page.
+
+    Written when they open the plan page (``services.plan_seen_record``), one row per
+    reader and plan, so each guardian has their own. The read log (``audit``) is about
+    staff reading a student's data and is not the place for this: this row only says
+    what to show the reader as new. When the page first shows a newer version,
+    ``shown_from`` keeps the version they had seen before and ``before_at`` when, so the
+    page goes on showing those changes until the plan changes again.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="seen_by")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField(_("version last seen"))
+    seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+    shown_from = models.PositiveIntegerField(_("changes shown from version"), null=True, blank=True)
+    before_at = models.DateTimeField(_("seen before"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan seen by a reader")
+        verbose_name_plural = _("plans seen by readers")
+        constraints = [models.UniqueConstraint(fields=["plan", "user"], name="plan_seen_once_per_reader")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} v{self.version} ({self.user_id})"
+
+
+class ProposalStatus(models.TextChoices):
+    NEW = "new", _("New")
+    TAKEN = "taken", _("Taken into the plan")
+    ANSWERED = "answered", _("Answered")
+
+
+class PlanProposal(models.Model):
+    """The student's own words and proposed goals, written before a plan talk (seed 004:
+    the student takes part in drawing up the plan). The mentor takes it into the plan
+    (a new plan version) or answers it; the student sees the answer."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="proposals")
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(_("written"), default=timezone.now)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    own_words = models.TextField(_("in my own words"), blank=True, max_length=4000)
+    status = models.CharField(_("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.NEW)
+    answer = models.TextField(_("the mentor's answer"), blank=True, max_length=4000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    plan_version = models.PositiveIntegerField(_("taken into plan version"), null=True, blank=True)
+
+    submission_key = submission_key_field()
+
+    class Meta:
+        ordering = ["-written_at", "-pk"]
+        verbose_name = _("the student's proposal")
+        verbose_name_plural = _("the student's proposals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="new") | Q(answered_at__isnull=False), name="plan_proposal_answered_when_closed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.written_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ProposalStatus.NEW
+
+
+class ProposedGoal(models.Model):
+    """A goal the student proposes; ``taken`` once the mentor put it into the plan."""
+
+    proposal = models.ForeignKey(PlanProposal, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(_("goal"), max_length=300)
+    term = models.CharField(_("term"), max_length=10, choices=GoalTerm.choices, default=GoalTerm.SHORT)
+    taken = models.BooleanField(_("taken into the plan"), default=False)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("proposed goal")
+        verbose_name_plural = _("proposed goals")
+
+    def __str__(self) -> str:
+        return self.title

@@ -20,6 +20,8 @@ from studievag.access.models import Role
 
 PLAN = "plan"
 PLAN_SUMMARY = "plan_summary"
+# The student's own proposals before a plan talk (kind of object, see ``abilities`` below).
+PROPOSAL = "plan_proposal"
 
 _PLAN_READERS = roles(FAMILY_ROLES, Role.MENTOR, Role.COUNSELLOR, Role.STUDENT_HEALTH, Role.PRINCIPAL)
 
@@ -47,6 +49,18 @@ RULES = AreaRules(
                 Role.PRINCIPAL: frozenset(
                     {"edit_content", "edit_path", "review", "approve", "export", "import", "guide"}
                 ),
+            },
+        ),
+        # The student's proposal before a plan talk: the student writes it (a guardian
+        # reads the plan but never writes in the student's name); the roles that hold the
+        # plan talk take it into the plan or answer it.
+        Abilities(
+            kind=PROPOSAL,
+            part=PLAN,
+            by_role={
+                Role.STUDENT: frozenset({"propose"}),
+                Role.MENTOR: frozenset({"take", "answer"}),
+                Role.PRINCIPAL: frozenset({"take", "answer"}),
             },
         ),
     ),

@@ -12,8 +12,20 @@ from studievag.enrolments.models import Enrolment
 from studievag.enrolments.selectors import with_current_enrolment
 
 from . import rules
-from .models import OPEN_GOAL_STATUSES, Guidance, GuidanceParticipant, Plan, PlanGoal, PlanSettings
+from .models import (
+    OPEN_GOAL_STATUSES,
+    Guidance,
+    GuidanceParticipant,
+    Plan,
+    PlanGoal,
+    PlanProposal,
+    PlanRevision,
+    PlanSeen,
+    PlanSettings,
+    ProposalStatus,
+)
 from .permissions import PLAN
+from .snapshot import PlanDiff, diff_snapshots
 
 
 @dataclass(frozen=True)
@@ -214,6 +226,52 @@ def next_review_on(plan: Plan) -> datetime.date:
     last = plan.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
     interval = settings_for_organiser(plan.organiser_id).review_interval_days
     return (last or plan.created_on) + datetime.timedelta(days=interval)
+
+
+@dataclass(frozen=True)
+class ChangesSinceSeen:
+    """What changed in the plan between the version a reader saw before and now."""
+
+    since: datetime.datetime  # when they looked before
+    old_version: int
+    new_version: int
+    diff: PlanDiff
+    revisions: list[PlanRevision]  # the versions in between, oldest first, each with its reason
+
+
+def changes_since_seen(plan: Plan, seen: PlanSeen | None) -> ChangesSinceSeen | None:
+    """The changes to show a student or guardian: from the version they had seen before the
+    current one was first shown to them, to the current version (``None``: nothing new)."""
+    if seen is None or seen.shown_from is None or seen.version != plan.version or seen.before_at is None:
+        return None
+    found = {
+        r.version: r
+        for r in PlanRevision.objects.filter(plan=plan, version__gte=seen.shown_from, version__lte=plan.version)
+        .select_related("author")
+        .order_by("version")
+    }
+    old, new = found.get(seen.shown_from), found.get(plan.version)
+    if old is None or new is None:
+        return None
+    return ChangesSinceSeen(
+        since=seen.before_at,
+        old_version=old.version,
+        new_version=new.version,
+        diff=diff_snapshots(old.snapshot, new.snapshot),
+        revisions=[r for v, r in sorted(found.items()) if v > old.version],
+    )
+
+
+def proposals_of(plan: Plan, *, open_only: bool = False) -> list[PlanProposal]:
+    """The student's proposals with their goals and who answered, newest first."""
+    qs = plan.proposals.prefetch_related("goals").select_related("answered_by")
+    if open_only:
+        qs = qs.filter(status=ProposalStatus.NEW)
+    return list(qs.order_by("-written_at", "-pk")[:20])
+
+
+def open_proposal_count(plan: Plan) -> int:
+    return plan.proposals.filter(status=ProposalStatus.NEW).count()
 
 
 # --- Choosing courses and subject levels -----------------------------------------------

@@ -4,12 +4,13 @@ import datetime
 import uuid
 from collections.abc import Sequence
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from studievag.access.policy import abilities
 from studievag.catalogue.models import Course, CourseKind, SchoolType, Subject, SubjectKind
 from studievag.enrolments.models import Enrolment
 from studievag.once import already_saved, save_once
@@ -24,9 +25,14 @@ from .models import (
     Plan,
     PlanCourse,
     PlanGoal,
+    PlanProposal,
     PlanReview,
     PlanRevision,
+    PlanSeen,
+    ProposalStatus,
+    ProposedGoal,
 )
+from .permissions import PROPOSAL
 from .snapshot import plan_snapshot
 
 PLAN_FIELDS = (
@@ -307,3 +313,143 @@ def guidance_record(
         GuidanceParticipant(guidance=guidance, plan=p, plan_version=p.version) for p in plans
     )
     return guidance
+
+
+# --- What the student and the guardian have seen; the student's proposals -------------
+
+
+@transaction.atomic
+def plan_seen_record(*, acting_user, plan: Plan, at: datetime.datetime | None = None) -> tuple[PlanSeen, bool]:
+    """Remember that ``acting_user`` (a student or a guardian) saw the plan's current version.
+
+    Returns the row and whether a version newer than the one they saw before is shown
+    now. The first visit only records the version (everything is new then)."""
+    at = at or timezone.now()
+    seen = PlanSeen.objects.select_for_update().filter(plan=plan, user=acting_user).first()
+    if seen is None:
+        return PlanSeen.objects.create(plan=plan, user=acting_user, version=plan.version, seen_at=at), False
+    newer = seen.version < plan.version
+    if newer:
+        seen.shown_from, seen.before_at = seen.version, seen.seen_at
+        seen.version = plan.version
+    seen.seen_at = at
+    seen.save()
+    return seen, newer
+
+
+MAX_PROPOSED_GOALS = 5
+
+
+def _require_ability(acting_user, plan: Plan, ability: str) -> None:
+    if ability not in abilities(acting_user, plan.student, PROPOSAL):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def plan_proposal_submit(
+    *,
+    acting_user,
+    plan: Plan,
+    own_words: str,
+    goals: Sequence[dict],
+    language: str = "",
+    submission_key: uuid.UUID | None = None,
+) -> PlanProposal:
+    """The student writes their own words and proposes goals before a plan talk.
+
+    Only the student themself (``propose``, declared in ``permissions.py``); a guardian
+    reads the plan but does not write the student's words. ``goals``: ``{"title", "term"}``.
+    """
+    _require_ability(acting_user, plan, "propose")
+    if existing := already_saved(PlanProposal, submission_key):
+        return existing
+    own_words = (own_words or "").strip()
+    rows = [
+        {"title": (g.get("title") or "").strip(), "term": g.get("term") or "short"}
+        for g in goals
+        if (g.get("title") or "").strip()
+    ]
+    if not own_words and not rows:
+        raise ValidationError({"own_words": _("Write something in your own words or propose a goal.")})
+    if len(rows) > MAX_PROPOSED_GOALS:
+        raise ValidationError({"goals": _("Propose at most %(n)s goals at a time.") % {"n": MAX_PROPOSED_GOALS}})
+    proposal = PlanProposal(plan=plan, written_by=acting_user, own_words=own_words, language=language[:10])
+    proposal.full_clean(exclude=["submission_key"])
+    proposal = save_once(proposal, submission_key)
+    if not proposal.goals.exists():
+        for row in rows:
+            goal = ProposedGoal(proposal=proposal, **row)
+            goal.full_clean(exclude=["proposal"])
+            goal.save()
+    return proposal
+
+
+def _close(proposal: PlanProposal, *, acting_user, status: str, answer: str, at: datetime.datetime) -> None:
+    proposal.status = status
+    proposal.answer = (answer or "").strip()
+    proposal.answered_by = acting_user
+    proposal.answered_at = at
+    proposal.full_clean(exclude=["submission_key"])
+    proposal.save()
+
+
+def _open_proposal(proposal: PlanProposal) -> PlanProposal:
+    locked = PlanProposal.objects.select_for_update().select_related("plan__student").get(pk=proposal.pk)
+    if not locked.is_open:
+        raise ValidationError(_("The proposal has already been answered."))
+    return locked
+
+
+@transaction.atomic
+def plan_proposal_take(
+    *,
+    acting_user,
+    proposal: PlanProposal,
+    goal_ids: Sequence[int],
+    take_own_words: bool,
+    answer: str = "",
+    target_date: datetime.date | None = None,
+    at: datetime.datetime | None = None,
+) -> PlanRevision | None:
+    """Take the student's proposal into the plan: the chosen goals (and, if asked, the
+    student's own words) become a new plan version with the reason "the student's proposal".
+    """
+    proposal = _open_proposal(proposal)
+    _require_ability(acting_user, proposal.plan, "take")
+    at = at or timezone.now()
+    chosen = list(proposal.goals.filter(pk__in=list(goal_ids)))
+    if not chosen and not (take_own_words and proposal.own_words):
+        raise ValidationError({"goals": _("Choose at least one goal to take into the plan, or answer instead.")})
+    plan = Plan.objects.select_for_update().get(pk=proposal.plan_id)
+    goals = [{"id": g.pk, **{f: getattr(g, f) for f in GOAL_FIELDS}} for g in plan.goals.order_by("pk")]
+    goals += [
+        {"term": g.term, "kind": "other", "title": g.title, "target_date": target_date, "status": "planned"}
+        for g in chosen
+    ]
+    fields = {"student_voice": proposal.own_words} if take_own_words and proposal.own_words else {}
+    revision = plan_revise(
+        acting_user=acting_user,
+        plan=plan,
+        expected_version=plan.version,
+        reason=_("The student's proposal"),
+        fields=fields,
+        goals=goals,
+        at=at,
+    )
+    ProposedGoal.objects.filter(pk__in=[g.pk for g in chosen]).update(taken=True)
+    proposal.plan_version = plan.version if revision is not None else None
+    _close(proposal, acting_user=acting_user, status=ProposalStatus.TAKEN, answer=answer, at=at)
+    return revision
+
+
+@transaction.atomic
+def plan_proposal_answer(
+    *, acting_user, proposal: PlanProposal, answer: str, at: datetime.datetime | None = None
+) -> PlanProposal:
+    """Answer the student's proposal without changing the plan; the student reads the answer."""
+    proposal = _open_proposal(proposal)
+    _require_ability(acting_user, proposal.plan, "answer")
+    if not (answer or "").strip():
+        raise ValidationError({"answer": _("Write an answer to the student.")})
+    _close(proposal, acting_user=acting_user, status=ProposalStatus.ANSWERED, answer=answer, at=at or timezone.now())
+    return proposal

@@ -16,6 +16,11 @@ urlpatterns = [
     path("students/<int:pk>/plan/history/", views.plan_history, name="plan_history"),
     path("students/<int:pk>/plan/compare/", views.plan_compare, name="plan_compare"),
     path("students/<int:pk>/plan/talks/new/", views.review_create, name="review_create"),
+    path(
+        "students/<int:pk>/plan/proposals/<int:proposal_id>/respond/",
+        views.proposal_respond,
+        name="proposal_respond",
+    ),
     path("students/<int:pk>/plan/guidance/new/", views.guidance_create, name="guidance_create"),
     path("students/<int:pk>/plan/approve/", views.plan_approve, name="plan_approve"),
     path("students/<int:pk>/plan/support-needs/", views.support_needs, name="support_needs"),
@@ -23,5 +28,6 @@ urlpatterns = [
     path("students/<int:pk>/plan/export.pdf", views.plan_export_pdf, name="export_pdf"),
     path("students/<int:pk>/plan/import/", views.plan_import_view, name="import"),
     path("my/students/<int:pk>/plan/", views.family_plan, name="family_plan"),
+    path("my/students/<int:pk>/plan/proposal/", views.family_proposal, name="family_proposal"),
     path("my/students/<int:pk>/plan.pdf", views.family_plan_pdf, name="family_plan_pdf"),
 ]

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,15 +48,17 @@ from .forms import (
     InternshipFormSet,
     LocalCourseForm,
     PlanForm,
+    ProposalForm,
+    ProposalResponseForm,
     ReviewForm,
     course_initial,
     goal_initial,
     internship_initial,
     take_over_untouched,
 )
-from .models import EducationPlan, Plan, PlanRevision
+from .models import EducationPlan, Plan, PlanProposal, PlanRevision
 from .pdf import plan_pdf
-from .permissions import PLAN, PLAN_SUMMARY
+from .permissions import PLAN, PLAN_SUMMARY, PROPOSAL
 from .portable import export_schema, plan_export, plan_import
 from .snapshot import diff_snapshots, plan_snapshot
 
@@ -114,6 +117,8 @@ def plan_detail(request, pk: int):
     }
     if plan is not None:
         context |= selectors.plan_detail_context(plan, full=full)
+        if "review" in context["abilities"]:
+            context["open_proposals"] = selectors.open_proposal_count(plan)
     return render(request, "plans/plan_detail.html", context)
 
 
@@ -322,7 +327,73 @@ def review_create(request, pk: int):
         else:
             messages.success(request, _("The plan talk was recorded."))
             return redirect("plans:plan_detail", pk=student.pk)
-    return render(request, "plans/review_form.html", {"student": student, "plan": plan, "form": form})
+    return render(
+        request,
+        "plans/review_form.html",
+        {"student": student, "plan": plan, "form": form, **_proposal_context(request.user, student, plan)},
+    )
+
+
+def _proposal_context(user, student, plan, bound: tuple[int, ProposalResponseForm] | None = None) -> dict:
+    """The student's open proposals with a response form each (the bound one keeps its errors)."""
+    may_respond = bool(abilities_on(user, student, PROPOSAL) & {"take", "answer"})
+    rows = []
+    for proposal in selectors.proposals_of(plan, open_only=True) if may_respond else []:
+        if bound is not None and bound[0] == proposal.pk:
+            form = bound[1]
+        else:
+            form = ProposalResponseForm(proposal=proposal, initial={"goals": [g.pk for g in proposal.goals.all()]})
+        rows.append((proposal, form))
+    return {"proposals": rows}
+
+
+@require_POST
+@require_action("plan.view")
+def proposal_respond(request, pk: int, proposal_id: int):
+    """Take the student's proposal into the plan (a new version) or answer it."""
+    student, _full = _staff_student(request, pk)
+    _require(abilities_on(request.user, student, PROPOSAL), "take", "answer")
+    plan = _plan_of(student)
+    proposal = get_object_or_404(PlanProposal, pk=proposal_id, plan__student=student)
+    form = ProposalResponseForm(request.POST, proposal=proposal)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["action"] == "take":
+                revision = services.plan_proposal_take(
+                    acting_user=request.user,
+                    proposal=proposal,
+                    goal_ids=data["goals"] or [],
+                    take_own_words=data["take_own_words"],
+                    answer=data["answer"],
+                    target_date=data["target_date"],
+                )
+                if revision is not None:
+                    messages.success(
+                        request,
+                        _("The student's proposal was taken into the plan as version %(v)s.") % {"v": revision.version},
+                    )
+                else:
+                    messages.info(request, _("The proposal was closed; the plan already said the same."))
+            else:
+                services.plan_proposal_answer(acting_user=request.user, proposal=proposal, answer=data["answer"])
+                messages.success(request, _("The student can now read your answer."))
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            return redirect("plans:review_create", pk=student.pk)
+    form_page = ReviewForm(initial={"held_on": timezone.localdate()})
+    return render(
+        request,
+        "plans/review_form.html",
+        {
+            "student": student,
+            "plan": plan,
+            "form": form_page,
+            **_proposal_context(request.user, student, plan, bound=(proposal.pk, form)),
+        },
+        status=400,
+    )
 
 
 def _group_candidates(user, student) -> list[Student]:
@@ -487,16 +558,48 @@ def _family_plan(request, pk: int):
 @require_action("family.view")
 def family_plan(request, pk: int):
     student, plan = _family_plan(request, pk)
-    context = {
-        "student": student,
-        "plan": plan,
-        "today": timezone.localdate(),
-        "is_self": getattr(request.user, "student", None) == student,
-    }
+    return _render_family_plan(request, student, plan)
+
+
+def _render_family_plan(request, student, plan, proposal_form: ProposalForm | None = None, status: int = 200):
+    is_self = getattr(request.user, "student", None) == student
+    context = {"student": student, "plan": plan, "today": timezone.localdate(), "is_self": is_self}
     if plan is not None:
         context |= selectors.plan_detail_context(plan, full=False)
         context["next_review"] = selectors.next_review_on(plan)
-    return render(request, "plans/family_plan.html", context)
+        seen, _newer = services.plan_seen_record(acting_user=request.user, plan=plan)
+        context["changes"] = selectors.changes_since_seen(plan, seen)
+        # The student's own proposals are theirs: the guardian does not see them.
+        if "propose" in abilities_on(request.user, student, PROPOSAL):
+            context["proposal_form"] = proposal_form or ProposalForm()
+            context["proposals"] = selectors.proposals_of(plan)
+    return render(request, "plans/family_plan.html", context, status=status)
+
+
+@require_POST
+@require_action("family.view")
+def family_proposal(request, pk: int):
+    """The student sends their own words and proposed goals before the plan talk."""
+    student, plan = _family_plan(request, pk)
+    if plan is None or "propose" not in abilities_on(request.user, student, PROPOSAL):
+        raise PermissionDenied
+    form = ProposalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_proposal_submit(
+                acting_user=request.user,
+                plan=plan,
+                own_words=form.cleaned_data["own_words"],
+                goals=form.goals(),
+                language=get_language() or "",
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("Thank you. Your mentor will see it before the plan talk."))
+            return redirect("plans:family_plan", pk=student.pk)
+    return _render_family_plan(request, student, plan, proposal_form=form, status=400)
 
 
 @require_action("family.view")

@@ -39,7 +39,12 @@ class FollowUpSettingsForm(forms.ModelForm):
 
 
 class AttendanceImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"))
+    file = forms.FileField(
+        label=_("File (CSV or Excel)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,text/csv"}),
+    )
+    # The week the page shows: rows of a file without a week column are this week's.
+    week = forms.DateField(required=False, widget=forms.HiddenInput)
 
 
 class ScaleForm(forms.Form):

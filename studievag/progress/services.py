@@ -6,9 +6,7 @@ the rest (the student is in the group, the step is on the course's scale, the
 minutes add up) and change nothing when anything is wrong.
 """
 
-import csv
 import datetime
-import io
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -27,7 +25,7 @@ from studievag.people.models import Student
 from studievag.scales.models import ProgressionScale, ProgressionStep
 from studievag.scales.selectors import ScaleBook
 
-from . import rules
+from . import attendance_file, rules
 from .models import (
     AttendanceWeek,
     FollowUpSettings,
@@ -149,25 +147,40 @@ class AttendanceRow:
     scheduled: int
     valid_absence: int
     invalid_absence: int
-    line: int | str | None = None  # the CSV line or the student, for messages
+    line: int | str | None = None  # the file's row number or the student's name, for messages
+
+
+MINUTES_IN_A_WEEK = 7 * 24 * 60
 
 
 def _check_row(row: AttendanceRow) -> list[str]:
     errors = []
     if row.week_start.weekday() != 0:
-        errors.append(_("week_start: %(date)s is not a Monday") % {"date": row.week_start})
-    for name, value in (
-        ("scheduled_minutes", row.scheduled),
-        ("valid_absence_minutes", row.valid_absence),
-        ("invalid_absence_minutes", row.invalid_absence),
+        errors.append(_("the week must begin on a Monday: %(date)s is not one") % {"date": row.week_start})
+    for label, value in (
+        (_("Scheduled time"), row.scheduled),
+        (_("Valid absence"), row.valid_absence),
+        (_("Invalid absence"), row.invalid_absence),
     ):
         if value < 0:
-            errors.append(_("%(field)s: must not be negative") % {"field": name})
-        elif value > 7 * 24 * 60:
-            errors.append(_("%(field)s: more minutes than a week has") % {"field": name})
+            errors.append(_("%(field)s must not be negative") % {"field": label})
+        elif value > MINUTES_IN_A_WEEK:
+            errors.append(_("%(field)s is more minutes than a week has") % {"field": label})
     if not errors and row.valid_absence + row.invalid_absence > row.scheduled:
-        errors.append(_("absence: valid and invalid absence together exceed the scheduled minutes"))
+        errors.append(
+            _(
+                "the absence, %(absent)s minutes valid and invalid together, is more than the "
+                "scheduled time, %(scheduled)s minutes"
+            )
+            % {"absent": row.valid_absence + row.invalid_absence, "scheduled": row.scheduled}
+        )
     return errors
+
+
+def _where(row: AttendanceRow, i: int) -> str:
+    if isinstance(row.line, str):
+        return row.line
+    return _("Row %(row)s") % {"row": row.line if row.line is not None else i}
 
 
 @transaction.atomic
@@ -176,10 +189,10 @@ def attendance_save(*, acting_user, group: StudentGroup, rows: list[AttendanceRo
     members = {s.pk for s in course_group_members(group, on)}
     errors = []
     for i, row in enumerate(rows, start=1):
-        where = row.line if row.line is not None else i
+        where = _where(row, i)
         if row.student_id not in members:
-            errors.append(_("Row %(row)s: student: not in this course group") % {"row": where})
-        errors.extend(_("Row %(row)s: %(error)s") % {"row": where, "error": e} for e in _check_row(row))
+            errors.append(_("%(where)s: the student is not in this course group") % {"where": where})
+        errors.extend(_("%(where)s: %(error)s") % {"where": where, "error": e} for e in _check_row(row))
     if errors:
         raise ValidationError(errors)
     for row in rows:
@@ -197,114 +210,276 @@ def attendance_save(*, acting_user, group: StudentGroup, rows: list[AttendanceRo
     return len(rows)
 
 
-CSV_COLUMNS = [
-    "personal_identity_number",
-    "week_start",
-    "scheduled_minutes",
-    "valid_absence_minutes",
-    "invalid_absence_minutes",
+MAX_IMPORT_BYTES = attendance_file.MAX_BYTES
+F = attendance_file.Field
+
+# Which two columns give the valid and the invalid absence, most direct first:
+# (first, second, how the missing one follows from them and the scheduled time).
+ABSENCE_SOURCES = [
+    (F.VALID, F.INVALID),
+    (F.VALID, F.ABSENT),
+    (F.INVALID, F.ABSENT),
+    (F.VALID, F.PRESENT),
+    (F.INVALID, F.PRESENT),
 ]
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 
 @dataclass
 class ImportResult:
     saved: int = 0
+    skipped: int = 0  # rows with no figures (a student the template listed but nobody filled in)
     errors: list[str] = field(default_factory=list)
 
 
-def _int_field(raw: str, name: str, line: int, errors: list[str]) -> int:
-    value = (raw or "").strip()
-    if not value.isdigit():
-        errors.append(
-            _("Row %(row)s: %(field)s: “%(value)s” is not a whole number of minutes")
-            % {"row": line, "field": name, "value": value}
+class _RowError(Exception):
+    pass
+
+
+class _Lookup:
+    """The course group's students by identity number and, for rows without one, by name."""
+
+    AMBIGUOUS = object()
+
+    def __init__(self, students: list[Student]):
+        self.by_number = {s.personal_identity_number: s for s in students}
+        self.by_name: dict[str, object] = {}
+        for s in students:
+            if s.has_protected_identity:
+                continue  # never found by name: their names are not in any list we give out
+            for key in {self.key(f"{s.first_name} {s.last_name}"), self.key(f"{s.last_name} {s.first_name}")}:
+                self.by_name[key] = self.AMBIGUOUS if self.by_name.get(key, s) is not s else s
+
+    @staticmethod
+    def key(name: str) -> str:
+        return " ".join(name.replace(",", " ").casefold().split())
+
+
+def _check_columns(sheet: attendance_file.Sheet, has_week: bool) -> tuple[F, F]:
+    columns = sheet.columns
+    missing = []
+    if not ({F.IDENTITY, F.NAME} & columns.keys() or {F.FIRST_NAME, F.LAST_NAME} <= columns.keys()):
+        missing.append(_("the student's personal identity number (“Personnummer”) or name (“Namn”)"))
+    if F.WEEK not in columns and not has_week:
+        missing.append(_("the week (“Vecka (måndag)”)"))
+    if F.SCHEDULED not in columns:
+        missing.append(_("the scheduled time (“Schemalagd tid (minuter)”)"))
+    elif columns[F.SCHEDULED].unit == attendance_file.Unit.PERCENT:
+        column = columns[F.SCHEDULED]
+        missing.append(
+            _("the scheduled time in minutes or hours (column %(letter)s “%(header)s” is a percentage)")
+            % {"letter": column.letter, "header": column.header}
         )
-        return 0
-    return int(value)
+    source = next(((a, b) for a, b in ABSENCE_SOURCES if a in columns and b in columns), None)
+    if source is None:
+        missing.append(
+            _(
+                "how much absence was valid and how much invalid: two of the columns “Giltig frånvaro”, "
+                "“Ogiltig frånvaro”, “Frånvaro” (all absence) and “Närvaro”"
+            )
+        )
+    if missing:
+        raise ValidationError([_("The file lacks %(what)s.") % {"what": m} for m in missing])
+    assert source is not None
+    return source
+
+
+def _student(sheet: attendance_file.Sheet, line: int, cells: list, lookup: _Lookup) -> Student:
+    identity = attendance_file.text(sheet.cell(cells, F.IDENTITY))
+    if identity:
+        column = sheet.columns[F.IDENTITY]
+        try:
+            number = parse_identity_number(identity).value
+        except ValidationError:
+            raise _RowError(
+                _("%(where)s: “%(value)s” is not a personal identity number")
+                % {"where": column.where(line), "value": identity}
+            ) from None
+        student = lookup.by_number.get(number)
+        if student is None:
+            raise _RowError(
+                _("%(where)s: no student in the course group has the number %(value)s")
+                % {"where": column.where(line), "value": identity}
+            )
+        return student
+    if F.NAME in sheet.columns:
+        name, column = attendance_file.text(sheet.cell(cells, F.NAME)), sheet.columns[F.NAME]
+    elif {F.FIRST_NAME, F.LAST_NAME} <= sheet.columns.keys():
+        first, last = (attendance_file.text(sheet.cell(cells, f)) for f in (F.FIRST_NAME, F.LAST_NAME))
+        name, column = f"{first} {last}".strip(), sheet.columns[F.LAST_NAME]
+    else:
+        raise _RowError(_("Row %(row)s: the personal identity number is missing") % {"row": line})
+    if not name:
+        raise _RowError(_("Row %(row)s: neither a personal identity number nor a name") % {"row": line})
+    found = lookup.by_name.get(lookup.key(name))
+    if found is _Lookup.AMBIGUOUS:
+        raise _RowError(
+            _(
+                "%(where)s: more than one student in the course group is called “%(value)s”: "
+                "give the personal identity number"
+            )
+            % {"where": column.where(line), "value": name}
+        )
+    if found is None:
+        raise _RowError(
+            _("%(where)s: no student in the course group is called “%(value)s”")
+            % {"where": column.where(line), "value": name}
+        )
+    assert isinstance(found, Student)
+    return found
+
+
+def _minutes(sheet: attendance_file.Sheet, line: int, cells: list, name: F, scheduled: int | None) -> int | None:
+    value = sheet.cell(cells, name)
+    if attendance_file.is_blank(value):
+        return None
+    column = sheet.columns[name]
+    try:
+        return attendance_file.minutes(value, column, scheduled)
+    except ValueError as error:
+        raise _RowError(_("%(where)s: %(error)s") % {"where": column.where(line), "error": error}) from None
+
+
+def _week(sheet: attendance_file.Sheet, line: int, cells: list, week: datetime.date | None, on: datetime.date):
+    if F.WEEK not in sheet.columns:
+        assert week is not None
+        return week
+    column = sheet.columns[F.WEEK]
+    value = sheet.cell(cells, F.WEEK)
+    if attendance_file.is_blank(value):
+        if week is not None:
+            return week
+        raise _RowError(_("%(where)s: the week is missing") % {"where": column.where(line)})
+    try:
+        return attendance_file.week_monday(value, on=on)
+    except ValueError as error:
+        raise _RowError(_("%(where)s: %(error)s") % {"where": column.where(line), "error": error}) from None
+
+
+def _absence(sheet, line: int, cells: list, source: tuple[F, F], scheduled: int) -> tuple[int, int]:
+    first, second = source
+    a = _minutes(sheet, line, cells, first, scheduled) or 0
+    b = _minutes(sheet, line, cells, second, scheduled)
+    if second == F.INVALID:
+        return a, b or 0
+    columns = sheet.columns
+    if b is None:
+        raise _RowError(_("%(where)s: the figure is missing") % {"where": columns[second].where(line)})
+    rest = b - a if second == F.ABSENT else scheduled - b - a
+    if rest < 0:
+        raise _RowError(
+            _("Row %(row)s: the columns %(first)s and %(second)s do not add up with the scheduled time")
+            % {"row": line, "first": columns[first].letter, "second": columns[second].letter}
+        )
+    return (a, rest) if first == F.VALID else (rest, a)
+
+
+def _figures(sheet, line: int, cells: list, source: tuple[F, F]) -> tuple[int, int, int]:
+    scheduled = _minutes(sheet, line, cells, F.SCHEDULED, None)
+    if scheduled is None:
+        raise _RowError(
+            _("%(where)s: the scheduled time is missing") % {"where": sheet.columns[F.SCHEDULED].where(line)}
+        )
+    return (scheduled, *_absence(sheet, line, cells, source, scheduled))
+
+
+def _import_row(sheet, line: int, cells: list, *, lookup: _Lookup, source, week, on) -> AttendanceRow | None:
+    figures = [f for f in attendance_file.NUMBER_FIELDS if f in sheet.columns]
+    if all(attendance_file.is_blank(sheet.cell(cells, f)) for f in figures):
+        return None  # nothing recorded for this student
+    problems: list[str] = []
+    student = monday = None
+    scheduled = valid = invalid = 0
+    try:
+        student = _student(sheet, line, cells, lookup)
+    except _RowError as error:
+        problems.append(str(error))
+    try:
+        monday = _week(sheet, line, cells, week, on)
+    except _RowError as error:
+        problems.append(str(error))
+    try:
+        scheduled, valid, invalid = _figures(sheet, line, cells, source)
+    except _RowError as error:
+        problems.append(str(error))
+    if problems:
+        raise ValidationError(problems)
+    assert student is not None and monday is not None
+    row = AttendanceRow(student.pk, monday, scheduled, valid, invalid, line=line)
+    checked = _check_row(row)
+    if checked:
+        raise ValidationError([_("Row %(row)s: %(error)s") % {"row": line, "error": e} for e in checked])
+    return row
 
 
 @transaction.atomic
-def attendance_import(*, acting_user, group: StudentGroup, data: bytes, on: datetime.date) -> ImportResult:
-    """Import attendance from a CSV file (the template's columns); all or nothing.
+def attendance_import(
+    *,
+    acting_user,
+    group: StudentGroup,
+    data: bytes,
+    on: datetime.date,
+    week: datetime.date | None = None,
+) -> ImportResult:
+    """Import attendance from a CSV file or an Excel workbook; all or nothing.
 
-    Each bad row is named by its line number (the header is line 1) and field.
+    The file's format is in ``attendance_file``. ``week`` is the Monday of the
+    week the page shows: rows without a week of their own are that week's.
+    Each bad row is named by its row number in the file (the header's own
+    row counted, as a spreadsheet shows it) and by its column's letter and header.
     """
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ValidationError([_("The file is larger than 2 MB.")])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError([_("The file is not UTF-8 text: save it as CSV (UTF-8).")]) from None
-    sample = text[:2000]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ValidationError([_("The file lacks the columns: %(columns)s") % {"columns": ", ".join(missing)}])
-    members = {s.personal_identity_number: s for s in course_group_members(group, on)}
+    sheet = attendance_file.read_sheet(data)
+    source = _check_columns(sheet, week is not None)
+    lookup = _Lookup(course_group_members(group, on))
     errors: list[str] = []
     rows: list[AttendanceRow] = []
     seen: dict[tuple[int, datetime.date], int] = {}
-    for line, raw in enumerate(reader, start=2):
-        if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
-            continue  # blank line
-        row_errors: list[str] = []
-        number = (raw.get("personal_identity_number") or "").strip()
-        student = None
+    skipped = 0
+    for line, cells in sheet.rows:
         try:
-            student = members.get(parse_identity_number(number).value)
-        except Exception:  # noqa: BLE001 - any parse failure is the same message
-            row_errors.append(
-                _("Row %(row)s: personal_identity_number: “%(value)s” is not a valid identity number")
-                % {"row": line, "value": number}
+            row = _import_row(sheet, line, cells, lookup=lookup, source=source, week=week, on=on)
+        except ValidationError as error:
+            errors.extend(error.messages)
+            continue
+        if row is None:
+            skipped += 1
+            continue
+        key = (row.student_id, row.week_start)
+        if key in seen:
+            errors.append(
+                _("Row %(row)s: the same student and week as row %(other)s") % {"row": line, "other": seen[key]}
             )
-        else:
-            if student is None:
-                row_errors.append(
-                    _("Row %(row)s: personal_identity_number: no student with this number in the course group")
-                    % {"row": line}
-                )
-        week = None
-        try:
-            week = datetime.date.fromisoformat((raw.get("week_start") or "").strip())
-        except ValueError:
-            row_errors.append(
-                _("Row %(row)s: week_start: “%(value)s” is not a date (YYYY-MM-DD)")
-                % {"row": line, "value": raw.get("week_start") or ""}
-            )
-        scheduled = _int_field(raw.get("scheduled_minutes"), "scheduled_minutes", line, row_errors)
-        valid = _int_field(raw.get("valid_absence_minutes"), "valid_absence_minutes", line, row_errors)
-        invalid = _int_field(raw.get("invalid_absence_minutes"), "invalid_absence_minutes", line, row_errors)
-        if not row_errors and student is not None and week is not None:
-            row = AttendanceRow(student.pk, week, scheduled, valid, invalid, line=line)
-            row_errors.extend(_("Row %(row)s: %(error)s") % {"row": line, "error": e} for e in _check_row(row))
-            if (student.pk, week) in seen:
-                row_errors.append(
-                    _("Row %(row)s: the same student and week as row %(other)s")
-                    % {"row": line, "other": seen[(student.pk, week)]}
-                )
-            seen[(student.pk, week)] = line
-            if not row_errors:
-                rows.append(row)
-        errors.extend(row_errors)
+            continue
+        seen[key] = line
+        rows.append(row)
     if errors:
         raise ValidationError(errors)
     if not rows:
-        raise ValidationError([_("The file has no rows.")])
-    return ImportResult(saved=attendance_save(acting_user=acting_user, group=group, rows=rows, on=on))
+        raise ValidationError([_("The file has no rows with figures to import.")])
+    return ImportResult(saved=attendance_save(acting_user=acting_user, group=group, rows=rows, on=on), skipped=skipped)
 
 
-def attendance_template_rows(group: StudentGroup, monday: datetime.date, on: datetime.date):
-    """Rows for the downloadable template: the group's students, one per row.
+def attendance_template_rows(group: StudentGroup, monday: datetime.date, on: datetime.date) -> list[list]:
+    """Rows for the downloadable template: the group's students, one per row,
+    with what is already recorded for the week filled in.
 
     Students with protected identity are left out: their numbers are never
     exported. Their attendance is entered in the grid.
     """
-    for student in course_group_members(group, on):
-        if student.has_protected_identity:
-            continue
-        yield [student.personal_identity_number, monday.isoformat(), "", "0", "0"]
+    students = [s for s in course_group_members(group, on) if not s.has_protected_identity]
+    recorded = {
+        a.student_id: a
+        for a in AttendanceWeek.objects.filter(course_id=group.course_id, week_start=monday, student__in=students)
+    }
+    rows = []
+    for student in students:
+        known = recorded.get(student.pk)
+        figures: list = (
+            [known.scheduled_minutes, known.valid_absence_minutes, known.invalid_absence_minutes]
+            if known
+            else [None, None, None]
+        )
+        rows.append([student.formatted_identity_number, student.full_name, monday, *figures])
+    return rows
 
 
 # --- Team decisions and settings -----------------------------------------------------------

@@ -10,6 +10,12 @@ urlpatterns = [
     path("progress/groups/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("progress/groups/<int:pk>/attendance/import/", views.attendance_import, name="attendance_import"),
     path("progress/groups/<int:pk>/attendance/template.csv", views.attendance_template, name="attendance_template"),
+    path(
+        "progress/groups/<int:pk>/attendance/template.xlsx",
+        views.attendance_template,
+        {"kind": "xlsx"},
+        name="attendance_template_xlsx",
+    ),
     path("progress/teams/", views.teams, name="teams"),
     path("progress/teams/group/<int:pk>/", views.team_group, name="team_group"),
     path("progress/teams/unit/<int:pk>/", views.team_unit, name="team_unit"),

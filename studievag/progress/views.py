@@ -4,7 +4,6 @@ Views stay thin: the policy and the area's scope decide access (``course_groups_
 ``teams_for``, ``student_for_view``), a service writes, a selector reads.
 """
 
-import csv
 import datetime
 import json
 import uuid
@@ -17,18 +16,20 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from studievag.access.decorators import require_action
 from studievag.access.policy import Part, label_students, student_for_view
 from studievag.access.reads import log_reads
-from studievag.cells import safe_row
 from studievag.form_errors import errors_to_form
 from studievag.organisations.models import Organiser
 from studievag.scales.models import ProgressionScale
 
-from . import rules, services
+from . import attendance_file, rules, services
 from .forms import (
     AttendanceImportForm,
     FollowUpSettingsForm,
@@ -48,6 +49,8 @@ from .selectors import (
     team_overview,
     team_students,
 )
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The grade list's choice that takes a grade set by mistake away (with a reason).
 REMOVE_GRADE = "remove"
@@ -248,7 +251,11 @@ def attendance(request, pk: int):
             except ValidationError as error:
                 errors = error.messages
             else:
-                messages.success(request, _("Attendance saved for %(n)s student(s).") % {"n": n})
+                messages.success(
+                    request,
+                    ngettext("Attendance saved for %(n)s student.", "Attendance saved for %(n)s students.", n)
+                    % {"n": n},
+                )
                 return redirect(f"{reverse('progress:attendance', args=[group.pk])}?week={monday}")
     existing = attendance_for_group(group, students, monday)
     rows = []
@@ -284,30 +291,43 @@ def attendance_import(request, pk: int):
     form = AttendanceImportForm(request.POST, request.FILES)
     url = reverse("progress:attendance", args=[group.pk])
     if not form.is_valid():
-        messages.error(request, _("Choose a CSV file to import."))
+        messages.error(request, _("Choose a CSV file or an Excel workbook (.xlsx) to import."))
         return redirect(url)
+    week = form.cleaned_data.get("week")
     try:
         result = services.attendance_import(
-            acting_user=request.user, group=group, data=form.cleaned_data["file"].read(), on=today
+            acting_user=request.user,
+            group=group,
+            data=form.cleaned_data["file"].read(services.MAX_IMPORT_BYTES + 1),
+            on=today,
+            week=week_start(week) if week else None,
         )
     except ValidationError as error:
         return render(request, "progress/import_errors.html", {"group": group, "errors": error.messages}, status=400)
-    messages.success(request, _("%(n)s row(s) imported.") % {"n": result.saved})
-    return redirect(url)
+    text = ngettext("%(n)s row imported.", "%(n)s rows imported.", result.saved) % {"n": result.saved}
+    if result.skipped:
+        text += " " + ngettext(
+            "%(n)s row without figures was passed over.", "%(n)s rows without figures were passed over.", result.skipped
+        ) % {"n": result.skipped}
+    messages.success(request, text)
+    return redirect(f"{url}?week={week.isoformat()}" if week else url)
 
 
 @require_action("progress.record")
-def attendance_template(request, pk: int):
+def attendance_template(request, pk: int, kind: str = "csv"):
+    """The import template for a week: the group's students, what is already recorded filled in."""
     group = _group_or_404(request.user, pk)
     today = timezone.localdate()
     monday = _week_param(request, today)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="attendance-{group.pk}-{monday}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(services.CSV_COLUMNS)
     log_reads(request, course_group_members(group, today), [Part.RECORD, PROGRESS])
-    for row in services.attendance_template_rows(group, monday, today):
-        writer.writerow(safe_row(row))
+    rows = services.attendance_template_rows(group, monday, today)
+    name = f"{slugify(_('attendance'))}-{slugify(group.name)}-{monday.isoformat()}.{kind}"
+    if kind == "xlsx":
+        content = attendance_file.template_xlsx(rows, title=_("Attendance"))
+        response = HttpResponse(content, content_type=XLSX)
+    else:
+        response = HttpResponse(attendance_file.template_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 

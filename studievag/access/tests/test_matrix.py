@@ -17,8 +17,11 @@ import studievag
 from studievag.testing import ALL_ROLES, Route
 
 # URLs that are not ours to police: Django's own admin and language switch,
-# and the login and logout pages every visitor needs.
-NOT_IN_MATRIX_NAMESPACES = {"admin"}
+# and the login and logout pages every visitor needs (SAML sign-on's among them:
+# studievag/core/tests/test_saml.py tests them). The REST API answers a
+# token, never a session: its own matrix (every endpoint × every scope, and
+# the roles of the integration's account) is studievag/api/tests/test_access_matrix.py.
+NOT_IN_MATRIX_NAMESPACES = {"admin", "api", "saml"}
 NOT_IN_MATRIX = {"set_language", "login", "logout"}
 
 

@@ -158,6 +158,20 @@ def test_the_health_check_answers_json(client, db):
     assert body["status"] == "ok" and body["database"] in ("sqlite", "postgresql")
 
 
+def test_the_health_check_says_503_and_nothing_more_when_the_database_is_down(client, db, monkeypatch, caplog):
+    from django.db import OperationalError, connection
+
+    def broken():
+        raise OperationalError('connection to "db-secret-host" failed: password authentication failed for "sv"')
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    response = client.get(reverse("core:healthz"))
+    assert response.status_code == 503
+    assert json.loads(response.content) == {"status": "error", "database": "unavailable"}
+    assert "db-secret-host" not in response.content.decode()
+    assert "db-secret-host" in caplog.text  # for the operator, in the log
+
+
 def test_the_admin_is_for_the_admin_role_only(cast, login):
     assert login(cast.admin).get(reverse("admin:index")).status_code == 200
     for who in ("principal_a", "mentor_a", "analyst", "student", "nobody"):

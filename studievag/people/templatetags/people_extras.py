@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 from studievag.people.languages import language_name
 
@@ -9,3 +10,10 @@ register = template.Library()
 def language_label(code: str) -> str:
     """The name of a language from its ISO 639 code, in the current language."""
     return language_name(code)
+
+
+@register.filter
+def bdi(value) -> str:
+    """A name or other entered text isolated in a sentence of another direction
+    (a Swedish school name in an Arabic sentence): ``<bdi>…</bdi>``, escaped."""
+    return format_html("<bdi>{}</bdi>", value)

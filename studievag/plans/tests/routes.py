@@ -23,6 +23,21 @@ def alice_with_plan(cast) -> dict:
     return {"pk": cast.alice.pk}
 
 
+def alice_proposal(cast) -> dict:
+    """Alice's plan with an open proposal of hers (written straight to the table: the
+    row is the situation, the service is tested on its own)."""
+    from studievag.plans.models import PlanProposal, ProposedGoal
+
+    kwargs = alice_with_plan(cast)
+    proposal = PlanProposal.objects.filter(plan__student=cast.alice, status="new").first()
+    if proposal is None:
+        proposal = PlanProposal.objects.create(
+            plan=cast.alice.plan, written_by=cast.alice.user, own_words="Jag vill läsa engelska."
+        )
+        ProposedGoal.objects.create(proposal=proposal, title="Engelska 5 till våren")
+    return kwargs | {"proposal_id": proposal.pk}
+
+
 def education_plan_a(cast) -> dict:
     from studievag.organisations.models import Programme
     from studievag.plans.models import EducationPlan
@@ -150,4 +165,20 @@ ROUTES = [
     # Adam is 19 and has not consented: his former guardian sees nothing.
     Route("plans:family_plan", frozenset(), kwargs=lambda c: {"pk": c.adam.pk}, label="adam"),
     Route("plans:family_plan_pdf", frozenset({"student", "guardian"}), kwargs=alice_with_plan),
+    # The student's proposal before the plan talk: only the student writes it (not the guardian).
+    Route(
+        "plans:family_proposal",
+        frozenset({"student"}),
+        kwargs=alice_with_plan,
+        method="post",
+        data=lambda c: {"own_words": "Jag vill bli undersköterska.", "goal_1": "Engelska 5", "term_1": "short"},
+    ),
+    # The mentor (and the principal) take it into the plan or answer it.
+    Route(
+        "plans:proposal_respond",
+        frozenset({"mentor", "principal"}),
+        kwargs=alice_proposal,
+        method="post",
+        data=lambda c: {"action": "answer", "answer": "Vi tar upp det på samtalet."},
+    ),
 ]

@@ -49,6 +49,7 @@ ROUTES = [
     ),
     Route("progress:attendance_import", RECORDERS, kwargs=group_a, method="post", data=_attendance_file),
     Route("progress:attendance_template", RECORDERS, kwargs=group_a),
+    Route("progress:attendance_template_xlsx", RECORDERS, kwargs=group_a),
     Route("progress:teams", A_STAFF | {"mentor_other_school"}),
     Route("progress:team_group", TEAM_A, kwargs=lambda c: {"pk": c.mentor_group_a.pk}),
     Route(

@@ -92,3 +92,36 @@ def test_moving_with_the_keyboard_never_saves(transactional_db, live_server, pag
     page.wait_for_load_state()
     page.wait_for_timeout(500)
     assert GradeRecord.objects.count() == 1
+
+
+@pytest.mark.browser
+def test_teacher_imports_what_swedish_excel_saves_as_csv(transactional_db, live_server, page, cast, tmp_path):
+    """Excel's "CSV (semikolonavgränsad)" on a Swedish Windows: Windows-1252, semicolons, a decimal comma."""
+    from studievag.progress.models import AttendanceWeek
+
+    group = ensure_course(cast).course_group_a
+    monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday() + 7)
+    export = tmp_path / "närvaro.csv"
+    export.write_bytes(
+        (
+            "Klass;Elev;Personnummer;Veckans måndag;Schemalagd tid (tim);"
+            "Giltig frånvaro (min);Ogiltig frånvaro (min)\r\n"
+            f"IMSPR1;Andersson, Alice;{cast.alice.formatted_identity_number};{monday};4,5;30;0\r\n"
+            f"IMSPR1;Abdi, Adam;{cast.adam.formatted_identity_number};{monday};4,5;0;15\r\n"
+        ).encode("cp1252")
+    )
+    _log_in(page, live_server, "teacher_a")
+    page.goto(f"{live_server.url}/progress/groups/{group.pk}/attendance/?week={monday}")
+    page.set_input_files("input[type=file][name=file]", str(export))
+    page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
+    page.wait_for_load_state()
+    page.screenshot(path="var/screenshot-attendance-import.png", full_page=True)
+    assert sorted(
+        AttendanceWeek.objects.values_list(
+            "student_id", "scheduled_minutes", "valid_absence_minutes", "invalid_absence_minutes"
+        )
+    ) == sorted([(cast.alice.pk, 270, 30, 0), (cast.adam.pk, 270, 0, 15)])
+    # Back on the week's page, the grid shows the imported minutes.
+    assert page.locator(f"input[name='scheduled-{cast.alice.pk}']").input_value() == "270"
+    assert page.locator(f"input[name='invalid-{cast.adam.pk}']").input_value() == "15"
+    assert page.locator(".messages .message.success").is_visible()

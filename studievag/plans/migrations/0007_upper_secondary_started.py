@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0005_submission_key"),
+        ("plans", "0006_family_seen_and_proposals"),
     ]
 
     operations = [
