@@ -7,6 +7,7 @@ back in time by passing ``at``.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -305,8 +306,19 @@ def _demo_student_plan(builder, courses, truck) -> None:
             },
         ],
         courses=[
-            {"course": courses["GRGRSVA01_7-9"], "term": terms_from(start)[2], "status": "ongoing"},
-            {"course": courses["GRGRMAT01_7-9"], "term": terms_from(start)[2], "status": "ongoing"},
+            # Hours a week, so the plan shows full-time study (23 h with English added below).
+            {
+                "course": courses["GRGRSVA01_7-9"],
+                "term": terms_from(start)[2],
+                "status": "ongoing",
+                "weekly_hours": Decimal("12"),
+            },
+            {
+                "course": courses["GRGRMAT01_7-9"],
+                "term": terms_from(start)[2],
+                "status": "ongoing",
+                "weekly_hours": Decimal("6"),
+            },
         ],
         at=_at(created),
     )
@@ -342,10 +354,17 @@ def _demo_student_plan(builder, courses, truck) -> None:
             }
         ],
         courses=[
-            {"id": c.pk, "course": c.course, "term": c.term, "status": c.status}
+            {"id": c.pk, "course": c.course, "term": c.term, "status": c.status, "weekly_hours": c.weekly_hours}
             for c in plan.courses.select_related("course")
         ]
-        + [{"course": courses["GRGRENG01_7-9"], "term": terms_from(start)[2], "status": "ongoing"}],
+        + [
+            {
+                "course": courses["GRGRENG01_7-9"],
+                "term": terms_from(start)[2],
+                "status": "ongoing",
+                "weekly_hours": Decimal("5"),
+            }
+        ],
         at=_at(created + datetime.timedelta(days=29)),
     )
     plan.refresh_from_db()

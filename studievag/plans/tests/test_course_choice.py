@@ -1,6 +1,7 @@
 """Choosing courses and subject levels in the plan: gy25 by start date, search, names not keys, hours."""
 
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from studievag.catalogue.models import Course
 from studievag.enrolments.models import Enrolment
 from studievag.plans import rules, selectors
 from studievag.plans.models import Plan
+from studievag.plans.portable import plan_export, plan_import, schema_errors
 from studievag.plans.services import local_course_add, plan_create
 
 from .conftest import plan_post
@@ -222,3 +224,26 @@ def test_the_plan_counts_ongoing_courses_without_hours(cast, login):
     text = page.content.decode()
     assert "Not full-time: 20 hours a week planned in the ongoing courses (full-time is 23)." in text
     assert "2 ongoing courses have no hours a week." in text
+
+
+def test_a_level_and_a_course_with_the_same_code_survive_export_and_import(cast, login):
+    level = Course.objects.get(kind="level", code="MATMAT01a")
+    course = Course.objects.get(kind="course", code="MATMAT01a")
+    plan = plan_create(
+        acting_user=cast.mentor_a,
+        student=cast.alice,
+        reason="Start",
+        fields={"upper_secondary_started": datetime.date(2025, 8, 18)},
+        courses=[{"course": level, "status": "ongoing"}, {"course": course, "status": "completed"}],
+    )
+    data = plan_export(plan)
+    assert schema_errors(data) == []
+    rows = sorted((c["code"], c.get("kind")) for c in data["plan"]["courses"])
+    assert rows == [("MATMAT01a", None), ("MATMAT01a", "level")]
+    assert data["plan"]["upper_secondary_started"] == "2025-08-18"
+    Plan.objects.filter(pk=plan.pk).delete()
+    result = plan_import(acting_user=cast.principal_a, student=cast.alice, raw=json.dumps(data).encode())
+    assert result.errors == []
+    imported = Plan.objects.get(student=cast.alice)
+    assert {c.course for c in imported.courses.all()} == {level, course}
+    assert imported.upper_secondary_started == datetime.date(2025, 8, 18)
