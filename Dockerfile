@@ -66,6 +66,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["python", "scripts/healthcheck.py"]
 
 # The README's recommendation for 2 cores with PostgreSQL beside (see "gunicorn");
-# more with GUNICORN_CMD_ARGS, e.g. "--workers 4".
+# more with GUNICORN_CMD_ARGS, e.g. "--threads 4". No control socket: the container
+# is managed by its signals, and the user has no writable home for one.
 CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--timeout", "30", \
-     "--max-requests", "2000", "--max-requests-jitter", "200", "--access-logfile", "-"]
+     "--max-requests", "2000", "--max-requests-jitter", "200", "--access-logfile", "-", "--no-control-socket"]

@@ -36,10 +36,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
-    "axes",
+    "studievag.core.apps.AxesConfig",  # django-axes, named in Swedish
     # Background jobs: Django's tasks framework with its database backend.
     "django_tasks",
-    "django_tasks_db",
+    "studievag.jobs.apps.TaskQueueConfig",  # django_tasks_db, named in Swedish
     # Infrastructure below every domain area.
     "studievag.jobs",
     "studievag.disclosure",

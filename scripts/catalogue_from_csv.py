@@ -14,6 +14,7 @@ without ``../shared`` has the whole catalogue. Run again only when the source ch
 import csv
 import gzip
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -53,7 +54,8 @@ def convert(source: Path) -> dict:
             if row["course_code"]:
                 course = {
                     "code": row["course_code"],
-                    "name": row["course_name"],
+                    # "Årskurs 7-9" with an en dash, as Swedish writes a range.
+                    "name": re.sub(r"(?<=\d)-(?=\d)", "–", row["course_name"]),
                     "sortOrder": len(subject["courses"]) + 1,
                 }
                 if row["points"]:

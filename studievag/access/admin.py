@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from studievag.people.models import AccessChange
 
@@ -105,7 +106,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
             if services.may_confirm(request.user, assignment):
                 services.role_assignment_confirm(acting_user=request.user, assignment=assignment)
                 done += 1
-        self.message_user(request, _("%(n)s role(s) confirmed.") % {"n": done})
+        self.message_user(request, ngettext("%(n)s role confirmed.", "%(n)s roles confirmed.", done) % {"n": done})
 
     @admin.action(description=_("End the selected roles today"))
     def end_selected(self, request, queryset):
@@ -118,7 +119,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
                 done += 1
             except (PermissionDenied, ValidationError):
                 continue
-        self.message_user(request, _("%(n)s role(s) ended.") % {"n": done})
+        self.message_user(request, ngettext("%(n)s role ended.", "%(n)s roles ended.", done) % {"n": done})
 
 
 admin.site.unregister(User)
@@ -130,7 +131,8 @@ class StudievagUserAdmin(UserAdmin):
     nobody changes their own status, groups or permissions here."""
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        # The log-in and joining times are the system's record, not something to edit.
+        readonly = [*super().get_readonly_fields(request, obj), "last_login", "date_joined"]
         if not request.user.is_superuser:
             readonly += ["is_superuser", "user_permissions"]
         if obj is not None and obj.pk == request.user.pk:

@@ -11,7 +11,7 @@ Four kinds (see README.md):
 * an upper-secondary subject **with courses** (before gy25: course grades);
 * an upper-secondary subject **with levels** (gy25, from 1 July 2025: the
   subject is graded, ämnesbetyg, at the highest level studied);
-* a **compulsory-school subject** (its stages, e.g. "Årskurs 7-9");
+* a **compulsory-school subject** (its stages, e.g. "Årskurs 7–9");
 * a **local** subject and its courses, of one organiser.
 
 A :class:`Course` row is whatever a plan, a course group or a progression record
@@ -117,7 +117,7 @@ class Subject(models.Model):
 
 
 class Course(models.Model):
-    """A course (GY), a stage (GR "Årskurs 7-9") or a local course of a subject."""
+    """A course (GY), a stage (GR "Årskurs 7–9") or a local course of a subject."""
 
     subject = models.ForeignKey(Subject, verbose_name=_("subject"), on_delete=models.PROTECT, related_name="courses")
     school_type = models.CharField(_("school type"), max_length=8, choices=SchoolType.choices)
@@ -162,7 +162,7 @@ class Course(models.Model):
     @property
     def label(self) -> str:
         """The name people read: a compulsory-school stage with its subject ("Matematik,
-        årskurs 7-9"), a course or level by its own name ("Matematik nivå 1a")."""
+        årskurs 7–9"), a course or level by its own name ("Matematik nivå 1a")."""
         subject = self.subject.name
         if self.name.lower().startswith(subject.lower()):
             return self.name
@@ -188,6 +188,6 @@ class Course(models.Model):
     @property
     def choice_label(self) -> str:
         """What the course picker shows and takes back: name, code and what it is, e.g.
-        "Matematik nivå 1a (MATMAT01a, ämnesnivå)" or "Matematik, årskurs 7-9 (GRGRMAT01, grundskola)".
+        "Matematik nivå 1a (MATMAT01a, ämnesnivå)" or "Matematik, årskurs 7–9 (GRGRMAT01, grundskola)".
         Unique in the catalogue for each kind and school type."""
         return f"{self.label} ({self.shown_code}, {self.what})"

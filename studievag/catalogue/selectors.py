@@ -4,7 +4,7 @@ to its row.
 The catalogue is reference data (no personal data), so nothing here asks the
 access engine; the pages that use it do. Matching is done in Python over the
 candidate rows (a couple of thousand short names), so that "årskurs" finds
-"Årskurs 7-9" on SQLite as on PostgreSQL.
+"Årskurs 7–9" on SQLite as on PostgreSQL.
 """
 
 from collections.abc import Callable, Iterable
@@ -63,7 +63,7 @@ def _rank(course: Course, words: list[str], query: str) -> tuple | None:
         not exact_code,
         not label.startswith(query),
         SCHOOL_TYPE_ORDER.get(course.school_type, 9),
-        # A compulsory-school subject's last stage (årskurs 7-9, what an introduction
+        # A compulsory-school subject's last stage (årskurs 7–9, what an introduction
         # programme reads) before the earlier ones.
         -course.sort_order if course.kind == CourseKind.STAGE else 0,
         label,

@@ -3,6 +3,7 @@
 import csv
 import gzip
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +63,11 @@ def _parse(rows, known_types) -> tuple[list[dict], list[str]]:
     return parsed, errors
 
 
+def ranges_with_en_dash(name: str) -> str:
+    """Skolverket's file writes the stages "Årskurs 7-9"; in Swedish a range takes an en dash."""
+    return re.sub(r"(?<=\d)-(?=\d)", "–", name)
+
+
 @transaction.atomic
 def catalogue_import(path: Path) -> ImportResult:
     """Add the subjects and courses of a Skolverket CSV file; all or nothing.
@@ -104,7 +110,7 @@ def catalogue_import(path: Path) -> ImportResult:
             school_type=key[0],
             kind=COURSE_KIND_OF[SubjectKind(subject.kind)],
             code=code,
-            name=row["course_name"],
+            name=ranges_with_en_dash(row["course_name"]),
             points=int(row["points"]) if row["points"] else None,
         )
         courses.add((key[0], code))
@@ -121,10 +127,10 @@ def _subject_kind(school_type: str) -> str:
 # A few rows of the shipped catalogue, for tests that need courses without loading all of it:
 # (school type, subject code, subject name, course code, course name, points).
 CORE_COURSES = [
-    ("GR", "GRGRSVA01", "Svenska som andraspråk", "GRGRSVA01_7-9", "Årskurs 7-9", None),
-    ("GR", "GRGRMAT01", "Matematik", "GRGRMAT01_7-9", "Årskurs 7-9", None),
-    ("GR", "GRGRENG01", "Engelska", "GRGRENG01_7-9", "Årskurs 7-9", None),
-    ("GR", "GRGRSAM01", "Samhällskunskap", "GRGRSAM01_7-9", "Årskurs 7-9", None),
+    ("GR", "GRGRSVA01", "Svenska som andraspråk", "GRGRSVA01_7-9", "Årskurs 7–9", None),
+    ("GR", "GRGRMAT01", "Matematik", "GRGRMAT01_7-9", "Årskurs 7–9", None),
+    ("GR", "GRGRENG01", "Engelska", "GRGRENG01_7-9", "Årskurs 7–9", None),
+    ("GR", "GRGRSAM01", "Samhällskunskap", "GRGRSAM01_7-9", "Årskurs 7–9", None),
     ("GY", "SVA", "Svenska som andraspråk", "SVASVA01", "Svenska som andraspråk 1", 100),
     ("GY", "MAT", "Matematik", "MATMAT01a", "Matematik 1a", 100),
     ("GY", "ENG", "Engelska", "ENGENG05", "Engelska 5", 100),
@@ -224,7 +230,8 @@ def catalogue_apply(records: list[SubjectRecord], *, subject_model=Subject, cour
         kind = COURSE_KIND_OF[SubjectKind(record.kind)]
         for c in record.courses:
             held = courses.get((record.school_type, kind, c.code))
-            fields = {"subject_id": subject.pk, "name": c.name, "points": c.points, "sort_order": c.sort_order}
+            name = ranges_with_en_dash(c.name)
+            fields = {"subject_id": subject.pk, "name": name, "points": c.points, "sort_order": c.sort_order}
             if held is None:
                 new_courses.append(course_model(school_type=record.school_type, kind=kind, code=c.code, **fields))
                 courses[(record.school_type, kind, c.code)] = new_courses[-1]

@@ -171,6 +171,10 @@ def _verify(text: bytes, config: SPConfig) -> int:
 
 
 def _write(path: Path, text: bytes) -> None:
+    """Atomically, and only when changed: every process re-parses a changed file (seconds
+    for a federation aggregate)."""
+    if path.is_file() and path.read_bytes() == text:
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "wb") as file:

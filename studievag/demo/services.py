@@ -62,6 +62,27 @@ MUNICIPALITIES = [
     "Grästorp",
     "Essunga",
 ]
+# The municipalities' official names (SCB's register of municipalities). A genitive
+# -s is part of the name only after a consonant, and not even always: it is not a
+# rule to compute ("Skövde kommun", "Hjo kommun", "Essunga kommun", but
+# "Lidköpings kommun"), so the names are written out.
+OFFICIAL_NAMES = {
+    "Skövde": "Skövde kommun",
+    "Lidköping": "Lidköpings kommun",
+    "Falköping": "Falköpings kommun",
+    "Mariestad": "Mariestads kommun",
+    "Skara": "Skara kommun",
+    "Tidaholm": "Tidaholms kommun",
+    "Vara": "Vara kommun",
+    "Götene": "Götene kommun",
+    "Hjo": "Hjo kommun",
+    "Tibro": "Tibro kommun",
+    "Töreboda": "Töreboda kommun",
+    "Gullspång": "Gullspångs kommun",
+    "Karlsborg": "Karlsborgs kommun",
+    "Grästorp": "Grästorps kommun",
+    "Essunga": "Essunga kommun",
+}
 IM_UNITS = {
     "Skövde": ["Skövde gymnasium, introduktion", "Norrmalmsgymnasiet IM"],
     "Lidköping": ["Lidköpings språkintroduktion"],
@@ -199,7 +220,7 @@ class _Builder:
         self.units = []
         for i, name in enumerate(MUNICIPALITIES):
             organiser = Organiser.objects.create(
-                name=f"{name}s kommun" if not name.endswith("s") else f"{name} kommun",
+                name=OFFICIAL_NAMES[name],
                 organisation_number=f"212000-{9000 + i:04d}",
                 kind=Organiser.Kind.MUNICIPAL,
                 region=self.region,

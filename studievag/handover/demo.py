@@ -69,20 +69,31 @@ def seed(*, builder) -> dict:
         return _seed(builder=builder)
 
 
-def _seed(*, builder) -> dict:  # noqa: PLR0915 (to be split into named steps)
-    rng: random.Random = builder.rng
-    today = builder.today
+def _seed(*, builder) -> dict:
+    _settings(builder)
+    senders = _senders(builder)
+    made = _handovers(builder, senders)
+    linked = _behind_this_years_students(builder, senders[:-1])
+    registered = _without_personnummer(builder)
+    return {"handovers": made + linked, "registered_without_personnummer": registered}
+
+
+def _settings(builder) -> None:
+    """Skövde's deadline and term start; Lidköping's deadline."""
     users = builder.users
-    main = builder.units[0]
-    skovde = main.organiser
-    start = services.start_for(None, today)
+    start = services.start_for(None, builder.today)
     HandoverSettings.objects.create(
-        organiser=skovde, deadline_weeks=3, term_starts_on=start, updated_by=users["principal"]
+        organiser=builder.units[0].organiser, deadline_weeks=3, term_starts_on=start, updated_by=users["principal"]
     )
     HandoverSettings.objects.create(
         organiser=builder.organisers["Lidköping"], deadline_weeks=4, updated_by=users["principal"]
     )
-    senders = [(builder.sending_unit, users["sending_school"])]
+
+
+def _senders(builder) -> list[tuple[SchoolUnit, object]]:
+    """The sending schools and who writes there: the demo login's school first, an IM unit last."""
+    rng: random.Random = builder.rng
+    senders = [(builder.sending_unit, builder.users["sending_school"])]
     for municipality, name in SENDING_SCHOOLS:
         unit = SchoolUnit.objects.create(
             code=f"{rng.randint(10_000_000, 99_999_999)}",
@@ -98,18 +109,28 @@ def _seed(*, builder) -> dict:  # noqa: PLR0915 (to be split into named steps)
     changer = builder.staff_user("syv")
     builder.assign(changer, Role.SENDING_SCHOOL, school_unit=builder.units[2])
     senders.append((builder.units[2], changer))
+    return senders
 
-    counsellor = users["counsellor"]
-    people = iter(PEOPLE * 6)
-    made: list[Handover] = []
 
-    def write(sender, status, *, to=main, protected=False, destination=Handover.Destination.UNIT, **extra):
-        unit, person = sender
-        first, last, tongue, grades, merit, voice = next(people)
+class _Writer:
+    """Writes demo handovers through the services, each taken as far as the status asked for."""
+
+    def __init__(self, builder):
+        self.builder = builder
+        self.rng: random.Random = builder.rng
+        self.today = builder.today
+        self.main = builder.units[0]
+        self.counsellor = builder.users["counsellor"]
+        self.people = iter(PEOPLE * 6)
+        self.made: list[Handover] = []
+
+    def values(self, unit: SchoolUnit, protected: bool, extra: dict) -> tuple[dict, str]:
+        rng, today = self.rng, self.today
+        first, last, tongue, grades, merit, voice = next(self.people)
         support, effect = rng.choice(SUPPORT)
         born = add_years(today, -15) - datetime.timedelta(days=rng.randint(30, 330))
         values = {
-            "identity_number": builder.identity(born, female=first in FEMALE),
+            "identity_number": self.builder.identity(born, female=first in FEMALE),
             "first_name": first,
             "last_name": last,
             "protected_identity": protected,
@@ -129,18 +150,28 @@ def _seed(*, builder) -> dict:  # noqa: PLR0915 (to be split into named steps)
             "student_voice": voice,
             **extra,
         }
+        return values, voice
+
+    def write(self, sender, status, *, to=None, protected=False, destination=Handover.Destination.UNIT, **extra):
+        unit, person = sender
+        to = to or self.main
+        values, voice = self.values(unit, protected, extra)
         handover = services.handover_create(acting_user=person, sending_unit=unit, values=values)
         if status != Status.DRAFT:
-            contact = counsellor if protected else None
             handover = services.handover_send(
                 acting_user=person,
                 handover=handover,
                 destination=destination,
                 receiving_unit=to if destination == Handover.Destination.UNIT else None,
                 receiving_organiser=to.organiser if destination == Handover.Destination.ORGANISER else None,
-                contact_person=contact,
+                contact_person=self.counsellor if protected else None,
             )
-        receiver = counsellor if to == main else _receiver_at(to)
+        handover = self.take_further(handover, status, to=to, voice=voice)
+        self.made.append(handover)
+        return handover
+
+    def take_further(self, handover: Handover, status, *, to: SchoolUnit, voice: str) -> Handover:
+        receiver = self.counsellor if to == self.main else _receiver_at(to)
         if status in (Status.RECEIVED, Status.MEETING_HELD, Status.CLOSED):
             handover = services.handover_receive(
                 acting_user=receiver, handover=handover, contact_person=receiver, contact_phone="0500-49 80 00"
@@ -149,15 +180,20 @@ def _seed(*, builder) -> dict:  # noqa: PLR0915 (to be split into named steps)
             handover = services.handover_record_meeting(
                 acting_user=receiver,
                 handover=handover,
-                held_on=today - datetime.timedelta(days=rng.randint(1, 20)),
+                held_on=self.today - datetime.timedelta(days=self.rng.randint(1, 20)),
                 participants="Eleven, vårdnadshavare, mentor åk 9, SYV på introduktionsprogrammet",
                 student_voice=voice,
             )
         if status == Status.CLOSED:
             handover = services.handover_close(acting_user=receiver, handover=handover)
-        made.append(handover)
         return handover
 
+
+def _handovers(builder, senders) -> int:
+    """Handovers in every status: the demo login's to the counsellor's school, the others all over."""
+    today = builder.today
+    writer = _Writer(builder)
+    write = writer.write
     own = senders[0]
     # The sending_school login's handovers to the counsellor's school: every status.
     write(own, Status.DRAFT)
@@ -183,16 +219,14 @@ def _seed(*, builder) -> dict:  # noqa: PLR0915 (to be split into named steps)
     # From the other sending schools to units all over the region.
     for sender in senders[1:]:
         for status in (Status.SENT, Status.SENT, Status.RECEIVED, Status.MEETING_HELD, Status.CLOSED):
-            write(sender, status, to=rng.choice(builder.units))
+            write(sender, status, to=builder.rng.choice(builder.units))
         write(sender, Status.SENT, destination=Handover.Destination.QUEUE)
     # Spread the dates over the spring, oldest first.
+    made = writer.made
     for i, handover in enumerate(made):
         _move_back(handover, days=len(made) - i + 5)
     Handover.objects.filter(pk=late.pk).update(deadline=today - datetime.timedelta(days=2))
-
-    linked = _behind_this_years_students(builder, senders[:-1])
-    registered = _without_personnummer(builder)
-    return {"handovers": len(made) + linked, "registered_without_personnummer": registered}
+    return len(made)
 
 
 def _receiver_at(unit: SchoolUnit):

@@ -18,7 +18,7 @@ from studievag.organisations.models import Programme
 from studievag.support import services as support_services
 
 from . import rules, services
-from .models import GoalStatus, PlanReview, PlanSettings
+from .models import GoalStatus, PlanProposal, PlanReview, PlanSeen, PlanSettings, ProposedGoal
 from .rules import terms_from
 
 NATIONAL_PROGRAMMES = [
@@ -406,7 +406,30 @@ def _demo_student_plan(builder, courses, truck) -> None:
         text="Extra tid vid prov. Uppläst material i matematik. Lugn plats vid skriftliga uppgifter.",
         reason="Elevhälsoteamets möte",
     )
+    _family_readers(plan, created, today)
     assert plan.version == 3 and truck.pk
+
+
+def _family_readers(plan, created: datetime.date, today: datetime.date) -> None:
+    """The student and the guardian last opened the plan at version 1, so their plan page
+    shows what changed since, with the reasons; the student has written a proposal in
+    Arabic for the next plan talk, which the mentor finds in the plan talk form."""
+    student = plan.student
+    readers = [student.user] + [
+        link.guardian.user for link in student.guardian_links.select_related("guardian__user") if link.guardian.user_id
+    ]
+    for user in readers:
+        PlanSeen.objects.create(plan=plan, user=user, version=1, seen_at=_at(created + datetime.timedelta(days=3), 18))
+    proposal = PlanProposal.objects.create(
+        plan=plan,
+        written_by=student.user,
+        written_at=_at(today - datetime.timedelta(days=2), 19),
+        language="ar",
+        own_words="أريد أن أبدأ بمقرر Engelska 5 في الربيع. الرياضيات تسير بشكل جيد، "
+        "والتدريب في Vårdcentralen Norr يهمني كثيرًا.",
+    )
+    ProposedGoal.objects.create(proposal=proposal, title="Engelska 5 till våren", term="short")
+    ProposedGoal.objects.create(proposal=proposal, title="رخصة قيادة (körkort B)", term="long")
 
 
 def _education_plan_text(code: str, organiser: str) -> str:

@@ -262,7 +262,7 @@ class PlanGoal(models.Model):
 
 
 def course_label(course: Course) -> str:
-    """A course's name with its subject where the name alone says little ("Årskurs 7-9")."""
+    """A course's name with its subject where the name alone says little ("Årskurs 7–9")."""
     return course.label
 
 

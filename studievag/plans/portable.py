@@ -104,7 +104,55 @@ def schema_errors(data) -> list[str]:
         export_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    return [f"{_path(e)}: {e.message}" for e in errors]
+    return [f"{_path(e)}: {_schema_message(e)}" for e in errors]
+
+
+def _schema_type(name) -> str:
+    names = {
+        "string": _("text"),
+        "integer": _("a whole number"),
+        "number": _("a number"),
+        "array": _("a list"),
+        "object": _("an object"),
+        "boolean": _("true or false"),
+        "null": _("empty (null)"),
+    }
+    if isinstance(name, list):
+        return _(" or ").join(names.get(n, n) for n in name)
+    return names.get(name, str(name))
+
+
+def _quoted(names) -> str:
+    return ", ".join(_("“%(name)s”") % {"name": n} for n in names)
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    """The schema's complaint in the reader's language (the validator's own is English)."""
+    validator, expected = error.validator, error.validator_value
+    if validator == "required":
+        missing = [name for name in expected if isinstance(error.instance, dict) and name not in error.instance]
+        return _("the field %(fields)s is missing") % {"fields": _quoted(missing)}
+    if validator == "type":
+        return _("should be %(type)s") % {"type": _schema_type(expected)}
+    if validator in ("enum", "const"):
+        values = expected if validator == "enum" else [expected]
+        return _("should be one of %(values)s") % {"values": _quoted(values)}
+    if validator == "format":
+        formats = {"date": _("date (YYYY-MM-DD)"), "date-time": _("time (YYYY-MM-DDThh:mm:ss)")}
+        return _("“%(value)s” is not a valid %(format)s") % {
+            "value": error.instance,
+            "format": formats.get(expected, expected),
+        }
+    if validator in ("maxLength", "maxItems", "maximum"):
+        return _("is more than the largest allowed, %(limit)s") % {"limit": expected}
+    if validator in ("minLength", "minItems", "minimum"):
+        return _("is less than the smallest allowed, %(limit)s") % {"limit": expected}
+    if validator == "pattern":
+        return _("“%(value)s” is not written as the format asks") % {"value": error.instance}
+    if validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return _("has fields the format does not have: %(fields)s") % {"fields": _quoted(extra)}
+    return _("does not follow the format (%(rule)s)") % {"rule": validator}
 
 
 @dataclass
@@ -151,7 +199,9 @@ def plan_import(
     person = data["student"]
     number = person.get("personal_identity_number")
     if number and number != student.personal_identity_number:
-        result.errors.append(_("student.personal_identity_number: the file is for another student."))
+        result.errors.append(
+            _("The file is for another student: the personal identity number in it is not this student's.")
+        )
         return result
     content = data["plan"]
     wanted = [(c["school_type"], c["code"]) for c in content["courses"]]

@@ -51,6 +51,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -117,8 +118,8 @@ class Standing:
             "current": self.current,
             "start": self.start,
             "goal": self.goal,
-            "end": self.planned_end.isoformat(),
-            "expected": f"{self.expected:.1f}",
+            "end": date_format(self.planned_end, "DATE_FORMAT"),
+            "expected": number_format(self.expected, 1, use_l10n=True),  # 2,5 in Swedish
         }
 
 

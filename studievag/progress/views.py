@@ -140,7 +140,7 @@ def grid(request, pk: int):
             transaction.set_rollback(True)
             messages.error(request, " ".join(error.messages))
             return render(request, "progress/grid.html", context, status=400)
-        messages.success(request, _("%(n)s change(s) saved.") % {"n": saved})
+        messages.success(request, ngettext("%(n)s change saved.", "%(n)s changes saved.", saved) % {"n": saved})
         return redirect("progress:grid", pk=group.pk)
     return render(request, "progress/grid.html", _grid_context(request, group, today))
 

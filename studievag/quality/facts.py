@@ -42,7 +42,7 @@ from studievag.progress.models import AttendanceWeek, FollowUpSettings, GradeRec
 
 from .indicators import Context, available
 from .models import PeriodFactsStatus, StudentPeriodFacts
-from .periods import Period, parse
+from .periods import Period, parse, trend_of
 from .periods import choices as period_choices
 from .selectors import ReportRequest, population
 from .suppression import Thresholds
@@ -175,8 +175,19 @@ def population_changes(period: Period, today: datetime.date) -> set[int]:
 
 
 def offered_periods(today: datetime.date) -> list[Period]:
-    """Every period the report form offers (terms and school years), newest first."""
-    return [parse(code) for code, _label in period_choices(today)]
+    """Every period the report form offers (terms and school years), newest first, and then
+    the earlier periods the trend of an offered period reaches back to: a report on the
+    oldest term offered shows five terms before it, and those need their facts too (without
+    them the trend showed "–" for terms that had students)."""
+    offered = [parse(code) for code, _label in period_choices(today)]
+    seen = set(offered)
+    earlier = []
+    for period in offered:
+        for point in reversed(trend_of(period)):
+            if point not in seen:
+                seen.add(point)
+                earlier.append(point)
+    return offered + earlier
 
 
 def refresh_offered_periods(

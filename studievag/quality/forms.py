@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -90,7 +92,7 @@ class ReflectionForm(forms.ModelForm):
 
     def tags(self) -> list[str]:
         tags = [f"indicator:{k}" for k in self.cleaned_data.get("indicators", [])]
-        for word in (self.cleaned_data.get("themes") or "").split(","):
+        for word in re.split(r"[,،]", self.cleaned_data.get("themes") or ""):  # the Arabic comma too
             word = " ".join(word.split()).lower()
             if word:
                 tags.append(f"theme:{word[:50]}")

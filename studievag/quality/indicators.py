@@ -47,6 +47,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from studievag.access.models import Role, RoleAssignment
 from studievag.disclosure import TOTAL, Kind
@@ -328,10 +329,14 @@ for _years, _name in [
             id=f"transfer_{_years}y",
             category=Category.OUTCOMES,
             name=_name,
-            description=_(
+            description=ngettext_lazy(
                 "Of the students who first started an introduction programme in the same "
-                "term (or school year) %(years)s year(s) before the period, the share that "
-                "had moved on to a national programme by the end of the period."
+                "term (or school year) %(years)s year before the period, the share that "
+                "had moved on to a national programme by the end of the period.",
+                "Of the students who first started an introduction programme in the same "
+                "term (or school year) %(years)s years before the period, the share that "
+                "had moved on to a national programme by the end of the period.",
+                "years",
             )
             % {"years": _years},
             kind=Kind.SHARE,
@@ -1168,3 +1173,33 @@ register(
         requires="surveys",
     )
 )
+
+
+def population_text(indicator: Indicator) -> str:
+    """Which students an indicator counts over, in plain language (the definition page)."""
+    if indicator.external is not None:
+        return str(
+            _(
+                "Counted from the records this figure is about (see above), at the school units of the "
+                "level you report on, not from the list of enrolled students."
+            )
+        )
+    if indicator.population == "period":
+        return str(
+            _(
+                "Every student enrolled in an introduction programme at some time during the period, "
+                "at the school units of the level you report on. A student who moved between units "
+                "is counted once, where they were enrolled last in the period."
+            )
+        )
+    years = int(indicator.population.removeprefix("cohort"))
+    return str(
+        ngettext(
+            "The students who first started an introduction programme %(n)s year before the period, "
+            "at the school units of the level you report on, each counted once.",
+            "The students who first started an introduction programme %(n)s years before the period, "
+            "at the school units of the level you report on, each counted once.",
+            years,
+        )
+        % {"n": years}
+    )

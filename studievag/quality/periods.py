@@ -88,6 +88,18 @@ def recent_terms(day: datetime.date, count: int = 6) -> list[Period]:
     return list(reversed(terms))
 
 
+TREND_POINTS = 6
+
+
+def trend_of(period: Period, count: int = TREND_POINTS) -> list[Period]:
+    """``period`` and the ``count - 1`` periods of the same kind before it, oldest first
+    (a report's trend over terms, or over school years)."""
+    result = [period]
+    while len(result) < count:
+        result.append(result[-1].previous_term())
+    return list(reversed(result))
+
+
 def choices(day: datetime.date, years: int = 5) -> list[tuple[str, str]]:
     """Terms and school years of the last ``years`` years, newest first."""
     result = []

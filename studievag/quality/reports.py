@@ -23,7 +23,7 @@ from .dimensions import available_dimensions
 from .facts import facts_status
 from .indicators import Category, available
 from .linked import CellCache, Node, linked_family, scope_tree
-from .periods import Period
+from .periods import Period, trend_of
 from .scope import report_scope
 from .selectors import Level, Table, reflections_for, units_of_level
 
@@ -34,6 +34,9 @@ LEGEND = disclosure.LEGEND
 class TrendPoint:
     period: Period
     figures: list  # Figure per row group (the last is the total)
+    # The students in the group that period (a protected figure like any other): with it a
+    # "–" reads as "none with a record for this figure", not as "no students".
+    students: object = None
 
 
 @dataclass
@@ -102,11 +105,8 @@ class Report:
         return {"title": str(t.indicator.name), "unit": unit, "labels": labels, "datasets": datasets, "trend": trend}
 
 
-def _trend_periods(period: Period, count: int = 6) -> list[Period]:
-    result = [period]
-    while len(result) < count:
-        result.append(result[-1].previous_term())
-    return list(reversed(result))
+def _trend_periods(period: Period) -> list[Period]:
+    return trend_of(period)
 
 
 def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
@@ -142,12 +142,13 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
     trend = []
     for p in _trend_periods(period):
         if p == period:
-            trend.append(TrendPoint(p, focus.row_margin))
+            trend.append(TrendPoint(p, focus.row_margin, tables["students"].total if "students" in tables else None))
             continue
+        ids = tuple(dict.fromkeys((focus_id, "students")))
         earlier = linked_family(
-            tree, path[0], path[:-1], p, dims=dim_ids[:1], indicator_ids=(focus_id,), anchor=period, **common
-        ).tables(node)[focus_id]
-        trend.append(TrendPoint(p, earlier.row_margin))
+            tree, path[0], path[:-1], p, dims=dim_ids[:1], indicator_ids=ids, anchor=period, **common
+        ).tables(node)
+        trend.append(TrendPoint(p, earlier[focus_id].row_margin, earlier["students"].total))
     reflections = list(
         reflections_for(user, unit_ids=unit_ids, since=period.start, until=period.end).filter(
             tags__tag__startswith="indicator:"
@@ -155,6 +156,7 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
     )
     for r in reflections:
         r.tag_list = [t.tag for t in r.tags.all()]
+        r.tag_labels = tag_labels(r.tag_list)
         r.about_focus = f"indicator:{focus_id}" in r.tag_list
     reflections.sort(key=lambda r: not r.about_focus)
     dims = [available_dimensions()[d] for d in dim_ids]
@@ -184,6 +186,13 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
         facts_computed_at=status.computed_at if status else None,
         facts_pending=pending,
     )
+
+
+def tag_labels(tags: list[str]) -> list[str]:
+    """A reflection's tags as a reader names them: an indicator by its name ("Newly
+    arrived", not ``newly_arrived``), a theme by its word."""
+    names = {f"indicator:{k}": str(i.name) for k, i in available().items()}
+    return [names.get(t) or t.removeprefix("indicator:").removeprefix("theme:").replace("_", " ") for t in tags]
 
 
 def indicator_names() -> dict[str, str]:

@@ -13,16 +13,13 @@ from studievag.organisations.models import CURRENT_PROGRAMMES
 
 from . import exports, reports
 from .forms import ReflectionForm, ReflectionSearchForm, ReportForm
-from .indicators import Category, available
+from .indicators import Category, available, population_text
 from .linked import overview_rows
 from .models import ReportPdf
-from .periods import term_of
 from .scope import reflection_units
 from .selectors import (
-    ReportRequest,
     level_choices,
     reflections_for,
-    report_querysets,
     thresholds_for,
     units_of_level,
 )
@@ -121,28 +118,18 @@ def indicator_list(request):
 
 @require_action("quality.report")
 def indicator_detail(request, indicator_id: str):
-    """The definition of one indicator, with the SQL that counts it for the user's first level."""
+    """The definition of one indicator in plain language: who is counted, out of whom, over
+    which students and period, and when figures are hidden (never the query itself)."""
     indicator = _indicator_context(indicator_id)
-    sql = ""
     levels = level_choices(request.user)
-    if indicator.missing is None and levels:
-        unit_ids = units_of_level(levels[0])
-        querysets = report_querysets(
-            ReportRequest(
-                period=term_of(timezone.localdate()),
-                unit_ids=unit_ids,
-                thresholds=thresholds_for(unit_ids),
-                indicator_ids=(indicator.id,),
-            )
-        )
-        for query in querysets:
-            sql = str(query.queryset.query)
+    thresholds = thresholds_for(units_of_level(levels[0])) if levels else None
     return render(
         request,
         "quality/indicator_detail.html",
         {
             "indicator": indicator,
-            "sql": sql,
+            "population": population_text(indicator),
+            "thresholds": thresholds,
             "legend": reports.LEGEND,
             "level": levels[0] if levels else None,
         },
@@ -187,9 +174,8 @@ def reflection_list(request):
     if search.is_valid():
         q, tag = search.cleaned_data["q"], search.cleaned_data["tag"]
     results = list(reflections_for(request.user, query=q, tag=tag)[:100])
-    names = {f"indicator:{k}": str(i.name) for k, i in available().items()}
     for r in results:
-        r.tag_labels = [names.get(t.tag, t.tag.removeprefix("theme:")) for t in r.tags.all()]
+        r.tag_labels = reports.tag_labels([t.tag for t in r.tags.all()])
     return render(
         request,
         "quality/reflections.html",

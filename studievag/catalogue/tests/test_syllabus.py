@@ -28,7 +28,7 @@ def test_the_shipped_catalogue_is_all_there_and_loading_it_again_changes_nothing
     assert national.filter(kind="stage").count() == 325  # compulsory-school subjects (GR, GRS, GRSAM, GRSPEC, VUXGR)
     assert national.filter(kind="level").count() == 30  # the gy25 subjects common to all programmes
     assert Subject.objects.filter(organiser=None).count() == 461
-    assert national.get(school_type="GR", code="GRGRSVA01_7-9").label == "Svenska som andraspråk, årskurs 7-9"
+    assert national.get(school_type="GR", code="GRGRSVA01_7-9").label == "Svenska som andraspråk, årskurs 7–9"
     level = national.get(kind="level", code="MATMAT01a")
     assert (level.name, level.points, level.subject.kind) == ("Matematik nivå 1a", 100, "levels")
     assert national.get(kind="course", code="MATMAT01a").name == "Matematik 1a"

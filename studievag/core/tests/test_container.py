@@ -102,6 +102,10 @@ def test_the_image_serves_the_application_and_turns_healthy(container):
     # Translations were compiled: the log-in page speaks Swedish.
     assert b"Logga in" in body
 
+    # gunicorn started without complaint.
+    logs = subprocess.run(["docker", "logs", container], capture_output=True, text=True, check=False)
+    assert "[ERROR]" not in logs.stdout + logs.stderr, (logs.stdout + logs.stderr)[-3000:]
+
     # Not root; xmlsec1 and WeasyPrint's libraries are there.
     assert docker("exec", container, "id", "-u") == "10001"
     docker("exec", container, "xmlsec1", "--version")

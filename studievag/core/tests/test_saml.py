@@ -19,9 +19,12 @@ from studievag.core import saml
 from studievag.core.models import SignOnIdentity
 from studievag.testing import make_user
 
-from .saml_idp import LocalIdP, MetadataServer, configure_sp, idp_config, metadata_xml, signed_aggregate
+from .saml_idp import NO_XMLSEC, LocalIdP, MetadataServer, configure_sp, idp_config, metadata_xml, signed_aggregate
 
-pytestmark = [pytest.mark.django_db, pytest.mark.skipif(not Path("/usr/bin/xmlsec1").exists(), reason="no xmlsec1")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(NO_XMLSEC, reason="xmlsec1 is not installed (scripts/system-deps)"),
+]
 
 BASE = "https://studievag.test"
 SKOVDE = "https://idp.skovde.test/idp"
@@ -278,6 +281,10 @@ def test_a_federation_aggregate_is_verified_and_its_last_good_copy_kept(client, 
         server.documents["/federation.xml"] = signed_aggregate([skovde, falkoping], keys["federation"]).encode()
         assert [r.entities for r in saml.refresh_metadata()] == [2]
         good = saml.cache_path(url).read_bytes()
+        # The same document again: the cached file is left as it is (no re-parse in every worker).
+        modified = saml.cache_path(url).stat().st_mtime_ns
+        assert [r.ok for r in saml.refresh_metadata()] == [True]
+        assert saml.cache_path(url).stat().st_mtime_ns == modified
         # Signed by someone else: refused, the good copy stays.
         server.documents["/federation.xml"] = signed_aggregate([falkoping], keys["rogue"]).encode()
         with caplog.at_level(logging.WARNING, logger="studievag.saml"):

@@ -13,9 +13,12 @@ from playwright.sync_api import expect
 from studievag.core.models import SignOnIdentity
 from studievag.testing import build_cast
 
-from .saml_idp import LocalIdP, configure_sp, idp_config, metadata_xml
+from .saml_idp import NO_XMLSEC, LocalIdP, configure_sp, idp_config, metadata_xml
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path("/usr/bin/xmlsec1").exists(), reason="no xmlsec1")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(NO_XMLSEC, reason="xmlsec1 is not installed (scripts/system-deps)"),
+]
 
 IDP = "http://idp.skovde.test/idp"
 SHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"

@@ -36,6 +36,30 @@ def test_a_small_demo_builds_with_skaraborgs_organisers(demo):
     assert demo.users == [u for u, *_ in DEMO_USERS]
 
 
+def test_the_municipalities_have_their_official_names(demo):
+    from studievag.organisations.models import Organiser
+
+    # As SCB's register writes them: no genitive -s after a vowel ("Skövdes kommun",
+    # "Hjos kommun", "Essungas kommun" are not names).
+    assert set(Organiser.objects.filter(kind=Organiser.Kind.MUNICIPAL).values_list("name", flat=True)) == {
+        "Skövde kommun",
+        "Lidköpings kommun",
+        "Falköpings kommun",
+        "Mariestads kommun",
+        "Skara kommun",
+        "Tidaholms kommun",
+        "Vara kommun",
+        "Götene kommun",
+        "Hjo kommun",
+        "Tibro kommun",
+        "Töreboda kommun",
+        "Gullspångs kommun",
+        "Karlsborgs kommun",
+        "Grästorps kommun",
+        "Essunga kommun",
+    }
+
+
 def test_every_identity_number_is_valid_and_in_the_demo_series(demo):
     numbers = list(Student.objects.values_list("personal_identity_number", "date_of_birth"))
     numbers += [

@@ -12,7 +12,7 @@ from studievag.effect_chain.selectors import chain_view
 @pytest.mark.django_db
 def test_demo_chains_have_indicators_that_moved_since_their_baseline():
     demo_seed(students=80)
-    skovde = EffectChain.objects.get(organiser__name="Skövdes kommun")
+    skovde = EffectChain.objects.get(organiser__name="Skövde kommun")
     skaraborg = EffectChain.objects.get(region__name="Skaraborg")
     assert skovde.regional_chain == skaraborg
     assert skovde.education_plan.programme.code == "IMS"

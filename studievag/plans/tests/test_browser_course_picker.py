@@ -65,7 +65,7 @@ def test_a_mentor_chooses_a_subject_level_by_typing_its_name(transactional_db, l
     field.fill("")
     field.press_sequentially("svenska som andraspråk", delay=30)
     options.first.wait_for()
-    assert options.first.inner_text().startswith("Svenska som andraspråk, årskurs 7-9")
+    assert options.first.inner_text().startswith("Svenska som andraspråk, årskurs 7–9")
     page.locator(f"#{field.get_attribute('aria-controls')}").scroll_into_view_if_needed()
     page.screenshot(path=shots / "plan-course-picker-375.png", full_page=False)
     field.press("Escape")

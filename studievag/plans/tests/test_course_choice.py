@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 LEVEL = "Matematik nivå 1a (MATMAT01a, subject level)"
 COURSE = "Matematik 1a (MATMAT01a, course)"
-STAGE = "Svenska som andraspråk, årskurs 7-9 (GRGRSVA01, compulsory school)"
+STAGE = "Svenska som andraspråk, årskurs 7–9 (GRGRSVA01, compulsory school)"
 
 
 def _started(student, day: datetime.date) -> None:
@@ -82,8 +82,8 @@ def test_a_gy25_student_gets_a_subject_level_chosen_by_name_and_a_course_is_refu
     assert saved.status_code == 302, [line for line in saved.content.decode().splitlines() if "error" in line]
     rows = {c.course.label: c for c in Plan.objects.get().courses.select_related("course__subject")}
     assert rows["Matematik nivå 1a"].course.kind == "level"
-    assert rows["Svenska som andraspråk, årskurs 7-9"].course.school_type == "GR"
-    assert rows["Svenska som andraspråk, årskurs 7-9"].weekly_hours == Decimal("12.5")
+    assert rows["Svenska som andraspråk, årskurs 7–9"].course.school_type == "GR"
+    assert rows["Svenska som andraspråk, årskurs 7–9"].weekly_hours == Decimal("12.5")
 
 
 def test_a_student_who_started_before_gy25_reads_courses_and_the_plans_date_overrides(cast, login):
@@ -154,7 +154,7 @@ def test_the_form_shows_names_and_codes_never_internal_keys(cast, login):
     assert f'<option value="{LEVEL}">' in page and f'<option value="{COURSE}">' not in page
     assert "GR:GRGRSVA01_7-9" not in page and "GRGRSVA01_7-9" not in page
     detail = client.get(reverse("plans:plan_detail", kwargs={"pk": cast.alice.pk})).content.decode()
-    assert "Svenska som andraspråk, årskurs 7-9" in detail and "GRGRSVA01_7-9" not in detail
+    assert "Svenska som andraspråk, årskurs 7–9" in detail and "GRGRSVA01_7-9" not in detail
 
 
 def test_an_unknown_or_ambiguous_name_is_named_back(cast, login):

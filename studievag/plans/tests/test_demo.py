@@ -30,3 +30,24 @@ def test_demo_plans_show_every_state():
     # Every plan's newest revision is the plan as it stands.
     for p in Plan.objects.all()[:40]:
         assert p.revisions.order_by("-version").first().snapshot == plan_snapshot(p)
+
+
+@pytest.mark.django_db
+def test_demo_family_sees_changes_and_the_mentor_a_proposal():
+    from studievag.plans.models import PlanProposal, PlanSeen
+    from studievag.plans.selectors import changes_since_seen
+    from studievag.plans.services import plan_seen_record
+
+    demo_seed(students=80)
+    plan = Student.objects.get(user__username="student").plan
+    assert PlanSeen.objects.filter(plan=plan).count() == 2  # the student and the guardian
+    guardian = PlanSeen.objects.exclude(user=plan.student.user).get(plan=plan).user
+    seen, newer = plan_seen_record(acting_user=guardian, plan=plan)
+    assert newer
+    changes = changes_since_seen(plan, seen)
+    assert [r.reason for r in changes.revisions] == [
+        "Vägledningssamtal: engelska och kort mål i matematik",
+        "Plansamtal: praktik ordnad",
+    ]
+    proposal = PlanProposal.objects.get(plan=plan)
+    assert proposal.is_open and proposal.goals.count() == 2

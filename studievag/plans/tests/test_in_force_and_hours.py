@@ -146,7 +146,7 @@ def test_hours_take_a_decimal_comma_in_swedish(db):
         form = CourseForm(typed, catalogue=catalogue)
         assert form.is_valid(), form.errors
         assert form.cleaned_data["weekly_hours"] == Decimal("7.5")
-        assert form.cleaned_data["course"].label == "Matematik, årskurs 7-9"
+        assert form.cleaned_data["course"].label == "Matematik, årskurs 7–9"
         too_many = {"course": "GRGRMAT01_7-9", "status": "ongoing", "weekly_hours": "41"}
         assert not CourseForm(too_many, catalogue=catalogue).is_valid()
 

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from studievag.people.models import Student
 from studievag.plans.models import Plan
@@ -95,9 +96,14 @@ def test_import_names_every_bad_field_and_saves_nothing(cast, alice_plan):
     assert "plan.goals[0].title" in joined
     assert "plan.goals[0].target_date" in joined
     assert "plan.courses[0].status" in joined
-    assert "plan.courses[0].term: 'hösten 2026' does not match" in joined
-    assert "'address' was unexpected" in joined
+    assert "plan.courses[0].term: “hösten 2026” is not written as the format asks" in joined
+    assert "student: has fields the format does not have: “address”" in joined
     assert not Plan.objects.exists()
+    # In Swedish, the schema's complaints are Swedish too (the validator's own are English).
+    with translation.override("sv"):
+        errors = plan_import(acting_user=cast.mentor_a, student=cast.alice, raw=json.dumps(data).encode()).errors
+    assert "plan.goals[0].target_date: ”2026-13-01” är inte giltigt som datum (ÅÅÅÅ-MM-DD)" in errors
+    assert "student: har fält som formatet inte har: ”address”" in errors
     bad = plan_import(acting_user=cast.mentor_a, student=cast.alice, raw=b"{not json")
     assert bad.errors and bad.errors[0].startswith("The file is not JSON")
 
@@ -121,7 +127,9 @@ def test_unknown_courses_stop_the_import_unless_left_out(cast, alice_plan):
 def test_import_into_another_student_is_refused(cast, alice_plan):
     data = plan_export(alice_plan)
     result = plan_import(acting_user=cast.mentor_b, student=cast.bertil, raw=json.dumps(data).encode())
-    assert result.errors == ["student.personal_identity_number: the file is for another student."]
+    assert result.errors == [
+        "The file is for another student: the personal identity number in it is not this student's."
+    ]
     assert not Plan.objects.filter(student=cast.bertil).exists()
 
 

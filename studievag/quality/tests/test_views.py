@@ -94,8 +94,10 @@ def test_every_figure_links_to_its_definition(cast, big_a, login):
     assert reverse("quality:indicator_detail", args=["newly_arrived"]) in response.content.decode()
     detail = login(cast.analyst).get(reverse("quality:indicator_detail", args=["newly_arrived"]))
     text = detail.content.decode()
-    assert "Newly arrived" in text and "SELECT" in text
-    assert "first_school_start_in_sweden" in text
+    # A plain-language definition for analysts, never the query.
+    assert "Newly arrived" in text and "Every student enrolled in an introduction programme" in text
+    assert "SELECT" not in text and "first_school_start_in_sweden" not in text
+    assert "are hidden, and so is any figure that would let a hidden one be worked out" in text
 
 
 def test_definition_of_an_unknown_indicator_is_404(cast, login):

@@ -19,7 +19,7 @@ def set_kinds(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalogue", "0001_initial"),
+        ("catalogue", "0002_course_ranges_en_dash"),
         ("organisations", "0003_staff_training"),
     ]
 

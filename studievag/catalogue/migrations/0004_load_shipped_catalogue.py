@@ -13,7 +13,7 @@ def load(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalogue", "0002_kinds_levels_and_dates"),
+        ("catalogue", "0003_kinds_levels_and_dates"),
     ]
 
     operations = [
