@@ -4,6 +4,7 @@ import logging
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.http import JsonResponse
@@ -15,13 +16,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from studievag.access.models import Role, RoleAssignment
-from studievag.access.policy import grants_for, label_students, may, students_through
+from studievag.access.policy import Part, grants_for, may
+from studievag.access.reads import log_reads
 from studievag.enrolments.models import Enrolment, StudentGroup
-from studievag.enrolments.selectors import with_current_enrolment
 from studievag.organisations.models import Organiser, Region, SchoolUnit
 from studievag.outcomes.selectors import follow_up_tasks, kaa_referrals
+from studievag.plans.permissions import PLAN
+from studievag.progress.permissions import PROGRESS
 from studievag.quality.linked import scope_summaries
 
+from . import selectors
+
+UNIT_PAGE_SIZE = 50
 log = logging.getLogger("studievag.health")
 
 
@@ -33,11 +39,8 @@ def home(request):
         return redirect("people:family_home")
     today = timezone.localdate()
     context = {"roles": roles}
-    if Role.MENTOR in roles:
-        mentees = with_current_enrolment(students_through(request.user, Role.MENTOR)).order_by(
-            "first_name", "last_name"
-        )
-        context["mentees"] = label_students(request.user, mentees)
+    if Role.MENTOR in roles or Role.PRINCIPAL in roles:
+        context |= _worklist_context(request, today)
     if Role.TEACHER in roles:
         context["teacher_groups"] = (
             StudentGroup.objects.filter(pk__in=grants.scoped(Role.TEACHER, "group"))
@@ -76,6 +79,44 @@ def home(request):
         referrals = kaa_referrals(request.user)
         context["kaa"] = {"total": referrals.count(), "sent": referrals.filter(status="sent").count()}
     return render(request, "core/home.html", context)
+
+
+def _worklist_context(request, today) -> dict:
+    """The mentor's and the principal's worklists, filtered and sorted as asked (GET, no JS).
+
+    Each shown student is logged in the read log (name, plan status, signals);
+    the principal's list is paged, and only the page shown is logged.
+    """
+    status = request.GET.get("status", "")
+    status = status if status in selectors.STATUS_LABELS or status == selectors.SIGNALS else ""
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in selectors.SORTS else "urgency"
+    lists = selectors.worklists(request.user, on=today)
+    context: dict = {
+        "status_choices": [(key, label) for key, label in selectors.STATUS_LABELS.items()]
+        + [(selectors.SIGNALS, _("With early signals"))],
+        "sort_choices": [("urgency", _("What needs doing first")), ("name", _("Name")), ("talk", _("Next plan talk"))],
+        "chosen": {"status": status, "sort": sort},
+    }
+    shown = []
+    if lists.mentees is not None:
+        context["mentees"] = lists.mentees
+        context["worklist"] = selectors.filtered(lists.mentees, status=status, sort=sort)
+        shown += context["worklist"]
+    if lists.units is not None:
+        units = lists.units
+        unit = request.GET.get("unit", "")
+        chosen = [u for u in units if str(u.unit.pk) == unit]
+        context["chosen"]["unit"] = unit if chosen else ""
+        rows = [row for u in (chosen or units) for row in u.rows]
+        page = Paginator(selectors.filtered(rows, status=status, sort=sort), UNIT_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context |= {"unit_worklists": units, "unit_page": page}
+        shown += page.object_list
+    # A student on both lists (a principal who is also the mentor) is logged once.
+    log_reads(request, {row.student.pk: row.student for row in shown}.values(), [Part.RECORD, PLAN, PROGRESS])
+    return context
 
 
 def _overview_summary(user, today) -> dict:

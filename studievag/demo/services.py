@@ -34,7 +34,7 @@ from studievag.people.models import (
     Student,
     add_years,
 )
-from studievag.plans.demo import seed_plans
+from studievag.plans.demo import mentor_worklist_mix, seed_plans
 from studievag.progress.demo import progress_demo
 from studievag.quality import demo as quality_demo
 from studievag.surveys import demo as surveys_demo
@@ -487,6 +487,7 @@ class _Builder:
             counsellor=self.users["counsellor"],
             today=self.today,
         )
+        mentor_worklist_mix(self, self.today)
         self.summary.students = Student.objects.count()
         self.summary.current_students = Enrolment.objects.active_on(self.today).values("student").distinct().count()
         self.summary.guardians = Guardian.objects.count()

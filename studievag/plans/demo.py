@@ -9,6 +9,7 @@ back in time by passing ``at``.
 import datetime
 from decimal import Decimal
 
+from django.db.models import F
 from django.utils import timezone
 
 from studievag.access.models import Role, RoleAssignment
@@ -18,7 +19,7 @@ from studievag.organisations.models import Programme
 from studievag.support import services as support_services
 
 from . import rules, services
-from .models import GoalStatus, PlanProposal, PlanReview, PlanSeen, PlanSettings, ProposedGoal
+from .models import GoalStatus, Plan, PlanProposal, PlanReview, PlanSeen, PlanSettings, ProposedGoal
 from .rules import terms_from
 
 NATIONAL_PROGRAMMES = [
@@ -144,6 +145,33 @@ def seed_plans(builder) -> None:
         reviews += _ordinary_plan(rng, today, enrolment, mentor, principal, courses)
     PlanReview.objects.bulk_create(reviews)
     _demo_student_plan(builder, courses, truck)
+
+
+def mentor_worklist_mix(builder, today: datetime.date) -> None:
+    """The demo mentor's start page shows every kind of work: chance gives late plans,
+    talks due and unapproved or changed plans; two mentees are made up to date (a talk
+    this week, the current version approved) so the list also shows plans in order.
+    Called last by the demo builder, after every other area has changed plans."""
+    mentor, principal = builder.users["mentor"], builder.users["principal"]
+    groups = RoleAssignment.objects.filter(user=mentor, role=Role.MENTOR).values("group_id")
+    plans = (
+        Plan.objects.filter(student__memberships__group_id__in=groups)
+        .exclude(student=builder.demo_student)
+        .exclude(approved_version__isnull=False, approved_version__lt=F("version"))  # keep the changed ones
+        .distinct()
+        .order_by("student_id")
+    )
+    for plan in list(plans[:2]):
+        services.plan_review_record(
+            acting_user=mentor,
+            plan=plan,
+            held_on=today - datetime.timedelta(days=3),
+            participants="Mentor, eleven",
+            notes="Vi gick igenom målen och kurserna; allt går enligt planen.",
+        )
+        services.plan_approve(
+            acting_user=principal, plan=plan, version=plan.version, on=today - datetime.timedelta(days=2)
+        )
 
 
 def _goals(rng, programme_code: str, start: datetime.date) -> list[dict]:

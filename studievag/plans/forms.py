@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -229,10 +230,46 @@ class _CourseFormSet(_RowFormSet):
                 seen.add(course.pk)
 
 
-GoalFormSet = forms.formset_factory(GoalForm, formset=_RowFormSet, extra=1, can_delete=True)
-CourseFormSet = forms.formset_factory(CourseForm, formset=_CourseFormSet, extra=1, can_delete=True)
+# No empty row unless asked for: the form's "Add a goal" (and course, internship) button
+# adds one (see ``add_row``).
+GoalFormSet = forms.formset_factory(GoalForm, formset=_RowFormSet, extra=0, can_delete=True)
+CourseFormSet = forms.formset_factory(CourseForm, formset=_CourseFormSet, extra=0, can_delete=True)
 """Pass ``form_kwargs={"catalogue": CourseCatalogue(choice)}``."""
-InternshipFormSet = forms.formset_factory(InternshipForm, formset=_RowFormSet, extra=1, can_delete=True)
+InternshipFormSet = forms.formset_factory(InternshipForm, formset=_RowFormSet, extra=0, can_delete=True)
+
+# What the error summary calls each formset's rows ("Goals, row 2 – …").
+GoalFormSet.summary_name = _("Goals")
+CourseFormSet.summary_name = _("Subjects and courses")
+InternshipFormSet.summary_name = _("Internships")
+
+ROW_PREFIXES = ("goals", "courses", "internships")
+
+
+def with_added_row(data, prefix: str):
+    """A copy of the posted ``data`` with one more (empty) row in the formset ``prefix``."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, 0))
+    except (TypeError, ValueError):
+        total = 0
+    data[key] = str(max(total, 0) + 1)
+    return data
+
+
+def shown_unchecked(*forms_and_formsets) -> None:
+    """Show bound forms with what the user typed but without validating them: adding a
+    row is not a save, so nothing is reported missing yet."""
+    for thing in forms_and_formsets:
+        if thing is None:
+            continue
+        if isinstance(thing, forms.BaseFormSet):
+            thing._errors = []
+            thing._non_form_errors = thing.error_class(error_class="nonform", renderer=thing.renderer)
+            for f in thing.forms:
+                f._errors = ErrorDict()
+        else:
+            thing._errors = ErrorDict()
 
 
 def goal_initial(plan: Plan | None) -> list[dict]:

@@ -40,6 +40,11 @@ class PlanStatus:
     plan_late: bool
     # (goal title, target date) of goals not met whose target date has passed.
     overdue_goals: tuple[tuple[str, datetime.date], ...]
+    # Approval of the plan's current version (None without a plan).
+    approval: rules.ApprovalState | None = None
+    # The day by which the next plan talk is due (last talk, or the plan's creation,
+    # plus the organiser's interval); None without a plan.
+    next_review_on: datetime.date | None = None
 
 
 def _settings_by_organiser(organiser_ids: set[int]) -> dict[int, PlanSettings]:
@@ -51,6 +56,7 @@ def plan_status_for(
     *,
     on: datetime.date,
     enrolments: Iterable[Enrolment] | None = None,
+    enrolment_rows: Iterable[tuple[int, datetime.date, datetime.date | None, int]] | None = None,
 ) -> dict[int, PlanStatus]:
     """One entry per given student id; a constant number of queries whatever the number of students.
 
@@ -58,13 +64,19 @@ def plan_status_for(
     settings, overdue goals. The organiser whose settings apply is that of the
     enrolment current on ``on`` (or the latest one before it). A caller that has
     fetched the students' enrolments (all of them, with their school units) passes
-    them as ``enrolments``, which saves the first query.
+    them as ``enrolments`` — or as ``enrolment_rows``, tuples of (student id, start date,
+    end date, organiser id) — which saves the first query.
     """
     ids = set(student_ids)
     if not ids:
         return {}
     # 1. Enrolments started by `on`, newest first: the first active one is current.
-    if enrolments is None:
+    if enrolment_rows is not None:
+        rows = sorted(
+            (row for row in enrolment_rows if row[0] in ids and row[1] <= on),
+            key=lambda row: (row[0], -row[1].toordinal()),
+        )
+    elif enrolments is None:
         rows = (
             Enrolment.objects.filter(student_id__in=ids, start_date__lte=on)
             .order_by("student_id", "-start_date")
@@ -90,7 +102,7 @@ def plan_status_for(
         row["student_id"]: row
         for row in Plan.objects.filter(student_id__in=ids)
         .annotate(last_review=Max("reviews__held_on", filter=Q(reviews__held_on__lte=on)))
-        .values("student_id", "created_at", "last_review")
+        .values("student_id", "created_at", "last_review", "version", "approved_version")
     }
     # 3. Settings of the organisers involved.
     organiser_settings = _settings_by_organiser({v[1] for v in current.values()})
@@ -113,6 +125,7 @@ def plan_status_for(
         created_on = timezone.localdate(plan["created_at"]) if plan else None
         has_plan = created_on is not None and created_on <= on
         last_review = plan["last_review"] if plan else None
+        since = last_review or created_on
         result[student_id] = PlanStatus(
             student_id=student_id,
             has_plan=has_plan,
@@ -131,6 +144,10 @@ def plan_status_for(
                 deadline_weeks=weeks,
             ),
             overdue_goals=tuple(overdue.get(student_id, ())) if has_plan else (),
+            approval=rules.approval_state(version=plan["version"], approved_version=plan["approved_version"])
+            if has_plan and plan
+            else None,
+            next_review_on=since + datetime.timedelta(days=interval) if has_plan and since else None,
         )
     return result
 

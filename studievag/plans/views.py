@@ -39,6 +39,7 @@ from studievag.support.views import support_needs_page
 
 from . import rules, selectors, services
 from .forms import (
+    ROW_PREFIXES,
     CourseCatalogue,
     CourseFormSet,
     EducationPlanForm,
@@ -54,7 +55,9 @@ from .forms import (
     course_initial,
     goal_initial,
     internship_initial,
+    shown_unchecked,
     take_over_untouched,
+    with_added_row,
 )
 from .models import EducationPlan, Plan, PlanProposal, PlanRevision
 from .pdf import plan_pdf
@@ -153,6 +156,17 @@ def _formsets(data, plan, abilities, catalogue: CourseCatalogue):
     }
 
 
+def _show_added_row(form, formsets, prefix: str) -> None:
+    """Show what was typed, unvalidated, with the cursor in the new row's first field."""
+    shown_unchecked(form, *formsets.values())
+    formset = formsets.get(prefix)
+    if formset is not None and formset.forms:
+        new_row = formset.forms[-1]
+        first = next((f for f in new_row.visible_fields() if f.name != "DELETE"), None)
+        if first is not None:
+            first.field.widget.attrs["autofocus"] = True
+
+
 @require_action("plan.view")
 def plan_edit(request, pk: int):
     student, _full = _staff_student(request, pk)
@@ -161,11 +175,17 @@ def plan_edit(request, pk: int):
     plan = _plan_of(student)
     data = request.POST if request.method == "POST" else None
     initial = {"version": plan.version} if plan else {"version": 0}
+    added = request.POST.get("add_row", "") if request.method == "POST" else ""
+    if added in ROW_PREFIXES:
+        data = with_added_row(request.POST, added)
     form = PlanForm(data, instance=plan, initial=initial, editable=abilities)
     catalogue = _course_catalogue(student, plan, data, abilities)
     formsets = _formsets(data, plan, abilities, catalogue)
     conflict = None
-    if (
+    if added in ROW_PREFIXES:
+        # "Add a row" (without script): the same form with one more empty row, nothing saved.
+        _show_added_row(form, formsets, added)
+    elif (
         request.method == "POST"
         and form.is_valid()
         and all(fs.is_valid() for fs in formsets.values() if fs is not None)
@@ -240,6 +260,7 @@ def plan_edit(request, pk: int):
             "formsets": formsets,
             "abilities": abilities,
             "conflict": conflict,
+            "added_row": added,
             "course_choice": catalogue.choice,
             "course_options": catalogue.options if formsets["courses"] is not None else [],
             "gy25_start": rules.GY25_START,

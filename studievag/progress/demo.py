@@ -181,6 +181,7 @@ class _ProgressDemo:
                 seen_levels.add(key)
                 levels.append(StartingLevel(mapping=mapping, subject=m.group.course.subject, step=steps[first - 1]))
             weeks.extend(self.course_attendance(m, mondays))
+        weeks.extend(self.earlier_attendance())
         StartingLevel.objects.bulk_create(levels, batch_size=2000)
         ProgressRecord.objects.bulk_create(records, batch_size=2000)
         AttendanceWeek.objects.bulk_create(weeks, batch_size=2000)
@@ -232,6 +233,43 @@ class _ProgressDemo:
                     recorded_by=self.recorder,
                 )
             )
+        return weeks
+
+    def earlier_attendance(self) -> list[AttendanceWeek]:
+        """Attendance in the two terms before this one for the students enrolled then, so
+        the quality reports' trend has earlier terms to show. Every fourth week (a term's
+        attendance is a share of minutes, so a sample of weeks gives the same picture with
+        fewer rows), from a random generator of its own so the rest of the data set stays
+        the same as before."""
+        rng = random.Random(f"earlier-attendance-{self.start.isoformat()}")
+        since = self.start - datetime.timedelta(weeks=52)
+        courses = {}
+        for m in self.memberships:
+            courses.setdefault(m.student_id, []).append(m.group.course)
+        weeks = []
+        for sid, enrolment in sorted(self.enrolment_of.items()):
+            if enrolment.start_date >= self.start or sid not in courses:
+                continue
+            base = rng.uniform(0.78, 0.99)
+            monday = max(since, enrolment.start_date)
+            monday -= datetime.timedelta(days=monday.weekday())
+            while monday + datetime.timedelta(days=6) < self.start:
+                if monday >= enrolment.start_date:
+                    for course in courses[sid]:
+                        scheduled = 160
+                        absent = scheduled - round(scheduled * min(base + rng.uniform(-0.06, 0.06), 1))
+                        weeks.append(
+                            AttendanceWeek(
+                                student_id=sid,
+                                course=course,
+                                week_start=monday,
+                                scheduled_minutes=scheduled,
+                                valid_absence_minutes=absent // 2,
+                                invalid_absence_minutes=absent - absent // 2,
+                                recorded_by=self.recorder,
+                            )
+                        )
+                monday += datetime.timedelta(weeks=4)
         return weeks
 
     def settings_and_decisions(self) -> None:

@@ -53,7 +53,7 @@ from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 # The plan's term parser, one for the whole project (kept importable from here).
 from studievag.plans.rules import TERM_ENDS, term_end  # noqa: F401
@@ -262,9 +262,18 @@ def attendance_signal(
         return None
     return Signal(
         "attendance",
-        _("Attendance %(percent)s %% over the last %(weeks)s weeks (threshold %(threshold)s %%)")
+        ngettext(
+            "Attendance %(percent)s %% over the last week (threshold %(threshold)s %%)",
+            "Attendance %(percent)s %% over the last %(weeks)s weeks (threshold %(threshold)s %%)",
+            n_weeks,
+        )
         % {"percent": round(percent), "weeks": n_weeks, "threshold": threshold_percent},
     )
+
+
+def _weeks_threshold(n_weeks: int) -> str:
+    """The threshold with its unit: "threshold 4 weeks"."""
+    return ngettext("threshold %(n)s week", "threshold %(n)s weeks", n_weeks) % {"n": n_weeks}
 
 
 def no_progress_signal(
@@ -280,14 +289,21 @@ def no_progress_signal(
     if weeks <= n_weeks:
         return None
     if last_recorded_on is None:
-        message = _(
-            "No progression step in %(course)s since the start %(date)s, %(weeks)s weeks (threshold %(threshold)s)"
+        message = ngettext(
+            "No progression step in %(course)s since the start %(date)s, %(weeks)s week (%(threshold)s)",
+            "No progression step in %(course)s since the start %(date)s, %(weeks)s weeks (%(threshold)s)",
+            weeks,
         )
     else:
-        message = _("No progression step in %(course)s for %(weeks)s weeks, last on %(date)s (threshold %(threshold)s)")
+        message = ngettext(
+            "No progression step in %(course)s for %(weeks)s week, last on %(date)s (%(threshold)s)",
+            "No progression step in %(course)s for %(weeks)s weeks, last on %(date)s (%(threshold)s)",
+            weeks,
+        )
     return Signal(
         "no_progress",
-        message % {"course": course_name, "date": since.isoformat(), "weeks": weeks, "threshold": n_weeks},
+        message
+        % {"course": course_name, "date": since.isoformat(), "weeks": weeks, "threshold": _weeks_threshold(n_weeks)},
     )
 
 
@@ -298,8 +314,16 @@ def no_progress_signals(stalled: list[Signal], weeks: dict[str, int], *, n_weeks
     return [
         Signal(
             "no_progress",
-            _("No progression step in %(courses)s for %(weeks)s weeks or more (threshold %(threshold)s)")
-            % {"courses": ", ".join(sorted(weeks)), "weeks": min(weeks.values()), "threshold": n_weeks},
+            ngettext(
+                "No progression step in %(courses)s for %(weeks)s week or more (%(threshold)s)",
+                "No progression step in %(courses)s for %(weeks)s weeks or more (%(threshold)s)",
+                min(weeks.values()),
+            )
+            % {
+                "courses": ", ".join(sorted(weeks)),
+                "weeks": min(weeks.values()),
+                "threshold": _weeks_threshold(n_weeks),
+            },
         )
     ]
 

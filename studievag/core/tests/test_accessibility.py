@@ -9,10 +9,12 @@ To audit a new page, add a row to ``PAGES``: the demo username, the path
 (with ``{placeholders}`` from ``demo_ids``, add one there if needed) and the
 interface language. A row whose page does not answer 200 fails too, so the
 list cannot silently audit an error page instead. ``AXE_ONLY=/handovers/``
-audits only the rows whose path contains that text (the demo is still built).
+audits only the rows whose path contains that text (the demo is still built);
+``AXE_SCREENSHOTS=var/shots`` also saves each audited page at 1280 and 375 px.
 """
 
 import os
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -133,15 +135,21 @@ PAGES: list[Page] = [
     Page("organiser_analyst", "/effect-chain/{chain}/nodes/new/"),
     Page("organiser_analyst", "/effect-chain/{chain}/notes/new/"),
     Page("organiser_analyst", "/effect-chain/notes/"),
+    Page("organiser_analyst", "/effect-chain/nodes/{chain_node}/edit/"),
+    Page("organiser_analyst", "/effect-chain/nodes/{chain_node}/indicators/new/"),
+    Page("organiser_analyst", "/effect-chain/indicators/{indicator_link}/targets/"),
     Page("principal", "/effect-chain/staff-development/"),
     # The student survey: staff pages
     Page("organiser_analyst", "/surveys/"),
     Page("organiser_analyst", "/surveys/new/"),
     Page("organiser_analyst", "/surveys/{wave}/results/"),
     Page("organiser_analyst", "/surveys/{wave}/edit/"),
+    Page("principal", "/surveys/{wave}/free-text/{unit}/"),
     # Handovers
     Page("sending_school", "/handovers/"),
     Page("sending_school", "/handovers/new/"),
+    Page("sending_school", "/handovers/{draft_handover}/edit/"),
+    Page("sending_school", "/handovers/{draft_handover}/send/"),
     Page("sending_school", "/handovers/{outgoing_handover}/"),
     Page("counsellor", "/handovers/incoming/"),
     Page("counsellor", "/handovers/{incoming_handover}/"),
@@ -158,6 +166,9 @@ PAGES: list[Page] = [
     Page("admin", "/interop/organisers/{organiser}/"),
     Page("admin", "/interop/runs/{sync_run}/"),
     Page("principal", "/interop/conflicts/"),
+    # The API's documentation (public)
+    Page(None, "/api/v1/docs/"),
+    Page(None, "/api/v1/redoc/"),
     # Access: staff roles, groups, changes, the read log
     Page("principal", "/access/staff/"),
     Page("principal", "/access/groups/"),
@@ -178,7 +189,7 @@ PAGES: list[Page] = [
 
 def demo_ids() -> dict[str, object]:
     """The objects the paths name, from the demo data set, each one its user may open."""
-    from studievag.effect_chain.models import EffectChain
+    from studievag.effect_chain.models import ChainNode, EffectChain, IndicatorLink
     from studievag.handover.selectors import incoming, outgoing
     from studievag.interop.models import SyncRun
     from studievag.outcomes.models import FollowUp
@@ -211,6 +222,12 @@ def demo_ids() -> dict[str, object]:
         "incoming_handover": incoming(users["counsellor"]).order_by("pk").first().pk,
         "outgoing_handover": outgoing(users["sending_school"]).order_by("pk").first().pk,
         "follow_up": FollowUp.objects.order_by("pk").first().pk,
+        "draft_handover": outgoing(users["sending_school"]).filter(status="draft").order_by("pk").first().pk,
+        "chain_node": ChainNode.objects.filter(chain__organiser=unit.organiser_id).order_by("pk").first().pk,
+        "indicator_link": IndicatorLink.objects.filter(node__chain__organiser=unit.organiser_id)
+        .order_by("pk")
+        .first()
+        .pk,
         "sync_run": SyncRun.objects.order_by("pk").first().pk,
         "admin_user": users["admin"].pk,
     }
@@ -275,6 +292,14 @@ def _session_cookie(live_server, username: str) -> dict:
     return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
 
 
+def _screenshots(page, directory: str, p: Page) -> None:
+    name = re.sub(r"[^a-z0-9]+", "-", f"{p.user}-{p.path}-{p.lang}".lower()).strip("-")
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"{directory}/{name}-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 720})
+
+
 def test_every_kind_of_page_meets_wcag_21_aa(transactional_db, live_server, audited_context):
     demo_seed(students=40, today=timezone.localdate())
     ids = demo_ids()
@@ -283,6 +308,7 @@ def test_every_kind_of_page_meets_wcag_21_aa(transactional_db, live_server, audi
     page = audited_context.new_page()
     failures, audited = [], 0
     only = os.environ.get("AXE_ONLY", "")  # e.g. AXE_ONLY=/handovers/ audits just those rows
+    shots = os.environ.get("AXE_SCREENSHOTS", "")  # a directory: each audited page at 1280 and 375 px
     for p in [p for p in PAGES if only in p.path]:
         where = f"{p.user} {p.path} ({p.lang})"
         audited_context.clear_cookies()
@@ -298,6 +324,8 @@ def test_every_kind_of_page_meets_wcag_21_aa(transactional_db, live_server, audi
             ACTIONS[p.action](page)
         violations = axe_violations(page)
         audited += 1
+        if shots:
+            _screenshots(page, shots, p)
         if violations:
             failures.append(f"{where}:\n{describe(violations)}")
     page.close()

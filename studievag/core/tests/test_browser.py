@@ -34,7 +34,7 @@ def test_a_mentor_logs_in_and_opens_a_mentees_record(live_cast, live_server, pag
     expect(mentees.first).to_contain_text("Adam Abdi")
     expect(page.locator("body")).not_to_contain_text("Bertil")
 
-    page.get_by_role("link", name="Alice Andersson").click()
+    page.get_by_role("link", name="Alice Andersson", exact=True).click()
 
     expect(page).to_have_url(re.compile(rf"/students/{cast.alice.pk}/$"))
     expect(page.locator("h1")).to_contain_text("Alice Andersson")

@@ -27,6 +27,7 @@ COLUMN_LABELS = {
     "end_date": _("Until"),
     "supervisor": _("Supervisor"),
     "tasks": _("Tasks"),
+    "weekly_hours": _("Hours a week"),
 }
 
 

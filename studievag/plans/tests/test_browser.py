@@ -32,6 +32,11 @@ def test_mentor_writes_and_compares_a_plan_and_the_student_reads_it(
     page.click(f"a[href='/students/{alice.pk}/plan/']")
     page.click(f"a[href='/students/{alice.pk}/plan/edit/']")
     page.fill("textarea[name=study_path]", "Språkintroduktion, sedan Vård- och omsorgsprogrammet")
+    # No empty rows until asked for: add a goal and a course (the form comes back, nothing saved).
+    page.click("button[name=add_row][value=goals]")
+    page.wait_for_selector("select[name=goals-0-term]")
+    page.click("button[name=add_row][value=courses]")
+    page.wait_for_selector("input[name=courses-0-course]")
     page.select_option("select[name=goals-0-term]", "long")
     page.select_option("select[name=goals-0-kind]", "national_programme")
     page.fill("input[name=goals-0-title]", "Behörighet till Vård- och omsorgsprogrammet")
@@ -55,7 +60,7 @@ def test_mentor_writes_and_compares_a_plan_and_the_student_reads_it(
     page.fill("input[name=courses-0-weekly_hours]", "12")
     assert "12" in page.inner_text("[data-hours-sum]")
     page.fill("textarea[name=reason]", "Första plansamtalet")
-    page.click("form.form-wide button[type=submit]")
+    page.click("#save-bar button[type=submit]")
     page.wait_for_url(f"**/students/{alice.pk}/plan/")
     plan = Plan.objects.get(student=alice)
     assert plan.version == 1
@@ -63,9 +68,11 @@ def test_mentor_writes_and_compares_a_plan_and_the_student_reads_it(
     # Second save: the goal is under way and a course is added.
     page.click(f"a[href='/students/{alice.pk}/plan/edit/']")
     page.select_option("select[name=goals-0-status]", "in_progress")
+    page.click("button[name=add_row][value=courses]")
+    page.wait_for_selector("input[name=courses-1-course]")
     page.fill("input[name=courses-1-course]", "MATMAT01a")  # a code typed without the list also works
     page.fill("textarea[name=reason]", "Plansamtal: matematik tillagd")
-    page.click("form.form-wide button[type=submit]")
+    page.click("#save-bar button[type=submit]")
     page.wait_for_url(f"**/students/{alice.pk}/plan/")
     plan.refresh_from_db()
     assert plan.version == 2

@@ -33,7 +33,9 @@ def test_a_mentor_chooses_a_subject_level_by_typing_its_name(transactional_db, l
     _log_in(page, live_server, "mentor_a")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/students/{alice.pk}/plan/edit/")
+    page.click("button[name=add_row][value=courses]")  # the new row's course field gets the focus
     field = page.locator("input[name=courses-0-course]")
+    field.wait_for()
     field.click()
     assert field.get_attribute("role") == "combobox"
     field.press_sequentially("matematik niv", delay=30)
@@ -76,7 +78,7 @@ def test_a_mentor_chooses_a_subject_level_by_typing_its_name(transactional_db, l
     field.press("Enter")
     assert field.input_value().startswith("Matematik nivå 1b (MATMAT01b")
     page.fill("textarea[name=reason]", "Matematik nivå 1b")
-    page.click("form.form-wide button[type=submit]")
+    page.click("#save-bar button[type=submit]")
     page.wait_for_url(f"**/students/{alice.pk}/plan/")
     row = Plan.objects.get(student=alice).courses.select_related("course").get()
     assert (row.course.kind, row.course.code, str(row.weekly_hours)) == ("level", "MATMAT01b", "23.5")
@@ -92,11 +94,12 @@ def test_without_javascript_the_field_takes_the_typed_name(transactional_db, liv
     page = context.new_page()
     _log_in(page, live_server, "mentor_a")
     page.goto(f"{live_server.url}/students/{cast.alice.pk}/plan/edit/")
+    page.click("button[name=add_row][value=courses]")
     field = page.locator("input[name=courses-0-course]")
     assert field.get_attribute("list") == "course-options"  # the browser's own suggestions
     field.fill("Svenska som andraspråk nivå 1")
     page.fill("textarea[name=reason]", "Första planen")
-    page.click("form.form-wide button[type=submit]")
+    page.click("#save-bar button[type=submit]")
     page.wait_for_url(f"**/students/{cast.alice.pk}/plan/")
     assert Plan.objects.get(student=cast.alice).courses.get().course.code == "SVASVA01"
     context.close()

@@ -247,3 +247,21 @@ def test_a_level_and_a_course_with_the_same_code_survive_export_and_import(cast,
     imported = Plan.objects.get(student=cast.alice)
     assert {c.course for c in imported.courses.all()} == {level, course}
     assert imported.upper_secondary_started == datetime.date(2025, 8, 18)
+
+
+def test_the_form_shows_the_start_override_and_a_save_keeps_it(cast, login):
+    _started(cast.alice, datetime.date(2026, 8, 17))
+    plan = plan_create(
+        acting_user=cast.mentor_a,
+        student=cast.alice,
+        reason="Start",
+        fields={"upper_secondary_started": datetime.date(2024, 8, 19)},
+    )
+    client = login(cast.mentor_a)
+    url = reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk})
+    page = client.get(url).content.decode()
+    assert 'name="upper_secondary_started" value="2024-08-19"' in page
+    assert "Courses (before gy25)." in page and "as filled in above" in page
+    client.post(url, plan_post(version=1, reason="Ny väg", study_path="Ny", upper_secondary_started="2024-08-19"))
+    plan.refresh_from_db()
+    assert (plan.version, plan.upper_secondary_started) == (2, datetime.date(2024, 8, 19))

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -466,7 +467,8 @@ def test_education_plans_are_readable_by_staff_of_the_organiser_only(cast, login
 def test_the_plan_form_offers_the_coming_terms_and_refuses_free_text(cast, login, courses):
     client = login(cast.mentor_a)
     url = reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk})
-    page = client.get(url).content.decode()
+    # A new plan has no course row until one is asked for.
+    page = client.post(url, plan_post(version=0, reason="", add_row="courses")).content.decode()
     for term in terms_from(datetime.date.today()):
         assert f'<option value="{term}">{term}</option>' in page
     response = client.post(
@@ -486,3 +488,69 @@ def test_an_earlier_term_of_a_course_stays_offered_when_the_plan_is_edited(cast,
     alice_plan.courses.update(term="VT 2019")
     page = login(cast.mentor_a).get(reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk})).content.decode()
     assert '<option value="VT 2019" selected>VT 2019</option>' in page
+
+
+# --- The form's sections, save bar and rows ---------------------------------------------
+
+
+def test_a_new_plan_form_has_no_empty_rows_and_a_button_to_add_each(cast, login, courses):
+    page = login(cast.mentor_a).get(reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk})).content.decode()
+
+    assert 'name="goals-TOTAL_FORMS" value="0"' in page
+    assert 'name="courses-TOTAL_FORMS" value="0"' in page
+    assert 'name="internships-TOTAL_FORMS" value="0"' in page
+    assert "New row (leave empty to add nothing)" not in page
+    for prefix, label in (("goals", "Add a goal"), ("courses", "Add a course"), ("internships", "Add an internship")):
+        assert f'name="add_row" value="{prefix}" class="secondary" formnovalidate>{label}</button>' in page
+    # The save bar comes before every other button: Enter saves, and Tab reaches it early.
+    first_button = re.search(r"<button[^>]*>([^<]*)</button>", page[page.index('class="form-wide plan-form"') :])
+    assert first_button.group(1) == "Save the plan"
+    for section in ("f-path", "f-goals", "f-courses", "f-int", "f-more", "f-why"):
+        assert f'href="#{section}"' in page and f'id="{section}"' in page
+
+
+def test_adding_a_row_keeps_what_was_typed_saves_nothing_and_reports_nothing(cast, login, courses):
+    url = reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk})
+    data = plan_post(
+        version=0,
+        reason="",
+        study_path="Språkintroduktion först",
+        goals=[{"term": "long", "kind": "job", "title": "Undersköterska"}],
+        add_row="goals",
+    )
+
+    response = login(cast.mentor_a).post(url, data)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert not Plan.objects.exists()
+    assert 'name="goals-TOTAL_FORMS" value="2"' in page
+    assert 'value="Undersköterska"' in page and "Språkintroduktion först" in page
+    # The new row's first field has the cursor; nothing is called missing yet.
+    assert re.search(r'<select name="goals-1-term"[^>]*autofocus', page)
+    assert "error-summary" not in page and "errorlist" not in page
+
+
+def test_an_added_row_left_empty_is_not_saved(cast, login, courses):
+    url = reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk})
+    data = plan_post(
+        version=0,
+        reason="Första planen",
+        goals=[{"term": "short", "kind": "national_programme", "title": "", "status": "planned"}],
+    )
+
+    response = login(cast.mentor_a).post(url, data)
+
+    assert response.status_code == 302
+    assert Plan.objects.get().goals.count() == 0
+
+
+def test_a_row_with_an_error_is_named_in_the_summary_with_its_section(cast, login, courses):
+    url = reverse("plans:plan_edit", kwargs={"pk": cast.alice.pk})
+    goal = {"term": "long", "kind": "job", "title": "", "status": "planned"}
+    data = plan_post(version=0, reason="Första planen", goals=[goal])
+
+    page = login(cast.mentor_a).post(url, data).content.decode()
+
+    assert "There is 1 error" in page
+    assert '<a href="#id_goals-0-title">Goals, row 1 – Goal: This field is required.</a>' in page

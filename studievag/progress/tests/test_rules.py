@@ -5,6 +5,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from studievag.progress import rules
 from studievag.progress.rules import Status, WeekMinutes
@@ -162,7 +163,18 @@ def test_no_progress_signal_after_more_than_the_threshold_weeks():
     signal = rules.no_progress_signal(
         course_name="Matematik", last_recorded_on=last, course_start=START, on=ON, n_weeks=4
     )
-    assert signal.message == (f"No progression step in Matematik for 5 weeks, last on {last.isoformat()} (threshold 4)")
+    assert (
+        signal.message
+        == f"No progression step in Matematik for 5 weeks, last on {last.isoformat()} (threshold 4 weeks)"
+    )
+    with translation.override("sv"):  # the threshold with its unit, in Swedish too
+        swedish = rules.no_progress_signal(
+            course_name="Matematik", last_recorded_on=last, course_start=START, on=ON, n_weeks=4
+        )
+    assert (
+        swedish.message
+        == f"Inget progressionssteg i Matematik på 5 veckor, senast {last.isoformat()} (gränsvärde 4 veckor)"
+    )
     assert (
         rules.no_progress_signal(
             course_name="Matematik",
