@@ -148,6 +148,9 @@ else:
 # Background jobs (studievag/jobs): tasks are rows in the database; `manage.py
 # db_worker` runs them and `manage.py jobs_scheduler` enqueues the scheduled ones.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Connections that compute a full refresh of the report facts side by side (PostgreSQL):
+# one per core the database server may spend on it.
+STUDIEVAG_FACTS_WORKERS = env.int("STUDIEVAG_FACTS_WORKERS", default=2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local accounts (staff without single sign-on, students, guardians): long

@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -112,19 +113,32 @@ def grants_for(user, day: datetime.date | None = None) -> Grants:
     if not user.is_authenticated or not user.is_active:
         grants = Grants(day=day, assignments=(), student_id=None, guardian_id=None)
     else:
+        own_student = Student.objects.filter(user=user).order_by("pk")
+        guardian = (
+            GuardianLink.objects.filter(guardian__user=user)
+            .filter(valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+            .order_by("pk")
+        )
+        own = {
+            "own_student_id": Subquery(own_student.values("pk")[:1]),
+            "own_guardian_id": Subquery(guardian.values("guardian_id")[:1]),
+        }
+        # Staff: one query, the assignments carrying the user's own student and guardian
+        # ids; a user without an assignment (a student, a guardian) asks for the two ids
+        # in a second one.
         assignments = tuple(
             RoleAssignment.objects.filter(user=user)
             .active_on(day)
             .select_related("region", "organiser", "school_unit__organiser", "group__school_unit")
+            .annotate(**own)
         )
-        student_id = Student.objects.filter(user=user).values_list("pk", flat=True).first()
-        guardian_id = (
-            GuardianLink.objects.filter(guardian__user=user)
-            .filter(valid_from__lte=day)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-            .values_list("guardian_id", flat=True)
-            .first()
-        )
+        if assignments:
+            student_id, guardian_id = assignments[0].own_student_id, assignments[0].own_guardian_id
+        else:
+            student_id, guardian_id = (
+                get_user_model()._default_manager.filter(pk=user.pk).annotate(**own).values_list(*own).get()
+            )
         grants = Grants(day=day, assignments=assignments, student_id=student_id, guardian_id=guardian_id)
     user._studievag_grants = grants
     return grants
@@ -145,28 +159,40 @@ def has_individual_access(user) -> bool:
 # --- Which students ---------------------------------------------------------
 
 
-def _unit_students(unit_ids: list[int], day: datetime.date, *, former: bool = False) -> Q:
-    """Students enrolled at the units on ``day``; with ``former``, also those whose last
-    enrolment anywhere was at one of the units and ended within ``FORMER_STUDENT_DAYS``."""
-    current = Enrolment.objects.filter(school_unit_id__in=unit_ids).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=day)
-    )
-    q = Q(pk__in=current.values("student_id"))
+def _unit_enrolments(unit_ids: list[int], day: datetime.date, *, former: bool = False) -> QuerySet[Enrolment]:
+    """Enrolments at the units that make a student reachable on ``day``: current ones; with
+    ``former``, also a student's last enrolment anywhere when it was at one of the units
+    and ended within ``FORMER_STUDENT_DAYS``."""
+    reach = Q(end_date__isnull=True) | Q(end_date__gte=day)
     if former:
         since = day - datetime.timedelta(days=FORMER_STUDENT_DAYS)
         later = Enrolment.objects.filter(student_id=OuterRef("student_id"), start_date__gt=OuterRef("start_date"))
-        left = Enrolment.objects.filter(school_unit_id__in=unit_ids, end_date__lt=day, end_date__gte=since).filter(
-            ~Exists(later)
-        )
-        q |= Q(pk__in=left.values("student_id"))
-    return q
+        reach |= cast(Q, Q(end_date__lt=day, end_date__gte=since) & ~Exists(later))
+    return Enrolment.objects.filter(reach, school_unit_id__in=unit_ids)
 
 
-def _group_students(group_ids: list[int], day: datetime.date) -> Q:
-    memberships = GroupMembership.objects.filter(group_id__in=group_ids, start_date__lte=day).filter(
+def _unit_students(unit_ids: list[int], day: datetime.date, *, former: bool = False) -> Q:
+    """Students enrolled at the units on ``day`` (with ``former``, see :func:`_unit_enrolments`)."""
+    return Q(pk__in=_unit_enrolments(unit_ids, day, former=former).values("student_id"))
+
+
+def _group_memberships(group_ids: list[int], day: datetime.date) -> QuerySet[GroupMembership]:
+    return GroupMembership.objects.filter(group_id__in=group_ids, start_date__lte=day).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=day)
     )
-    return Q(pk__in=memberships.values("student_id"))
+
+
+def _ids_q(sources: list[QuerySet]) -> Q:
+    """Students whose id one of ``sources`` (querysets of one column of student ids) gives.
+
+    Several sources are joined into one ``UNION`` subquery: PostgreSQL reads a single
+    ``id IN (…)`` by the primary key, but an ``OR`` of two such tests with a scan of
+    every student in the country.
+    """
+    if not sources:
+        return Q(pk__in=[])
+    first, *rest = (source.order_by() for source in sources)
+    return Q(pk__in=first.union(*rest) if rest else first)
 
 
 def guardian_may_follow(day: datetime.date) -> Q:
@@ -187,32 +213,39 @@ def guardian_may_follow(day: datetime.date) -> Q:
     )
 
 
-def _role_q(grants: Grants, role: str, user) -> Q:
+def _role_sources(grants: Grants, role: str) -> list[QuerySet]:
+    """The querysets of student ids through which ``role`` reaches students."""
     day = grants.day
     if role == Role.STUDENT:
-        return Q(pk=grants.student_id)
+        return [Student.objects.filter(pk=grants.student_id).values("pk")] if grants.student_id else []
     if role == Role.GUARDIAN:
         if grants.guardian_id is None:
-            return Q(pk__in=[])
+            return []
         links = GuardianLink.objects.filter(guardian_id=grants.guardian_id).filter(guardian_may_follow(day))
-        return Q(pk__in=links.values("student_id"))
-    q = Q(pk__in=[])
+        return [links.values("student_id")]
+    sources: list[QuerySet] = []
     if units := grants.scoped(role, "school_unit"):
-        q |= _unit_students(units, day, former=role in FORMER_STUDENT_ROLES)
+        sources.append(_unit_enrolments(units, day, former=role in FORMER_STUDENT_ROLES).values("student_id"))
     if groups := grants.scoped(role, "group"):
-        q |= _group_students(groups, day)
+        sources.append(_group_memberships(groups, day).values("student_id"))
     if students := grants.scoped(role, "student"):
-        q |= Q(pk__in=students)
-    return q
+        sources.append(Student.objects.filter(pk__in=students).values("pk"))
+    return sources
+
+
+def _role_q(grants: Grants, role: str, user) -> Q:
+    return _ids_q(_role_sources(grants, role))
+
+
+def _roles_q(grants: Grants, roles: Iterable[str]) -> Q:
+    """Students reached through any of ``roles``: one subquery."""
+    return _ids_q([source for role in roles for source in _role_sources(grants, role)])
 
 
 def _scope_q(user, part: str) -> tuple[Q, list[str]]:
     grants = grants_for(user)
-    q = Q(pk__in=[])
     roles = [r for r in grants.roles if part in parts_of(r)]
-    for role in roles:
-        q |= _role_q(grants, role, user)
-    return q, roles
+    return _roles_q(grants, roles), roles
 
 
 def visible_students(user, part: str = Part.RECORD) -> QuerySet[Student]:
@@ -280,26 +313,36 @@ def units_for_action(user, action: str):
     return SchoolUnit.objects.filter(pk__in=unit_ids).select_related("organiser")
 
 
-def student_for_view(request: HttpRequest, pk: int, parts: Iterable[str]) -> Student:
+def student_for_view(request: HttpRequest, pk: int, parts: Iterable[str], also: Iterable[str] = ()) -> Student:
     """Fetch a student for a page that shows ``parts``; log the read; 404 if out of scope.
+
+    ``also``: parts the page shows only when the user may see them; those the user may
+    see are logged with ``parts`` (one read-log write per page).
 
     Missing and not-yours are the same 404, so a page never tells whether a
     student exists outside the user's scope.
     """
 
     parts = list(parts)
-    qs = visible_students(request.user, parts[0])
+    user = request.user
+    grants = grants_for(user)
+    qs = visible_students(user, parts[0])
     for part in parts[1:]:
-        qs = qs.filter(pk__in=visible_students(request.user, part).values("pk"))
-    student = qs.filter(pk=pk).first()
+        qs = qs.filter(pk__in=visible_students(user, part).values("pk"))
+    # Which of the roles reach the student, asked in the same query: the grounds of the
+    # read-log row and every later question about this student in the request cost nothing.
+    roles = sorted(r for r in grants.roles if parts[0] in parts_of(r))
+    reach = {
+        f"_reach_{i}": Case(When(_role_q(grants, role, user), then=Value(True)), default=Value(False))
+        for i, role in enumerate(roles)
+    }
+    student = qs.filter(pk=pk).annotate(**reach).first()
     if student is None:
         raise Http404(_("No such student."))
-    audit_record_read(
-        request=request,
-        student=student,
-        parts=parts,
-        roles=grounds(request.user, student, parts[0]),
-    )
+    for i, role in enumerate(roles):
+        grants.answers[("reaches", _scope_key(grants, role), student.pk)] = getattr(student, f"_reach_{i}")
+    shown = parts + [p for p in also if p not in parts and may_view(user, student, p)]
+    audit_record_read(request=request, student=student, parts=shown, roles=grounds(user, student, parts[0]))
     return student
 
 
@@ -308,27 +351,25 @@ def student_for_view(request: HttpRequest, pk: int, parts: Iterable[str]) -> Stu
 
 def _own_unit_q(grants: Grants) -> Q:
     """Students reached through their own school unit (or as the named mentee)."""
-    q = Q(pk__in=[])
+    sources: list[QuerySet] = []
     unit_roles = [r for r in grants.roles if r in INDIVIDUAL_STAFF_ROLES]
     for role in unit_roles:
         if units := grants.scoped(role, "school_unit"):
-            q |= _unit_students(units, grants.day, former=role in FORMER_STUDENT_ROLES)
-        if groups := grants.scoped(role, "group"):
-            memberships = GroupMembership.objects.filter(
-                group_id__in=groups,
-                start_date__lte=grants.day,
-            ).filter(
-                Q(end_date__isnull=True) | Q(end_date__gte=grants.day),
-                student__enrolments__school_unit=F("group__school_unit"),
+            sources.append(
+                _unit_enrolments(units, grants.day, former=role in FORMER_STUDENT_ROLES).values("student_id")
             )
-            q |= Q(pk__in=memberships.values("student_id"))
+        if groups := grants.scoped(role, "group"):
+            memberships = _group_memberships(groups, grants.day).filter(
+                student__enrolments__school_unit=F("group__school_unit")
+            )
+            sources.append(memberships.values("student_id"))
         if students := grants.scoped(role, "student"):
-            q |= Q(pk__in=students)
+            sources.append(Student.objects.filter(pk__in=students).values("pk"))
     if grants.student_id:
-        q |= Q(pk=grants.student_id)
+        sources.append(Student.objects.filter(pk=grants.student_id).values("pk"))
     if grants.guardian_id:
-        q |= Q(guardian_links__guardian_id=grants.guardian_id)
-    return q
+        sources.append(GuardianLink.objects.filter(guardian_id=grants.guardian_id).values("student_id"))
+    return _ids_q(sources)
 
 
 def names_visible_students(user) -> QuerySet[Student]:
@@ -423,10 +464,7 @@ def students_for_action(user, action: str) -> QuerySet[Student]:
     roles = [r for r in grants.roles if r in action_roles(action)]
     if not roles:
         return Student.objects.none()
-    q = Q(pk__in=[])
-    for role in roles:
-        q |= _role_q(grants, role, user)
-    return Student.objects.filter(q)
+    return Student.objects.filter(_roles_q(grants, roles))
 
 
 def may_act_on(user, action: str, student: Student) -> bool:

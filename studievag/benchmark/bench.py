@@ -9,13 +9,24 @@ two agree, so the comparison is honest.
 from __future__ import annotations
 
 import datetime
+import functools
+import itertools
 import os
+import random
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from django.db import connection
+from django.contrib.auth.models import User
+from django.db import connection, connections
+from django.db.models import Count
 
+from studievag.access.models import Role, RoleAssignment
+from studievag.disclosure import TOTAL, Family, Kind
+from studievag.disclosure.linked import compute, forget_patterns, national_family
+from studievag.enrolments.models import Enrolment
+from studievag.organisations.models import Organiser, SchoolUnit
 from studievag.plans.rules import TERM_ENDS
 from studievag.progress.rules import DEFAULT_BEHIND_STEPS, DEFAULT_COURSE_WEEKS
 from studievag.quality.periods import Period
@@ -321,6 +332,55 @@ def timed(fn: Callable[[], object], repeat: int = 3, warm: bool = True) -> float
     return statistics.median(times)
 
 
+def cpu_timed(fn: Callable[[], object], repeat: int = 3) -> float:
+    """The application's own CPU time (median, ms): what a page costs in Python, whatever the
+    machine's load; the database's work is not in it."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.process_time()
+        fn()
+        times.append((time.process_time() - t0) * 1000)
+    return statistics.median(times)
+
+
+def forget_kept_work() -> None:
+    """Drop the compiled report queries and kept suppression patterns: the next page is a first view."""
+    forget_patterns()
+    for wrapper in connections.all():
+        getattr(wrapper, "_studievag_compiled", {}).clear()
+
+
+@functools.lru_cache(maxsize=1)
+def _national_values() -> tuple[Family, dict]:
+    """The family's cells with counts, a twentieth of them small (built once, outside the timing)."""
+    family = Family(national_family())
+    rng = random.Random(1)
+    values = {}
+    for cube in family.cubes:
+        axes = []
+        for k, d in enumerate(family.dims):
+            if k not in cube:
+                axes.append([TOTAL])
+            elif k in family.fixed(cube):
+                axes.append([m for m in d.members if any(family.parent.get(c) == (k, m) for c in cube)])
+            else:
+                axes.append(list(d.members))
+        for cell in itertools.product(*axes):
+            values[cell] = 3 if rng.random() < 0.05 else rng.randint(5, 400)
+    return family, values
+
+
+def national_family_cells() -> int:
+    return len(_national_values()[1])
+
+
+def protect_national_family() -> None:
+    """The method itself (:func:`compute`, no kept patterns) on the largest family at national size."""
+    family, values = _national_values()
+    compute(family, values, Thresholds(), Kind.COUNT)
+
+
 def machine_lines() -> list[str]:
     cores = os.cpu_count() or 0
     memory_gb = 0.0
@@ -338,7 +398,17 @@ def machine_lines() -> list[str]:
         f"machine_cores: {cores} cores",
         f"machine_memory: {memory_gb:.1f} GB",
         f"postgresql_version: {version} version",
+        load_line("machine_load_start"),
     ]
+
+
+def load_line(name: str) -> str:
+    """The machine's one-minute load average: on a shared machine, what the times mean."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return f"{name}: - load"
+    return f"{name}: {load:.1f} load"
 
 
 # The indicators the hand-written query computes. Indicators added later by other
@@ -365,3 +435,53 @@ def request_for(period: Period, unit_ids, dims, today) -> ReportRequest:
     return ReportRequest(
         period=period, unit_ids=unit_ids, thresholds=Thresholds(), dims=dims, today=today, indicator_ids=COVERED
     )
+
+
+@dataclass(frozen=True)
+class LinkedCase:
+    """The largest organiser (by current students), its largest school unit and its region."""
+
+    organiser_id: int
+    units: list[int]
+    unit_id: int
+    region_id: int
+    region_units: list[int]
+    region_organisers: int
+
+
+def largest_organiser(today: datetime.date) -> LinkedCase:
+    current = Enrolment.objects.active_on(today)
+    organiser_id = (
+        current.values("school_unit__organiser_id").annotate(n=Count("pk")).order_by("-n", "school_unit__organiser_id")
+    ).first()["school_unit__organiser_id"]
+    unit_id = (
+        current.filter(school_unit__organiser_id=organiser_id)
+        .values("school_unit_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "school_unit_id")
+        .first()["school_unit_id"]
+    )
+    region_id = Organiser.objects.get(pk=organiser_id).region_id
+    upper = SchoolUnit.objects.filter(school_type=SchoolUnit.SchoolType.UPPER_SECONDARY)
+    return LinkedCase(
+        organiser_id=organiser_id,
+        units=list(upper.filter(organiser_id=organiser_id).values_list("pk", flat=True)),
+        unit_id=unit_id,
+        region_id=region_id,
+        region_units=list(upper.filter(organiser__region_id=region_id).values_list("pk", flat=True)),
+        region_organisers=Organiser.objects.filter(region_id=region_id).count(),
+    )
+
+
+def linked_users(case: LinkedCase, today: datetime.date) -> dict:
+    """The organiser's analyst and the region's coordinator (created once, kept in the bench database)."""
+    since = today - datetime.timedelta(days=365)
+    analyst, _ = User.objects.get_or_create(username="bench.linked.analyst", defaults={"first_name": "Bench"})
+    RoleAssignment.objects.get_or_create(
+        user=analyst, role=Role.ORGANISER_ANALYST, organiser_id=case.organiser_id, defaults={"valid_from": since}
+    )
+    coordinator, _ = User.objects.get_or_create(username="bench.linked.coordinator", defaults={"first_name": "Bench"})
+    RoleAssignment.objects.get_or_create(
+        user=coordinator, role=Role.REGIONAL_COORDINATOR, region_id=case.region_id, defaults={"valid_from": since}
+    )
+    return {"analyst": analyst, "coordinator": coordinator}

@@ -47,6 +47,8 @@ dimensions, the number of students under each cell and the limits.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations, product
@@ -101,10 +103,19 @@ class Family:
                 if all(self.parent[k][0] in s for k in s if k in self.parent):
                     cubes.append(s)
         self.cubes: list[frozenset[int]] = cubes
+        # Memos: a family is protected once per indicator over mostly the same cells.
+        self._cube_of: dict[Key, frozenset[int]] = {}
+        self._line: dict[tuple[Key, int], list[Key] | None] = {}
 
     # --- cells ---------------------------------------------------------------------
 
     def cube_of(self, key: Key) -> frozenset[int]:
+        found = self._cube_of.get(key)
+        if found is None:
+            found = self._cube_of[key] = self._check(key)
+        return found
+
+    def _check(self, key: Key) -> frozenset[int]:
         if len(key) != len(self.dims):
             raise ValueError(f"a cell has one coordinate per dimension: {key!r}")
         s = frozenset(k for k, c in enumerate(key) if c != TOTAL)
@@ -128,6 +139,12 @@ class Family:
 
     def line(self, margin: Key, k: int) -> list[Key] | None:
         """The cells that add up to ``margin`` along dimension ``k`` (None: no such line)."""
+        memo = (margin, k)
+        if memo not in self._line:
+            self._line[memo] = self._line_of(margin, k)
+        return self._line[memo]
+
+    def _line_of(self, margin: Key, k: int) -> list[Key] | None:
         if margin[k] != TOTAL:
             return None
         if k in self.parent:
@@ -191,6 +208,15 @@ class Protection:
         return key in self.hidden
 
 
+# Patterns already computed, keyed on everything they depend on — the dimensions, every base,
+# the limits and the kind — so a pattern is reused only for exactly the same figures: when the
+# figures change (a facts refresh, a new enrolment) the key changes and the pattern is computed
+# afresh. The most recently used are kept.
+PATTERNS_KEPT = 4096
+_patterns: OrderedDict[tuple, tuple[frozenset, frozenset]] = OrderedDict()
+_patterns_lock = threading.Lock()
+
+
 def protect(
     dims: Sequence[Dim] | Family,
     bases: Mapping[Key, int],
@@ -205,7 +231,42 @@ def protect(
     count itself for a count; the students with known data for a share or a
     rate). Cells not given are empty (0). ``force``: cells to hide whatever
     their base (e.g. a figure another table already hides).
+
+    The same family, bases, limits and kind always give the same pattern: a
+    pattern computed before for exactly these is reused (see :data:`PATTERNS_KEPT`).
     """
+    family = dims if isinstance(dims, Family) else Family(dims)
+    forced = frozenset(force)
+    key = (family.dims, frozenset(bases.items()), thresholds, kind, forced)
+    with _patterns_lock:
+        found = _patterns.get(key)
+        if found is not None:
+            _patterns.move_to_end(key)
+    if found is None:
+        fresh = compute(family, bases, thresholds, kind, force=forced)
+        found = (fresh.hidden, fresh.primary)
+        with _patterns_lock:
+            _patterns[key] = found
+            while len(_patterns) > PATTERNS_KEPT:
+                _patterns.popitem(last=False)
+    return Protection(family=family, hidden=found[0], primary=found[1])
+
+
+def forget_patterns() -> None:
+    """Drop every kept pattern (tests; nothing else needs to: a changed figure changes the key)."""
+    with _patterns_lock:
+        _patterns.clear()
+
+
+def compute(
+    dims: Sequence[Dim] | Family,
+    bases: Mapping[Key, int],
+    thresholds: Thresholds,
+    kind: str = Kind.COUNT,
+    *,
+    force: Iterable[Key] = (),
+) -> Protection:
+    """:func:`protect` without the kept patterns: the method itself."""
     family = dims if isinstance(dims, Family) else Family(dims)
     by_cube: dict[frozenset[int], list[Key]] = {}
     forced = set(force)
@@ -273,3 +334,16 @@ def _box(family: Family, cell: Key, active: list[int], hidden: set, value) -> li
             key[k] = member
         corners.append(tuple(key))
     return corners or [cell]
+
+
+def national_family() -> list[Dim]:
+    """The largest family a person opens at national size (for the benchmark and a test): a region
+    with 290 organisers, the largest organiser's 39 school units nested under it, two terms, and
+    gender × background."""
+    return [
+        Dim("period", ("ht", "vt")),
+        Dim("organiser", tuple(range(290))),
+        Dim("unit", tuple(range(1000, 1039)), within=("organiser", 0)),
+        Dim("gender", ("female", "male", "other", "unknown")),
+        Dim("background", ("sweden", "abroad", "unknown")),
+    ]

@@ -56,6 +56,7 @@ def plan_status_for(
     *,
     on: datetime.date,
     enrolments: Iterable[Enrolment] | None = None,
+    enrolment_rows: Iterable[tuple[int, datetime.date, datetime.date | None, int]] | None = None,
 ) -> dict[int, PlanStatus]:
     """One entry per given student id; a constant number of queries whatever the number of students.
 
@@ -63,13 +64,19 @@ def plan_status_for(
     settings, overdue goals. The organiser whose settings apply is that of the
     enrolment current on ``on`` (or the latest one before it). A caller that has
     fetched the students' enrolments (all of them, with their school units) passes
-    them as ``enrolments``, which saves the first query.
+    them as ``enrolments`` — or as ``enrolment_rows``, tuples of (student id, start date,
+    end date, organiser id) — which saves the first query.
     """
     ids = set(student_ids)
     if not ids:
         return {}
     # 1. Enrolments started by `on`, newest first: the first active one is current.
-    if enrolments is None:
+    if enrolment_rows is not None:
+        rows = sorted(
+            (row for row in enrolment_rows if row[0] in ids and row[1] <= on),
+            key=lambda row: (row[0], -row[1].toordinal()),
+        )
+    elif enrolments is None:
         rows = (
             Enrolment.objects.filter(student_id__in=ids, start_date__lte=on)
             .order_by("student_id", "-start_date")

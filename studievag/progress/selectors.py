@@ -11,8 +11,9 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
+from django.utils.text import Truncator
 
 from studievag.access.policy import label_students, visible_students
 from studievag.catalogue.models import Course
@@ -104,18 +105,12 @@ class FollowUp:
 
     @property
     def worst_status(self) -> str:
-        order = [rules.Status.FAR_BEHIND, rules.Status.BEHIND, rules.Status.IN_LINE]
-        statuses = {c.standing.status for c in self.courses}
-        return next((s for s in order if s in statuses), rules.Status.NOT_ASSESSED)
+        return _worst_status(c.standing.status for c in self.courses)
 
     @property
     def sparkline_points(self) -> str:
         """SVG polyline points for the weekly attendance (100 wide, 24 high)."""
-        known = [(i, v) for i, v in enumerate(self.series) if v is not None]
-        if len(known) < 2:
-            return ""
-        step = 100 / max(len(self.series) - 1, 1)
-        return " ".join(f"{i * step:.1f},{22 - v * 0.2:.1f}" for i, v in known)
+        return sparkline_points(self.series)
 
 
 def _plan_course_ends(student_ids: Collection[int]) -> dict[tuple[int, int], datetime.date]:
@@ -366,32 +361,56 @@ def _course_line(student: Student, m: GroupMembership, enrolment, conf: FollowUp
 
 
 def signals_for(follow: FollowUp, *, on: datetime.date) -> list[rules.Signal]:
-    conf = follow.settings
+    courses = [
+        (line.course.subject.name, line.latest and line.latest.recorded_on, line.start_date, line.grade is not None)
+        for line in follow.courses
+    ]
+    return course_signals(follow.settings, follow.weeks, courses, follow.plan_status, on=on)
+
+
+def course_signals(
+    conf: FollowUpSettings,
+    weeks: list[rules.WeekMinutes],
+    courses: Iterable[tuple[str, datetime.date | None, datetime.date, bool]],
+    plan_status,
+    *,
+    on: datetime.date,
+) -> list[rules.Signal]:
+    """A student's early signals from plain values: the attendance weeks, each course as
+    (subject name, latest record's day, start day, graded) and the plan's status."""
     signals = []
     if s := rules.attendance_signal(
-        follow.weeks,
+        weeks,
         on=on,
         threshold_percent=conf.attendance_percent,
         n_weeks=conf.attendance_weeks,
     ):
         signals.append(s)
-    stalled, weeks = [], {}
-    for line in follow.courses:
-        if line.grade is not None:
+    stalled, stalled_weeks = [], {}
+    for name, last, start, graded in courses:
+        if graded:
             continue  # graded: the course is done
-        last = line.latest.recorded_on if line.latest else None
         if s := rules.no_progress_signal(
-            course_name=line.course.subject.name,
+            course_name=name,
             last_recorded_on=last,
-            course_start=line.start_date,
+            course_start=start,
             on=on,
             n_weeks=conf.no_progress_weeks,
         ):
             stalled.append(s)
-            weeks[line.course.subject.name] = (on - (last or line.start_date)).days // 7
-    signals.extend(rules.no_progress_signals(stalled, weeks, n_weeks=conf.no_progress_weeks))
-    signals.extend(rules.plan_signals(follow.plan_status))
+            stalled_weeks[name] = (on - (last or start)).days // 7
+    signals.extend(rules.no_progress_signals(stalled, stalled_weeks, n_weeks=conf.no_progress_weeks))
+    signals.extend(rules.plan_signals(plan_status))
     return signals
+
+
+def sparkline_points(series: list[float | None]) -> str:
+    """SVG polyline points for the weekly attendance (100 wide, 24 high)."""
+    known = [(i, v) for i, v in enumerate(series) if v is not None]
+    if len(known) < 2:
+        return ""
+    step = 100 / max(len(series) - 1, 1)
+    return " ".join(f"{i * step:.1f},{22 - v * 0.2:.1f}" for i, v in known)
 
 
 # --- The weekly team overview ---------------------------------------------------------
@@ -410,10 +429,66 @@ class Team:
 
 
 @dataclass
+class OverviewLine:
+    """One course of one student on the team overview, with its display values computed once."""
+
+    subject: str
+    standing: rules.Standing
+    position: int | None  # the current step's position (the latest record's, else the start's)
+    grade: str | None
+    last_recorded_on: datetime.date | None
+    start_date: datetime.date
+    status: str = ""
+    symbol: str = ""
+    label: str = ""
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        self.status = self.standing.status
+        self.symbol = self.standing.symbol
+        self.label = self.standing.label
+        self.title = self.standing.explanation
+
+
+@dataclass
+class OverviewRow:
+    """One student of the team overview."""
+
+    student: Student
+    settings: FollowUpSettings
+    courses: list[OverviewLine]
+    weeks: list[rules.WeekMinutes]
+    series: list[float | None]
+    recent_attendance: float | None
+    plan_status: object
+    decision: str  # the latest team decision as the page shows it ("" when none)
+    signals: list[rules.Signal] = field(default_factory=list)
+    trend: str = "none"
+    sparkline_points: str = ""
+    # Set by the view: the row's links and texts.
+    submission_key: object = None
+    id: str = ""
+    url: str = ""
+    decision_url: str = ""
+    attendance_text: str = ""
+    reviewed_on: str = ""
+
+    @property
+    def worst_status(self) -> str:
+        return _worst_status(line.status for line in self.courses)
+
+
+def _worst_status(statuses: Iterable[str]) -> str:
+    found = set(statuses)
+    order = [rules.Status.FAR_BEHIND, rules.Status.BEHIND, rules.Status.IN_LINE]
+    return next((s for s in order if s in found), rules.Status.NOT_ASSESSED)
+
+
+@dataclass
 class TeamOverview:
     team: Team
     on: datetime.date
-    rows: list[FollowUp]
+    rows: list[OverviewRow]
     settings: FollowUpSettings | None
 
     @property
@@ -421,7 +496,7 @@ class TeamOverview:
         counts = {s: 0 for s in rules.Status.LABELS}
         for row in self.rows:
             for line in row.courses:
-                counts[line.standing.status] += 1
+                counts[line.status] += 1
         return counts
 
     @property
@@ -444,17 +519,177 @@ def team_students(user, team: Team, on: datetime.date) -> QuerySet[Student]:
     return students.order_by("last_name", "first_name", "pk")
 
 
+def _overview_lines(ids: list[int], on: datetime.date):
+    """Every current course-group membership of the students as one row of plain values, with
+    each course's first and latest record, starting level, planned term and grade.
+
+    Two queries: the memberships' keys first, so that the second reads the few groups by
+    key (given the students alone, PostgreSQL hashes every course group in the country).
+    """
+    current = list(
+        GroupMembership.objects.filter(student_id__in=ids, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .values_list("pk", "group_id")
+    )
+    line = {"student_id": OuterRef("student_id"), "course_id": OuterRef("group__course_id")}
+    records = ProgressRecord.objects.filter(**line, recorded_on__lte=on)
+    first, latest = records.order_by("recorded_on"), records.order_by("-recorded_on")
+    starting = StartingLevel.objects.filter(
+        mapping__student_id=OuterRef("student_id"), subject_id=OuterRef("group__course__subject_id")
+    ).order_by("-pk")
+    term = PlanCourse.objects.filter(plan__student_id=OuterRef("student_id"), course_id=OuterRef("group__course_id"))
+    grade = GradeRecord.objects.filter(**line, awarded_on__lte=on).order_by("-awarded_on", "-pk")
+    return (
+        GroupMembership.objects.filter(
+            pk__in=[pk for pk, _group in current],
+            group_id__in={group for _pk, group in current},
+            group__kind=StudentGroup.Kind.COURSE_GROUP,
+            group__course__isnull=False,
+        )
+        .annotate(
+            latest_position=Subquery(latest.values("step__position")[:1]),
+            latest_on=Subquery(latest.values("recorded_on")[:1]),
+            first_position=Subquery(first.values("step__position")[:1]),
+            first_on=Subquery(first.values("recorded_on")[:1]),
+            start_position=Subquery(starting.values("step__position")[:1]),
+            plan_term=Subquery(term.exclude(term="").values("term")[:1]),
+            grade=Subquery(grade.values("grade")[:1]),
+        )
+        .order_by("group__course__subject__name", "group__name", "group_id", "pk")
+        .values_list(
+            "student_id",
+            "group__course__subject__name",
+            "group__course__subject__code",
+            "group__school_unit__organiser_id",
+            "start_date",
+            "latest_position",
+            "latest_on",
+            "first_position",
+            "first_on",
+            "start_position",
+            "plan_term",
+            "grade",
+        )
+    )
+
+
+def _latest_decision(field_name: str) -> Subquery:
+    decisions = TeamDecision.objects.filter(student_id=OuterRef("pk")).order_by("-decided_on", "-pk")
+    return Subquery(decisions.values(field_name)[:1])
+
+
+def _decision_text(decided_on, kind, text) -> str:
+    if decided_on is None:
+        return ""
+    label = TeamDecision.Kind(kind).label if kind in TeamDecision.Kind.values else kind
+    return f"{decided_on.isoformat()}: {label} – {Truncator(text).chars(80)}"
+
+
+def _standings(lines, current: dict[int, tuple], settings: dict[int, FollowUpSettings], book: ScaleBook, on):
+    """Each student's course lines with their standing (the rule of ``rules.course_standing``)."""
+    by_student: dict[int, list[OverviewLine]] = defaultdict(list)
+    goals: dict[int, int] = {}
+    for line in lines:
+        student_id, subject, code, organiser_id, joined, latest, latest_on, first, first_on, start, term, grade = line
+        enrolment = current.get(student_id)
+        conf = settings.get(enrolment[3]) if enrolment else None
+        conf = conf or FollowUpSettings()
+        scale = book.for_subject(organiser_id, code)
+        if scale is not None and scale.pk not in goals:
+            goals[scale.pk] = goal_position(scale)
+        if start is None and first is not None:
+            start, joined = first, first_on  # no mapping: the line starts at the first record
+        planned_end = rules.planned_end_for(
+            start_date=joined,
+            plan_end=rules.term_end(term) if term else None,
+            enrolment_end=enrolment[2] if enrolment else None,
+            default_weeks=conf.default_course_weeks,
+        )
+        standing = rules.course_standing(
+            start=start,
+            current=latest,
+            goal=goals[scale.pk] if scale else 1,
+            start_date=joined,
+            planned_end=planned_end,
+            on=on,
+            behind_steps=conf.behind_steps,
+            far_behind_steps=conf.far_behind_steps,
+        )
+        position = latest if latest is not None else start
+        by_student[student_id].append(OverviewLine(subject, standing, position, grade, latest_on, joined))
+    return by_student
+
+
 def team_overview(user, team: Team, *, on: datetime.date) -> TeamOverview:
     """One row per student of the team: colour per course, attendance trend, plan status,
-    signals and the latest team decision. A fixed number of queries (see the test)."""
-    students = label_students(user, team_students(user, team, on))
-    follow = follow_up_for(students, on=on, with_decisions=True)
-    rows = [follow[s.pk] for s in students]
+    signals and the latest team decision, students with signals or far behind first.
+
+    Set-based: the team's students with their latest decision (1 query), protected names
+    (1, when a student has protected identity), their enrolments (1), course lines with
+    first and latest record, starting level, planned term and grade (2), scales and their
+    steps (2), thresholds (1), attendance by week (1), plan statuses (2). No model
+    instances but the students; the rules run once per course line.
+    """
+    students = label_students(
+        user,
+        team_students(user, team, on).annotate(
+            decision_on=_latest_decision("decided_on"),
+            decision_kind=_latest_decision("kind"),
+            decision_text=_latest_decision("text"),
+        ),
+    )
+    if not students:
+        return TeamOverview(team=team, on=on, rows=[], settings=None)
+    ids = [s.pk for s in students]
+    enrolments = list(
+        Enrolment.objects.filter(student_id__in=ids)
+        .order_by("start_date", "pk")
+        .values_list("student_id", "start_date", "end_date", "school_unit__organiser_id")
+    )
+    current: dict[int, tuple] = {}
+    for row in enrolments:  # the latest active enrolment, else the latest of all
+        known = current.get(row[0])
+        active = row[1] <= on and (row[2] is None or row[2] >= on)
+        if known is None or active or not (known[1] <= on and (known[2] is None or known[2] >= on)):
+            current[row[0]] = row
+    lines = list(_overview_lines(ids, on))
+    organiser_ids = {row[3] for row in current.values()}
+    book = ScaleBook(organiser_ids | {line[3] for line in lines})
+    settings = settings_for(organiser_ids)
+    weeks = _attendance_weeks(ids, on, settings, history=False)
+    plan_statuses = plan_status_for(ids, on=on, enrolment_rows=enrolments)
+    by_student = _standings(lines, current, settings, book, on)
+    mondays = rules.recent_weeks(on, TREND_WEEKS)
+    rows = []
+    for s in students:
+        enrolment = current.get(s.pk)
+        conf = (settings.get(enrolment[3]) if enrolment else None) or FollowUpSettings()
+        mine = weeks.get(s.pk, [])
+        window = set(rules.recent_weeks(on, conf.attendance_weeks))
+        row = OverviewRow(
+            student=s,
+            settings=conf,
+            courses=by_student.get(s.pk, []),
+            weeks=mine,
+            series=rules.weekly_series(mine, mondays),
+            recent_attendance=rules.attendance_percent([w for w in mine if w.week_start in window]),
+            plan_status=plan_statuses.get(s.pk),
+            decision=_decision_text(s.decision_on, s.decision_kind, s.decision_text),
+        )
+        row.trend = rules.trend(row.series)
+        row.sparkline_points = sparkline_points(row.series)
+        row.signals = course_signals(
+            conf,
+            mine,
+            [(line.subject, line.last_recorded_on, line.start_date, line.grade is not None) for line in row.courses],
+            row.plan_status,
+            on=on,
+        )
+        rows.append(row)
     # Students with signals or far behind first: that is the meeting's agenda.
     order = {rules.Status.FAR_BEHIND: 0, rules.Status.BEHIND: 1, rules.Status.IN_LINE: 2, rules.Status.NOT_ASSESSED: 3}
     rows.sort(key=lambda r: (0 if r.signals else 1, order[r.worst_status]))
-    settings = rows[0].settings if rows else None
-    return TeamOverview(team=team, on=on, rows=rows, settings=settings)
+    return TeamOverview(team=team, on=on, rows=rows, settings=rows[0].settings)
 
 
 def team_for(user, kind: str, pk: int) -> Team | None:

@@ -14,8 +14,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -51,6 +53,8 @@ from .selectors import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Stands for a student's id in a link reversed once for every row of a page.
+ROW_ID = 987654321987
 
 # The grade list's choice that takes a grade set by mistake away (with a reason).
 REMOVE_GRADE = "remove"
@@ -347,8 +351,21 @@ def _overview(request, kind: str, pk: int):
     today = timezone.localdate()
     overview = team_overview(request.user, team, on=today)
     log_reads(request, [row.student for row in overview.rows], [Part.RECORD, PROGRESS])
+    # Each row's links and numbers as text, made once here rather than by the template.
+    student_url = reverse("progress:student", args=[ROW_ID]).rpartition(str(ROW_ID))
+    decision_url = reverse("progress:decision_create", args=[kind, pk, ROW_ID]).rpartition(str(ROW_ID))
     for row in overview.rows:
         row.submission_key = uuid.uuid4()  # each decision form is saved once, however often sent
+        row.id = str(row.student.pk)
+        row.url = student_url[0] + row.id + student_url[2]
+        row.decision_url = decision_url[0] + row.id + decision_url[2]
+        if row.recent_attendance is not None:
+            row.attendance_text = f"{floatformat(row.recent_attendance, 0)} %"
+        if row.plan_status is not None and row.plan_status.last_reviewed_on:
+            row.reviewed_on = row.plan_status.last_reviewed_on.isoformat()
+    # The decision form's kinds, the same in every row: rendered once, not once per student.
+    kinds = TeamDecisionForm(initial={"kind": TeamDecision.Kind.SUPPORT}).fields["kind"].choices
+    kind_options = format_html_join("", '<option value="{}">{}</option>', ((v, label) for v, label in kinds if v))
     return render(
         request,
         "progress/team_overview.html",
@@ -356,8 +373,8 @@ def _overview(request, kind: str, pk: int):
             "overview": overview,
             "team": team,
             "today": today,
-            "decision_form": TeamDecisionForm(initial={"kind": TeamDecision.Kind.SUPPORT}),
-            "Status": rules.Status,
+            "kind_options": kind_options,
+            "grade_word": _("grade"),
         },
     )
 

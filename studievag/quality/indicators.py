@@ -54,7 +54,7 @@ from studievag.disclosure import TOTAL, Kind
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.handover.models import AT_RECEIVER, Handover
 from studievag.intake.models import StartingLevel
-from studievag.organisations.models import StaffTraining
+from studievag.organisations.models import SchoolUnit, StaffTraining
 from studievag.outcomes import facts as outcome_facts
 from studievag.people.models import NEWLY_ARRIVED_YEARS, add_years
 from studievag.plans.models import CourseStatus, GoalStatus, GuidanceParticipant, Plan, PlanCourse, PlanGoal, PlanReview
@@ -620,10 +620,11 @@ def _moved(ctx: Context) -> dict:
         .order_by("-recorded_on")
         .values("step__position")[:1]
     )
-    return {
-        "has_progress": Exists(in_period),
-        "moved_step": Exists(in_period.filter(step__position__gt=Subquery(previous_position))),
-    }
+    # Asked student by student: a second, redundant comparison with the outer row keeps
+    # PostgreSQL from hashing the answer for every record of the period in the country
+    # (every student's, not only the population's) before it reads the first row.
+    moved = in_period.filter(student_id__lte=OuterRef("student_id"), step__position__gt=Subquery(previous_position))
+    return {"has_progress": Exists(in_period), "moved_step": Exists(moved)}
 
 
 register(
@@ -693,8 +694,13 @@ def _in_line(ctx: Context) -> dict:
         .exclude(term="")
         .order_by("pk")
     )
-    # The organiser of the population row's school unit (the enrolment, outside ``latest``).
-    settings = FollowUpSettings.objects.filter(organiser__school_units=OuterRef(OuterRef("school_unit_id")))
+    # The organiser of the population row's school unit (the enrolment, outside ``latest``):
+    # found by the unit's key, then the settings by the organiser's (two index look-ups).
+    settings = FollowUpSettings.objects.filter(
+        organiser_id=Subquery(
+            SchoolUnit.objects.filter(pk=OuterRef(OuterRef(OuterRef("school_unit_id")))).values("organiser_id")[:1]
+        )
+    )
     # Each subquery is written once in the SQL where possible (an expression used twice is
     # evaluated twice): hence the shapes of ``length``, ``fraction`` and ``expected`` below.
     latest = (
@@ -703,14 +709,16 @@ def _in_line(ctx: Context) -> dict:
             recorded_on__gte=ctx.population_period.start,
             recorded_on__lte=day,
         )
-        .exclude(
-            Exists(
+        # The latest record of its course by the day. Written as an equality with the
+        # latest day (not "no later record exists") so that PostgreSQL applies this cheap
+        # test to the records first and evaluates the line below for the latest ones only.
+        .filter(
+            recorded_on=Subquery(
                 ProgressRecord.objects.filter(
-                    student_id=OuterRef("student_id"),
-                    course_id=OuterRef("course_id"),
-                    recorded_on__gt=OuterRef("recorded_on"),
-                    recorded_on__lte=day,
+                    student_id=OuterRef("student_id"), course_id=OuterRef("course_id"), recorded_on__lte=day
                 )
+                .order_by("-recorded_on")
+                .values("recorded_on")[:1]
             )
         )
         .annotate(
@@ -733,7 +741,7 @@ def _in_line(ctx: Context) -> dict:
             # end, else the organiser's default course length.
             length=Coalesce(
                 DaysBetween(
-                    Coalesce(TermEnd(Subquery(plan_term.values("term")[:1])), OuterRef("end_date")),
+                    Coalesce(Subquery(plan_term.values(end=TermEnd(F("term")))[:1]), OuterRef("end_date")),
                     F("line_from"),
                 ),
                 Coalesce(Subquery(settings.values("default_course_weeks")[:1]), Value(DEFAULT_COURSE_WEEKS)) * 7,
@@ -1140,19 +1148,20 @@ def _survey_terms(ctx: Context) -> list[str]:
     return [f"ht{p.year}", f"vt{p.year + 1}"] if p.kind == "sy" else [p.code]
 
 
-def _survey_waves(ctx: Context) -> list[tuple[int, int]]:
-    """(wave, organiser) of the period's survey waves: a few hundred at most, read once per filter."""
-    return list(Wave.objects.filter(term__in=_survey_terms(ctx)).values_list("pk", "organiser_id"))
+def _survey_waves(ctx: Context):
+    """The period's survey waves, as a subquery: the report's SQL depends on the request alone
+    (see ``selectors.compiled_queries``), never on rows read while it is built."""
+    return Wave.objects.filter(term__in=_survey_terms(ctx))
 
 
 def _survey_offered(ctx: Context) -> Q:
-    return Q(school_unit__organiser_id__in=sorted({o for _w, o in _survey_waves(ctx)}))
+    return Q(school_unit__organiser_id__in=_survey_waves(ctx).values("organiser_id"))
 
 
 def _survey_answered(ctx: Context) -> Q:
     # ``IN (subquery)``: the database hashes the period's few tens of thousands of
     # participations once instead of probing once per student.
-    answered = Participation.objects.filter(wave_id__in=sorted(w for w, _o in _survey_waves(ctx)))
+    answered = Participation.objects.filter(wave__in=_survey_waves(ctx).values("pk"))
     return Q(student_id__in=answered.values("student_id"))
 
 

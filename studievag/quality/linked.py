@@ -26,7 +26,7 @@ figures on its own.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.utils import timezone
@@ -48,6 +48,7 @@ from .selectors import (
     cell_parts,
     chosen_indicators,
     gather,
+    gather_with_top,
     make_table,
     run_report,
     thresholds_of,
@@ -136,8 +137,9 @@ class CellCache:
             self._units[node] = units_of_level(node.level)
         return self._units[node]
 
-    def get(self, req: ReportRequest) -> Gathered:
-        key = (
+    @staticmethod
+    def _key(req: ReportRequest) -> tuple:
+        return (
             tuple(req.unit_ids or ()),
             req.period,
             req.partition,
@@ -148,9 +150,25 @@ class CellCache:
             req.today,
             req.anchor,
         )
+
+    def get(self, req: ReportRequest) -> Gathered:
+        key = self._key(req)
         if key not in self._data:
             self._data[key] = gather(req)
         return self._data[key]
+
+    def get_with_top(self, req: ReportRequest) -> tuple[Gathered, Gathered]:
+        """A partitioned request and its whole scope (``partition`` unset), from the same queries."""
+        whole = replace(req, partition="")
+        key, top_key = self._key(req), self._key(whole)
+        if key not in self._data:
+            if top_key in self._data:
+                self._data[key] = gather(req)
+            else:
+                self._data[key], self._data[top_key] = gather_with_top(req)
+        if top_key not in self._data:
+            self._data[top_key] = gather(whole)
+        return self._data[key], self._data[top_key]
 
 
 @dataclass
@@ -265,11 +283,13 @@ class _Fetch:
 
 
 def _fetch(tree, cache, top, levels, periods, base) -> list[_Fetch]:
-    """The top level itself, and the children of every level on the way (each counted once per child)."""
+    """The top level itself, and the children of every level on the way (each counted once per child).
+
+    The top level's figures come from the same queries as its children's (one query per
+    population and period for both)."""
     fetched = []
     for coord, p in periods:
-        req = ReportRequest(period=p, unit_ids=cache.units(top), thresholds=tree.thresholds, **base)
-        fetched.append(_Fetch(coord, [], cache.get(req), bool(base["by_programme"])))
+        children = []
         for depth, node in enumerate(levels):
             req = ReportRequest(
                 period=p,
@@ -278,7 +298,16 @@ def _fetch(tree, cache, top, levels, periods, base) -> list[_Fetch]:
                 partition=CHILD_KIND[node.kind],
                 **base,
             )
-            fetched.append(_Fetch(coord, [n.id for n in levels[1 : depth + 1]], cache.get(req), True))
+            if depth == 0 and node == top:
+                gathered, whole = cache.get_with_top(req)
+            else:
+                gathered = cache.get(req)
+            children.append(_Fetch(coord, [n.id for n in levels[1 : depth + 1]], gathered, True))
+        if not levels or levels[0] != top:
+            req = ReportRequest(period=p, unit_ids=cache.units(top), thresholds=tree.thresholds, **base)
+            whole = cache.get(req)
+        fetched.append(_Fetch(coord, [], whole, bool(base["by_programme"])))
+        fetched += children
     return fetched
 
 
@@ -378,6 +407,8 @@ def linked_family(
     parts: dict[str, dict | None] = {}
     hidden: dict[str, frozenset] = {i.id: frozenset() for i in indicators}
     pending: set[str] = set().union(*(f.gathered.pending for f in fetched))
+    keys: dict = {}  # (fetch, fetched key) -> family key, shared by the indicators
+    totals: dict = {}  # family key -> the totals it adds to (see cell_parts)
     for indicator in indicators:
         sources = [(f, f.gathered.data.get(indicator.id, {})) for f in fetched]
         if indicator.id in unlinked or indicator.id in pending or any(data is None for _f, data in sources):
@@ -385,8 +416,14 @@ def linked_family(
             # down this way: shown as missing, never protected from part of the family.
             parts[indicator.id] = None
             continue
-        cells = {family_key(f, wide_key): cell for f, data in sources for wide_key, cell in data.items()}
-        own = parts[indicator.id] = cell_parts(indicator, family, cells, additive=variables)
+        cells = {}
+        for n, (f, data) in enumerate(sources):
+            for wide_key, cell in data.items():
+                key = keys.get((n, wide_key))
+                if key is None:
+                    key = keys[(n, wide_key)] = family_key(f, wide_key)
+                cells[key] = cell
+        own = parts[indicator.id] = cell_parts(indicator, family, cells, additive=variables, totals=totals)
         if suppress and indicator.missing is None:
             limits = thresholds_of(indicator, tree.thresholds, _limits(indicator, fetched))
             hidden[indicator.id] = protect(checked, own["base_of"], limits, indicator.kind).hidden

@@ -10,9 +10,12 @@ the database is a group of students, and every figure passes through
 from __future__ import annotations
 
 import datetime
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
     Case,
     CharField,
@@ -111,6 +114,9 @@ class ReportRequest:
     # rows by that child; and group by programme instead of filtering on one.
     partition: str = ""
     by_programme: bool = False
+    # With ``partition``: also the figures of the whole scope, from the same query (each
+    # row says whether it is also the student's latest enrolment in the whole scope).
+    with_top: bool = False
     anchor: Period | None = None  # a trend point: the report's own period (for comparable survey items)
 
 
@@ -150,10 +156,14 @@ def population(req: ReportRequest, kind: str, period: Period) -> QuerySet[Enrolm
         later = Enrolment.objects.filter(rows, student_id=OuterRef("student_id")).filter(
             Q(start_date__gt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), pk__gt=OuterRef("pk"))
         )
+        whole = later
         if req.partition:
             # Once per child level: the latest enrolment within the same unit (or organiser).
             later = later.filter(**{PARTITIONS[req.partition]: OuterRef(PARTITIONS[req.partition])})
         qs = Enrolment.objects.filter(rows).filter(~Exists(later))
+        if req.partition and req.with_top:
+            # The whole scope's population is the rows that are also the latest in it: a subset.
+            qs = qs.annotate(**{TOP: ~Exists(whole)})
     else:  # a cohort: the student's first enrolment ever started in the period
         rows = Q(scope) & Q(start_date__gte=period.start, start_date__lte=period.end)
         earlier = Enrolment.objects.filter(student_id=OuterRef("student_id")).filter(
@@ -167,12 +177,18 @@ def population(req: ReportRequest, kind: str, period: Period) -> QuerySet[Enrolm
 
 # The column a child level is grouped by, for a partitioned population.
 PARTITIONS = {"unit": "school_unit_id", "organiser": "school_unit__organiser_id"}
+# Whether a row of a partitioned population also counts for the whole scope (see ``with_top``).
+TOP = "tp"
 
 
-def _groups_for(req: ReportRequest, expressions: list) -> dict:
-    """The GROUP BY columns: child level, programme, and the breakdown's two dimensions."""
+def _groups_for(req: ReportRequest, expressions: list, kind: str = "cohort") -> dict:
+    """The GROUP BY columns: child level, programme, the breakdown's two dimensions and,
+    with ``with_top``, whether the row counts for the whole scope too (a cohort's rows always do:
+    a student's first enrolment does not depend on the partition)."""
     constant = Value(TOTAL, output_field=CharField())
     groups = {"ch": constant, "pg": constant, "d1": constant, "d2": constant}
+    if req.partition and req.with_top and kind == "period":
+        groups[TOP] = F(TOP)
     if req.partition:
         groups["ch"] = F(PARTITIONS[req.partition])
     if req.by_programme:
@@ -242,33 +258,26 @@ def report_querysets(req: ReportRequest) -> list[ReportQuery]:
     """The queries a report runs (also shown on definition pages).
 
     Indicators that only filter on columns share one ``GROUP BY`` query per
-    population; an indicator with per-student subqueries gets a query of its
-    own, grouped by its :func:`_state` (shares) or summing its subqueries (rates).
+    population; shares with per-student subqueries share one query per population
+    grouped by each one's :func:`_state`, a rate with its own subqueries gets a
+    query of its own summing them.
     """
     dims = [available_dimensions()[d] for d in req.dims]
     chosen = available()
     if req.indicator_ids is not None:
         chosen = {k: v for k, v in chosen.items() if k in req.indicator_ids}
-    batches: dict[tuple[str, str], list[Indicator]] = {}
-    cohort_shares: list[Indicator] = []
-    for indicator in chosen.values():
-        if indicator.missing is not None or indicator.external is not None:
-            continue
-        if (
-            indicator.population.startswith("cohort")
-            and indicator.annotations is not None
-            and indicator.kind == Kind.SHARE
-        ):
-            cohort_shares.append(indicator)
-            continue
-        shared = indicator.annotations is None or indicator.facts
-        key = (indicator.population, "" if shared else indicator.id)
-        batches.setdefault(key, []).append(indicator)
+    batches, cohort_shares, own_shares = _batches(chosen)
     result = []
+    populations: dict[str, QuerySet] = {}  # built once per population, each batch a clone
+    for kind, indicators in own_shares.items():
+        for together in _without_clashes(indicators, population_period(kind, req.period), req):
+            result.append(_states_query(req, dims, kind, together, populations))
     for (kind, _own), indicators in batches.items():
         pperiod = population_period(kind, req.period)
         ctx = Context(period=req.period, population_period=pperiod, today=req.today)
-        qs = population(req, kind, pperiod)
+        if kind not in populations:
+            populations[kind] = population(req, kind, pperiod)
+        qs = populations[kind].all()
         extra: dict = {}
         facts: set[str] = set()
         for indicator in indicators:
@@ -285,21 +294,79 @@ def report_querysets(req: ReportRequest) -> list[ReportQuery]:
         if extra:
             qs = qs.annotate(**extra)
         # Without a breakdown, a constant group: no GROUP BY, one row.
-        groups = _groups_for(req, [dimension.expression(pperiod) for dimension in dims])
-        qs = qs.annotate(**groups)
-        single = indicators[0]
-        if single.annotations is not None and not single.facts and single.kind == Kind.SHARE:
-            qs = qs.annotate(**{STATE: _state(single, ctx)}).values(*GROUPS, STATE).annotate(n=Count("pk")).order_by()
-            result.append(ReportQuery(qs, indicators, ctx, "state"))
-            continue
+        groups = _groups_for(req, [dimension.expression(pperiod) for dimension in dims], kind)
+        qs = qs.annotate(**{g: e for g, e in groups.items() if g != TOP})
         aggregates: dict = {}
         for indicator in indicators:
             aggregates.update(_aggregates(indicator, ctx))
-        qs = qs.values(*GROUPS).annotate(**aggregates).order_by()
+        qs = qs.values(*groups).annotate(**aggregates).order_by()
         result.append(ReportQuery(qs, indicators, ctx, "plain"))
     if cohort_shares:
         result.append(_cohorts_query(req, dims, cohort_shares))
     return result
+
+
+def _batches(chosen: dict[str, Indicator]) -> tuple[dict, list[Indicator], dict[str, list[Indicator]]]:
+    """Which query counts each indicator: ``(population, "")`` batches share one query per
+    population, a rate with its own subqueries gets ``(population, id)``; cohort shares with
+    subqueries share the cohorts' query; other shares with subqueries a states query per population."""
+    batches: dict[tuple[str, str], list[Indicator]] = {}
+    cohort_shares: list[Indicator] = []
+    own_shares: dict[str, list[Indicator]] = {}
+    for indicator in chosen.values():
+        if indicator.missing is not None or indicator.external is not None:
+            continue
+        if (
+            indicator.population.startswith("cohort")
+            and indicator.annotations is not None
+            and indicator.kind == Kind.SHARE
+        ):
+            cohort_shares.append(indicator)
+            continue
+        shared = indicator.annotations is None or indicator.facts
+        if not shared and indicator.kind == Kind.SHARE:
+            own_shares.setdefault(indicator.population, []).append(indicator)
+            continue
+        key = (indicator.population, "" if shared else indicator.id)
+        batches.setdefault(key, []).append(indicator)
+    return batches, cohort_shares, own_shares
+
+
+def _without_clashes(indicators: list[Indicator], pperiod: Period, req: ReportRequest) -> list[list[Indicator]]:
+    """Indicators that can share one query: no two annotate the same name."""
+    ctx = Context(period=req.period, population_period=pperiod, today=req.today)
+    together: list[tuple[set[str], list[Indicator]]] = []
+    for indicator in indicators:
+        names = set(indicator.annotations(ctx)) if indicator.annotations else set()
+        for used, group in together:
+            if not used & names:
+                used |= names
+                group.append(indicator)
+                break
+        else:
+            together.append((names, [indicator]))
+    return [group for _used, group in together]
+
+
+def _states_query(req: ReportRequest, dims, kind: str, indicators: list[Indicator], populations: dict) -> ReportQuery:
+    """Shares with per-student subqueries of one population in one query, grouped by each one's
+    :func:`_state`: every subquery still runs once per row, and the population is scanned once
+    instead of once per indicator."""
+    pperiod = population_period(kind, req.period)
+    ctx = Context(period=req.period, population_period=pperiod, today=req.today)
+    if kind not in populations:
+        populations[kind] = population(req, kind, pperiod)
+    qs = populations[kind].all()
+    extra: dict = {}
+    for indicator in indicators:
+        extra.update(indicator.annotations(ctx))
+    if extra:
+        qs = qs.annotate(**extra)
+    groups = _groups_for(req, [dimension.expression(pperiod) for dimension in dims], kind)
+    qs = qs.annotate(**{g: e for g, e in groups.items() if g != TOP})
+    states = {f"st_{i.id}": _state(i, ctx) for i in indicators}
+    qs = qs.annotate(**states).values(*groups, *states).annotate(n=Count("pk")).order_by()
+    return ReportQuery(qs, indicators, ctx, "states")
 
 
 def _cohorts_query(req: ReportRequest, dims, indicators: list[Indicator]) -> ReportQuery:
@@ -373,39 +440,165 @@ def report_cells(req: ReportRequest) -> dict[str, dict[tuple, dict]]:
     Indicators over per-student facts read what the background job computed
     (``facts.py``); while a period has none yet they are left out.
     """
+    return report_cells_with_top(req)[0]
+
+
+def report_cells_with_top(req: ReportRequest) -> tuple[dict[str, dict[tuple, dict]], dict[str, dict[tuple, dict]]]:
+    """:func:`report_cells`, and with ``partition`` and ``with_top`` the cells of the whole scope
+    from the same queries (keyed ``(TOTAL, programme, d1, d2)``; else empty)."""
     pending = facts_pending(req)
     if pending:
         req = replace(req, indicator_ids=tuple(k for k in _chosen(req) if k not in pending))
     wide = bool(req.partition or req.by_programme)
+    top_too = bool(req.partition and req.with_top)
     data: dict[str, dict[tuple, dict]] = {}
-    for query in report_querysets(req):
-        for row in query.queryset:
+    top: dict[str, dict[tuple, dict]] = {}
+    for query in compiled_queries(req):
+        for row in query.rows():
             key = tuple(row[g] for g in GROUPS) if wide else (row["d1"], row["d2"])
-            if query.mode == "cohorts":
-                for indicator in query.indicators:
-                    state = row[f"st_{indicator.id}"]
-                    if state < 1:
-                        continue
-                    cell = data.setdefault(indicator.id, {}).setdefault(key, {})
-                    cell["den"] = cell.get("den", 0) + row["n"]
-                    if state == 2:
-                        cell["num"] = cell.get("num", 0) + row["n"]
+            _add_row(data, key, query, row)
+            if top_too and row.get(TOP, True):
+                _add_row(top, (TOTAL, *key[1:]), query, row)
+    return data, top
+
+
+@dataclass(frozen=True)
+class _Output:
+    """What a database converter reads of the expression it converts (not the expression's tree)."""
+
+    output_field: object
+
+
+@dataclass
+class CompiledQuery:
+    """A report query compiled once: its SQL is a function of the request alone, so a page opened
+    again (another indicator in focus, a download, the trend of a neighbouring term) runs the same
+    SQL without building and compiling it again. Rows are read live every time, and converted as
+    Django converts a ``values()`` row."""
+
+    mode: str
+    indicators: list[Indicator]
+    sql: str | None  # None: the query can match no row
+    params: tuple
+    names: list[str]
+    converters: list[tuple[int, list, _Output]]
+    alias: str
+
+    def rows(self) -> list[dict]:
+        if self.sql is None:
+            return []
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            fetched = cursor.fetchall()
+        names = self.names
+        result = []
+        for raw in fetched:
+            row = list(raw)
+            for pos, convs, expression in self.converters:
+                value = row[pos]
+                for convert in convs:
+                    value = convert(value, expression, connection)
+                row[pos] = value
+            result.append(dict(zip(names, row, strict=True)))
+        return result
+
+
+# Compiled report queries per database connection (a connection belongs to one thread), the most
+# recently used kept: a few pages' worth.
+COMPILED_KEPT = 48
+
+
+def _request_key(req: ReportRequest) -> tuple:
+    """Everything a report query's SQL depends on (not the limits: suppression is not in SQL)."""
+    return (
+        None if req.unit_ids is None else tuple(req.unit_ids),
+        req.period,
+        req.programme,
+        tuple(req.dims),
+        None if req.indicator_ids is None else tuple(req.indicator_ids),
+        req.today,
+        req.partition,
+        req.by_programme,
+        req.with_top,
+        req.anchor,
+    )
+
+
+def compiled_queries(req: ReportRequest) -> list[CompiledQuery]:
+    """:func:`report_querysets`, compiled: once per request key and database connection."""
+    connection = connections[Enrolment.objects.db]
+    kept: OrderedDict | None = getattr(connection, "_studievag_compiled", None)
+    if kept is None:
+        kept = OrderedDict()
+        connection._studievag_compiled = kept  # type: ignore[attr-defined]
+    key = _request_key(req)
+    found = kept.get(key)
+    if found is not None:
+        kept.move_to_end(key)
+        return found
+    found = [_compile(query) for query in report_querysets(req)]
+    kept[key] = found
+    while len(kept) > COMPILED_KEPT:
+        kept.popitem(last=False)
+    return found
+
+
+def _compile(query: ReportQuery) -> CompiledQuery:
+    qs = query.queryset
+    compiler = qs.query.get_compiler(using=qs.db)
+    names = (
+        list(qs.query.selected)
+        if qs.query.selected
+        else [
+            *qs.query.extra_select,
+            *qs.query.values_select,
+            *qs.query.annotation_select,
+        ]
+    )
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        sql, params = "", ()
+    if not sql:
+        return CompiledQuery(query.mode, query.indicators, None, (), names, [], qs.db)
+    if compiler.has_extra_select or len(names) != compiler.col_count:
+        raise ValueError("a report query selects its named columns only")
+    fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+    converters = [
+        (pos, list(convs), _Output(expression.output_field))
+        for pos, (convs, expression) in compiler.get_converters(fields).items()
+    ]
+    return CompiledQuery(query.mode, query.indicators, sql, tuple(params), names, converters, qs.db)
+
+
+def _add_row(data: dict, key: tuple, query, row: dict) -> None:
+    """Add one grouped row of a report query to the cells it counts in."""
+    if query.mode == "cohorts":
+        for indicator in query.indicators:
+            state = row[f"st_{indicator.id}"]
+            if state < 1:
                 continue
-            if query.mode == "state":
-                indicator = query.indicators[0]
-                cell = data.setdefault(indicator.id, {}).setdefault(key, {})
-                if row[STATE] >= 1:
-                    cell["den"] = cell.get("den", 0) + row["n"]
-                if row[STATE] == 2:
-                    cell["num"] = cell.get("num", 0) + row["n"]
-                continue
-            for indicator in query.indicators:
-                cell = data.setdefault(indicator.id, {}).setdefault(key, {})
-                for part in ("num", "den", "base"):
-                    v = row.get(f"{indicator.id}__{part}")
-                    if v is not None:
-                        cell[part] = cell.get(part, 0) + v
-    return data
+            cell = data.setdefault(indicator.id, {}).setdefault(key, {})
+            cell["den"] = cell.get("den", 0) + row["n"]
+            if state == 2:
+                cell["num"] = cell.get("num", 0) + row["n"]
+        return
+    if query.mode == "states":
+        for indicator in query.indicators:
+            state = row[f"st_{indicator.id}"]
+            cell = data.setdefault(indicator.id, {}).setdefault(key, {})
+            if state >= 1:
+                cell["den"] = cell.get("den", 0) + row["n"]
+            if state == 2:
+                cell["num"] = cell.get("num", 0) + row["n"]
+        return
+    for indicator in query.indicators:
+        cell = data.setdefault(indicator.id, {}).setdefault(key, {})
+        for part in ("num", "den", "base"):
+            v = row.get(f"{indicator.id}__{part}")
+            if v is not None:
+                cell[part] = cell.get(part, 0) + v
 
 
 def chosen_indicators(req: ReportRequest) -> list[Indicator]:
@@ -448,6 +641,25 @@ def gather(req: ReportRequest) -> Gathered:
     external, limits = external_cells(req, _chosen(req))
     data.update(external)
     return Gathered(data=data, limits=limits, pending=facts_pending(req))
+
+
+def gather_with_top(req: ReportRequest) -> tuple[Gathered, Gathered]:
+    """A partitioned request's cells and those of its whole scope, the enrolment figures of both
+    from the same queries (sources counted outside the enrolments are asked for each)."""
+    if not req.partition:
+        raise ValueError("gather_with_top needs a partitioned request")
+    req = replace(req, with_top=True)
+    cells, top_cells = report_cells_with_top(req)
+    if not req.by_programme:  # keyed as the whole scope's own request would be: (d1, d2)
+        top_cells = {i: {k[2:]: c for k, c in by_key.items()} for i, by_key in top_cells.items()}
+    pending = facts_pending(req)
+    result = []
+    for r, d in ((req, cells), (replace(req, partition="", with_top=False), top_cells)):
+        data: dict[str, dict | None] = dict(d)
+        external, limits = external_cells(r, _chosen(r))
+        data.update(external)
+        result.append(Gathered(data=data, limits=limits, pending=pending))
+    return result[0], result[1]
 
 
 def thresholds_of(indicator: Indicator, thresholds: Thresholds, limits: dict[str, int]) -> Thresholds:
@@ -513,27 +725,43 @@ def run_report(req: ReportRequest) -> dict[str, Table]:
     return tables
 
 
-def cell_parts(indicator: Indicator, dims, cells: dict[tuple, dict], *, additive) -> dict[str, dict[tuple, float]]:
-    """Numerators, denominators and the base each figure rests on, with the totals of additive dimensions."""
+def cell_parts(
+    indicator: Indicator, dims, cells: dict[tuple, dict], *, additive, totals: dict | None = None
+) -> dict[str, dict[tuple, float]]:
+    """Numerators, denominators and the base each figure rests on, with the totals of additive dimensions.
+
+    ``totals``: a memo of the totals each key adds to, shared by the indicators of one family.
+    """
     names = [d.name for d in dims]
     positions = [names.index(name) for name in additive]
+    memo = {} if totals is None else totals
     num: dict[tuple, float] = {}
     den: dict[tuple, float] = {}
     base: dict[tuple, float] = {}
     for key, cell in cells.items():
-        values = (cell.get("num") or 0, cell.get("den") or 0, cell.get("base") or 0)
-        present = [k for k in positions if key[k] != TOTAL]
-        for mask in range(1 << len(present)):
-            total = list(key)
-            for bit, k in enumerate(present):
-                if mask >> bit & 1:
-                    total[k] = TOTAL
-            t = tuple(total)
-            num[t] = num.get(t, 0) + values[0]
-            den[t] = den.get(t, 0) + values[1]
-            base[t] = base.get(t, 0) + values[2]
+        targets = memo.get(key)
+        if targets is None:
+            targets = memo[key] = _totals_of(key, positions)
+        n, d, b = cell.get("num") or 0, cell.get("den") or 0, cell.get("base") or 0
+        for t in targets:
+            num[t] = num.get(t, 0) + n
+            den[t] = den.get(t, 0) + d
+            base[t] = base.get(t, 0) + b
     source = num if indicator.kind == Kind.COUNT else den if indicator.kind == Kind.SHARE else base
     return {"num": num, "den": den, "base": base, "base_of": {k: int(v) for k, v in source.items()}}
+
+
+def _totals_of(key: tuple, positions: list[int]) -> list[tuple]:
+    """The key itself and every total it adds to: each subset of its additive members set to ``TOTAL``."""
+    present = [k for k in positions if key[k] != TOTAL]
+    result = []
+    for mask in range(1 << len(present)):
+        total = list(key)
+        for bit, k in enumerate(present):
+            if mask >> bit & 1:
+                total[k] = TOTAL
+        result.append(tuple(total))
+    return result
 
 
 def base_of(indicator: Indicator, num: float, den: float, base: float) -> int:

@@ -91,11 +91,9 @@ def student_list(request):
 
 @require_action("student.list")
 def student_detail(request, pk: int):
-    student = student_for_view(request, pk, STAFF_PARTS)
+    student = student_for_view(request, pk, STAFF_PARTS, also=[Part.GUARDIANS])
     label_students(request.user, [student])
     show_guardians = may_view(request.user, student, Part.GUARDIANS)
-    if show_guardians:
-        log_reads(request, [student], [Part.GUARDIANS])
     today = timezone.localdate()
     may_edit = may_edit_student(request.user, student)
     return render(

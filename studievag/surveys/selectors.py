@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from studievag.disclosure import Dim, Kind, Thresholds, protect
 from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import Programme, SchoolUnit
 from studievag.people.models import Student
@@ -331,27 +332,60 @@ def organiser_units(wave: Wave) -> list[tuple[int, str]]:
     )
 
 
+def _window(wave: Wave, unit_ids: list[int]) -> QuerySet:
+    day = min(timezone.localdate(), wave.closes_on)
+    return Enrolment.objects.filter(school_unit_id__in=unit_ids, start_date__lte=day).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=wave.opens_on)
+    )
+
+
 def _eligible_and_answered(wave: Wave, unit_ids: list[int]) -> tuple[int, int]:
     """Students enrolled at the units while the wave was open, and how many of them answered."""
-    day = min(timezone.localdate(), wave.closes_on)
-    enrolled = (
-        Enrolment.objects.filter(school_unit_id__in=unit_ids, start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=wave.opens_on))
-        .values("student_id")
-    )
+    enrolled = _window(wave, unit_ids).values("student_id")
     eligible = Student.objects.filter(pk__in=enrolled).count()
     answered = Participation.objects.filter(wave=wave, student_id__in=enrolled).count()
     return eligible, answered
 
 
-def response_rate_figure(wave: Wave, unit_ids: list[int], k: int) -> Figure:
-    eligible, answered = _eligible_and_answered(wave, unit_ids)
-    if eligible == 0:
-        return Figure(NOTHING)
-    if 0 < eligible < k:
-        return Figure(SUPPRESSED, hidden=True)
-    value = 100.0 * answered / eligible
-    return Figure(_share_text(value), round(value, 1), eligible)
+def response_rates(wave: Wave, unit_ids: list[int]) -> dict:
+    """The response rate of the organiser (``TOTAL``) and of each of its units, protected together.
+
+    The organiser's rate and its units' rest on the same students, so they are one family for
+    ``studievag.disclosure`` (the units, with the organiser as their total) and hidden by the
+    students each rests on, under the wave's minimum: the organiser's page and a unit's page show
+    the same pattern, and no unit's hidden rate follows from the others and the organiser's.
+    """
+    answered_ids = Participation.objects.filter(wave=wave).values("student_id")
+    per_unit = {
+        (u,): (eligible, answered)
+        for u, eligible, answered in _window(wave, unit_ids)
+        .values("school_unit_id")
+        .annotate(
+            eligible=Count("student_id", distinct=True),
+            answered=Count("student_id", distinct=True, filter=Q(student_id__in=answered_ids)),
+        )
+        .values_list("school_unit_id", "eligible", "answered")
+        .order_by()
+    }
+    per_unit[(TOTAL,)] = _eligible_and_answered(wave, unit_ids)  # a student at two units counts once
+    k = wave.min_respondents
+    protection = protect(
+        [Dim("unit", tuple(unit_ids))],
+        {key: eligible for key, (eligible, _a) in per_unit.items()},
+        Thresholds(min_count=k, min_base=k),
+        Kind.SHARE,
+    )
+    result = {}
+    for key in [(u,) for u in unit_ids] + [(TOTAL,)]:
+        eligible, answered = per_unit.get(key, (0, 0))
+        if eligible == 0:
+            result[key[0]] = Figure(NOTHING)
+        elif protection.is_hidden(key):
+            result[key[0]] = Figure(SUPPRESSED, hidden=True)
+        else:
+            value = 100.0 * answered / eligible
+            result[key[0]] = Figure(_share_text(value), round(value, 1), eligible)
+    return result
 
 
 def previous_wave(wave: Wave) -> Wave | None:
@@ -442,7 +476,6 @@ def wave_results(wave: Wave, *, unit_id: int | None, breakdown: str = "") -> Res
         themes.append(
             ThemeRow(theme, str(bank.Theme.LABELS[theme]), row(theme_key(theme), refs_of_theme=theme_refs), item_rows)
         )
-    unit_ids = [u for u, _l in units] if unit_id is None else [unit_id]
     level_label = dict(organiser_units(wave)).get(unit_id, "") if unit_id else str(wave.organiser)
     return Results(
         wave=wave,
@@ -451,7 +484,7 @@ def wave_results(wave: Wave, *, unit_id: int | None, breakdown: str = "") -> Res
         breakdown=breakdown if spec else "",
         cols=(groups or []) + [(TOTAL, _("Total"))],
         respondents=row("respondents"),
-        response_rate=response_rate_figure(wave, unit_ids, k),
+        response_rate=response_rates(wave, [u for u, _l in organiser_units(wave)])[row_key],
         themes=themes,
         pooled_waves=block if len(block) > 1 else [],
         previous_wave=prev,

@@ -56,3 +56,34 @@ def test_a_student_page_runs_no_query_twice(cast, login, who, page):
         response = client.get(url)
     assert response.status_code == 200
     assert _repeated(ctx.captured_queries) == []
+
+
+def test_fetching_a_student_for_a_page_answers_the_grounds_in_the_same_query(cast, rf, django_assert_num_queries):
+    """``student_for_view`` asks which roles reach the student in the query that fetches it:
+    the read-log row's grounds and every later question about the student cost nothing."""
+    from studievag.access.permissions import GUARDIANS
+    from studievag.audit.models import RecordRead
+
+    user = cast.principal_a
+    policy.grants_for(user)
+    request = rf.get("/students/")
+    request.user = user
+    with django_assert_num_queries(2):  # the student with the grounds, the read-log rows
+        student = policy.student_for_view(request, cast.alice.pk, [RECORD], also=[GUARDIANS])
+    with django_assert_num_queries(0):
+        assert policy.grounds(user, student, RECORD) == ["principal"]
+        assert policy.may_view(user, student, GUARDIANS)
+    logged = RecordRead.objects.filter(student=cast.alice, user=user)
+    assert sorted(logged.values_list("part", "roles")) == [(GUARDIANS, "principal"), (RECORD, "principal")]
+
+
+def test_a_student_out_of_scope_is_404_and_nothing_is_logged(cast, rf):
+    from django.http import Http404
+
+    from studievag.audit.models import RecordRead
+
+    request = rf.get("/students/")
+    request.user = cast.mentor_a
+    with pytest.raises(Http404):
+        policy.student_for_view(request, cast.bertil.pk, [RECORD])
+    assert not RecordRead.objects.filter(student=cast.bertil).exists()

@@ -90,9 +90,9 @@ def test_the_read_log_has_a_fixed_query_budget(cast, login, django_assert_num_qu
             for _ in range(n)
             for s in (cast.alice, cast.adam, cast.protected)
         )
-        # session, user, grants (3); count, page of reads with their students,
+        # session, user, grants (1); count, page of reads with their students,
         # protected names (one query for the page); savepoint and release.
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(8):
             client.get(LOG)
 
 

@@ -116,7 +116,7 @@ def test_the_start_page_has_a_fixed_query_budget(cast, login, extra, django_asse
     assign(user, Role.PRINCIPAL, school_unit=cast.unit_a)
     client = login(user)
     client.get(HOME)
-    # session, user; grants: role assignments, own student record, guardian links;
+    # session, user; grants: the role assignments carrying the own student and guardian ids;
     # the worklists: mentees (one query with enrolment subqueries), the principal's
     # units and their students, protected names, the follow-up of all of them at once
     # (memberships, groups, enrolments, starting levels, scales, steps, settings,
@@ -124,7 +124,7 @@ def test_the_start_page_has_a_fixed_query_budget(cast, login, extra, django_asse
     # (one insert); teacher groups with counts, unit cards and counts; the principal's
     # follow-up interviews due now (their attempts only when there are some); menu:
     # nothing more (grants are cached); savepoint and release around the request.
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(26):
         response = client.get(HOME)
     assert len(response.context["mentees"]) == 3 + extra
     assert response.context["unit_page"].paginator.count == 3 + extra

@@ -136,10 +136,10 @@ def test_the_incoming_list_has_a_fixed_number_of_queries(cast, login, django_ass
     client = login(cast.counsellor_a)
     client.get(reverse("handover:incoming"))
     make_handover(cast, Status.RECEIVED)
-    # The request's savepoint and its release, session, user, grants (assignments,
-    # student, guardian), the receiving units' organisers, and one query for the
+    # The request's savepoint and its release, session, user, grants (the assignments
+    # carrying the own student and guardian ids), the receiving units' organisers, and one query for the
     # handovers with their units, organisers, programme and contact person.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = client.get(reverse("handover:incoming"))
     assert len(response.context["handovers"]) == 4
 

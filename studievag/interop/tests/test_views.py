@@ -36,9 +36,9 @@ def conflict(cast, link):
 
 def test_the_administrator_sees_every_organiser_of_the_region(cast, client, link, django_assert_num_queries):
     client.force_login(cast.admin)
-    with django_assert_num_queries(10):
-        # The request's savepoint and its release, session, user, the user's grants (role assignments, student
-        # and guardian records), organisers, connections with their open conflicts, the last runs.
+    with django_assert_num_queries(8):
+        # The request's savepoint and its release, session, user, the user's grants (role assignments carrying
+        # the own student and guardian ids), organisers, connections with their open conflicts, the last runs.
         response = client.get("/interop/")
     assert response.status_code == 200
     body = response.content.decode()

@@ -116,11 +116,11 @@ def test_the_task_list_stays_within_its_query_budget(cast, client, django_assert
         )
     client.force_login(cast.counsellor_a)
     client.get(reverse("outcomes:follow_up_list"))  # warm the session
-    # session, user, grants (assignments, own student row, guardian link), the follow-ups with
+    # session, user, grants (the assignments carrying the own student and guardian ids), the follow-ups with
     # their exits, students and units, their attempts, and one insert of the read-log rows
     # (with its savepoint and release); the menu flags read the cached grants; no student is
     # protected, so no label query. The same with four tasks as with one.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get(reverse("outcomes:follow_up_list"))
     assert len(response.context["tasks"].due) == 4
 

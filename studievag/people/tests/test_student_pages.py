@@ -114,7 +114,7 @@ def test_the_student_list_has_a_fixed_query_budget(cast, login, django_assert_nu
                 first_name=f"Budget{total}{i}",
                 security_marking=Student.SecurityMarking.PROTECTED_REGISTRATION,
             )
-        # session, user; grants: role assignments, own student record, guardian links;
+        # session, user; grants: the role assignments carrying the own student and guardian ids;
         # count, one page of students (enrolment as subqueries), protected names (one
         # query for the whole page), groups, programmes, units for the filter and for
         # "register"; one insert of the page's read-log rows; savepoint and release
@@ -124,4 +124,4 @@ def test_the_student_list_has_a_fixed_query_budget(cast, login, django_assert_nu
         assert response.context["page"].paginator.count == total
 
 
-LIST_QUERIES = 15
+LIST_QUERIES = 13

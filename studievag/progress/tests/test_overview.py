@@ -67,13 +67,15 @@ def build_team(cast, n: int) -> StudentGroup:
 
 
 # The whole overview page, whatever the number of students: the request's savepoint
-# and its release (2), session and user (2), grants: role assignments, own student
-# login, guardian link (3), the teams the user may open (1), the team's students (1),
-# protected names (1), memberships and their course groups (2), enrolments (1), first and
-# latest records (1), starting levels (1), grades (1), attendance (1), scales and their
-# steps (2), settings (1), plan statuses given the enrolments: plans, settings, overdue
-# goals (3), plans' course terms (1), latest decisions (1), the read-log rows (1 insert).
-OVERVIEW_QUERIES = 26
+# and its release (2), session and user (2), grants: the role assignments carrying the
+# user's own student and guardian ids (1), the teams the user may open (1), the team's students with
+# their latest decision (1), protected names (1), enrolments (1), the memberships' keys
+# and the course lines with their first and latest records, starting levels, planned
+# terms and grades (2), scales and
+# their steps (2), thresholds (1), attendance by week (1), plan statuses given the
+# enrolments: plans with their last review, plan settings, overdue goals (3), the
+# read-log rows (1 insert).
+OVERVIEW_QUERIES = 19
 
 
 @pytest.mark.parametrize("size", [3, 30])
@@ -194,3 +196,85 @@ def test_the_unit_overview_shows_every_current_student(cast, login):
     for s in (cast.alice, cast.adam, cast.protected):
         assert f'<tr data-student="{s.pk}">' in html
     assert f'<tr data-student="{cast.bertil.pk}">' not in html
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_overview_says_what_the_follow_up_of_each_student_says(cast, maths, seed):
+    """The overview's set-based reads give each student the same lines, standings, grades,
+    attendance, plan status and signals as the per-student follow-up (the progression page
+    and the grid), over students with and without starting levels, records, grades,
+    planned terms, enrolment ends, attendance and overdue goals."""
+    import random
+
+    from studievag.plans.models import GoalStatus, Plan, PlanCourse, PlanGoal
+    from studievag.progress.models import GradeRecord
+    from studievag.progress.selectors import follow_up_for
+
+    rnd = random.Random(seed)
+    today = timezone.localdate()
+    course = cast.course_group_a.course
+    students = [make_student(cast.unit_a, first_name=f"Lika{seed}x{i}") for i in range(12)]
+    team = make_group(cast.unit_a, StudentGroup.Kind.MENTOR_GROUP, students, name=f"Lika {seed}")
+    for s in students:
+        joined = today - datetime.timedelta(days=rnd.randint(10, 200))
+        GroupMembership.objects.create(group=cast.course_group_a, student=s, start_date=joined)
+        if rnd.random() < 0.5:
+            mapping = IntakeMapping.objects.create(student=s, mapped_on=joined, recorded_by=cast.counsellor_a)
+            StartingLevel.objects.create(mapping=mapping, subject=course.subject, step=maths_step(rnd.randint(1, 3)))
+        for days_ago in sorted(rnd.sample(range(0, 150), rnd.randint(0, 4)), reverse=True):
+            ProgressRecord.objects.create(
+                student=s,
+                course=course,
+                step=maths_step(rnd.randint(1, 5)),
+                recorded_on=today - datetime.timedelta(days=days_ago),
+                recorded_by=cast.teacher_a,
+            )
+        if rnd.random() < 0.2:
+            GradeRecord.objects.create(
+                student=s, course=course, grade="C", awarded_on=today, recorded_by=cast.teacher_a
+            )
+        if rnd.random() < 0.6:
+            plan = Plan.objects.create(student=s)
+            if rnd.random() < 0.5:
+                PlanCourse.objects.create(plan=plan, course=course, term=rnd.choice(["HT 2026", "VT 2027", "VT 2026"]))
+            if rnd.random() < 0.5:
+                PlanGoal.objects.create(
+                    plan=plan,
+                    title="Läsa kapitel 3",
+                    target_date=today - datetime.timedelta(days=5),
+                    status=GoalStatus.PLANNED,
+                )
+        if rnd.random() < 0.3:
+            s.enrolments.update(end_date=today + datetime.timedelta(days=rnd.randint(1, 400)), exit_reason="other")
+        for monday in rules.recent_weeks(today, rnd.randint(0, 8)):
+            AttendanceWeek.objects.create(
+                student=s,
+                course=course,
+                week_start=monday,
+                scheduled_minutes=200,
+                invalid_absence_minutes=rnd.choice([0, 40, 120]),
+                recorded_by=cast.teacher_a,
+            )
+    overview = team_overview(cast.principal_a, Team("group", team.pk, team.name, cast.unit_a), on=today)
+    follow = follow_up_for(students, on=today)
+    assert len(overview.rows) == len(students)
+    for row in overview.rows:
+        expected = follow[row.student.pk]
+        assert [(c.subject, c.standing, c.position, c.grade) for c in row.courses] == [
+            (
+                c.course.subject.name,
+                c.standing,
+                c.current_step.position if c.current_step else None,
+                c.grade.grade if c.grade else None,
+            )
+            for c in expected.courses
+        ]
+        assert (row.series, row.recent_attendance, row.trend, row.sparkline_points) == (
+            expected.series,
+            expected.recent_attendance,
+            expected.trend,
+            expected.sparkline_points,
+        )
+        assert row.plan_status == expected.plan_status
+        assert row.signals == expected.signals
+        assert row.worst_status == expected.worst_status

@@ -3,6 +3,7 @@
 import datetime
 import threading
 
+import pytest
 from django.db import connection, connections
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -126,3 +127,41 @@ def test_a_second_refresh_while_one_runs_is_skipped(db):
     assert outcome == {"skipped": True}
     assert JobRun.objects.get().status == JobRun.Status.SKIPPED
     assert not PeriodFactsStatus.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the facts are computed side by side on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_full_refresh_side_by_side_writes_what_one_connection_writes(world, course, recorder, settings):  # noqa: F811
+    """A full refresh outside a transaction spreads the students over several connections
+    (``STUDIEVAG_FACTS_WORKERS``) and writes the same facts as one connection."""
+    from studievag.quality.facts import FACT_NAMES, facts_refresh
+
+    for i, s in enumerate(world.s):
+        AttendanceWeek.objects.create(
+            student=s,
+            course=course,
+            week_start=datetime.date(2025, 9, 1),
+            scheduled_minutes=100,
+            invalid_absence_minutes=5 * i,
+            recorded_by=recorder,
+        )
+
+    def facts() -> list[tuple]:
+        return list(
+            StudentPeriodFacts.objects.filter(period=HT2025.code)
+            .order_by("student_id")
+            .values_list("student_id", *FACT_NAMES)
+        )
+
+    settings.STUDIEVAG_FACTS_WORKERS = 1
+    alone = facts_refresh(HT2025, today=TODAY)
+    one = facts()
+    settings.STUDIEVAG_FACTS_WORKERS = 3
+    assert not connection.in_atomic_block
+    side_by_side = facts_refresh(HT2025, today=TODAY)
+    assert (side_by_side.full, side_by_side.students) == (alone.full, alone.students) == (True, 13)
+    assert facts() == one
+    assert len(one) == 13 and any(row[1] for row in one)  # attendance computed
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'quality_facts_stage_%%'")
+        assert cursor.fetchone()[0] == 0  # the staging table is gone

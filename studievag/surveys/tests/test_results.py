@@ -193,3 +193,20 @@ def test_results_page_shows_dots_for_a_small_group(cast, client):
     assert page.status_code == 200
     html = page.content.decode()
     assert f">{SUPPRESSED}<" in html and ">8<" in html
+
+
+def test_the_response_rate_of_a_small_unit_and_of_the_unit_that_would_give_it_away_are_hidden(cast):
+    """The response rate goes through the disclosure area with the organiser's units: a unit
+    with fewer eligible students than the wave's minimum is hidden, and so is the unit whose rate
+    with the organiser's would give it away; the organiser's page and each unit's page agree."""
+    small = make_unit(cast.organiser_a, "Skola A2 IM")
+    wave = make_wave(cast.organiser_a, cast.analyst, days_open=(10, 1))
+    for s in _students(cast.unit_a, 12):
+        answer(wave, s, 4)
+    for s in _students(small, 3)[:2]:
+        answer(wave, s, 1)
+    _closed(wave)
+    organiser = wave_results(wave, unit_id=None).response_rate
+    assert not organiser.hidden and organiser.value is not None
+    for unit in (small, cast.unit_a):
+        assert wave_results(wave, unit_id=unit.pk).response_rate.text == SUPPRESSED

@@ -34,24 +34,31 @@ from studievag.organisations.models import Organiser, SchoolUnit
 from studievag.people.models import Student
 from studievag.progress.models import AttendanceWeek
 from studievag.quality.facts import facts_refresh, offered_periods, refresh_offered_periods
+from studievag.quality.linked import Node, linked_report, scope_tree
 from studievag.quality.models import PeriodFactsStatus, ReportPdf, StudentPeriodFacts
 from studievag.quality.periods import school_year_of, term_of
 from studievag.quality.selectors import run_report
 from studievag.quality.tasks import facts_refresh_task, report_pdf_task
 
+# The team overview's facts in one hand-written query: per student and course, the
+# first and latest step, the starting level mapped at intake, the goal step, the
+# planned term and the grade; per student the current enrolment's end, attendance
+# for each of the last eight weeks, the plan's creation, last review and overdue goals,
+# and the latest team decision. The page shows all of these (and runs the rules on them).
 TEAM_SQL = """
 WITH members AS (
     SELECT m.student_id FROM enrolments_groupmembership m
     WHERE m.group_id = %(team)s AND m.start_date <= %(day)s
       AND (m.end_date IS NULL OR m.end_date >= %(day)s)
 ), courses AS (
-    SELECT m.student_id, g.course_id, m.start_date
+    SELECT m.student_id, g.course_id, c.subject_id, m.start_date
     FROM enrolments_groupmembership m JOIN enrolments_studentgroup g ON g.id = m.group_id
+    JOIN catalogue_course c ON c.id = g.course_id
     WHERE m.student_id IN (SELECT student_id FROM members) AND g.kind = 'course_group'
       AND m.start_date <= %(day)s AND (m.end_date IS NULL OR m.end_date >= %(day)s)
 ), latest AS (
     SELECT DISTINCT ON (r.student_id, r.course_id) r.student_id, r.course_id, r.recorded_on,
-           st.position, st.colour
+           st.position, st.colour, st.scale_id
     FROM progress_progressrecord r JOIN progress_progressionstep st ON st.id = r.step_id
     WHERE r.student_id IN (SELECT student_id FROM members) AND r.recorded_on <= %(day)s
     ORDER BY r.student_id, r.course_id, r.recorded_on DESC
@@ -59,34 +66,72 @@ WITH members AS (
     SELECT DISTINCT ON (r.student_id, r.course_id) r.student_id, r.course_id, r.recorded_on,
            st.position
     FROM progress_progressrecord r JOIN progress_progressionstep st ON st.id = r.step_id
-    WHERE r.student_id IN (SELECT student_id FROM members)
+    WHERE r.student_id IN (SELECT student_id FROM members) AND r.recorded_on <= %(day)s
     ORDER BY r.student_id, r.course_id, r.recorded_on
-), att AS (
-    SELECT a.student_id, SUM(a.scheduled_minutes) AS sched,
+), starting AS (
+    SELECT im.student_id, sl.subject_id, st.position
+    FROM intake_intakemapping im JOIN intake_startinglevel sl ON sl.mapping_id = im.id
+    JOIN progress_progressionstep st ON st.id = sl.step_id
+    WHERE im.student_id IN (SELECT student_id FROM members)
+), grades AS (
+    SELECT DISTINCT ON (gr.student_id, gr.course_id) gr.student_id, gr.course_id, gr.grade
+    FROM progress_graderecord gr
+    WHERE gr.student_id IN (SELECT student_id FROM members) AND gr.awarded_on <= %(day)s
+    ORDER BY gr.student_id, gr.course_id, gr.awarded_on DESC, gr.id DESC
+), terms AS (
+    SELECT pl.student_id, pc.course_id, pc.term
+    FROM plans_plan pl JOIN plans_plancourse pc ON pc.plan_id = pl.id
+    WHERE pl.student_id IN (SELECT student_id FROM members) AND pc.term <> ''
+), enrolment AS (
+    SELECT DISTINCT ON (e.student_id) e.student_id, e.end_date, u.organiser_id
+    FROM enrolments_enrolment e JOIN organisations_schoolunit u ON u.id = e.school_unit_id
+    WHERE e.student_id IN (SELECT student_id FROM members)
+    ORDER BY e.student_id, (e.start_date <= %(day)s AND (e.end_date IS NULL OR e.end_date >= %(day)s)) DESC,
+             e.start_date DESC, e.id DESC
+), weeks AS (
+    SELECT a.student_id, a.week_start, SUM(a.scheduled_minutes) AS sched,
            SUM(a.scheduled_minutes - a.valid_absence_minutes - a.invalid_absence_minutes) AS present
     FROM progress_attendanceweek a
     WHERE a.student_id IN (SELECT student_id FROM members)
       AND a.week_start >= %(since)s AND a.week_start < %(monday)s
-    GROUP BY a.student_id
+    GROUP BY a.student_id, a.week_start
+), att AS (
+    SELECT student_id, array_agg(week_start ORDER BY week_start) AS weeks,
+           array_agg(sched ORDER BY week_start) AS sched, array_agg(present ORDER BY week_start) AS present
+    FROM weeks GROUP BY student_id
 ), review AS (
-    SELECT pl.student_id, pl.created_at, MAX(rv.held_on) AS last_review,
-           COUNT(g.id) FILTER (WHERE g.status IN ('planned', 'in_progress')
-                               AND g.target_date < %(day)s) AS overdue
-    FROM plans_plan pl LEFT JOIN plans_planreview rv ON rv.plan_id = pl.id
-    LEFT JOIN plans_plangoal g ON g.plan_id = pl.id
+    SELECT pl.student_id, pl.created_at,
+           (SELECT MAX(rv.held_on) FROM plans_planreview rv
+            WHERE rv.plan_id = pl.id AND rv.held_on <= %(day)s) AS last_review,
+           (SELECT array_agg(g.title || ' ' || g.target_date ORDER BY g.target_date, g.id)
+            FROM plans_plangoal g WHERE g.plan_id = pl.id AND g.status IN ('planned', 'in_progress')
+              AND g.target_date < %(day)s) AS overdue
+    FROM plans_plan pl
     WHERE pl.student_id IN (SELECT student_id FROM members)
-    GROUP BY pl.student_id, pl.created_at
+), decision AS (
+    SELECT DISTINCT ON (d.student_id) d.student_id, d.decided_on, d.kind, d.text
+    FROM progress_teamdecision d
+    WHERE d.student_id IN (SELECT student_id FROM members)
+    ORDER BY d.student_id, d.decided_on DESC, d.id DESC
 )
 SELECT s.id, s.first_name, s.last_name, c.course_id, c.start_date, l.position, l.colour,
-       l.recorded_on, f.position, f.recorded_on, att.sched, att.present, review.last_review,
-       review.created_at, review.overdue
+       (SELECT g.position FROM progress_progressionstep g WHERE g.scale_id = l.scale_id
+        ORDER BY g.is_goal DESC, g.position DESC LIMIT 1) AS goal,
+       l.recorded_on, f.position, f.recorded_on, sl.position, gr.grade, t.term, en.end_date,
+       en.organiser_id, att.weeks, att.sched, att.present, review.created_at, review.last_review,
+       review.overdue, decision.decided_on, decision.kind, decision.text
 FROM people_student s
 JOIN members ON members.student_id = s.id
 LEFT JOIN courses c ON c.student_id = s.id
 LEFT JOIN latest l ON l.student_id = s.id AND l.course_id = c.course_id
 LEFT JOIN firsts f ON f.student_id = s.id AND f.course_id = c.course_id
+LEFT JOIN starting sl ON sl.student_id = s.id AND sl.subject_id = c.subject_id
+LEFT JOIN grades gr ON gr.student_id = s.id AND gr.course_id = c.course_id
+LEFT JOIN terms t ON t.student_id = s.id AND t.course_id = c.course_id
+LEFT JOIN enrolment en ON en.student_id = s.id
 LEFT JOIN att ON att.student_id = s.id
 LEFT JOIN review ON review.student_id = s.id
+LEFT JOIN decision ON decision.student_id = s.id
 ORDER BY s.last_name, s.first_name, s.id
 """
 
@@ -114,8 +159,8 @@ class Command(BaseCommand):
         parser.add_argument("--skip-load", action="store_true")
         parser.add_argument(
             "--sections",
-            default="facts,surveys,reports,pages,load",
-            help="Comma-separated parts to run: facts, surveys, reports, pages, load (default: all).",
+            default="facts,surveys,reports,linked,pages,load",
+            help="Comma-separated parts to run: facts, surveys, reports, linked, pages, load (default: all).",
         )
         parser.add_argument("--skip-source-sql", action="store_true", help="Skip the slow SQL over source tables.")
 
@@ -152,6 +197,12 @@ class Command(BaseCommand):
             self.surveys(today, seed)
         if "reports" in sections:
             self.reports(today, source_sql=not options["skip_source_sql"])
+        if "linked" in sections:
+            if settings.DEBUG:
+                self.stderr.write("DEBUG is on: page times include Django's debug overhead (make bench turns it off).")
+            else:
+                load.collect_static(BASE)
+            self.linked(today)
         users = self.users(today)
         if "pages" in sections:
             if settings.DEBUG:
@@ -161,6 +212,7 @@ class Command(BaseCommand):
             self.pages(today, users)
         if "load" in sections and not options["skip_load"]:
             self.load_test(users, options)
+        self.stdout.write(bench.load_line("machine_load_end"))
 
     # --- data set ----------------------------------------------------------------------
     def dataset(self, scale: int, seed: int, today: datetime.date) -> int:
@@ -271,6 +323,61 @@ class Command(BaseCommand):
                 same = bench.agree(bench.orm_raw(req), hand)
                 self.line(f"{name}_same_figures", 1 if same else 0, "bool")
 
+    def linked(self, today: datetime.date) -> None:
+        """The reports as a person opens them: every table they are linked to protected together.
+
+        The largest organiser's analyst opens the organiser and its largest school unit, its
+        region's coordinator the region; each page's figures (``report_linked_*``: the
+        indicators the hand-written query also computes, without the trend) beside that one
+        table's hand-written query over the facts, and the whole page (``page_linked_*``:
+        every indicator, the trend, the template) as the person gets it.
+        """
+        period = term_of(today)
+        case = bench.largest_organiser(today)
+        users = bench.linked_users(case, today)
+        self.line("linked_organiser_school_units", len(case.units), "school_units")
+        self.line("linked_region_organisers", case.region_organisers, "organisers")
+        analyst, coordinator = users["analyst"], users["coordinator"]
+        cases = [
+            ("organiser", analyst, Node("organiser", case.organiser_id), case.units, ("programme", "gender")),
+            ("unit_in_organiser", analyst, Node("unit", case.unit_id), [case.unit_id], ("gender",)),
+            ("region", coordinator, Node("region", case.region_id), case.region_units, ("gender", "background")),
+        ]
+        for name, user, node, units, dims in cases:
+            tree = scope_tree(user)
+
+            def figures(tree=tree, node=node, dims=dims):
+                return linked_report(tree, node, period, dims=dims, indicator_ids=bench.COVERED, today=today)
+
+            bench.forget_kept_work()
+            cold_ms = bench.timed(figures, repeat=1, warm=False)
+            self.line(f"report_linked_{name}_first_ms", round(cold_ms), "ms")
+            app_ms = bench.timed(figures)
+            self.line(f"report_linked_{name}_ms", round(app_ms), "ms")
+            req = bench.request_for(period, units, dims, today)
+            sql_ms = bench.timed(lambda req=req: bench.run_hand_sql(req, over_facts=True))
+            self.line(f"report_linked_{name}_sql_facts_ms", round(sql_ms), "ms")
+            self.line(f"report_linked_{name}_vs_sql_facts", f"{app_ms / sql_ms:.1f}", "x")
+            client = Client(HTTP_HOST="127.0.0.1")
+            client.force_login(user)
+            level = f"{node.kind}:{node.id}"
+            path = f"{reverse('quality:report')}?level={level}&period={period.code}" + "".join(
+                f"&dim{n}={d}" for n, d in enumerate(dims, start=1)
+            )
+
+            def get(client=client, path=path):
+                response = client.get(path)
+                assert response.status_code == 200, (path, response.status_code)
+
+            bench.forget_kept_work()
+            self.line(f"page_linked_{name}_first_ms", round(bench.timed(get, repeat=1, warm=False)), "ms")
+            self.line(f"page_linked_{name}_ms", round(bench.timed(get, repeat=5)), "ms")
+            cpu = bench.cpu_timed(get, repeat=5)
+            self.line(f"page_linked_{name}_cpu_ms", round(cpu), "ms")
+        # The protection alone on the largest family at national size (see disclosure.linked).
+        self.line("disclosure_national_family_cells", bench.national_family_cells(), "cells")
+        self.line("disclosure_national_family_ms", round(bench.timed(bench.protect_national_family)), "ms")
+
     def surveys(self, today: datetime.date, seed: int) -> None:
         """Part 3: a national survey wave (60,000 students) and its reports."""
         t0 = time.monotonic()
@@ -356,7 +463,7 @@ class Command(BaseCommand):
         team = users["team"]
         self.line("team_overview_students", team.n, "students")
         monday = today - datetime.timedelta(days=today.weekday())
-        params = {"team": team.pk, "day": today, "monday": monday, "since": monday - datetime.timedelta(weeks=4)}
+        params = {"team": team.pk, "day": today, "monday": monday, "since": monday - datetime.timedelta(weeks=8)}
 
         def sql():
             with connection.cursor() as cursor:
