@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from studievag.access.models import Role, RoleAssignment
+from studievag.api import demo as api_demo
 from studievag.audit.models import RecordRead
 from studievag.catalogue.models import Course
 from studievag.catalogue.services import (
@@ -170,6 +171,7 @@ class DemoSummary:
     current_students: int = 0
     guardians: int = 0
     users: list[str] = field(default_factory=list)
+    api_tokens: list[tuple[str, str]] = field(default_factory=list)
 
 
 class _Builder:
@@ -494,6 +496,13 @@ class _Builder:
             today=self.today,
         )
         mentor_worklist_mix(self, self.today)
+        self.summary.api_tokens = api_demo.seed(
+            admin=self.users["admin"],
+            principal=self.users["principal"],
+            unit=main_unit,
+            organiser=main_unit.organiser,
+            today=self.today,
+        )
         self.summary.students = Student.objects.count()
         self.summary.current_students = Enrolment.objects.active_on(self.today).values("student").distinct().count()
         self.summary.guardians = Guardian.objects.count()
