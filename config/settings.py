@@ -338,7 +338,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "TAGS": [
+        {"name": "students", "description": "Students and their enrolments and groups (`students:read`)."},
+        {"name": "plans", "description": "Individual study plans (`plans:read`)."},
+        {
+            "name": "progress",
+            "description": "Progression, grades and attendance (`progress:read`); steps and attendance "
+            "from a learning platform (`progress:write`, `attendance:write`).",
+        },
+        {"name": "handovers", "description": "Handovers received from compulsory schools (`handovers:read`)."},
+        {"name": "reports", "description": "Group-level figures with small numbers hidden (`reports:read`)."},
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "StandingEnum": "studievag.api.serializers.STATUSES",
+        "HandoverStatusEnum": "studievag.handover.models.Status.choices",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "studievag.api.schema.add_problem_responses",

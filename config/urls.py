@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("studievag.interop.urls")),
     path("", include("studievag.surveys.urls")),
     path("api/v1/", include("studievag.api.urls")),
+    path("integrations/", include("studievag.api.pages_urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.OIDC_ENABLED:

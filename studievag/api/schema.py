@@ -2,8 +2,9 @@
 
 Each operation documents the errors it can answer with, as
 ``application/problem+json``: 401 (no or bad token), 403 (scope or role
-missing), 429 (too many calls); 404 where the path names an object; 400 where
-the operation takes query parameters or a body. The fuzzing test holds the
+missing), 429 (too many calls), 400 (a bad body or query parameter, or one the
+endpoint does not take); 404 where the path names an object (and for a report
+level the integration may not see). The fuzzing test holds the
 application to exactly these.
 """
 
@@ -36,7 +37,7 @@ DESCRIPTIONS = {
     "400": "The request has errors; `errors` names each field or row.",
     "401": "No token, or an unknown, revoked or expired one.",
     "403": "The token lacks the scope, or the integration's account the role, this endpoint needs.",
-    "404": "No such object, or one outside the integration's scope (the two look the same).",
+    "404": "No such object (or level), or one outside the integration's scope (the two look the same).",
     "429": "Too many calls with this token; try again after the `Retry-After` seconds.",
 }
 
@@ -64,11 +65,10 @@ def add_problem_responses(result, generator, request, public):
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     for path, operations in result.get("paths", {}).items():
         for operation in operations.values():
-            codes = ["401", "403", "429"]
-            if "{" in path:
+            # 400 everywhere: a query parameter an endpoint does not take is refused.
+            codes = ["400", "401", "403", "429"]
+            if "{" in path or operation.get("operationId") == "reports_retrieve":
                 codes.append("404")
-            if operation.get("requestBody") or any(p.get("in") == "query" for p in operation.get("parameters", [])):
-                codes.append("400")
             responses = operation.setdefault("responses", {})
             for code in codes:
                 responses.setdefault(code, _problem(code))

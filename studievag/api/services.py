@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +21,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from studievag.access.policy import may
+from studievag.enrolments.models import StudentGroup
 from studievag.organisations.models import Organiser
+from studievag.progress.models import ProgressRecord
+from studievag.progress.services import AttendanceRow, attendance_save, progress_record
 
 from .models import Integration, IntegrationEvent, IntegrationToken, Scope
 
@@ -184,3 +188,78 @@ def token_check(raw: str) -> IntegrationToken | None:
         IntegrationToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+# --- Writes from a learning platform, through the pages' own services ----------------------
+
+
+@dataclass
+class ProgressRow:
+    student_id: int
+    step_id: int
+
+
+@transaction.atomic
+def progress_batch_record(
+    *, acting_user, group: StudentGroup, rows: list[ProgressRow], on: datetime.date
+) -> tuple[int, int]:
+    """Record each row through ``progress.services.progress_record``; all or nothing.
+
+    Every bad row is named (``records[2].step``) and nothing is saved if any is bad.
+    Recording the same step again changes nothing, so a batch can be sent twice.
+    Returns (rows changed, rows already so).
+    """
+    if group.course_id is None:
+        raise ValidationError({"course_group": _("The group reads no course.")})
+    errors: dict[str, list[str]] = {}
+    seen: dict[int, int] = {}
+    changed = unchanged = 0
+    for i, row in enumerate(rows):
+        if row.student_id in seen:
+            errors[f"records[{i}].student"] = [
+                _("The same student as records[%(other)s].") % {"other": seen[row.student_id]}
+            ]
+            continue
+        seen[row.student_id] = i
+        try:
+            with transaction.atomic():
+                before = ProgressRecord.objects.filter(
+                    student_id=row.student_id, course_id=group.course_id, recorded_on=on, step_id=row.step_id
+                ).exists()
+                progress_record(
+                    acting_user=acting_user, group=group, student_id=row.student_id, step_id=row.step_id, on=on
+                )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(f"records[{i}].{field}", []).extend(messages)
+            continue
+        if before:
+            unchanged += 1
+        else:
+            changed += 1
+    if errors:
+        raise ValidationError(errors)
+    return changed, unchanged
+
+
+@transaction.atomic
+def attendance_batch_save(*, acting_user, group: StudentGroup, rows: list[AttendanceRow], on: datetime.date) -> int:
+    """Save attendance weeks through ``progress.services.attendance_save``; all or nothing.
+
+    A row is named by its place in ``rows`` counted from 1, as the service's messages do.
+    Saving the same week again overwrites it with the same numbers, so a batch can be sent twice.
+    """
+    seen: dict[tuple[int, datetime.date], int] = {}
+    errors = []
+    for i, row in enumerate(rows, start=1):
+        key = (row.student_id, row.week_start)
+        if key in seen:
+            errors.append(_("Row %(row)s: the same student and week as row %(other)s") % {"row": i, "other": seen[key]})
+        seen[key] = i
+        row.line = i
+    if errors:
+        raise ValidationError({"rows": errors})
+    try:
+        return attendance_save(acting_user=acting_user, group=group, rows=rows, on=on)
+    except ValidationError as error:
+        raise ValidationError({"rows": error.messages}) from None

@@ -16,13 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from studievag.access.models import Role, RoleAssignment
+from studievag.api import demo as api_demo
 from studievag.audit.models import RecordRead
 from studievag.catalogue.models import Course
-from studievag.catalogue.services import (
-    DEFAULT_CSV,
-    catalogue_ensure_core,
-    catalogue_import,
-)
+from studievag.catalogue.services import catalogue_load_shipped
 from studievag.core.models import SignOnIdentity
 from studievag.effect_chain import demo as effect_chain_demo
 from studievag.enrolments.eligibility import latest_im_start
@@ -170,6 +167,7 @@ class DemoSummary:
     current_students: int = 0
     guardians: int = 0
     users: list[str] = field(default_factory=list)
+    api_tokens: list[tuple[str, str]] = field(default_factory=list)
 
 
 class _Builder:
@@ -434,9 +432,7 @@ class _Builder:
 
     @transaction.atomic
     def build(self) -> DemoSummary:
-        if DEFAULT_CSV.exists():
-            catalogue_import(DEFAULT_CSV)
-        catalogue_ensure_core()
+        catalogue_load_shipped()  # loaded by the migrations; again in case the tables were emptied
         self.organisations()
         main_unit = self.units[0]
         groups_by_unit = {}
@@ -494,6 +490,13 @@ class _Builder:
             today=self.today,
         )
         mentor_worklist_mix(self, self.today)
+        self.summary.api_tokens = api_demo.seed(
+            admin=self.users["admin"],
+            principal=self.users["principal"],
+            unit=main_unit,
+            organiser=main_unit.organiser,
+            today=self.today,
+        )
         self.summary.students = Student.objects.count()
         self.summary.current_students = Enrolment.objects.active_on(self.today).values("student").distinct().count()
         self.summary.guardians = Guardian.objects.count()

@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from studievag.catalogue.models import Course
+from studievag.catalogue.models import Course, CourseKind
 from studievag.enrolments.models import Enrolment
 from studievag.limits import IMPORT_MAX_BYTES, IMPORT_MAX_DEPTH, file_too_large_message, json_depth_within
 from studievag.people.models import Student
@@ -66,7 +66,7 @@ def plan_export(plan: Plan, *, on: datetime.date | None = None) -> dict:
         ),
         "last_reviewed_on": last_review.isoformat() if last_review else None,
         "goals": _strip_keys(snapshot["goals"]),
-        "courses": [{k: v for k, v in c.items() if k != "key"} for c in snapshot["courses"]],
+        "courses": [_course_out(c) for c in snapshot["courses"]],
         "internships": _strip_keys(snapshot["internships"]),
     }
     return {
@@ -80,6 +80,15 @@ def plan_export(plan: Plan, *, on: datetime.date | None = None) -> dict:
         "student": person,
         "plan": content,
     }
+
+
+def _course_out(row: dict) -> dict:
+    """A snapshot's course row for the file: without the key, and marked when it is a gy25 level
+    (a level may share its code with a course)."""
+    out = {k: v for k, v in row.items() if k != "key"}
+    if row["key"].endswith(f":{CourseKind.LEVEL}"):
+        out["kind"] = CourseKind.LEVEL.value
+    return out
 
 
 def _path(error: jsonschema.ValidationError) -> str:
@@ -199,10 +208,11 @@ def plan_import(
     q = Q(pk__in=[])
     for school_type, code in wanted:
         q |= Q(school_type=school_type, code=code)
-    known = {(c.school_type, c.code): c for c in Course.objects.filter(q)}
+    # (school type, code, is a level): a file without "kind" names no level.
+    known = {(c.school_type, c.code, c.kind == CourseKind.LEVEL): c for c in Course.objects.filter(q)}
     courses = []
     for i, c in enumerate(content["courses"]):
-        course = known.get((c["school_type"], c["code"]))
+        course = known.get((c["school_type"], c["code"], c.get("kind") == CourseKind.LEVEL))
         if course is None:
             result.unknown_courses.append(f"plan.courses[{i}]: {c['school_type']} {c['code']} {c['name']}")
         else:
@@ -232,6 +242,7 @@ def plan_import(
         "study_path": content["study_path"],
         "planned_start": _date(content.get("planned_start")),
         "planned_end": _date(content.get("planned_end")),
+        "upper_secondary_started": _date(content.get("upper_secondary_started")),
         "other_training": content.get("other_training", ""),
         "other_measures": content.get("other_measures", ""),
         "participants": content.get("participants", ""),

@@ -22,3 +22,7 @@ class Command(BaseCommand):
         out.write(f"Demo logins (password for every one: {DEMO_PASSWORD})")
         for username in summary.users:
             out.write(f"  {username}")
+        out.write("")
+        out.write("REST API (http://127.0.0.1:8000/api/v1/docs/), demo tokens:")
+        for name, token in summary.api_tokens:
+            out.write(f"  {name}: {token}")
