@@ -41,6 +41,7 @@ from studievag.cells import safe_row
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000
+MAX_COLUMNS = 100  # columns read of a workbook's sheet (exports have a dozen)
 HEADER_SEARCH_ROWS = 10  # the header may sit below a title row or two
 
 
@@ -229,7 +230,7 @@ def xlsx_rows(data: bytes) -> list[list[object]]:
     try:
         sheet = book.worksheets[0]
         rows: list[list[object]] = []
-        for row in sheet.iter_rows():
+        for row in sheet.iter_rows(max_col=MAX_COLUMNS):  # a sheet can claim 16,384 columns
             rows.append([_xlsx_value(c) for c in row])
             if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
                 break
