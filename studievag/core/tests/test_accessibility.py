@@ -81,6 +81,7 @@ PAGES: list[Page] = [
     Page("mentor", "/students/{student}/plan/"),
     Page("mentor", "/students/{student}/plan/edit/"),
     Page("mentor", "/students/{student}/plan/edit/", action="phone-width"),
+    Page("mentor", "/students/{student}/plan/edit/", action="search-the-catalogue"),
     Page("mentor", "/students/{student}/plan/history/"),
     Page("mentor", "/students/{student}/plan/compare/"),
     Page("mentor", "/students/{student}/plan/talks/new/"),
@@ -281,6 +282,15 @@ def _send_the_form_empty(page) -> None:
     page.wait_for_load_state()
 
 
+def _search_the_catalogue(page) -> None:
+    """The plan form's course picker open on its results, one of them marked."""
+    field = page.locator("input[data-course-picker]").first
+    field.click()
+    field.fill("matematik")
+    page.locator(".combo-list:not([hidden]) [role=option]").first.wait_for()
+    field.press("ArrowDown")
+
+
 def _phone_width(page) -> None:
     """The page at a phone's width (375 px), where the layout changes."""
     page.set_viewport_size({"width": 375, "height": 812})
@@ -293,6 +303,7 @@ ACTIONS = {
     "choose-the-starting-step": _choose_the_starting_step,
     "send-the-form-empty": _send_the_form_empty,
     "phone-width": _phone_width,
+    "search-the-catalogue": _search_the_catalogue,
 }
 
 
