@@ -171,6 +171,7 @@ class Cast:
 REFERENCE_DATA_MIGRATIONS = [
     ("organisations.Programme", "studievag.organisations.migrations.0002_programmes", "add_programmes"),
     ("scales.ProgressionScale", "studievag.scales.defaults", "create_current_defaults"),
+    ("catalogue.Course", "studievag.catalogue.migrations.0004_load_shipped_catalogue", "load"),
 ]
 
 

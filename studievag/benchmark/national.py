@@ -477,7 +477,11 @@ class Generator:
         catalogue_ensure_core()
         self.courses = {
             c.code: c
+            # Compulsory school (GR) and courses from before gy25: the same codes exist under
+            # the Sami and special schools and as gy25 levels.
             for c in Course.objects.filter(
+                school_type__in=["GR", "GY"],
+                kind__in=["stage", "course"],
                 code__in=[
                     "GRGRSVA01_7-9",
                     "GRGRMAT01_7-9",
@@ -487,7 +491,7 @@ class Generator:
                     "MATMAT01a",
                     "ENGENG05",
                     "FODFOO0",
-                ]
+                ],
             ).select_related("subject")
         }
         current_by_unit: dict[int, list[Planned]] = {}

@@ -19,11 +19,7 @@ from studievag.access.models import Role, RoleAssignment
 from studievag.api import demo as api_demo
 from studievag.audit.models import RecordRead
 from studievag.catalogue.models import Course
-from studievag.catalogue.services import (
-    DEFAULT_CSV,
-    catalogue_ensure_core,
-    catalogue_import,
-)
+from studievag.catalogue.services import catalogue_load_shipped
 from studievag.core.models import SignOnIdentity
 from studievag.effect_chain import demo as effect_chain_demo
 from studievag.enrolments.eligibility import latest_im_start
@@ -436,9 +432,7 @@ class _Builder:
 
     @transaction.atomic
     def build(self) -> DemoSummary:
-        if DEFAULT_CSV.exists():
-            catalogue_import(DEFAULT_CSV)
-        catalogue_ensure_core()
+        catalogue_load_shipped()  # loaded by the migrations; again in case the tables were emptied
         self.organisations()
         main_unit = self.units[0]
         groups_by_unit = {}

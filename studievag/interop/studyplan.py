@@ -67,13 +67,14 @@ def _content(plan: Plan) -> list[dict]:
     blocks: dict[str, list[dict]] = defaultdict(list)
     removed: list[dict] = []
     points: dict[str, int] = defaultdict(int)
-    for planned in plan.courses.select_related("course"):
+    for planned in plan.courses.select_related("course__subject"):
         course = planned.course
         note = str(CourseStatus(planned.status).label) + (f", {planned.term}" if planned.term else "")
         syllabus = {
             "syllabus": {
-                "id": _uuid("syllabus", course.school_type, course.code),
-                "displayName": f"{course.name} ({course.code})",
+                # A gy25 level may share its code with a course: its key names the kind.
+                "id": _uuid("syllabus", *course.key.split(":")),
+                "displayName": f"{course.label} ({course.shown_code})",
             },
             "note": note,
         }

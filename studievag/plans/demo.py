@@ -7,17 +7,18 @@ back in time by passing ``at``.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.db.models import F
 from django.utils import timezone
 
 from studievag.access.models import Role, RoleAssignment
-from studievag.catalogue.models import Course
+from studievag.catalogue.models import Course, CourseKind
 from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import Programme
 from studievag.support import services as support_services
 
-from . import services
+from . import rules, services
 from .models import GoalStatus, Plan, PlanProposal, PlanReview, PlanSeen, PlanSettings, ProposedGoal
 from .rules import terms_from
 
@@ -72,11 +73,13 @@ def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
 def seed_plans(builder) -> None:
     """Plans for the demo data set; ``builder`` is ``demo.services._Builder``."""
     rng, today, users = builder.rng, builder.today, builder.users
-    # The same code can exist under several school types: compulsory school (GR) here.
+    # The same code can exist under several school types (compulsory school, GR, here) and
+    # as a course and a gy25 level; levels are keyed "level:CODE".
     courses = {
-        c.code: c
+        (f"level:{c.code}" if c.kind == CourseKind.LEVEL else c.code): c
         for c in Course.objects.filter(
             school_type__in=["GR", "GY"],
+            organiser=None,
             code__in=[
                 "GRGRSVA01_7-9",
                 "GRGRMAT01_7-9",
@@ -85,6 +88,7 @@ def seed_plans(builder) -> None:
                 "SVASVA01",
                 "MATMAT01a",
                 "ENGENG05",
+                "ENGENG01",
                 "FODFOO0",
             ],
         )
@@ -197,7 +201,11 @@ def _ordinary_plan(rng, today, enrolment, mentor, principal, courses) -> list[Pl
     code = enrolment.programme.code
     chosen = ["GRGRSVA01_7-9", "GRGRMAT01_7-9"] + (["GRGRENG01_7-9"] if rng.random() < 0.6 else [])
     if code in ("IMV", "IMY") and rng.random() < 0.5:
-        chosen.append("FODFOO0" if code == "IMY" else "SVASVA01")
+        # Upper-secondary studies: courses for those who started before gy25, levels after.
+        if rules.grading_for(start, on=today) == "levels":
+            chosen.append("level:ENGENG01" if code == "IMY" else "level:SVASVA01")
+        else:
+            chosen.append("FODFOO0" if code == "IMY" else "SVASVA01")
     plan = services.plan_create(
         acting_user=mentor,
         student=enrolment.student,
@@ -326,8 +334,19 @@ def _demo_student_plan(builder, courses, truck) -> None:
             },
         ],
         courses=[
-            {"course": courses["GRGRSVA01_7-9"], "term": terms_from(start)[2], "status": "ongoing"},
-            {"course": courses["GRGRMAT01_7-9"], "term": terms_from(start)[2], "status": "ongoing"},
+            # Hours a week, so the plan shows full-time study (23 h with English added below).
+            {
+                "course": courses["GRGRSVA01_7-9"],
+                "term": terms_from(start)[2],
+                "status": "ongoing",
+                "weekly_hours": Decimal("12"),
+            },
+            {
+                "course": courses["GRGRMAT01_7-9"],
+                "term": terms_from(start)[2],
+                "status": "ongoing",
+                "weekly_hours": Decimal("6"),
+            },
         ],
         at=_at(created),
     )
@@ -363,10 +382,17 @@ def _demo_student_plan(builder, courses, truck) -> None:
             }
         ],
         courses=[
-            {"id": c.pk, "course": c.course, "term": c.term, "status": c.status}
+            {"id": c.pk, "course": c.course, "term": c.term, "status": c.status, "weekly_hours": c.weekly_hours}
             for c in plan.courses.select_related("course")
         ]
-        + [{"course": courses["GRGRENG01_7-9"], "term": terms_from(start)[2], "status": "ongoing"}],
+        + [
+            {
+                "course": courses["GRGRENG01_7-9"],
+                "term": terms_from(start)[2],
+                "status": "ongoing",
+                "weekly_hours": Decimal("5"),
+            }
+        ],
         at=_at(created + datetime.timedelta(days=29)),
     )
     plan.refresh_from_db()

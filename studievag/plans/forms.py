@@ -7,7 +7,8 @@ from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from studievag.catalogue.models import Course
+from studievag.catalogue.models import Course, CourseKind, Grading
+from studievag.catalogue.selectors import Unresolved, choosable, resolve
 from studievag.limits import IMPORT_MAX_BYTES, TEXT_MAX_CHARS, file_too_large_message
 from studievag.once import SubmissionKeyField
 from studievag.organisations.models import Programme
@@ -23,9 +24,10 @@ from .models import (
     PlanReview,
 )
 from .rules import term_end, terms_from
+from .selectors import CourseChoice
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-PATH_FIELDS = ("study_path", "planned_start", "planned_end")
+PATH_FIELDS = ("study_path", "planned_start", "planned_end", "upper_secondary_started")
 CONTENT_FIELDS = ("other_training", "other_measures", "participants", "student_voice")
 
 
@@ -44,6 +46,7 @@ class PlanForm(forms.ModelForm):
         widgets = {
             "planned_start": DATE,
             "planned_end": DATE,
+            "upper_secondary_started": DATE,
             "study_path": forms.Textarea(attrs={"rows": 3}),
             "other_training": forms.Textarea(attrs={"rows": 2}),
             "other_measures": forms.Textarea(attrs={"rows": 2}),
@@ -89,12 +92,61 @@ class GoalForm(_RowForm):
     status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices, initial=GoalStatus.PLANNED)
 
 
+class CourseCatalogue:
+    """The catalogue as one plan form chooses from it, loaded once for all its rows.
+
+    ``rows`` is everything a row may name (courses and levels both, so that a row
+    already in the plan keeps its course); ``options`` what the list offers for the
+    student's start (``choice.grading``); ``allowed`` says whether a row fits it."""
+
+    def __init__(self, choice: CourseChoice):
+        self.choice = choice
+        self._rows: list[Course] | None = None
+
+    @property
+    def rows(self) -> list[Course]:
+        if self._rows is None:
+            self._rows = list(choosable(grading=Grading.BOTH, organiser_ids=self.choice.organiser_ids))
+        return self._rows
+
+    def allowed(self, course: Course) -> bool:
+        if course.kind == CourseKind.COURSE:
+            return self.choice.grading == Grading.COURSES
+        if course.kind == CourseKind.LEVEL:
+            return self.choice.grading == Grading.LEVELS
+        return True
+
+    @property
+    def options(self) -> list[str]:
+        return sorted((c.choice_label for c in self.rows if self.allowed(c)), key=str.casefold)
+
+    def refusal(self, course: Course) -> str:
+        """Why ``course`` does not fit the student's start."""
+        started = self.choice.started
+        if course.kind == CourseKind.COURSE:
+            if started is None:
+                return _(
+                    "%(course)s is a course from before gy25. A student who starts upper-secondary education "
+                    "now reads subjects at levels: choose a subject level, or fill in when the student started "
+                    "upper-secondary education if it was before 1 July 2025."
+                ) % {"course": course.label}
+            return _(
+                "%(course)s is a course from before gy25. This student started upper-secondary education on "
+                "%(date)s and reads subjects at levels: choose a subject level, or fill in when the student "
+                "started upper-secondary education if it was before 1 July 2025."
+            ) % {"course": course.label, "date": started.isoformat()}
+        return _(
+            "%(course)s is a subject level (gy25). This student started upper-secondary education on %(date)s, "
+            "before 1 July 2025, and reads courses: choose a course."
+        ) % {"course": course.label, "date": started.isoformat() if started else "–"}
+
+
 class CourseForm(_RowForm):
     course = forms.CharField(
-        label=_("Course"),
-        max_length=60,
-        widget=forms.TextInput(attrs={"list": "course-options", "autocomplete": "off"}),
-        help_text=_("School type and code, e.g. GY:SVASVA01."),
+        label=_("Course or subject level"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"list": "course-options", "autocomplete": "off", "data-course-picker": ""}),
+        help_text=_("Type part of the name or the code and choose from the list."),
     )
     term = forms.ChoiceField(label=_("When"), required=False, help_text=_("The term the course is planned to end."))
     status = forms.ChoiceField(label=_("Status"), choices=CourseStatus.choices, initial=CourseStatus.PLANNED)
@@ -107,10 +159,12 @@ class CourseForm(_RowForm):
         decimal_places=1,
         localize=True,  # a decimal comma in Swedish
         help_text=_("Scheduled teaching hours a week while the course is read."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-weekly-hours": ""}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, catalogue: CourseCatalogue, **kwargs):
         super().__init__(*args, **kwargs)
+        self.catalogue = catalogue
         # The current term and the next ones; a row keeps its own (earlier) term.
         terms = terms_from(timezone.localdate())
         current = (self.initial or {}).get("term") or ""
@@ -120,15 +174,25 @@ class CourseForm(_RowForm):
 
     def clean_course(self) -> Course:
         value = self.cleaned_data["course"].strip()
-        school_type, _sep, code = value.partition(":")
-        qs = Course.objects.filter(code=code, school_type=school_type) if code else (Course.objects.filter(code=value))
-        courses = list(qs[:2])
-        if len(courses) != 1:
+        try:
+            course = resolve(value, self.catalogue.rows, prefer=self.catalogue.allowed)
+        except Unresolved as unresolved:
+            if unresolved.matches:
+                raise ValidationError(
+                    _("“%(value)s” could be %(names)s. Choose one from the list."),
+                    params={"value": value, "names": "; ".join(c.choice_label for c in unresolved.matches)},
+                ) from None
             raise ValidationError(
-                _("No single course %(value)s in the catalogue; write it as school type:code, e.g. GY:SVASVA01."),
+                _(
+                    "Nothing in the catalogue is called “%(value)s”. Type part of the name or the code and "
+                    "choose from the list."
+                ),
                 params={"value": value},
-            )
-        return courses[0]
+            ) from None
+        # A row already in the plan keeps its course; a new choice must fit the student's start.
+        if value != (self.initial or {}).get("course") and not self.catalogue.allowed(course):
+            raise ValidationError(self.catalogue.refusal(course))
+        return course
 
 
 class InternshipForm(_RowForm):
@@ -170,6 +234,7 @@ class _CourseFormSet(_RowFormSet):
 # adds one (see ``add_row``).
 GoalFormSet = forms.formset_factory(GoalForm, formset=_RowFormSet, extra=0, can_delete=True)
 CourseFormSet = forms.formset_factory(CourseForm, formset=_CourseFormSet, extra=0, can_delete=True)
+"""Pass ``form_kwargs={"catalogue": CourseCatalogue(choice)}``."""
 InternshipFormSet = forms.formset_factory(InternshipForm, formset=_RowFormSet, extra=0, can_delete=True)
 
 # What the error summary calls each formset's rows ("Goals, row 2 – …").
@@ -222,12 +287,12 @@ def course_initial(plan: Plan | None) -> list[dict]:
     return [
         {
             "id": c.pk,
-            "course": f"{c.course.school_type}:{c.course.code}",
+            "course": c.course.choice_label,
             "term": c.term,
             "status": c.status,
             "weekly_hours": c.weekly_hours,
         }
-        for c in plan.courses.select_related("course").order_by("pk")
+        for c in plan.courses.select_related("course__subject").order_by("pk")
     ]
 
 
@@ -339,7 +404,7 @@ def _row_keys(section: str, rows: list[dict]) -> list[tuple]:
     if section == "courses":
         return [
             (
-                f"{r['course'].school_type}:{r['course'].code}",
+                r["course"].key,
                 r.get("term") or "",
                 r["status"],
                 None if r.get("weekly_hours") is None else f"{r['weekly_hours']:.1f}",

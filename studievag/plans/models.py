@@ -125,6 +125,16 @@ class Plan(models.Model):
         ),
     )
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    upper_secondary_started = models.DateField(
+        _("started upper-secondary education"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Only when the student started upper-secondary education before their first enrolment here, "
+            "e.g. at another school. Students who started before 1 July 2025 read courses; those who "
+            "started later read subjects at levels (gy25)."
+        ),
+    )
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
     other_training = models.TextField(
         _("other vocational training"), blank=True, help_text=_("E.g. a fork-lift licence.")
@@ -253,9 +263,7 @@ class PlanGoal(models.Model):
 
 def course_label(course: Course) -> str:
     """A course's name with its subject where the name alone says little ("Årskurs 7–9")."""
-    if course.name.lower().startswith(course.subject.name.lower()):
-        return course.name
-    return f"{course.subject.name}, {course.name[:1].lower()}{course.name[1:]}"
+    return course.label
 
 
 class CourseStatus(models.TextChoices):
@@ -266,7 +274,8 @@ class CourseStatus(models.TextChoices):
 
 
 class PlanCourse(models.Model):
-    """A subject or course from the catalogue that the student is to read."""
+    """A course, a level of a subject (gy25), a compulsory-school subject or a local course
+    from the catalogue that the student is to read."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="courses")
     course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+")

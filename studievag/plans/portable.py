@@ -21,8 +21,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from studievag.catalogue.models import Course
+from studievag.catalogue.models import Course, CourseKind
 from studievag.enrolments.models import Enrolment
 from studievag.limits import IMPORT_MAX_BYTES, IMPORT_MAX_DEPTH, file_too_large_message, json_depth_within
 from studievag.people.models import Student
@@ -66,7 +67,7 @@ def plan_export(plan: Plan, *, on: datetime.date | None = None) -> dict:
         ),
         "last_reviewed_on": last_review.isoformat() if last_review else None,
         "goals": _strip_keys(snapshot["goals"]),
-        "courses": [{k: v for k, v in c.items() if k != "key"} for c in snapshot["courses"]],
+        "courses": [_course_out(c) for c in snapshot["courses"]],
         "internships": _strip_keys(snapshot["internships"]),
     }
     return {
@@ -82,6 +83,15 @@ def plan_export(plan: Plan, *, on: datetime.date | None = None) -> dict:
     }
 
 
+def _course_out(row: dict) -> dict:
+    """A snapshot's course row for the file: without the key, and marked when it is a gy25 level
+    (a level may share its code with a course)."""
+    out = {k: v for k, v in row.items() if k != "key"}
+    if row["key"].endswith(f":{CourseKind.LEVEL}"):
+        out["kind"] = CourseKind.LEVEL.value
+    return out
+
+
 def _path(error: jsonschema.ValidationError) -> str:
     out = ""
     for part in error.absolute_path:
@@ -95,7 +105,8 @@ def schema_errors(data) -> list[str]:
         export_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    return [f"{_path(e)}: {_schema_message(e)}" for e in errors]
+    # jsonschema reports each missing field of an object on its own; the message names them all, once.
+    return list(dict.fromkeys(f"{_path(e)}: {_schema_message(e)}" for e in errors))
 
 
 def _schema_type(name) -> str:
@@ -122,7 +133,9 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     validator, expected = error.validator, error.validator_value
     if validator == "required":
         missing = [name for name in expected if isinstance(error.instance, dict) and name not in error.instance]
-        return _("the field %(fields)s is missing") % {"fields": _quoted(missing)}
+        return ngettext("the field %(fields)s is missing", "the fields %(fields)s are missing", len(missing)) % {
+            "fields": _quoted(missing)
+        }
     if validator == "type":
         return _("should be %(type)s") % {"type": _schema_type(expected)}
     if validator in ("enum", "const"):
@@ -199,10 +212,11 @@ def plan_import(
     q = Q(pk__in=[])
     for school_type, code in wanted:
         q |= Q(school_type=school_type, code=code)
-    known = {(c.school_type, c.code): c for c in Course.objects.filter(q)}
+    # (school type, code, is a level): a file without "kind" names no level.
+    known = {(c.school_type, c.code, c.kind == CourseKind.LEVEL): c for c in Course.objects.filter(q)}
     courses = []
     for i, c in enumerate(content["courses"]):
-        course = known.get((c["school_type"], c["code"]))
+        course = known.get((c["school_type"], c["code"], c.get("kind") == CourseKind.LEVEL))
         if course is None:
             result.unknown_courses.append(f"plan.courses[{i}]: {c['school_type']} {c['code']} {c['name']}")
         else:
@@ -232,6 +246,7 @@ def plan_import(
         "study_path": content["study_path"],
         "planned_start": _date(content.get("planned_start")),
         "planned_end": _date(content.get("planned_end")),
+        "upper_secondary_started": _date(content.get("upper_secondary_started")),
         "other_training": content.get("other_training", ""),
         "other_measures": content.get("other_measures", ""),
         "participants": content.get("participants", ""),

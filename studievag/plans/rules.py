@@ -126,6 +126,21 @@ def normalised_term(value: str) -> str:
     return f"{match.group(1)} {match.group(2)}" if match else ""
 
 
+# --- Courses or subjects at levels (gy25) ----------------------------------------------
+# Subject plans graded at levels (ämnesbetyg) apply to all upper-secondary education begun
+# after 30 June 2025; students who began earlier keep courses and course grades (they may
+# finish courses begun until 30 June 2030). Compulsory-school subjects and local courses
+# are open to both.
+
+GY25_START = datetime.date(2025, 7, 1)
+
+
+def grading_for(started: datetime.date | None, *, on: datetime.date) -> str:
+    """ "levels" for a student who started upper-secondary education on or after 1 July 2025,
+    else "courses". No known start: the student starts now (``on``)."""
+    return "levels" if (started or on) >= GY25_START else "courses"
+
+
 # --- Full-time study ---------------------------------------------------------------
 
 

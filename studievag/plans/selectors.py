@@ -219,6 +219,7 @@ def plan_detail_context(plan: Plan, *, full: bool) -> dict:
         "goals": list(plan.goals.order_by("term", "target_date", "pk")),
         "courses": courses,
         "weekly_hours": hours,
+        "hours_missing": sum(1 for c in courses if c.status == "ongoing" and c.weekly_hours is None),
         "study_load": str(rules.study_load(hours)),
         "full_time_hours": rules.FULL_TIME_WEEKLY_HOURS,
         "internships": list(plan.internships.order_by("start_date")),
@@ -288,3 +289,49 @@ def proposals_of(plan: Plan, *, open_only: bool = False) -> list[PlanProposal]:
 
 def open_proposal_count(plan: Plan) -> int:
     return plan.proposals.filter(status=ProposalStatus.NEW).count()
+
+
+# --- Choosing courses and subject levels -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseChoice:
+    """What a student's plan chooses from: upper-secondary courses or subjects at levels
+    (``rules.grading_for``), compulsory-school subjects, and the local courses of the
+    student's organisers. ``started`` is the start the rule used and ``started_source``
+    where it came from: "plan" (the plan's own date), "enrolment" (the first enrolment
+    here), "planned_start" (the plan's planned start) or "" (none: the student starts now)."""
+
+    grading: str
+    started: datetime.date | None
+    started_source: str
+    organiser_ids: tuple[int, ...]
+
+
+def course_choice_for(
+    student,
+    plan: Plan | None,
+    *,
+    on: datetime.date,
+    plan_started: datetime.date | None = None,
+    use_plan_started: bool = False,
+) -> CourseChoice:
+    """The rule's input for ``student``: the plan's "started upper-secondary education" (or,
+    with ``use_plan_started``, ``plan_started``, the date being saved in the form), else the
+    first enrolment's start, else the plan's planned start."""
+    enrolments = list(
+        Enrolment.objects.filter(student=student)
+        .order_by("start_date")
+        .values_list("start_date", "school_unit__organiser_id")
+    )
+    organisers = {o for _d, o in enrolments}
+    if plan is not None and plan.organiser_id:
+        organisers.add(plan.organiser_id)
+    own = plan_started if use_plan_started else (plan.upper_secondary_started if plan else None)
+    candidates = [
+        (own, "plan"),
+        (enrolments[0][0] if enrolments else None, "enrolment"),
+        (plan.planned_start if plan else None, "planned_start"),
+    ]
+    started, source = next(((d, s) for d, s in candidates if d), (None, ""))
+    return CourseChoice(rules.grading_for(started, on=on), started, source, tuple(sorted(organisers)))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from studievag.access.policy import abilities
-from studievag.catalogue.models import Course, SchoolType, Subject
+from studievag.catalogue.models import Course, CourseKind, SchoolType, Subject, SubjectKind
 from studievag.enrolments.models import Enrolment
 from studievag.once import already_saved, save_once
 from studievag.organisations.models import Organiser, Programme
@@ -40,6 +40,7 @@ PLAN_FIELDS = (
     "study_path",
     "planned_start",
     "planned_end",
+    "upper_secondary_started",
     "other_training",
     "other_measures",
     "participants",
@@ -273,12 +274,15 @@ def local_course_add(*, acting_user, organiser: Organiser, code: str, name: str,
     """An organiser's own course (e.g. a fork-lift licence course), under school type LOCAL."""
     subject, _created = Subject.objects.get_or_create(
         school_type=SchoolType.LOCAL,
+        kind=SubjectKind.LOCAL,
         code=f"L{organiser.pk}-{subject_name[:14].upper()}",
         defaults={"name": subject_name, "organiser": organiser},
     )
     if Course.objects.filter(school_type=SchoolType.LOCAL, code=code).exists():
         raise ValidationError({"code": _("A local course with this code already exists.")})
-    course = Course(subject=subject, school_type=SchoolType.LOCAL, code=code, name=name, organiser=organiser)
+    course = Course(
+        subject=subject, school_type=SchoolType.LOCAL, kind=CourseKind.LOCAL, code=code, name=name, organiser=organiser
+    )
     course.full_clean()
     course.save()
     return course

@@ -18,6 +18,7 @@ SCALAR_FIELDS = {
     "study_path": _("Study path"),
     "planned_start": _("Planned start"),
     "planned_end": _("Planned end"),
+    "upper_secondary_started": _("Started upper-secondary education"),
     "other_training": _("Other vocational training"),
     "other_measures": _("Other measures"),
     "participants": _("Who took part in drawing it up"),
@@ -25,7 +26,7 @@ SCALAR_FIELDS = {
 }
 ROW_SECTIONS = {
     "goals": (_("Goals"), ["term", "kind", "title", "target_date", "status"]),
-    "courses": (_("Subjects and courses"), ["school_type", "code", "name", "term", "status", "weekly_hours"]),
+    "courses": (_("Subjects and courses"), ["name", "term", "status", "weekly_hours"]),
     "internships": (_("Internships"), ["workplace", "start_date", "end_date", "supervisor", "tasks"]),
 }
 
@@ -48,6 +49,7 @@ def plan_snapshot(plan: Plan) -> dict:
         "study_path": plan.study_path,
         "planned_start": _iso(plan.planned_start),
         "planned_end": _iso(plan.planned_end),
+        "upper_secondary_started": _iso(plan.upper_secondary_started),
         "other_training": plan.other_training,
         "other_measures": plan.other_measures,
         "participants": plan.participants,
@@ -65,7 +67,7 @@ def plan_snapshot(plan: Plan) -> dict:
         ],
         "courses": [
             {
-                "key": f"{c.course.school_type}:{c.course.code}",
+                "key": c.course.key,
                 "school_type": c.course.school_type,
                 "code": c.course.code,
                 "name": course_label(c.course),

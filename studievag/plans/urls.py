@@ -10,6 +10,7 @@ urlpatterns = [
     path("plans/education/new/", views.education_plan_create, name="education_plan_create"),
     path("plans/education/<int:pk>/", views.education_plan_detail, name="education_plan_detail"),
     path("plans/local-courses/", views.local_course_create, name="local_course_create"),
+    path("plans/catalogue/search/", views.catalogue_search, name="catalogue_search"),
     path("students/<int:pk>/plan/", views.plan_detail, name="plan_detail"),
     path("students/<int:pk>/plan/edit/", views.plan_edit, name="plan_edit"),
     path("students/<int:pk>/plan/history/", views.plan_history, name="plan_history"),

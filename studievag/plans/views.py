@@ -5,12 +5,13 @@ the user may do on the plan comes from the abilities the plans area declares
 (``permissions.py``).
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,7 +27,9 @@ from studievag.access.policy import (
     visible_students,
 )
 from studievag.access.reads import log_reads
-from studievag.catalogue.models import Course
+from studievag.catalogue import selectors as catalogue_selectors
+from studievag.catalogue.models import Course, Grading
+from studievag.catalogue.selectors import choosable
 from studievag.enrolments.models import Enrolment
 from studievag.form_errors import errors_to_form
 from studievag.organisations.models import Organiser
@@ -34,9 +37,10 @@ from studievag.people.models import Student
 from studievag.support.permissions import SUPPORT_NEEDS
 from studievag.support.views import support_needs_page
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import (
     ROW_PREFIXES,
+    CourseCatalogue,
     CourseFormSet,
     EducationPlanForm,
     GoalFormSet,
@@ -55,7 +59,7 @@ from .forms import (
     take_over_untouched,
     with_added_row,
 )
-from .models import EducationPlan, Plan, PlanProposal, PlanRevision, course_label
+from .models import EducationPlan, Plan, PlanProposal, PlanRevision
 from .pdf import plan_pdf
 from .permissions import PLAN, PLAN_SUMMARY, PROPOSAL
 from .portable import export_schema, plan_export, plan_import
@@ -121,11 +125,31 @@ def plan_detail(request, pk: int):
     return render(request, "plans/plan_detail.html", context)
 
 
-def _formsets(data, plan, abilities):
+def _course_catalogue(student, plan, data, abilities) -> CourseCatalogue:
+    """The catalogue the plan's rows choose from, by the student's start (a date being saved
+    in the same form counts)."""
+    posted = data is not None and "edit_path" in abilities
+    started = None
+    if posted:
+        try:
+            started = forms.DateField().clean(data.get("upper_secondary_started"))
+        except ValidationError:
+            started = plan.upper_secondary_started if plan else None
+    choice = selectors.course_choice_for(
+        student, plan, on=timezone.localdate(), plan_started=started, use_plan_started=posted
+    )
+    return CourseCatalogue(choice)
+
+
+def _formsets(data, plan, abilities, catalogue: CourseCatalogue):
     content = "edit_content" in abilities
     return {
         "goals": GoalFormSet(data, prefix="goals", initial=goal_initial(plan)),
-        "courses": CourseFormSet(data, prefix="courses", initial=course_initial(plan)) if content else None,
+        "courses": CourseFormSet(
+            data, prefix="courses", initial=course_initial(plan), form_kwargs={"catalogue": catalogue}
+        )
+        if content
+        else None,
         "internships": InternshipFormSet(data, prefix="internships", initial=internship_initial(plan))
         if content
         else None,
@@ -155,7 +179,8 @@ def plan_edit(request, pk: int):
     if added in ROW_PREFIXES:
         data = with_added_row(request.POST, added)
     form = PlanForm(data, instance=plan, initial=initial, editable=abilities)
-    formsets = _formsets(data, plan, abilities)
+    catalogue = _course_catalogue(student, plan, data, abilities)
+    formsets = _formsets(data, plan, abilities, catalogue)
     conflict = None
     if added in ROW_PREFIXES:
         # "Add a row" (without script): the same form with one more empty row, nothing saved.
@@ -207,7 +232,7 @@ def plan_edit(request, pk: int):
                 "taken": taken,
             }
             form = PlanForm(data, instance=plan, editable=abilities)
-            formsets = _formsets(data, plan, abilities)
+            formsets = _formsets(data, plan, abilities, catalogue)
             form.is_valid()
             messages.error(
                 request,
@@ -236,11 +261,30 @@ def plan_edit(request, pk: int):
             "abilities": abilities,
             "conflict": conflict,
             "added_row": added,
-            "course_options": [
-                (c.school_type, c.code, course_label(c))
-                for c in Course.objects.select_related("subject").order_by("school_type", "code")
-            ],
+            "course_choice": catalogue.choice,
+            "course_options": catalogue.options if formsets["courses"] is not None else [],
+            "gy25_start": rules.GY25_START,
+            "full_time_hours": rules.FULL_TIME_WEEKLY_HOURS,
         },
+    )
+
+
+@require_action("plan.view")
+def catalogue_search(request):
+    """Courses, subject levels, compulsory-school subjects and local courses whose name or code
+    holds the typed words, as JSON for the plan form's course picker (staff who work with plans;
+    the catalogue holds no personal data, local courses only of the user's own organisers)."""
+    grading = request.GET.get("grading", Grading.BOTH)
+    if grading not in Grading.values:
+        grading = Grading.BOTH
+    query = request.GET.get("q", "")[:100]
+    candidates = choosable(grading=Grading(grading), organiser_ids=organiser_ids_for_action(request.user, "plan.view"))
+    hits = catalogue_selectors.search(query, candidates, limit=20)
+    return JsonResponse(
+        {
+            "query": query,
+            "results": [{"choice": h.choice, "label": h.label, "code": h.code, "what": h.what} for h in hits],
+        }
     )
 
 
@@ -500,7 +544,12 @@ def plan_import_view(request, pk: int):
             if result.unknown_courses:
                 messages.warning(
                     request,
-                    _("The plan was imported without %(n)s unknown courses.") % {"n": len(result.unknown_courses)},
+                    ngettext(
+                        "The plan was imported without %(n)s unknown course.",
+                        "The plan was imported without %(n)s unknown courses.",
+                        len(result.unknown_courses),
+                    )
+                    % {"n": len(result.unknown_courses)},
                 )
             else:
                 messages.success(request, _("The plan was imported."))
@@ -655,8 +704,7 @@ def local_course_create(request):
         else:
             messages.success(
                 request,
-                _("The local course %(c)s was added; choose it in plans as LOCAL:%(code)s.")
-                % {"c": course.name, "code": course.code},
+                _("The local course %(c)s was added; choose it in plans by its name or code.") % {"c": course.name},
             )
             return redirect("plans:local_course_create")
     return render(

@@ -8,8 +8,8 @@ the test fails with the whole list, so one run shows everything to fix.
 To audit a new page, add a row to ``PAGES``: the demo username, the path
 (with ``{placeholders}`` from ``demo_ids``, add one there if needed) and the
 interface language. A row whose page does not answer 200 fails too, so the
-list cannot silently audit an error page instead. ``AXE_ONLY=/handovers/``
-audits only the rows whose path contains that text (the demo is still built);
+list cannot silently audit an error page instead. ``AXE_ONLY=/handovers/,/my/``
+audits only the rows whose path contains one of those texts (the demo is still built);
 ``AXE_SCREENSHOTS=var/shots`` also saves each audited page at 1280 and 375 px.
 """
 
@@ -56,6 +56,9 @@ PAGES: list[Page] = [
     Page("counsellor", "/"),
     Page("student_health", "/"),
     Page("principal", "/"),
+    Page("mentor", "/?status={worklist_signals}&sort=name"),
+    Page("principal", "/?sort=talk"),
+    Page("mentor", "/", lang="en", action="phone-width"),
     Page("organiser_analyst", "/"),
     Page("regional_coordinator", "/"),
     Page("sending_school", "/"),
@@ -67,6 +70,7 @@ PAGES: list[Page] = [
     Page("mentor", "/students/{student}/"),
     Page("counsellor", "/students/{student}/"),
     Page("counsellor", "/students/new/"),
+    Page("counsellor", "/students/new/", action="send-the-form-empty"),
     Page("counsellor", "/students/{student}/edit/"),
     Page("counsellor", "/students/{interim_student}/identity/"),
     Page("counsellor", "/students/{student}/legal-representative/"),
@@ -76,6 +80,8 @@ PAGES: list[Page] = [
     Page("mentor", "/plans/"),
     Page("mentor", "/students/{student}/plan/"),
     Page("mentor", "/students/{student}/plan/edit/"),
+    Page("mentor", "/students/{student}/plan/edit/", action="phone-width"),
+    Page("mentor", "/students/{student}/plan/edit/", action="search-the-catalogue"),
     Page("mentor", "/students/{student}/plan/history/"),
     Page("mentor", "/students/{student}/plan/compare/"),
     Page("mentor", "/students/{student}/plan/talks/new/"),
@@ -230,6 +236,7 @@ def demo_ids() -> dict[str, object]:
         .pk,
         "sync_run": SyncRun.objects.order_by("pk").first().pk,
         "admin_user": users["admin"].pk,
+        "worklist_signals": "signals",
     }
 
 
@@ -269,9 +276,35 @@ def _choose_the_starting_step(page) -> None:
     cell.locator("xpath=ancestor::tr").locator(".save-state").filter(has_text="✓").wait_for()
 
 
+def _send_the_form_empty(page) -> None:
+    """Send the page's main form as it is: the page comes back with its error summary."""
+    page.locator("main form[method=post] button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+
+def _search_the_catalogue(page) -> None:
+    """The plan form's course picker open on its results, one of them marked."""
+    field = page.locator("input[data-course-picker]").first
+    field.click()
+    field.fill("matematik")
+    page.locator(".combo-list:not([hidden]) [role=option]").first.wait_for()
+    field.press("ArrowDown")
+
+
+def _phone_width(page) -> None:
+    """The page at a phone's width (375 px), where the layout changes."""
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.reload()
+
+
 # What to do on a page before it is audited, so that a state the page reaches only
 # after a click (a chosen cell, an open panel) is audited too.
-ACTIONS = {"choose-the-starting-step": _choose_the_starting_step}
+ACTIONS = {
+    "choose-the-starting-step": _choose_the_starting_step,
+    "send-the-form-empty": _send_the_form_empty,
+    "phone-width": _phone_width,
+    "search-the-catalogue": _search_the_catalogue,
+}
 
 
 def _usernames() -> set[str]:
@@ -307,15 +340,16 @@ def test_every_kind_of_page_meets_wcag_21_aa(transactional_db, live_server, audi
     cookies = {u: _session_cookie(live_server, u) for u in _usernames()}
     page = audited_context.new_page()
     failures, audited = [], 0
-    only = os.environ.get("AXE_ONLY", "")  # e.g. AXE_ONLY=/handovers/ audits just those rows
+    only = os.environ.get("AXE_ONLY", "").split(",")  # AXE_ONLY=/handovers/,/my/ audits just those rows
     shots = os.environ.get("AXE_SCREENSHOTS", "")  # a directory: each audited page at 1280 and 375 px
-    for p in [p for p in PAGES if only in p.path]:
+    for p in [p for p in PAGES if any(o in p.path for o in only)]:
         where = f"{p.user} {p.path} ({p.lang})"
         audited_context.clear_cookies()
         audited_context.add_cookies(
             [{"name": "django_language", "value": p.lang, "url": live_server.url}]
             + ([cookies[p.user]] if p.user else [])
         )
+        page.set_viewport_size({"width": 1280, "height": 720})
         response = page.goto(live_server.url + p.path.format(**ids))
         if response is None or response.status != p.status:
             failures.append(f"{where}: HTTP {response and response.status}, not {p.status}")

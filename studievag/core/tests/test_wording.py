@@ -105,10 +105,14 @@ def _admin_names():
                 continue  # a many-to-many through a model of its own is never a field on the admin's form
             if not field.auto_created and hasattr(field, "verbose_name"):
                 yield f"{meta.label}.{field.name}", field.verbose_name
-        for name in model_admin.list_display:
-            description = getattr(getattr(model_admin, name, None), "short_description", None)
+        for name in [*model_admin.list_display, *(model_admin.actions or [])]:
+            function = name if callable(name) else getattr(model_admin, name, None)
+            description = getattr(function, "short_description", None)
             if description:
-                yield f"{meta.label} list {name}", description
+                yield f"{meta.label} list/action {name}", description
+        for title, _options in model_admin.fieldsets or []:
+            if title:
+                yield f"{meta.label} fieldset", title
 
 
 def test_every_name_the_admin_shows_has_a_swedish_translation():

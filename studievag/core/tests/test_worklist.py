@@ -192,13 +192,13 @@ def test_the_worklist_costs_the_same_queries_for_3_and_30_mentees(cast, login, e
     _plan(cast.alice, days_ago=40)
     client = login(cast.mentor_a)
     client.get(HOME)
-    # session, user; grants: role assignments, own student record, guardian links;
-    # mentees with their enrolment; protected names; the follow-up: course-group
-    # memberships and their groups, enrolments, progression records, starting levels,
-    # scales and steps, follow-up settings, attendance, plans with their last talk,
-    # plan settings, overdue goals, the plan's course terms, grades; the read log
+    # session, user; grants: the role assignments carrying the own student and guardian
+    # ids; mentees with their enrolment; protected names; the follow-up (the progress
+    # area's constant number: memberships and their groups, enrolments, progression
+    # records, starting levels, scales and steps, settings, attendance, plans with their
+    # last talk, plan settings, overdue goals, the plan's course terms); the read log
     # (one insert for every row and part); savepoint and release around the request.
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(20):
         response = client.get(HOME)
     assert len(response.context["worklist"]) == 3 + extra
 

@@ -77,7 +77,7 @@ def test_both_stores_of_support_needs_and_free_text_terms_are_moved(courses_for_
 def courses_for_migration(db):
     cast = build_cast()
     catalogue_ensure_core()
-    course = Course.objects.get(code="SVASVA01")
+    course = Course.objects.get(code="SVASVA01", kind="course")
     plan = plan_services.plan_create(
         acting_user=cast.mentor_a,
         student=cast.alice,

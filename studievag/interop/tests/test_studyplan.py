@@ -17,17 +17,19 @@ pytestmark = pytest.mark.django_db
 
 def courses():
     subject, _ = Subject.objects.get_or_create(
-        school_type="GY", code="SVA", defaults={"name": "Svenska som andraspråk"}
+        school_type="GY", kind="courses", code="SVA", defaults={"name": "Svenska som andraspråk"}
     )
     grade, _ = Subject.objects.get_or_create(school_type="GR", code="MA", defaults={"name": "Matematik"})
     return [
         Course.objects.get_or_create(
             school_type="GY",
+            kind="course",
             code="SVASVA01",
             defaults={"subject": subject, "name": "Svenska som andraspråk 1", "points": 100},
         )[0],
         Course.objects.get_or_create(
             school_type="GY",
+            kind="course",
             code="SVASVA02",
             defaults={"subject": subject, "name": "Svenska som andraspråk 2", "points": 100},
         )[0],

@@ -7,8 +7,10 @@ from studievag.plans.services import plan_create
 
 @pytest.fixture
 def courses(db) -> dict[str, Course]:
+    """Compulsory-school subjects and courses (before gy25) by code; gy25 levels as "level:CODE"."""
     catalogue_ensure_core()
-    return {c.code: c for c in Course.objects.all()}
+    rows = Course.objects.filter(school_type__in=["GR", "GY"], organiser=None)
+    return {(f"level:{c.code}" if c.kind == "level" else c.code): c for c in rows}
 
 
 @pytest.fixture

@@ -99,6 +99,7 @@ ROUTES = [
     ),
     Route("plans:education_plan_detail", A_STAFF | {"organiser_analyst"}, kwargs=education_plan_a),
     Route("plans:local_course_create", frozenset({"principal", "organiser_analyst"})),
+    Route("plans:catalogue_search", A_STAFF | {"mentor_other_school"}),
     Route(
         "plans:local_course_create",
         frozenset({"principal", "organiser_analyst"}),

@@ -32,14 +32,35 @@ def test_mentor_writes_and_compares_a_plan_and_the_student_reads_it(
     page.click(f"a[href='/students/{alice.pk}/plan/']")
     page.click(f"a[href='/students/{alice.pk}/plan/edit/']")
     page.fill("textarea[name=study_path]", "Språkintroduktion, sedan Vård- och omsorgsprogrammet")
+    # No empty rows until asked for: add a goal and a course (the form comes back, nothing saved).
+    page.click("button[name=add_row][value=goals]")
+    page.wait_for_selector("select[name=goals-0-term]")
+    page.click("button[name=add_row][value=courses]")
+    page.wait_for_selector("input[name=courses-0-course]")
     page.select_option("select[name=goals-0-term]", "long")
     page.select_option("select[name=goals-0-kind]", "national_programme")
     page.fill("input[name=goals-0-title]", "Behörighet till Vård- och omsorgsprogrammet")
     page.fill("input[name=goals-0-target_date]", "2028-06-15")
-    page.fill("input[name=courses-0-course]", "GY:SVASVA01")
+    # Alice started after 1 July 2025: she reads subjects at levels. Choose one by typing its name.
+    field = page.locator("input[name=courses-0-course]")
+    field.click()
+    field.press_sequentially("svenska som andra", delay=30)
+    page.locator("[role=listbox] [role=option]").first.wait_for()
+    assert field.get_attribute("aria-expanded") == "true"
+    options = page.locator("[role=listbox] [role=option]")
+    texts = options.all_inner_texts()
+    assert any("Svenska som andraspråk nivå 1" in t for t in texts)
+    assert not any(":" in t.split("·")[0] for t in texts)  # names, never keys like GR:GRGRSVA01_7-9
+    index = next(i for i, t in enumerate(texts) if "Svenska som andraspråk nivå 1" in t)
+    for _ in range(index + 1):
+        field.press("ArrowDown")
+    field.press("Enter")
+    assert field.input_value().startswith("Svenska som andraspråk nivå 1 (SVASVA01")
     page.select_option("select[name=courses-0-status]", "ongoing")
+    page.fill("input[name=courses-0-weekly_hours]", "12")
+    assert "12" in page.inner_text("[data-hours-sum]")
     page.fill("textarea[name=reason]", "Första plansamtalet")
-    page.click("form.form-wide button[type=submit]")
+    page.click("#save-bar button[type=submit]")
     page.wait_for_url(f"**/students/{alice.pk}/plan/")
     plan = Plan.objects.get(student=alice)
     assert plan.version == 1
@@ -47,9 +68,11 @@ def test_mentor_writes_and_compares_a_plan_and_the_student_reads_it(
     # Second save: the goal is under way and a course is added.
     page.click(f"a[href='/students/{alice.pk}/plan/edit/']")
     page.select_option("select[name=goals-0-status]", "in_progress")
-    page.fill("input[name=courses-1-course]", "GY:MATMAT01a")
+    page.click("button[name=add_row][value=courses]")
+    page.wait_for_selector("input[name=courses-1-course]")
+    page.fill("input[name=courses-1-course]", "MATMAT01a")  # a code typed without the list also works
     page.fill("textarea[name=reason]", "Plansamtal: matematik tillagd")
-    page.click("form.form-wide button[type=submit]")
+    page.click("#save-bar button[type=submit]")
     page.wait_for_url(f"**/students/{alice.pk}/plan/")
     plan.refresh_from_db()
     assert plan.version == 2
@@ -60,7 +83,7 @@ def test_mentor_writes_and_compares_a_plan_and_the_student_reads_it(
     page.wait_for_url("**/plan/compare/?a=1&b=2")
     added = page.locator("tr.diff-added")
     assert added.count() == 1
-    assert "MATMAT01a" in added.inner_text()
+    assert "Matematik nivå 1a" in added.inner_text()
     changed = page.locator("tr.diff-changed td.cell-changed")
     assert changed.count() == 1
     assert changed.locator("del").count() == 1 and changed.locator("ins").count() == 1
@@ -70,7 +93,7 @@ def test_mentor_writes_and_compares_a_plan_and_the_student_reads_it(
     page.goto(f"{live_server.url}/my/")
     page.click(f"a[href='/my/students/{alice.pk}/plan/']")
     assert "Behörighet till Vård- och omsorgsprogrammet" in page.inner_text("main")
-    assert "Matematik 1a" in page.inner_text("main")
+    assert "Matematik nivå 1a" in page.inner_text("main")
     with page.expect_download() as download_info:
         page.click(f"a[href='/my/students/{alice.pk}/plan.pdf']")
     path = tmp_path / "plan.pdf"

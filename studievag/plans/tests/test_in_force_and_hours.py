@@ -85,7 +85,7 @@ def test_full_time_is_23_planned_hours_a_week_in_the_ongoing_courses(courses, ho
 
 def test_hours_are_saved_compared_and_shown(cast, login):
     catalogue_ensure_core()
-    courses = list(Course.objects.filter(code__in=["GRGRMAT01_7-9", "GRGRSVA01_7-9"]))
+    courses = list(Course.objects.filter(school_type="GR", code__in=["GRGRMAT01_7-9", "GRGRSVA01_7-9"]))
     assert len(courses) == 2
     plan = plan_create(
         acting_user=cast.mentor_a,
@@ -136,19 +136,24 @@ def test_group_guidance_is_linked_to_every_participants_plan(cast, login):
 def test_hours_take_a_decimal_comma_in_swedish(db):
     from django.utils import translation
 
-    from studievag.plans.forms import CourseForm
+    from studievag.plans.forms import CourseCatalogue, CourseForm
+    from studievag.plans.selectors import CourseChoice
 
     catalogue_ensure_core()
+    catalogue = CourseCatalogue(CourseChoice("levels", None, "", ()))
     with translation.override("sv"):
-        form = CourseForm({"course": "GR:GRGRMAT01_7-9", "status": "ongoing", "weekly_hours": "7,5"})
+        typed = {"course": "matematik, årskurs 7-9", "status": "ongoing", "weekly_hours": "7,5"}
+        form = CourseForm(typed, catalogue=catalogue)
         assert form.is_valid(), form.errors
         assert form.cleaned_data["weekly_hours"] == Decimal("7.5")
-        assert not CourseForm({"course": "GR:GRGRMAT01_7-9", "status": "ongoing", "weekly_hours": "41"}).is_valid()
+        assert form.cleaned_data["course"].label == "Matematik, årskurs 7–9"
+        too_many = {"course": "GRGRMAT01_7-9", "status": "ongoing", "weekly_hours": "41"}
+        assert not CourseForm(too_many, catalogue=catalogue).is_valid()
 
 
 def test_the_student_reads_the_planned_hours_in_arabic(cast, client, settings):
     catalogue_ensure_core()
-    course = Course.objects.get(code="GRGRMAT01_7-9")
+    course = Course.objects.get(school_type="GR", code="GRGRMAT01_7-9")
     plan_create(
         acting_user=cast.mentor_a,
         student=cast.alice,

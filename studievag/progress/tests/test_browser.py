@@ -125,3 +125,31 @@ def test_teacher_imports_what_swedish_excel_saves_as_csv(transactional_db, live_
     assert page.locator(f"input[name='scheduled-{cast.alice.pk}']").input_value() == "270"
     assert page.locator(f"input[name='invalid-{cast.adam.pk}']").input_value() == "15"
     assert page.locator(".messages .message.success").is_visible()
+
+
+@pytest.mark.browser
+def test_a_bad_row_in_a_swedish_file_is_named_in_swedish_and_nothing_is_saved(
+    transactional_db, live_server, page, cast, tmp_path
+):
+    from studievag.progress.models import AttendanceWeek
+
+    group = ensure_course(cast).course_group_a
+    export = tmp_path / "närvaro.csv"
+    export.write_bytes(
+        (
+            "Personnummer;Vecka;Schemalagd tid (minuter);Giltig frånvaro (minuter);Ogiltig frånvaro (minuter)\r\n"
+            f"{cast.alice.formatted_identity_number};v. 37 2026;240;0;0\r\n"
+            f"{cast.adam.formatted_identity_number};v. 37 2026;två timmar;0;0\r\n"
+        ).encode("cp1252")
+    )
+    _log_in(page, live_server, "teacher_a")
+    page.context.add_cookies([{"name": "django_language", "value": "sv", "url": live_server.url}])
+    page.goto(f"{live_server.url}/progress/groups/{group.pk}/attendance/")
+    page.set_input_files("input[type=file][name=file]", str(export))
+    page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
+    page.wait_for_load_state()
+    page.screenshot(path="var/screenshot-attendance-import-error.png", full_page=True)
+    assert page.locator(".import-errors li").all_inner_texts() == [
+        "Rad 3, kolumn C ”Schemalagd tid (minuter)”: ”två timmar” är inte en siffra"
+    ]
+    assert not AttendanceWeek.objects.exists()

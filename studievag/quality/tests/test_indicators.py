@@ -164,7 +164,7 @@ def test_breakdown_by_merit_value_and_parents_education(world, recorder):
 @pytest.fixture
 def course(db):
     catalogue_ensure_core()
-    return Course.objects.get(code="GRGRMAT01_7-9")
+    return Course.objects.get(school_type="GR", code="GRGRMAT01_7-9")
 
 
 def test_attendance_is_minutes_present_over_minutes_scheduled_in_the_period(world, course, recorder):

@@ -38,7 +38,7 @@ def test_guidance_and_full_time_counted_by_hand(cast):
     # Six students at A through the spring term (plus Adam, enrolled 400 days ago): 7.
     students = [make_student(cast.unit_a, start=D(2025, 8, 1)) for _ in range(6)]
     catalogue_ensure_core()
-    courses = list(Course.objects.filter(code__in=["GRGRMAT01_7-9", "GRGRSVA01_7-9"]))
+    courses = list(Course.objects.filter(school_type="GR", code__in=["GRGRMAT01_7-9", "GRGRSVA01_7-9"]))
     assert len(courses) == 2
     hours = [("12", "11"), ("20", "3"), ("10", None), (None, None), ("12", "12"), None]
     plans = []

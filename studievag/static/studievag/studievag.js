@@ -55,3 +55,175 @@ document.addEventListener("DOMContentLoaded", () => {
   markScrolling();
   window.addEventListener("resize", markScrolling);
 });
+
+// The plan's course picker: a combobox over the catalogue search (ARIA 1.2 list
+// autocomplete). Without this script the field is a text field with a datalist,
+// and the server reads a name, a code or the list's text. Enhanced when first
+// focused, so rows added later are enhanced as well.
+(() => {
+  let counter = 0;
+
+  function enhance(input) {
+    const section = input.closest("[data-catalogue-url]");
+    if (!section || input.dataset.enhanced) return;
+    input.dataset.enhanced = "1";
+    counter += 1;
+    const listbox = document.createElement("ul");
+    listbox.id = `course-listbox-${counter}`;
+    listbox.className = "combo-list";
+    listbox.setAttribute("role", "listbox");
+    listbox.setAttribute("aria-label", input.labels && input.labels[0] ? input.labels[0].textContent.trim() : "");
+    listbox.hidden = true;
+    const status = document.createElement("span");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    const wrap = document.createElement("div");
+    wrap.className = "combo";
+    input.parentNode.insertBefore(wrap, input);
+    wrap.append(input, listbox, status);
+    input.removeAttribute("list");
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", listbox.id);
+    let active = -1;
+    let timer = null;
+    let asked = "";
+
+    const options = () => Array.from(listbox.querySelectorAll("[role=option]"));
+    function close() {
+      listbox.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+    function mark(index) {
+      const all = options();
+      all.forEach((o, i) => o.setAttribute("aria-selected", i === index ? "true" : "false"));
+      active = index;
+      if (index >= 0 && all[index]) {
+        input.setAttribute("aria-activedescendant", all[index].id);
+        all[index].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+    function choose(option) {
+      input.value = option.dataset.choice;
+      close();
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    function show(results) {
+      listbox.replaceChildren();
+      results.forEach((r, i) => {
+        const li = document.createElement("li");
+        li.id = `${listbox.id}-${i}`;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.dataset.choice = r.choice;
+        const name = document.createElement("span");
+        name.className = "combo-name";
+        name.textContent = r.label;
+        const detail = document.createElement("span");
+        detail.className = "combo-detail";
+        detail.textContent = `${r.code} · ${r.what}`;
+        li.append(name, " ", detail);
+        li.addEventListener("mousedown", (event) => {
+          event.preventDefault();
+          choose(li);
+        });
+        listbox.append(li);
+      });
+      const open = results.length > 0;
+      listbox.hidden = !open;
+      input.setAttribute("aria-expanded", open ? "true" : "false");
+      status.textContent = section.dataset[open ? "textFound" : "textNone"]?.replace("__N__", results.length) || "";
+      active = -1;
+    }
+    function ask() {
+      const query = input.value.trim();
+      if (query.length < 2) {
+        close();
+        return;
+      }
+      if (query === asked && !listbox.hidden) return;
+      asked = query;
+      const url = new URL(section.dataset.catalogueUrl, window.location.href);
+      url.searchParams.set("q", query);
+      url.searchParams.set("grading", section.dataset.grading || "both");
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then((response) => (response.ok ? response.json() : { results: [] }))
+        .then((data) => {
+          if (input.value.trim() === query) show(data.results || []);
+        })
+        .catch(() => close());
+    }
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(ask, 150);
+    });
+    input.addEventListener("keydown", (event) => {
+      const all = options();
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        if (listbox.hidden) ask();
+        else mark(Math.min(active + 1, all.length - 1));
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        mark(Math.max(active - 1, 0));
+      } else if (event.key === "Enter" && !listbox.hidden && active >= 0) {
+        event.preventDefault();
+        choose(all[active]);
+      } else if (event.key === "Escape" && !listbox.hidden) {
+        event.preventDefault();
+        close();
+      }
+    });
+    input.addEventListener("blur", () => setTimeout(close, 100));
+  }
+
+  document.addEventListener("focusin", (event) => {
+    if (event.target.matches && event.target.matches("input[data-course-picker]")) enhance(event.target);
+  });
+  // A field that had the focus before this script ran (autofocus on a newly added row).
+  document.addEventListener("DOMContentLoaded", () => {
+    const active = document.activeElement;
+    if (active && active.matches && active.matches("input[data-course-picker]")) enhance(active);
+  });
+})();
+
+// The plan form's hours: the hours a week of the ongoing rows, added up as they are typed.
+(() => {
+  function update(form) {
+    const out = form.querySelector("[data-hours-sum]");
+    if (!out) return;
+    let total = 0;
+    let any = false;
+    for (const hours of form.querySelectorAll("input[data-weekly-hours]")) {
+      const row = hours.closest("fieldset") || form;
+      const status = row.querySelector("select[name$='-status']");
+      const removed = row.querySelector("input[name$='-DELETE']");
+      const course = row.querySelector("input[data-course-picker]");
+      if (!status || status.value !== "ongoing" || (removed && removed.checked)) continue;
+      if (course && !course.value.trim()) continue;
+      const value = parseFloat(hours.value.replace(",", ".").trim());
+      if (Number.isNaN(value)) continue;
+      total += value;
+      any = true;
+    }
+    const fullTime = parseFloat(out.dataset.fullTime);
+    const shown = (Math.round(total * 10) / 10).toLocaleString(document.documentElement.lang || undefined);
+    const text = !any ? out.dataset.textNone : total >= fullTime ? out.dataset.textFull : out.dataset.textPart;
+    out.textContent = text.replace("__H__", shown);
+    out.classList.toggle("full_time", any && total >= fullTime);
+    out.classList.toggle("part_time", any && total < fullTime);
+  }
+  document.addEventListener("DOMContentLoaded", () => {
+    for (const out of document.querySelectorAll("[data-hours-sum]")) {
+      const form = out.closest("form");
+      update(form);
+      form.addEventListener("input", () => update(form));
+      form.addEventListener("change", () => update(form));
+    }
+  });
+})();

@@ -2,14 +2,17 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from studievag.catalogue.services import DEFAULT_CSV, CatalogueImportError, catalogue_import
+from studievag.catalogue.services import CatalogueImportError, catalogue_import
 
 
 class Command(BaseCommand):
-    help = "Import Skolverket's subjects and courses from a CSV file (all or nothing)."
+    help = (
+        "Import subjects and courses from a CSV file in the columns of Skolverket's flattened 2018 list "
+        "(all or nothing). The shipped catalogue is loaded by the migrations; see also import_syllabus."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_CSV)
+        parser.add_argument("path", type=Path)
 
     def handle(self, *args, path, **options):
         if not path.exists():
