@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from studievag.catalogue.models import Course, CourseKind
 from studievag.enrolments.models import Enrolment
@@ -104,7 +105,8 @@ def schema_errors(data) -> list[str]:
         export_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    return [f"{_path(e)}: {_schema_message(e)}" for e in errors]
+    # jsonschema reports each missing field of an object on its own; the message names them all, once.
+    return list(dict.fromkeys(f"{_path(e)}: {_schema_message(e)}" for e in errors))
 
 
 def _schema_type(name) -> str:
@@ -131,7 +133,9 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     validator, expected = error.validator, error.validator_value
     if validator == "required":
         missing = [name for name in expected if isinstance(error.instance, dict) and name not in error.instance]
-        return _("the field %(fields)s is missing") % {"fields": _quoted(missing)}
+        return ngettext("the field %(fields)s is missing", "the fields %(fields)s are missing", len(missing)) % {
+            "fields": _quoted(missing)
+        }
     if validator == "type":
         return _("should be %(type)s") % {"type": _schema_type(expected)}
     if validator in ("enum", "const"):

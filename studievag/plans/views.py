@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -544,7 +544,12 @@ def plan_import_view(request, pk: int):
             if result.unknown_courses:
                 messages.warning(
                     request,
-                    _("The plan was imported without %(n)s unknown courses.") % {"n": len(result.unknown_courses)},
+                    ngettext(
+                        "The plan was imported without %(n)s unknown course.",
+                        "The plan was imported without %(n)s unknown courses.",
+                        len(result.unknown_courses),
+                    )
+                    % {"n": len(result.unknown_courses)},
                 )
             else:
                 messages.success(request, _("The plan was imported."))
