@@ -172,7 +172,9 @@ PAGES: list[Page] = [
     Page("admin", "/interop/organisers/{organiser}/"),
     Page("admin", "/interop/runs/{sync_run}/"),
     Page("principal", "/interop/conflicts/"),
-    # The API's documentation (public)
+    # Integrations (the REST API's tokens) and the API's documentation (public)
+    Page("admin", "/integrations/"),
+    Page("admin", "/integrations/{integration}/token/"),
     Page(None, "/api/v1/docs/"),
     Page(None, "/api/v1/redoc/"),
     # Access: staff roles, groups, changes, the read log
@@ -195,6 +197,7 @@ PAGES: list[Page] = [
 
 def demo_ids() -> dict[str, object]:
     """The objects the paths name, from the demo data set, each one its user may open."""
+    from studievag.api.models import Integration
     from studievag.effect_chain.models import ChainNode, EffectChain, IndicatorLink
     from studievag.handover.selectors import incoming, outgoing
     from studievag.interop.models import SyncRun
@@ -237,6 +240,7 @@ def demo_ids() -> dict[str, object]:
         "sync_run": SyncRun.objects.order_by("pk").first().pk,
         "admin_user": users["admin"].pk,
         "worklist_signals": "signals",
+        "integration": Integration.objects.order_by("pk").first().pk,
     }
 
 
