@@ -150,7 +150,7 @@ def test_after_a_facts_refresh_the_kept_pattern_is_the_one_computed_from_scratch
     _family(analyst, node, HT)  # patterns and SQL kept
     # A day's attendance, refreshed by the job: the attendance rates change.
     catalogue_ensure_core()
-    course = Course.objects.get(code="GRGRMAT01_7-9")
+    course = Course.objects.get(code="GRGRMAT01_7-9", school_type="GR")
     recorder = make_user()
     students = list(Enrolment.objects.filter(school_unit=units[0]).values_list("student_id", flat=True))
     for student_id in students:

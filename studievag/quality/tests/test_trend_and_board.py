@@ -33,7 +33,7 @@ def earlier_students(cast):
     """Twenty students at school A since more than a year, with attendance recorded in the
     previous term (so the earlier term has both students and a figure)."""
     catalogue_ensure_core()
-    course = Course.objects.get(code="GRGRMAT01_7-9")
+    course = Course.objects.get(code="GRGRMAT01_7-9", school_type="GR")
     recorder = make_user("recorder")
     today = timezone.localdate()
     previous = term_of(today).previous_term()
