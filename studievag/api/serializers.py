@@ -63,8 +63,9 @@ class StudentDetail(StudentSummary):
     groups = GroupOut(many=True)
 
 
-# Every character Python's str.split() or an ECMA pattern's \s takes for a space.
-_SPACE_CHARS = r"\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+# Exactly the characters Python's str.split() takes for a space (ECMA's \s also takes U+FEFF, which
+# Python keeps in a word: the pattern must count words as the search does).
+_SPACE_CHARS = r"\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _SPACE = f"[{_SPACE_CHARS}]"
 
 
