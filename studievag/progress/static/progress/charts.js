@@ -6,15 +6,18 @@
   const data = JSON.parse(source.textContent);
   const labels = data.labels;
   const day = (iso) => new Date(iso + "T12:00:00").getTime();
-  const asDate = (value) => new Date(value).toISOString().slice(0, 10);
   const rtl = document.documentElement.dir === "rtl";
+  // A canvas draws its text in the page's direction: on a right-to-left page a left-to-right
+  // label ("5. Över kursmålet", "2026-11-29") is kept in order inside a left-to-right isolate.
+  const ltr = (text) => (rtl && text ? `\u2066${text}\u2069` : text);
+  const asDate = (value) => ltr(new Date(value).toISOString().slice(0, 10));
 
   for (const canvas of document.querySelectorAll("canvas.progress-chart")) {
     const course = data.courses.find((c) => String(c.id) === canvas.dataset.course);
     if (!course) continue;
     const stepLabel = (v) => {
       const step = course.steps.find((s) => s.position === v);
-      return step ? `${v}. ${step.label}${step.goal ? " ★" : ""}` : "";
+      return step ? ltr(`${v}. ${step.label}${step.goal ? " ★" : ""}`) : "";
     };
     new Chart(canvas, {
       type: "scatter",
@@ -54,7 +57,7 @@
     new Chart(attendance, {
       type: "bar",
       data: {
-        labels: data.attendance.map((w) => w.week),
+        labels: data.attendance.map((w) => ltr(w.week)),
         datasets: [{ label: labels.attendance, data: data.attendance.map((w) => w.percent),
                      backgroundColor: "#3182bd" }],
       },
