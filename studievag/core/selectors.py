@@ -22,13 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from studievag.access.models import Role
 from studievag.access.policy import grants_for, label_students, students_through, visible_students
 from studievag.enrolments.models import Enrolment
-from studievag.enrolments.selectors import with_current_enrolment
 from studievag.organisations.models import SchoolUnit
 from studievag.people.models import Student
 from studievag.plans.permissions import PLAN
 from studievag.plans.rules import ApprovalState
 from studievag.progress import rules as progress_rules
-from studievag.progress.selectors import follow_up_for
+from studievag.progress.selectors import student_signals
 
 
 class WorkStatus(StrEnum):
@@ -150,19 +149,37 @@ class Worklists:
         return list({row.student.pk: row.student for row in rows}.values())
 
 
-def _action(row: WorklistRow, role: str) -> tuple[Promise, str]:
+# Stands for a student's id in an address reversed once for every row of a worklist.
+_ROW_ID = 987654321987
+
+
+class _Addresses:
+    """The worklist's links, each reversed once and completed with a row's student id."""
+
+    def __init__(self):
+        self._parts = {
+            name: reverse(name, args=[_ROW_ID]).partition(str(_ROW_ID))
+            for name in ("plans:plan_edit", "plans:review_create", "plans:plan_detail", "progress:student")
+        }
+
+    def __call__(self, name: str, pk: int) -> str:
+        before, _sep, after = self._parts[name]
+        return f"{before}{pk}{after}"
+
+
+def _action(row: WorklistRow, role: str, address: _Addresses) -> tuple[Promise, str]:
     """The next thing to do for this student, as (link text, address)."""
     pk = row.student.pk
     first = row.statuses[0]
     if first in (WorkStatus.LATE, WorkStatus.NO_PLAN):
-        return _("Draw up the plan"), reverse("plans:plan_edit", args=[pk])
+        return _("Draw up the plan"), address("plans:plan_edit", pk)
     if first == WorkStatus.REVIEW_DUE:
-        return _("Record the plan talk"), reverse("plans:review_create", args=[pk])
+        return _("Record the plan talk"), address("plans:review_create", pk)
     if first in (WorkStatus.CHANGED, WorkStatus.NOT_APPROVED) and role == Role.PRINCIPAL:
-        return _("Approve the plan"), reverse("plans:plan_detail", args=[pk]) + "#approval"
+        return _("Approve the plan"), address("plans:plan_detail", pk) + "#approval"
     if row.signals:
-        return _("See the progression"), reverse("progress:student", args=[pk])
-    return _("Open the plan"), reverse("plans:plan_detail", args=[pk])
+        return _("See the progression"), address("progress:student", pk)
+    return _("Open the plan"), address("plans:plan_detail", pk)
 
 
 def _principal_students(user, unit_ids: list[int], on: datetime.date) -> QuerySet[Student]:
@@ -189,10 +206,10 @@ def _mark_same_names(rows: Iterable[WorklistRow]) -> None:
 def worklists(user, *, on: datetime.date) -> Worklists:
     """The mentor's worklist (mentees) and the principal's (per own school unit).
 
-    Queries: the mentees (one, with their enrolment), the principal's students (one),
-    the units (one), protected names when there are any, and the progress area's
-    follow-up (its constant number, which includes the plan statuses), once for all
-    students together.
+    Queries: the mentees (one), the principal's students (one),
+    the units (one), protected names when there are any, and the progress area's early
+    signals with the plan statuses (:func:`student_signals`: plain rows, a constant
+    number of queries), once for all students together.
     """
     grants = grants_for(user)
     result = Worklists()
@@ -200,14 +217,14 @@ def worklists(user, *, on: datetime.date) -> Worklists:
     unit_students: list[Student] = []
     units: list[SchoolUnit] = []
     if Role.MENTOR in grants.roles:
-        mentees = list(with_current_enrolment(students_through(user, Role.MENTOR)).order_by("last_name", "first_name"))
+        mentees = list(students_through(user, Role.MENTOR).order_by("last_name", "first_name"))
     unit_ids = sorted({a.school_unit_id for a in grants.assignments if a.role == Role.PRINCIPAL and a.school_unit_id})
     if unit_ids:
         units = list(SchoolUnit.objects.filter(pk__in=unit_ids).order_by("name"))
         unit_students = list(_principal_students(user, unit_ids, on).order_by("last_name", "first_name"))
     everyone = {s.pk: s for s in unit_students} | {s.pk: s for s in mentees}
     label_students(user, everyone.values())
-    follow = follow_up_for(list(everyone.values()), on=on)
+    follow = student_signals(everyone, on=on)
 
     def row_for(student: Any) -> WorklistRow:
         f = follow[student.pk]
@@ -221,10 +238,11 @@ def worklists(user, *, on: datetime.date) -> Worklists:
             on=on,
         )
 
+    address = _Addresses()
     if Role.MENTOR in grants.roles:
         result.mentees = [row_for(s) for s in mentees]
         for row in result.mentees:
-            row.action = _action(row, Role.MENTOR)
+            row.action = _action(row, Role.MENTOR, address)
         _mark_same_names(result.mentees)
     if unit_ids:
         names = {u.pk: u.name for u in units}
@@ -233,7 +251,7 @@ def worklists(user, *, on: datetime.date) -> Worklists:
             row = row_for(student)
             row.unit_id = student.worklist_unit  # type: ignore[attr-defined]
             row.unit_name = names.get(row.unit_id or 0, "")
-            row.action = _action(row, Role.PRINCIPAL)
+            row.action = _action(row, Role.PRINCIPAL, address)
             by_unit[row.unit_id or unit_ids[0]].rows.append(row)
         for unit in by_unit.values():
             _mark_same_names(unit.rows)

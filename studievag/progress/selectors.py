@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils.text import Truncator
 
@@ -216,13 +216,19 @@ def _course_memberships(ids: list[int], on: datetime.date) -> list[GroupMembersh
 
 
 def _attendance_weeks(
-    ids: list[int], on: datetime.date, settings: dict[int, FollowUpSettings], *, history: bool
+    ids: list[int],
+    on: datetime.date,
+    settings: dict[int, FollowUpSettings],
+    *,
+    history: bool,
+    trend: bool = True,
 ) -> dict[int, list[rules.WeekMinutes]]:
     attendance = AttendanceWeek.objects.filter(student_id__in=ids, week_start__lte=on)
     if not history:
-        # The weeks the sparkline and the longest attendance window in use read, no more.
+        # The weeks the sparkline (``trend``) and the longest attendance window in use read, no more.
         span = max(
-            [TREND_WEEKS, FollowUpSettings().attendance_weeks] + [conf.attendance_weeks for conf in settings.values()]
+            [TREND_WEEKS if trend else 1, FollowUpSettings().attendance_weeks]
+            + [conf.attendance_weeks for conf in settings.values()]
         )
         attendance = attendance.filter(week_start__gte=rules.recent_weeks(on, span)[0])
     weeks = defaultdict(list)
@@ -472,6 +478,12 @@ class OverviewRow:
     decision_url: str = ""
     attendance_text: str = ""
     reviewed_on: str = ""
+    # Set by the view: the row's cells as HTML (see ``overview_cells``).
+    courses_html: str = ""
+    attendance_html: str = ""
+    plan_html: str = ""
+    signals_html: str = ""
+    decision_html: str = ""
 
     @property
     def worst_status(self) -> str:
@@ -519,18 +531,30 @@ def team_students(user, team: Team, on: datetime.date) -> QuerySet[Student]:
     return students.order_by("last_name", "first_name", "pk")
 
 
-def _overview_lines(ids: list[int], on: datetime.date):
-    """Every current course-group membership of the students as one row of plain values, with
-    each course's first and latest record, starting level, planned term and grade.
+def _course_lines(ids: list[int], on: datetime.date) -> QuerySet[GroupMembership]:
+    """The students' current course-group memberships, in the order the pages list them.
 
-    Two queries: the memberships' keys first, so that the second reads the few groups by
-    key (given the students alone, PostgreSQL hashes every course group in the country).
+    One query here, for the memberships' keys, so that the caller's query reads the few
+    groups by key (given the students alone, PostgreSQL hashes every course group in the
+    country).
     """
     current = list(
         GroupMembership.objects.filter(student_id__in=ids, start_date__lte=on)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
         .values_list("pk", "group_id")
     )
+    return GroupMembership.objects.filter(
+        pk__in=[pk for pk, _group in current],
+        group_id__in={group for _pk, group in current},
+        group__kind=StudentGroup.Kind.COURSE_GROUP,
+        group__course__isnull=False,
+    ).order_by("group__course__subject__name", "group__name", "group_id", "pk")
+
+
+def _overview_lines(ids: list[int], on: datetime.date):
+    """Every current course-group membership of the students as one row of plain values, with
+    each course's first and latest record, starting level, planned term and grade (two
+    queries, see :func:`_course_lines`)."""
     line = {"student_id": OuterRef("student_id"), "course_id": OuterRef("group__course_id")}
     records = ProgressRecord.objects.filter(**line, recorded_on__lte=on)
     first, latest = records.order_by("recorded_on"), records.order_by("-recorded_on")
@@ -540,12 +564,7 @@ def _overview_lines(ids: list[int], on: datetime.date):
     term = PlanCourse.objects.filter(plan__student_id=OuterRef("student_id"), course_id=OuterRef("group__course_id"))
     grade = GradeRecord.objects.filter(**line, awarded_on__lte=on).order_by("-awarded_on", "-pk")
     return (
-        GroupMembership.objects.filter(
-            pk__in=[pk for pk, _group in current],
-            group_id__in={group for _pk, group in current},
-            group__kind=StudentGroup.Kind.COURSE_GROUP,
-            group__course__isnull=False,
-        )
+        _course_lines(ids, on)
         .annotate(
             latest_position=Subquery(latest.values("step__position")[:1]),
             latest_on=Subquery(latest.values("recorded_on")[:1]),
@@ -555,7 +574,6 @@ def _overview_lines(ids: list[int], on: datetime.date):
             plan_term=Subquery(term.exclude(term="").values("term")[:1]),
             grade=Subquery(grade.values("grade")[:1]),
         )
-        .order_by("group__course__subject__name", "group__name", "group_id", "pk")
         .values_list(
             "student_id",
             "group__course__subject__name",
@@ -571,6 +589,23 @@ def _overview_lines(ids: list[int], on: datetime.date):
             "grade",
         )
     )
+
+
+def _enrolment_rows(ids: list[int], on: datetime.date) -> tuple[list[tuple], dict[int, tuple]]:
+    """Every enrolment of the students as (student, start, end, organiser), and each student's
+    current one: the latest active, else the latest of all (one query)."""
+    enrolments = list(
+        Enrolment.objects.filter(student_id__in=ids)
+        .order_by("start_date", "pk")
+        .values_list("student_id", "start_date", "end_date", "school_unit__organiser_id")
+    )
+    current: dict[int, tuple] = {}
+    for row in enrolments:
+        known = current.get(row[0])
+        active = row[1] <= on and (row[2] is None or row[2] >= on)
+        if known is None or active or not (known[1] <= on and (known[2] is None or known[2] >= on)):
+            current[row[0]] = row
+    return enrolments, current
 
 
 def _latest_decision(field_name: str) -> Subquery:
@@ -641,17 +676,7 @@ def team_overview(user, team: Team, *, on: datetime.date) -> TeamOverview:
     if not students:
         return TeamOverview(team=team, on=on, rows=[], settings=None)
     ids = [s.pk for s in students]
-    enrolments = list(
-        Enrolment.objects.filter(student_id__in=ids)
-        .order_by("start_date", "pk")
-        .values_list("student_id", "start_date", "end_date", "school_unit__organiser_id")
-    )
-    current: dict[int, tuple] = {}
-    for row in enrolments:  # the latest active enrolment, else the latest of all
-        known = current.get(row[0])
-        active = row[1] <= on and (row[2] is None or row[2] >= on)
-        if known is None or active or not (known[1] <= on and (known[2] is None or known[2] >= on)):
-            current[row[0]] = row
+    enrolments, current = _enrolment_rows(ids, on)
     lines = list(_overview_lines(ids, on))
     organiser_ids = {row[3] for row in current.values()}
     book = ScaleBook(organiser_ids | {line[3] for line in lines})
@@ -690,6 +715,57 @@ def team_overview(user, team: Team, *, on: datetime.date) -> TeamOverview:
     order = {rules.Status.FAR_BEHIND: 0, rules.Status.BEHIND: 1, rules.Status.IN_LINE: 2, rules.Status.NOT_ASSESSED: 3}
     rows.sort(key=lambda r: (0 if r.signals else 1, order[r.worst_status]))
     return TeamOverview(team=team, on=on, rows=rows, settings=rows[0].settings)
+
+
+# --- Early signals for many students (the start page's worklists) ------------------------
+
+
+@dataclass
+class StudentSignals:
+    """A student's plan status (the plans area's ``PlanStatus``) and early signals."""
+
+    plan_status: object
+    signals: list[rules.Signal]
+
+
+def student_signals(ids: Collection[int], *, on: datetime.date) -> dict[int, StudentSignals]:
+    """The plan status and early signals of each student on ``on``: those of
+    :func:`follow_up_for`, from plain rows in a number of queries that does not grow with
+    the students (a principal's worklist holds every student of the school unit).
+
+    Queries: enrolments (1); the current course lines with their latest record's day and
+    whether a grade is set (2, see :func:`_course_lines`); thresholds (1); attendance by
+    week over the signal's window (1); plan statuses given the enrolments (3).
+    """
+    ids = list(ids)
+    if not ids:
+        return {}
+    enrolments, current = _enrolment_rows(ids, on)
+    line = {"student_id": OuterRef("student_id"), "course_id": OuterRef("group__course_id")}
+    lines = _course_lines(ids, on).annotate(
+        latest_on=Subquery(
+            ProgressRecord.objects.filter(**line, recorded_on__lte=on)
+            .order_by("-recorded_on")
+            .values("recorded_on")[:1]
+        ),
+        graded=Exists(GradeRecord.objects.filter(**line, awarded_on__lte=on)),
+    )
+    courses: dict[int, list[tuple]] = defaultdict(list)
+    for student_id, subject, joined, latest_on, graded in lines.values_list(
+        "student_id", "group__course__subject__name", "start_date", "latest_on", "graded"
+    ):
+        courses[student_id].append((subject, latest_on, joined, graded))
+    settings = settings_for({row[3] for row in current.values()})
+    weeks = _attendance_weeks(ids, on, settings, history=False, trend=False)
+    plan_statuses = plan_status_for(ids, on=on, enrolment_rows=enrolments)
+    result = {}
+    for student_id in ids:
+        enrolment = current.get(student_id)
+        conf = (settings.get(enrolment[3]) if enrolment else None) or FollowUpSettings()
+        status = plan_statuses.get(student_id)
+        signals = course_signals(conf, weeks.get(student_id, []), courses.get(student_id, []), status, on=on)
+        result[student_id] = StudentSignals(plan_status=status, signals=signals)
+    return result
 
 
 def team_for(user, kind: str, pk: int) -> Team | None:

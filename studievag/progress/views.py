@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +41,7 @@ from .forms import (
     TeamDecisionForm,
 )
 from .models import FollowUpSettings, Grade, TeamDecision, week_start
+from .overview_cells import OverviewCells
 from .permissions import PROGRESS
 from .scope import course_groups_for, organisers_for_settings, teams_for
 from .selectors import (
@@ -366,17 +368,10 @@ def _overview(request, kind: str, pk: int):
     # The decision form's kinds, the same in every row: rendered once, not once per student.
     kinds = TeamDecisionForm(initial={"kind": TeamDecision.Kind.SUPPORT}).fields["kind"].choices
     kind_options = format_html_join("", '<option value="{}">{}</option>', ((v, label) for v, label in kinds if v))
-    return render(
-        request,
-        "progress/team_overview.html",
-        {
-            "overview": overview,
-            "team": team,
-            "today": today,
-            "kind_options": kind_options,
-            "grade_word": _("grade"),
-        },
-    )
+    cells = OverviewCells(csrf_input=csrf_input(request), kind_options=kind_options)
+    for row in overview.rows:
+        cells.fill(row)
+    return render(request, "progress/team_overview.html", {"overview": overview, "team": team, "today": today})
 
 
 @require_action("progress.team")

@@ -412,6 +412,35 @@ class Command(BaseCommand):
             .values_list("student_id", flat=True)
             .first()
         )
+        unit = team.school_unit
+        role_users = {"principal": principal}
+        # The start page as each staff role at the team's school unit sees it: the mentor of
+        # its largest mentor group, the teacher of its largest course group, the counsellor
+        # and the student health team of the unit.
+        for role, kind in (
+            (Role.MENTOR, StudentGroup.Kind.MENTOR_GROUP),
+            (Role.TEACHER, StudentGroup.Kind.COURSE_GROUP),
+        ):
+            group = (
+                StudentGroup.objects.filter(school_unit=unit, kind=kind)
+                .annotate(n=Count("memberships"))
+                .order_by("-n", "pk")
+                .first()
+            )
+            role_users[role] = self.role_user(f"bench.{role}", role, since, group=group)
+        for role in (Role.COUNSELLOR, Role.STUDENT_HEALTH):
+            role_users[role] = self.role_user(f"bench.{role}", role, since, school_unit=unit)
+        # The principal of the school unit with the most current students: the longest worklist.
+        largest = (
+            Enrolment.objects.active_on(today)
+            .values("school_unit_id")
+            .annotate(n=Count("student_id", distinct=True))
+            .order_by("-n", "school_unit_id")
+            .first()
+        )
+        role_users["principal_largest"] = self.role_user(
+            "bench.principal.largest", Role.PRINCIPAL, since, school_unit_id=largest["school_unit_id"]
+        )
         return {
             "team": team,
             "principal": principal,
@@ -419,7 +448,14 @@ class Command(BaseCommand):
             "student_id": student_id,
             "organiser_id": organiser_id,
             "unit_id": team.school_unit_id,
+            "roles": role_users,
+            "largest_unit_students": largest["n"],
         }
+
+    def role_user(self, username: str, role: str, since: datetime.date, **scope) -> User:
+        user, _ = User.objects.get_or_create(username=username, defaults={"first_name": "Bench"})
+        RoleAssignment.objects.get_or_create(user=user, role=role, **scope, defaults={"valid_from": since})
+        return user
 
     def staff_pages(self, users: dict, today: datetime.date) -> dict[str, str]:
         s = users["student_id"]
@@ -459,6 +495,16 @@ class Command(BaseCommand):
             self.line(f"page_{name}_ms", round(page_ms(staff, path)), "ms")
         for name, path in self.report_pages(users, today).items():
             self.line(f"page_{name}_ms", round(page_ms(analyst, path)), "ms")
+        # The start page (``page_home_ms`` above is the principal's) for every other staff role
+        # at the team's school unit, and for the principal of the school unit with the most
+        # current students (the longest worklist: follow-up for every one of them).
+        self.line("page_home_principal_largest_students", users["largest_unit_students"], "students")
+        for role, user in users["roles"].items():
+            if role == "principal":
+                continue
+            client = Client(HTTP_HOST="127.0.0.1")
+            client.force_login(user)
+            self.line(f"page_home_{role}_ms", round(page_ms(client, reverse("core:home"))), "ms")
 
         team = users["team"]
         self.line("team_overview_students", team.n, "students")
