@@ -294,6 +294,18 @@ def build_outcomes(user, data: dict, *, today: datetime.date | None = None) -> O
         family = linked_family(tree, path[0], path[:-1], p, dims=dim_ids, indicator_ids=indicator_ids, **common)
         return family.tables(node)
 
+    trend_ids = tuple(c for c in COHORT_TREND if c in ids)
+    # The page's own tables and every term of exit in the trend, read in one go (side by side).
+    prefetch_families(
+        tree,
+        path[0],
+        path[:-1],
+        [(period, {"dims": dim_ids, "indicator_ids": ids})]
+        + [(p, {"dims": dim_ids, "indicator_ids": trend_ids}) for p in _trend_periods(period) if p != period],
+        cache=common["cache"],
+        programme=common["programme"],
+        today=today,
+    )
     tables = tables_for(period, ids)
     sections = [
         (key, label, [t for k, t in tables.items() if k.startswith(prefixes)])
