@@ -3,26 +3,21 @@
 The page repeats these cells for every student (and the course chips for every
 course): in Django's template language they took some 70 nodes a student and
 10 a course, about 3,000 node renders for a team of 30, the largest part of
-the page's time. Here each cell is one ``format_html`` call, its words
-translated once a page; the markup is exactly what the template wrote before
-(``progress/team_overview.html`` keeps the table around the cells).
+the page's time. Here each cell is put together from strings, every value
+escaped (``escape``, which is what the template's autoescaping does) and the
+words translated once a page; the markup is exactly what the template wrote
+before (``progress/team_overview.html`` keeps the table around the cells).
 """
 
-from django.utils.html import format_html, format_html_join
+from html import escape
+
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .selectors import OverviewRow
+from .selectors import OverviewLine, OverviewRow
 
-_CHIP = (
-    '<li class="course-chip status-{}" title="{}"><span aria-hidden="true">{}</span> {}: <strong>{}</strong>{}{}</li>\n'
-    "        "
-)
-_SPARKLINE = (
-    '<svg class="sparkline" viewBox="0 0 100 24" width="80" height="20" role="img" aria-label="{}">'
-    '<polyline points="{}" fill="none" stroke="currentColor" stroke-width="2"/></svg>'
-)
 _DECISION_FORM = """
+        {latest}
         <details class="decision-form"><summary>{record}</summary>
           <form method="post" action="{url}">
             {csrf}<input type="hidden" name="submission_key" value="{key}">
@@ -39,67 +34,65 @@ _DECISION_FORM = """
 
 
 class OverviewCells:
-    """Fills each row's cells; the words every row repeats are translated once."""
+    """Fills each row's cells; the words every row repeats are translated (and escaped) once.
+
+    Status names, symbols and signal kinds are the code's own constants; every other value
+    is escaped."""
 
     def __init__(self, *, csrf_input: SafeString, kind_options: SafeString):
-        self.csrf_input = csrf_input
-        self.kind_options = kind_options
-        self.grade = _("grade")
-        self.no_courses = _("No course groups")
-        self.sparkline_label = _("Attendance per week, last 8 weeks")
+        self.grade = escape(_("grade"))
+        self.no_courses = f'<li class="muted">{escape(_("No course groups"))}</li>\n        '
+        self.sparkline = (
+            '<svg class="sparkline" viewBox="0 0 100 24" width="80" height="20" role="img" '
+            f'aria-label="{escape(_("Attendance per week, last 8 weeks"))}">'
+            '<polyline points="{}" fill="none" stroke="currentColor" stroke-width="2"/></svg>'
+        )
         self.trends = {
-            "up": format_html('<span class="trend up">↑ {}</span>', _("rising")),
-            "down": format_html('<span class="trend down">↓ {}</span>', _("falling")),
-            "flat": format_html('<span class="trend flat">→ {}</span>', _("steady")),
+            "up": f'<span class="trend up">↑ {escape(_("rising"))}</span>',
+            "down": f'<span class="trend down">↓ {escape(_("falling"))}</span>',
+            "flat": f'<span class="trend flat">→ {escape(_("steady"))}</span>',
         }
-        self.no_plan = format_html('<span class="status status-far_behind">{}</span>', _("No plan"))
-        self.review_due = format_html('<span class="status status-behind">▲ {}</span>', _("Review due"))
-        self.reviewed = _("Reviewed")
-        self.none = format_html('<span class="muted">{}</span>', _("None"))
-        self.dash = mark_safe('<span class="muted">–</span>')
-        self.form_words = {
-            "record": _("Record a decision"),
-            "kind": _("Kind"),
-            "decision": _("Decision"),
-            "follow": _("Follow up on"),
-            "save": _("Save the decision"),
+        self.no_plan = f'<span class="status status-far_behind">{escape(_("No plan"))}</span>'
+        self.review_due = f'<span class="status status-behind">▲ {escape(_("Review due"))}</span>'
+        self.reviewed = f'<span class="status status-in_line">● {escape(_("Reviewed"))}</span>'
+        self.none = f'<span class="muted">{escape(_("None"))}</span>'
+        self.dash = '<span class="muted">–</span>'
+        self.form = {
+            "csrf": str(csrf_input),
+            "options": str(kind_options),
+            "record": escape(_("Record a decision")),
+            "kind": escape(_("Kind")),
+            "decision": escape(_("Decision")),
+            "follow": escape(_("Follow up on")),
+            "save": escape(_("Save the decision")),
         }
 
     def fill(self, row: OverviewRow) -> None:
-        row.courses_html = self.courses(row)
-        row.attendance_html = self.attendance(row)
-        row.plan_html = self.plan(row)
-        row.signals_html = self.signals(row)
-        row.decision_html = self.decision(row)
+        row.courses_html = mark_safe(self.courses(row))
+        row.attendance_html = mark_safe(self.attendance(row))
+        row.plan_html = mark_safe(self.plan(row))
+        row.signals_html = mark_safe(self.signals(row))
+        row.decision_html = mark_safe(self.decision(row))
 
-    def courses(self, row: OverviewRow) -> SafeString:
-        if not row.courses:
-            chips = format_html('<li class="muted">{}</li>\n        ', self.no_courses)
-        else:
-            chips = format_html_join(
-                "",
-                _CHIP,
-                (
-                    (
-                        line.status,
-                        line.title,
-                        line.symbol,
-                        line.subject,
-                        line.label,
-                        format_html(" ({}/{})", line.position, line.standing.goal) if line.position else "",
-                        format_html(" · {} {}", self.grade, line.grade) if line.grade else "",
-                    )
-                    for line in row.courses
-                ),
-            )
-        return format_html('<ul class="course-chips">\n        {}\n      </ul>', chips)
+    def chip(self, line: OverviewLine) -> str:
+        steps = f" ({line.position}/{line.standing.goal})" if line.position else ""
+        grade = f" · {self.grade} {escape(line.grade)}" if line.grade else ""
+        return (
+            f'<li class="course-chip status-{line.status}" title="{escape(line.title)}">'
+            f'<span aria-hidden="true">{line.symbol}</span> {escape(line.subject)}: '
+            f"<strong>{escape(line.label)}</strong>{steps}{grade}</li>\n        "
+        )
 
-    def attendance(self, row: OverviewRow) -> SafeString:
-        number = format_html('<span class="num">{}</span>', row.attendance_text) if row.attendance_text else self.dash
-        line = format_html(_SPARKLINE, self.sparkline_label, row.sparkline_points) if row.sparkline_points else ""
-        return format_html("\n        {}\n        {}\n        {}\n      ", number, line, self.trends.get(row.trend, ""))
+    def courses(self, row: OverviewRow) -> str:
+        chips = "".join(self.chip(line) for line in row.courses) if row.courses else self.no_courses
+        return f'<ul class="course-chips">\n        {chips}\n      </ul>'
 
-    def plan(self, row: OverviewRow) -> SafeString:
+    def attendance(self, row: OverviewRow) -> str:
+        number = f'<span class="num">{escape(row.attendance_text)}</span>' if row.attendance_text else self.dash
+        line = self.sparkline.format(escape(row.sparkline_points)) if row.sparkline_points else ""
+        return f"\n        {number}\n        {line}\n        {self.trends.get(row.trend, '')}\n      "
+
+    def plan(self, row: OverviewRow) -> str:
         p = row.plan_status
         if p is None:
             return self.dash
@@ -107,31 +100,18 @@ class OverviewCells:
             return self.no_plan
         if p.review_due or p.plan_late:  # type: ignore[attr-defined]
             if p.last_reviewed_on:  # type: ignore[attr-defined]
-                return format_html('{}<br><span class="muted">{}</span>', self.review_due, row.reviewed_on)
+                return f'{self.review_due}<br><span class="muted">{escape(row.reviewed_on)}</span>'
             return self.review_due
-        return format_html(
-            '<span class="status status-in_line">● {}</span> <span class="muted">{}</span>',
-            self.reviewed,
-            row.reviewed_on,
-        )
+        return f'{self.reviewed} <span class="muted">{escape(row.reviewed_on)}</span>'
 
-    def signals(self, row: OverviewRow) -> SafeString:
+    def signals(self, row: OverviewRow) -> str:
         if not row.signals:
             return self.none
-        items = format_html_join(
-            "", '<li class="signal signal-{}">⚑ {}</li>', ((s.kind, s.message) for s in row.signals)
-        )
-        return format_html('<ul class="signals">{}</ul>', items)
+        items = "".join(f'<li class="signal signal-{s.kind}">⚑ {escape(s.message)}</li>' for s in row.signals)
+        return f'<ul class="signals">{items}</ul>'
 
-    def decision(self, row: OverviewRow) -> SafeString:
-        latest = format_html('<p class="small">{}</p>', row.decision) if row.decision else ""
-        return format_html(
-            "\n        {}" + _DECISION_FORM,
-            latest,
-            url=row.decision_url,
-            csrf=self.csrf_input,
-            key=row.submission_key,
-            id=row.id,
-            options=self.kind_options,
-            **self.form_words,
+    def decision(self, row: OverviewRow) -> str:
+        latest = f'<p class="small">{escape(row.decision)}</p>' if row.decision else ""
+        return _DECISION_FORM.format(
+            latest=latest, url=escape(row.decision_url), key=row.submission_key, id=escape(row.id), **self.form
         )

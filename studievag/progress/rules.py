@@ -109,17 +109,43 @@ class Standing:
 
     @property
     def explanation(self) -> str:
-        if self.status == Status.NOT_ASSESSED:
+        return Explanations()(self)
+
+
+class Explanations:
+    """Standings in words (:attr:`Standing.explanation`), for a page that shows many: the
+    sentence and the labels translated once, each date and number formatted once."""
+
+    def __init__(self) -> None:
+        self._sentence = ""
+        self._labels: dict[str, str] = {}
+        self._dates: dict[datetime.date, str] = {}
+        self._numbers: dict[float, str] = {}
+
+    def label(self, status: str) -> str:
+        if status not in self._labels:
+            self._labels[status] = str(Status.LABELS[status])
+        return self._labels[status]
+
+    def __call__(self, standing: "Standing") -> str:
+        if standing.status == Status.NOT_ASSESSED:
             return _("No starting level and no step recorded yet.")
-        return _(
-            "Step %(current)s now; the line from step %(start)s to the goal (step %(goal)s) "
-            "by %(end)s expects step %(expected)s today."
-        ) % {
-            "current": self.current,
-            "start": self.start,
-            "goal": self.goal,
-            "end": date_format(self.planned_end, "DATE_FORMAT"),
-            "expected": number_format(self.expected, 1, use_l10n=True),  # 2,5 in Swedish
+        if not self._sentence:
+            self._sentence = _(
+                "Step %(current)s now; the line from step %(start)s to the goal (step %(goal)s) "
+                "by %(end)s expects step %(expected)s today."
+            )
+        end, expected = standing.planned_end, standing.expected
+        if end not in self._dates:
+            self._dates[end] = date_format(end, "DATE_FORMAT")
+        if expected not in self._numbers:
+            self._numbers[expected] = number_format(expected, 1, use_l10n=True)  # 2,5 in Swedish
+        return self._sentence % {
+            "current": standing.current,
+            "start": standing.start,
+            "goal": standing.goal,
+            "end": self._dates[end],
+            "expected": self._numbers[expected],
         }
 
 

@@ -24,7 +24,7 @@ from studievag.people.models import Student
 from studievag.plans.models import PlanCourse
 from studievag.plans.selectors import plan_status_for
 from studievag.scales.models import ProgressionScale, ProgressionStep
-from studievag.scales.selectors import ScaleBook
+from studievag.scales.selectors import GoalBook, ScaleBook
 
 from . import rules
 from .models import (
@@ -449,12 +449,6 @@ class OverviewLine:
     label: str = ""
     title: str = ""
 
-    def __post_init__(self) -> None:
-        self.status = self.standing.status
-        self.symbol = self.standing.symbol
-        self.label = self.standing.label
-        self.title = self.standing.explanation
-
 
 @dataclass
 class OverviewRow:
@@ -620,18 +614,16 @@ def _decision_text(decided_on, kind, text) -> str:
     return f"{decided_on.isoformat()}: {label} – {Truncator(text).chars(80)}"
 
 
-def _standings(lines, current: dict[int, tuple], settings: dict[int, FollowUpSettings], book: ScaleBook, on):
+def _standings(lines, current: dict[int, tuple], settings: dict[int, FollowUpSettings], goals: GoalBook, on):
     """Each student's course lines with their standing (the rule of ``rules.course_standing``)."""
     by_student: dict[int, list[OverviewLine]] = defaultdict(list)
-    goals: dict[int, int] = {}
+    explain = rules.Explanations()
     for line in lines:
         student_id, subject, code, organiser_id, joined, latest, latest_on, first, first_on, start, term, grade = line
         enrolment = current.get(student_id)
         conf = settings.get(enrolment[3]) if enrolment else None
         conf = conf or FollowUpSettings()
-        scale = book.for_subject(organiser_id, code)
-        if scale is not None and scale.pk not in goals:
-            goals[scale.pk] = goal_position(scale)
+        scale = goals.for_subject(organiser_id, code)
         if start is None and first is not None:
             start, joined = first, first_on  # no mapping: the line starts at the first record
         planned_end = rules.planned_end_for(
@@ -643,7 +635,7 @@ def _standings(lines, current: dict[int, tuple], settings: dict[int, FollowUpSet
         standing = rules.course_standing(
             start=start,
             current=latest,
-            goal=goals[scale.pk] if scale else 1,
+            goal=scale[1] if scale else 1,
             start_date=joined,
             planned_end=planned_end,
             on=on,
@@ -651,7 +643,20 @@ def _standings(lines, current: dict[int, tuple], settings: dict[int, FollowUpSet
             far_behind_steps=conf.far_behind_steps,
         )
         position = latest if latest is not None else start
-        by_student[student_id].append(OverviewLine(subject, standing, position, grade, latest_on, joined))
+        by_student[student_id].append(
+            OverviewLine(
+                subject,
+                standing,
+                position,
+                grade,
+                latest_on,
+                joined,
+                status=standing.status,
+                symbol=standing.symbol,
+                label=explain.label(standing.status),
+                title=explain(standing),
+            )
+        )
     return by_student
 
 
@@ -661,8 +666,8 @@ def team_overview(user, team: Team, *, on: datetime.date) -> TeamOverview:
 
     Set-based: the team's students with their latest decision (1 query), protected names
     (1, when a student has protected identity), their enrolments (1), course lines with
-    first and latest record, starting level, planned term and grade (2), scales and their
-    steps (2), thresholds (1), attendance by week (1), plan statuses (2). No model
+    first and latest record, starting level, planned term and grade (2), the scales' goal
+    steps (1), thresholds (1), attendance by week (1), plan statuses (3). No model
     instances but the students; the rules run once per course line.
     """
     students = label_students(
@@ -679,11 +684,11 @@ def team_overview(user, team: Team, *, on: datetime.date) -> TeamOverview:
     enrolments, current = _enrolment_rows(ids, on)
     lines = list(_overview_lines(ids, on))
     organiser_ids = {row[3] for row in current.values()}
-    book = ScaleBook(organiser_ids | {line[3] for line in lines})
+    goals = GoalBook(organiser_ids | {line[3] for line in lines})
     settings = settings_for(organiser_ids)
     weeks = _attendance_weeks(ids, on, settings, history=False)
     plan_statuses = plan_status_for(ids, on=on, enrolment_rows=enrolments)
-    by_student = _standings(lines, current, settings, book, on)
+    by_student = _standings(lines, current, settings, goals, on)
     mondays = rules.recent_weeks(on, TREND_WEEKS)
     rows = []
     for s in students:

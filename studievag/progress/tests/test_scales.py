@@ -5,8 +5,9 @@ from django.urls import reverse
 
 from studievag.progress import rules
 from studievag.progress.models import ProgressRecord
-from studievag.progress.selectors import ScaleBook
+from studievag.progress.selectors import ScaleBook, goal_position
 from studievag.scales.models import ProgressionScale
+from studievag.scales.selectors import GoalBook
 
 from .helpers import ensure_course, own_scale, scale_post
 
@@ -205,3 +206,22 @@ def test_every_shipped_step_colour_is_readable_under_the_step_text():
     # step_colour spreads a scale's steps over the whole palette.
     for colour in PALETTE:
         assert rules.contrast_ratio(colour, rules.STEP_TEXT_COLOUR) >= rules.MIN_STEP_CONTRAST, colour
+
+
+def test_the_goal_book_chooses_the_scale_and_goal_that_the_scale_book_does(cast):
+    """The team overview's plain-row goals agree with the scales and ``goal_position``: an
+    organiser's own scale, the shipped one, a generic fallback and a scale without a goal."""
+    own = own_scale(cast)  # organiser A's mathematics, goal at step 3
+    no_goal = ProgressionScale.objects.create(organiser=cast.organiser_b, name="Utan mål", subject_codes=["SVASVA01"])
+    for position in (1, 2):
+        no_goal.steps.create(position=position, label=f"Steg {position}", colour="#fde2e2")
+    organisers = [cast.organiser_a.pk, cast.organiser_b.pk]
+    scales, goals = ScaleBook(organisers), GoalBook(organisers)
+    codes = ["GRGRMAT01", "SVASVA01", "ENGENG01", "NO_SUCH_SUBJECT"]
+    for organiser_id in [*organisers, None]:
+        for code in codes:
+            scale = scales.for_subject(organiser_id, code)
+            expected = (scale.pk, goal_position(scale)) if scale else None
+            assert goals.for_subject(organiser_id, code) == expected, (organiser_id, code)
+    assert goals.for_subject(cast.organiser_a.pk, "GRGRMAT01") == (own.pk, 3)
+    assert goals.for_subject(cast.organiser_b.pk, "SVASVA01") == (no_goal.pk, 2)
