@@ -54,7 +54,8 @@ demo: venv messages assets
 	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
 
-## The whole suite: on SQLite, and on PostgreSQL as well when one is reachable.
+## The whole suite: on SQLite, and on PostgreSQL as well when one is reachable (there
+## only the tests that use the database: the others gave their answer on SQLite).
 test: venv messages assets system-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	$(BIN)/ruff check .
@@ -63,7 +64,7 @@ test: venv messages assets system-deps
 	$(BIN)/mypy
 	$(MAKE) --no-print-directory test-sqlite
 	@if scripts/pg-up "$(PG_URL)"; then \
-		$(MAKE) --no-print-directory test-postgres; \
+		$(MAKE) --no-print-directory test-postgres PYTEST_ARGS="--database-tests-only $(PYTEST_ARGS)"; \
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_URL): CI must test on PostgreSQL too."; exit 1; \
 	else \
@@ -72,11 +73,11 @@ test: venv messages assets system-deps
 
 test-sqlite: venv
 	@echo "== Test suite on SQLite =="
-	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 test-postgres: venv
 	@echo "== Test suite on PostgreSQL ($(PG_URL)) =="
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 ## The container image: build it, migrate, serve, health check (needs a running docker).
 ## CONTAINER_BASE= builds on another Debian bookworm + Python 3.11 image than python:3.11-slim.

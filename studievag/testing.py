@@ -4,6 +4,7 @@ Identity numbers made here use birth numbers 980–999 (Skatteverket's test
 series), like the demo data, so none belongs to a real person.
 """
 
+import contextlib
 import datetime
 import importlib
 import itertools
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -336,3 +338,15 @@ class Route:
     @property
     def id(self) -> str:
         return f"{self.method.upper()} {self.name}{' ' + self.label if self.label else ''}"
+
+
+@contextlib.contextmanager
+def shared_by_a_module(django_db_blocker):
+    """Data that several tests of one module read, built once and rolled back after
+    the last of them: each test's own transaction is a savepoint inside this one, so
+    what a test writes is gone before the next. Use it in a module-scoped fixture;
+    ``make test`` hands each worker a run of consecutive tests (``--dist worksteal``),
+    so a module's tests mostly share one build."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)

@@ -143,10 +143,22 @@ def register(indicator: Indicator) -> Indicator:
     return indicator
 
 
-def available() -> dict[str, Indicator]:
-    """Indicators whose data comes from apps installed in this deployment."""
+_AVAILABLE: dict = {}  # the installed apps and the registry's size -> the indicators available
 
-    return {k: i for k, i in INDICATORS.items() if not i.requires or apps.is_installed(f"studievag.{i.requires}")}
+
+def available() -> dict[str, Indicator]:
+    """Indicators whose data comes from apps installed in this deployment.
+
+    Asked dozens of times per report: kept per set of installed apps (and the registry's size),
+    so a page does not look each indicator's app up again every time."""
+    installed = frozenset(config.name for config in apps.get_app_configs())
+    key = (installed, len(INDICATORS))
+    found = _AVAILABLE.get(key)
+    if found is None:
+        found = {k: i for k, i in INDICATORS.items() if not i.requires or f"studievag.{i.requires}" in installed}
+        _AVAILABLE.clear()
+        _AVAILABLE[key] = found
+    return dict(found)
 
 
 def _everyone(ctx: Context) -> Q:

@@ -34,6 +34,7 @@ from django.utils import timezone
 from studievag.disclosure import TOTAL, Dim, Family, Thresholds, protect
 from studievag.organisations.models import CURRENT_PROGRAMMES, Organiser, Region, SchoolUnit
 
+from . import reading
 from .dimensions import available_dimensions
 from .indicators import Indicator
 from .models import SuppressionRule
@@ -50,6 +51,7 @@ from .selectors import (
     gather,
     gather_with_top,
     make_table,
+    prepare,
     run_report,
     thresholds_of,
     units_of_level,
@@ -126,11 +128,15 @@ def scope_tree(user) -> ScopeTree:
 
 
 class CellCache:
-    """Unsuppressed cells fetched once per request, shared by the tables of a page (report, trend)."""
+    """Unsuppressed cells fetched once per request, shared by the tables of a page (report, trend).
+
+    :meth:`prefetch` reads the queries of many requests at once, side by side on several
+    connections (see :mod:`.reading`); :meth:`get` then builds the cells from those rows."""
 
     def __init__(self):
         self._data: dict = {}
         self._units: dict = {}
+        self._read: dict = {}  # (request key, with its whole scope) -> the queries and their rows
 
     def units(self, node: Node) -> list[int] | None:
         if node not in self._units:
@@ -151,10 +157,31 @@ class CellCache:
             req.anchor,
         )
 
+    def prefetch(self, wanted: list[tuple[ReportRequest, bool]]) -> None:
+        """Read the queries of every request not fetched yet (``True``: a partitioned request
+        with its whole scope, as :meth:`get_with_top` asks) in one go, side by side.
+
+        Nothing is read ahead where the queries would be read on one connection anyway."""
+        if reading.connections_to_use() < 2:
+            return
+        todo: dict = {}
+        for req, top in wanted:
+            key = (self._key(req), top)
+            if key[0] not in self._data and key not in self._read and key not in todo:
+                todo[key] = prepare(replace(req, with_top=True) if top else req)
+        if not todo:
+            return
+        rows = reading.read_all([query for prepared in todo.values() for query in prepared.queries])
+        start = 0
+        for key, prepared in todo.items():
+            end = start + len(prepared.queries)
+            self._read[key] = (prepared, rows[start:end])
+            start = end
+
     def get(self, req: ReportRequest) -> Gathered:
         key = self._key(req)
         if key not in self._data:
-            self._data[key] = gather(req)
+            self._data[key] = gather(req, self._read.pop((key, False), None))
         return self._data[key]
 
     def get_with_top(self, req: ReportRequest) -> tuple[Gathered, Gathered]:
@@ -163,11 +190,11 @@ class CellCache:
         key, top_key = self._key(req), self._key(whole)
         if key not in self._data:
             if top_key in self._data:
-                self._data[key] = gather(req)
+                self._data[key] = self.get(req)
             else:
-                self._data[key], self._data[top_key] = gather_with_top(req)
+                self._data[key], self._data[top_key] = gather_with_top(req, self._read.pop((key, True), None))
         if top_key not in self._data:
-            self._data[top_key] = gather(whole)
+            self._data[top_key] = self.get(whole)
         return self._data[key], self._data[top_key]
 
 
@@ -282,14 +309,12 @@ class _Fetch:
     wide: bool  # asked for cells per child level or per programme
 
 
-def _fetch(tree, cache, top, levels, periods, base) -> list[_Fetch]:
-    """The top level itself, and the children of every level on the way (each counted once per child).
-
-    The top level's figures come from the same queries as its children's (one query per
-    population and period for both)."""
-    fetched = []
+def _requests(tree, cache, top, levels, periods, base) -> list[tuple[str, list, ReportRequest, str]]:
+    """What a family reads, per period: the children of every level on the way (each counted once
+    per child) and the top level itself. ``(coordinate, level ids, request, how)``: how is "top"
+    (the children with the top level from the same queries), "children" or "whole"."""
+    wanted = []
     for coord, p in periods:
-        children = []
         for depth, node in enumerate(levels):
             req = ReportRequest(
                 period=p,
@@ -298,14 +323,37 @@ def _fetch(tree, cache, top, levels, periods, base) -> list[_Fetch]:
                 partition=CHILD_KIND[node.kind],
                 **base,
             )
-            if depth == 0 and node == top:
-                gathered, whole = cache.get_with_top(req)
-            else:
-                gathered = cache.get(req)
-            children.append(_Fetch(coord, [n.id for n in levels[1 : depth + 1]], gathered, True))
+            how = "top" if depth == 0 and node == top else "children"
+            wanted.append((coord, [n.id for n in levels[1 : depth + 1]], req, how))
         if not levels or levels[0] != top:
             req = ReportRequest(period=p, unit_ids=cache.units(top), thresholds=tree.thresholds, **base)
-            whole = cache.get(req)
+            wanted.append((coord, [], req, "whole"))
+    return wanted
+
+
+def _fetch(tree, cache, top, levels, periods, base) -> list[_Fetch]:
+    """The top level itself, and the children of every level on the way (each counted once per child).
+
+    The top level's figures come from the same queries as its children's (one query per
+    population and period for both). Every query of the family is read in one go (side by
+    side where the database allows, see :mod:`.reading`)."""
+    wanted = _requests(tree, cache, top, levels, periods, base)
+    cache.prefetch([(req, how == "top") for _c, _ids, req, how in wanted])
+    fetched = []
+    for coord, _p in periods:
+        children = []
+        whole = None
+        for c, ids, req, how in wanted:
+            if c != coord:
+                continue
+            if how == "top":
+                gathered, whole = cache.get_with_top(req)
+            elif how == "children":
+                gathered = cache.get(req)
+            else:
+                whole = cache.get(req)
+                continue
+            children.append(_Fetch(coord, ids, gathered, True))
         fetched.append(_Fetch(coord, [], whole, bool(base["by_programme"])))
         fetched += children
     return fetched
@@ -353,6 +401,44 @@ def _limits(indicator: Indicator, fetched: list[_Fetch]) -> dict[str, int]:
     return limits
 
 
+def _base(programme: str, dims: tuple[str, ...], indicator_ids, today: datetime.date, anchor) -> dict:
+    return dict(
+        dims=dims,
+        indicator_ids=indicator_ids,
+        programme=programme,
+        by_programme=bool(programme),
+        today=today,
+        anchor=anchor,
+    )
+
+
+def prefetch_families(
+    tree: ScopeTree,
+    top: Node,
+    expand: list[Node],
+    families: list[tuple[Period, dict]],
+    *,
+    cache: CellCache,
+    programme: str = "",
+    today: datetime.date | None = None,
+) -> None:
+    """Read ahead, in one go, what several families of the same levels will ask for (a report's
+    own family and those of its trend: ``(period, {"dims", "indicator_ids", "anchor"})``), so
+    their queries are read side by side (see :mod:`.reading`); :func:`linked_family` then finds
+    the rows read."""
+    if reading.connections_to_use() < 2:
+        return
+    today = today or timezone.localdate()
+    wanted = []
+    for period, options in families:
+        _terms, periods = _periods(period, today)
+        base = _base(programme, options.get("dims", ()), options.get("indicator_ids"), today, options.get("anchor"))
+        wanted += [
+            (req, how == "top") for _c, _ids, req, how in _requests(tree, cache, top, list(expand), periods, base)
+        ]
+    cache.prefetch(wanted)
+
+
 def linked_family(
     tree: ScopeTree,
     top: Node,
@@ -372,14 +458,7 @@ def linked_family(
     cache = cache or CellCache()
     terms, periods = _periods(period, today)
     levels = list(expand)
-    base = dict(
-        dims=dims,
-        indicator_ids=indicator_ids,
-        programme=programme,
-        by_programme=bool(programme),
-        today=today,
-        anchor=anchor,
-    )
+    base = _base(programme, dims, indicator_ids, today, anchor)
     fetched = _fetch(tree, cache, top, levels, periods, base)
     # Breakdowns and the programme filter are variables in one fixed order (the registry's),
     # with fixed members, so every page builds the same cube of the same variables the same

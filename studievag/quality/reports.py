@@ -22,7 +22,7 @@ from . import periods
 from .dimensions import available_dimensions
 from .facts import facts_status
 from .indicators import Category, available
-from .linked import CellCache, Node, linked_family, scope_tree
+from .linked import CellCache, Node, linked_family, prefetch_families, scope_tree
 from .periods import Period, trend_of
 from .scope import report_scope
 from .selectors import Level, Table, reflections_for, units_of_level
@@ -131,11 +131,29 @@ def build(user, data: dict, *, today: datetime.date | None = None) -> Report:
     common = {"programme": programme, "suppress": not unsuppressed, "cache": cache}
     if today:
         common["today"] = today
+    focus_id = data.get("indicator") or "students"
+    if focus_id not in available() or available()[focus_id].missing is not None:
+        focus_id = "students"
+    trend_ids = tuple(dict.fromkeys((focus_id, "students")))
+    # The report's own family and every term of its trend, read in one go (side by side).
+    prefetch_families(
+        tree,
+        path[0],
+        path[:-1],
+        [(period, {"dims": dim_ids})]
+        + [
+            (p, {"dims": dim_ids[:1], "indicator_ids": trend_ids, "anchor": period})
+            for p in _trend_periods(period)
+            if p != period
+        ],
+        cache=cache,
+        programme=programme,
+        today=today,
+    )
     family = linked_family(tree, path[0], path[:-1], period, dims=dim_ids, **common)
     tables = family.tables(node)
     pending = bool(family.pending)
     status = facts_status(period)
-    focus_id = data.get("indicator") or "students"
     if focus_id not in tables or tables[focus_id].indicator.missing is not None:
         focus_id = "students"
     focus = tables[focus_id]
@@ -276,6 +294,18 @@ def build_outcomes(user, data: dict, *, today: datetime.date | None = None) -> O
         family = linked_family(tree, path[0], path[:-1], p, dims=dim_ids, indicator_ids=indicator_ids, **common)
         return family.tables(node)
 
+    trend_ids = tuple(c for c in COHORT_TREND if c in ids)
+    # The page's own tables and every term of exit in the trend, read in one go (side by side).
+    prefetch_families(
+        tree,
+        path[0],
+        path[:-1],
+        [(period, {"dims": dim_ids, "indicator_ids": ids})]
+        + [(p, {"dims": dim_ids, "indicator_ids": trend_ids}) for p in _trend_periods(period) if p != period],
+        cache=common["cache"],
+        programme=common["programme"],
+        today=today,
+    )
     tables = tables_for(period, ids)
     sections = [
         (key, label, [t for k, t in tables.items() if k.startswith(prefixes)])

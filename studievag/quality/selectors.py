@@ -333,14 +333,15 @@ def _batches(chosen: dict[str, Indicator]) -> tuple[dict, list[Indicator], dict[
 
 
 def _without_clashes(indicators: list[Indicator], pperiod: Period, req: ReportRequest) -> list[list[Indicator]]:
-    """Indicators that can share one query: no two annotate the same name."""
+    """Indicators that can share one query: no two annotate the same name differently (two that
+    take their annotations from the same definition, e.g. the handover's timing, share them)."""
     ctx = Context(period=req.period, population_period=pperiod, today=req.today)
-    together: list[tuple[set[str], list[Indicator]]] = []
+    together: list[tuple[dict, list[Indicator]]] = []
     for indicator in indicators:
-        names = set(indicator.annotations(ctx)) if indicator.annotations else set()
+        names = dict.fromkeys(indicator.annotations(ctx), indicator.annotations) if indicator.annotations else {}
         for used, group in together:
-            if not used & names:
-                used |= names
+            if all(used.get(name, source) is source for name, source in names.items()):
+                used.update(names)
                 group.append(indicator)
                 break
         else:
@@ -443,18 +444,41 @@ def report_cells(req: ReportRequest) -> dict[str, dict[tuple, dict]]:
     return report_cells_with_top(req)[0]
 
 
-def report_cells_with_top(req: ReportRequest) -> tuple[dict[str, dict[tuple, dict]], dict[str, dict[tuple, dict]]]:
-    """:func:`report_cells`, and with ``partition`` and ``with_top`` the cells of the whole scope
-    from the same queries (keyed ``(TOTAL, programme, d1, d2)``; else empty)."""
+@dataclass
+class Prepared:
+    """A report request's compiled queries, ready to be read (see :func:`prepare`)."""
+
+    req: ReportRequest  # as read: the indicators whose facts are not computed yet left out
+    pending: set[str]
+    queries: list[CompiledQuery]
+
+
+def prepare(req: ReportRequest) -> Prepared:
+    """The queries a request reads (indicators over facts not computed yet are left out)."""
     pending = facts_pending(req)
     if pending:
         req = replace(req, indicator_ids=tuple(k for k in _chosen(req) if k not in pending))
+    return Prepared(req, pending, compiled_queries(req))
+
+
+def report_cells_with_top(
+    req: ReportRequest, *, prepared: Prepared | None = None, rows: list[list[dict]] | None = None
+) -> tuple[dict[str, dict[tuple, dict]], dict[str, dict[tuple, dict]]]:
+    """:func:`report_cells`, and with ``partition`` and ``with_top`` the cells of the whole scope
+    from the same queries (keyed ``(TOTAL, programme, d1, d2)``; else empty).
+
+    ``prepared`` and ``rows``: the request's queries and their rows, already read (side by side
+    with other requests' queries, see :mod:`.reading`)."""
+    prepared = prepared or prepare(req)
+    req = prepared.req
+    if rows is None:
+        rows = [query.rows() for query in prepared.queries]
     wide = bool(req.partition or req.by_programme)
     top_too = bool(req.partition and req.with_top)
     data: dict[str, dict[tuple, dict]] = {}
     top: dict[str, dict[tuple, dict]] = {}
-    for query in compiled_queries(req):
-        for row in query.rows():
+    for query, found in zip(prepared.queries, rows, strict=True):
+        for row in found:
             key = tuple(row[g] for g in GROUPS) if wide else (row["d1"], row["d2"])
             _add_row(data, key, query, row)
             if top_too and row.get(TOP, True):
@@ -636,23 +660,32 @@ class Gathered:
     pending: set[str]  # facts not computed yet: shown as missing
 
 
-def gather(req: ReportRequest) -> Gathered:
-    data: dict[str, dict | None] = dict(report_cells(req))
+# A request's queries already read: what :func:`prepare` gave and the rows of each query.
+Read = tuple[Prepared, list[list[dict]]]
+
+
+def gather(req: ReportRequest, read: Read | None = None) -> Gathered:
+    prepared, rows = read if read is not None else (None, None)
+    data: dict[str, dict | None] = dict(report_cells_with_top(req, prepared=prepared, rows=rows)[0])
     external, limits = external_cells(req, _chosen(req))
     data.update(external)
-    return Gathered(data=data, limits=limits, pending=facts_pending(req))
+    pending = prepared.pending if prepared is not None else facts_pending(req)
+    return Gathered(data=data, limits=limits, pending=pending)
 
 
-def gather_with_top(req: ReportRequest) -> tuple[Gathered, Gathered]:
+def gather_with_top(req: ReportRequest, read: Read | None = None) -> tuple[Gathered, Gathered]:
     """A partitioned request's cells and those of its whole scope, the enrolment figures of both
-    from the same queries (sources counted outside the enrolments are asked for each)."""
+    from the same queries (sources counted outside the enrolments are asked for each).
+
+    ``read``: the queries of the request with ``with_top`` set, already read."""
     if not req.partition:
         raise ValueError("gather_with_top needs a partitioned request")
     req = replace(req, with_top=True)
-    cells, top_cells = report_cells_with_top(req)
+    prepared, rows = read if read is not None else (None, None)
+    cells, top_cells = report_cells_with_top(req, prepared=prepared, rows=rows)
     if not req.by_programme:  # keyed as the whole scope's own request would be: (d1, d2)
         top_cells = {i: {k[2:]: c for k, c in by_key.items()} for i, by_key in top_cells.items()}
-    pending = facts_pending(req)
+    pending = prepared.pending if prepared is not None else facts_pending(req)
     result = []
     for r, d in ((req, cells), (replace(req, partition="", with_top=False), top_cells)):
         data: dict[str, dict | None] = dict(d)

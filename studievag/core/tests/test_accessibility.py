@@ -197,6 +197,7 @@ PAGES: list[Page] = [
 
 def demo_ids() -> dict[str, object]:
     """The objects the paths name, from the demo data set, each one its user may open."""
+    from studievag.access.policy import organiser_ids_for_action
     from studievag.api.models import Integration
     from studievag.effect_chain.models import ChainNode, EffectChain, IndicatorLink
     from studievag.handover.selectors import incoming, outgoing
@@ -223,7 +224,12 @@ def demo_ids() -> dict[str, object]:
         "mentor_group": groups[0].pk,
         "unit": unit.pk,
         "organiser": unit.organiser_id,
-        "education_plan": EducationPlan.objects.order_by("pk").first().pk,
+        "education_plan": EducationPlan.objects.filter(
+            organiser__in=organiser_ids_for_action(users["principal"], "plan.education_plan.view")
+        )
+        .order_by("pk")
+        .first()
+        .pk,
         "indicator": next(iter(INDICATORS)),
         "chain": EffectChain.objects.filter(organiser=unit.organiser_id).order_by("pk").first().pk,
         "wave": managed_waves(users["organiser_analyst"]).order_by("-closes_on").first().pk,

@@ -99,7 +99,7 @@ def test_hsts_over_https(client, db):
     assert response["Strict-Transport-Security"] == "max-age=31536000"
 
 
-def test_production_static_files_collect(db, tmp_path):
+def test_production_static_files_collect(tmp_path):
     """The README's production start: collectstatic with the manifest storage, which
     refuses a file that names a missing one (Chart.js names its source map)."""
     command = CollectStatic()

@@ -8,11 +8,19 @@ from studievag.plans.models import Plan, PlanRevision
 from studievag.plans.rules import ApprovalState
 from studievag.plans.selectors import plan_status_for
 from studievag.plans.snapshot import plan_snapshot
+from studievag.testing import shared_by_a_module
+
+pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.django_db
-def test_demo_plans_show_every_state():
-    demo_seed(students=80)
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    # Built once for the module; each test's changes are rolled back.
+    with shared_by_a_module(django_db_blocker):
+        yield demo_seed(students=80)
+
+
+def test_demo_plans_show_every_state(demo):
     today = timezone.localdate()
     current = set(Enrolment.objects.active_on(today).values_list("student_id", flat=True))
     statuses = plan_status_for(current, on=today).values()
@@ -32,13 +40,11 @@ def test_demo_plans_show_every_state():
         assert p.revisions.order_by("-version").first().snapshot == plan_snapshot(p)
 
 
-@pytest.mark.django_db
-def test_demo_family_sees_changes_and_the_mentor_a_proposal():
+def test_demo_family_sees_changes_and_the_mentor_a_proposal(demo):
     from studievag.plans.models import PlanProposal, PlanSeen
     from studievag.plans.selectors import changes_since_seen
     from studievag.plans.services import plan_seen_record
 
-    demo_seed(students=80)
     plan = Student.objects.get(user__username="student").plan
     assert PlanSeen.objects.filter(plan=plan).count() == 2  # the student and the guardian
     guardian = PlanSeen.objects.exclude(user=plan.student.user).get(plan=plan).user

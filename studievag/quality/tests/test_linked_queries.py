@@ -11,7 +11,9 @@
 import datetime
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from studievag.access.models import Role
 from studievag.catalogue.models import Course
@@ -21,8 +23,9 @@ from studievag.disclosure.linked import forget_patterns
 from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import Programme
 from studievag.progress.models import AttendanceWeek
+from studievag.quality import reading
 from studievag.quality.facts import facts_refresh
-from studievag.quality.linked import CellCache, Node, linked_family, scope_tree
+from studievag.quality.linked import CellCache, Node, linked_family, prefetch_families, scope_tree
 from studievag.quality.periods import Period
 from studievag.quality.selectors import (
     ReportRequest,
@@ -170,3 +173,55 @@ def test_after_a_facts_refresh_the_kept_pattern_is_the_one_computed_from_scratch
     assert kept.hidden == fresh.hidden
     assert kept.parts == fresh.parts
     assert kept.parts["attendance"] is not None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="other connections: PostgreSQL")
+@pytest.mark.django_db(transaction=True)  # committed rows: what the page's other connection reads
+def test_a_page_read_side_by_side_has_the_figures_read_on_one_connection(organiser, client, settings):
+    """Every query of a family and its trend read on two connections at once gives the figures and
+    the pattern of reading them one after the other on the page's own connection."""
+    try:
+        _side_by_side_and_one_after_the_other(organiser, client, settings)
+    finally:
+        reading.close_all()  # the other connection, before the test database is dropped
+
+
+def _side_by_side_and_one_after_the_other(organiser, client, settings):
+    org, units = organiser
+    analyst = make_user()
+    assign(analyst, Role.ORGANISER_ANALYST, organiser=org)
+    tree = scope_tree(analyst)
+    indicators = ("students", "attendance", "newly_arrived", "handover_before_start", "transfer_1y")
+    for node in (Node("organiser", org.pk), Node("unit", units[0].pk)):
+        path = tree.path(node)
+        families = [(HT, {"dims": ("gender",), "indicator_ids": indicators}), (SY, {"indicator_ids": indicators})]
+        seen = {}
+        for n in (1, 2):
+            settings.STUDIEVAG_REPORT_CONNECTIONS = n
+            assert reading.connections_to_use() == n
+            forget_patterns()
+            cache = CellCache()
+            with CaptureQueriesContext(connection) as own:
+                prefetch_families(tree, path[0], path[:-1], families, cache=cache, today=TODAY)
+                made = [
+                    linked_family(tree, path[0], path[:-1], p, today=TODAY, cache=cache, **kwargs)
+                    for p, kwargs in families
+                ]
+            seen[n] = ([(f.parts, f.hidden) for f in made], len(own))
+        assert seen[2][0] == seen[1][0]
+        assert seen[2][0][0][0]["students"]  # figures, not nothing
+        assert seen[2][1] < seen[1][1]  # some queries were read on the other connection
+    # The whole page, as the analyst gets it.
+    client.force_login(analyst)
+    url = reverse("quality:report") + f"?level=unit:{units[0].pk}&period={HT.code}&dim1=gender&dim2=background"
+    pages = {}
+    for n in (1, 2):
+        settings.STUDIEVAG_REPORT_CONNECTIONS = n
+        response = client.get(url)
+        assert response.status_code == 200
+        report = response.context["report"]
+        pages[n] = (
+            {k: [[f.text for f in row] for row in t.cells] for k, t in report.tables.items()},
+            [[f.text for f in p.figures] for p in report.trend],
+        )
+    assert pages[2] == pages[1]
