@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from studievag.access.models import Role
-from studievag.access.policy import grants_for, label_students, students_through, visible_students
+from studievag.access.policy import LABEL_FIELDS, grants_for, label_students, students_through, visible_students
 from studievag.enrolments.models import Enrolment
 from studievag.organisations.models import SchoolUnit
 from studievag.people.models import Student
@@ -104,6 +104,10 @@ class WorklistRow:
     same_name: bool = False  # another row has the same name: show the date of birth
     action: tuple[Promise, str] | None = None
     on: datetime.date | None = None
+    url: str = ""  # the student's record
+    # The plan-talk column's texts, set by the view for the rows it shows.
+    next_talk_text: str = ""
+    last_talk_text: str = ""
 
     @property
     def badges(self) -> list[Badge]:
@@ -159,7 +163,13 @@ class _Addresses:
     def __init__(self):
         self._parts = {
             name: reverse(name, args=[_ROW_ID]).partition(str(_ROW_ID))
-            for name in ("plans:plan_edit", "plans:review_create", "plans:plan_detail", "progress:student")
+            for name in (
+                "people:student_detail",
+                "plans:plan_edit",
+                "plans:review_create",
+                "plans:plan_detail",
+                "progress:student",
+            )
         }
 
     def __call__(self, name: str, pk: int) -> str:
@@ -187,6 +197,7 @@ def _principal_students(user, unit_ids: list[int], on: datetime.date) -> QuerySe
     at_units = Enrolment.objects.active_on(on).filter(school_unit_id__in=unit_ids)
     return (
         visible_students(user, PLAN)
+        .only(*LABEL_FIELDS)
         .annotate(
             worklist_unit=Subquery(
                 at_units.filter(student=OuterRef("pk")).order_by("-start_date").values("school_unit")[:1]
@@ -217,7 +228,7 @@ def worklists(user, *, on: datetime.date) -> Worklists:
     unit_students: list[Student] = []
     units: list[SchoolUnit] = []
     if Role.MENTOR in grants.roles:
-        mentees = list(students_through(user, Role.MENTOR).order_by("last_name", "first_name"))
+        mentees = list(students_through(user, Role.MENTOR).only(*LABEL_FIELDS).order_by("last_name", "first_name"))
     unit_ids = sorted({a.school_unit_id for a in grants.assignments if a.role == Role.PRINCIPAL and a.school_unit_id})
     if unit_ids:
         units = list(SchoolUnit.objects.filter(pk__in=unit_ids).order_by("name"))
@@ -225,6 +236,8 @@ def worklists(user, *, on: datetime.date) -> Worklists:
     everyone = {s.pk: s for s in unit_students} | {s.pk: s for s in mentees}
     label_students(user, everyone.values())
     follow = student_signals(everyone, on=on)
+
+    address = _Addresses()
 
     def row_for(student: Any) -> WorklistRow:
         f = follow[student.pk]
@@ -236,9 +249,9 @@ def worklists(user, *, on: datetime.date) -> Worklists:
             last_talk=status.last_reviewed_on if status else None,
             next_talk=status.next_review_on if status else None,
             on=on,
+            url=address("people:student_detail", student.pk),
         )
 
-    address = _Addresses()
     if Role.MENTOR in grants.roles:
         result.mentees = [row_for(s) for s in mentees]
         for row in result.mentees:

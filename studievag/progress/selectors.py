@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.db.models.functions import RowNumber
 from django.utils.text import Truncator
 
-from studievag.access.policy import label_students, visible_students
+from studievag.access.policy import LABEL_FIELDS, label_students, visible_students
 from studievag.catalogue.models import Course
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.intake.models import StartingLevel
@@ -528,18 +528,16 @@ def team_students(user, team: Team, on: datetime.date) -> QuerySet[Student]:
 def _course_lines(ids: list[int], on: datetime.date) -> QuerySet[GroupMembership]:
     """The students' current course-group memberships, in the order the pages list them.
 
-    One query here, for the memberships' keys, so that the caller's query reads the few
+    One query here, for the memberships' groups, so that the caller's query reads the few
     groups by key (given the students alone, PostgreSQL hashes every course group in the
     country).
     """
-    current = list(
-        GroupMembership.objects.filter(student_id__in=ids, start_date__lte=on)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .values_list("pk", "group_id")
+    current = GroupMembership.objects.filter(student_id__in=ids, start_date__lte=on).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on)
     )
-    return GroupMembership.objects.filter(
-        pk__in=[pk for pk, _group in current],
-        group_id__in={group for _pk, group in current},
+    groups = set(current.values_list("group_id", flat=True).distinct())
+    return current.filter(
+        group_id__in=groups,
         group__kind=StudentGroup.Kind.COURSE_GROUP,
         group__course__isnull=False,
     ).order_by("group__course__subject__name", "group__name", "group_id", "pk")
@@ -672,7 +670,9 @@ def team_overview(user, team: Team, *, on: datetime.date) -> TeamOverview:
     """
     students = label_students(
         user,
-        team_students(user, team, on).annotate(
+        team_students(user, team, on)
+        .only(*LABEL_FIELDS)
+        .annotate(
             decision_on=_latest_decision("decided_on"),
             decision_kind=_latest_decision("kind"),
             decision_text=_latest_decision("text"),

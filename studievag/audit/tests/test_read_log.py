@@ -103,3 +103,37 @@ def test_protected_students_stay_masked_for_a_principal_elsewhere_who_reaches_th
     html = login(cast.principal_a).get(LOG).content.decode()
 
     assert "Petra Skyddad" in html  # her own school's principal
+
+
+@pytest.mark.parametrize("address", ["10.9.8.7", "2001:db8::1", None])
+def test_a_page_of_many_students_logs_every_field_of_every_read(cast, address):
+    """One statement for all rows on PostgreSQL, ``bulk_create`` elsewhere: the same rows."""
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from studievag.audit.services import audit_record_reads
+
+    meta = {"REMOTE_ADDR": address or ""}
+    request = RequestFactory().get("/progress/teams/group/1/?week=48", **meta)
+    request.user = cast.mentor_a
+    request.studievag_via = "Elevregistret"
+    before = timezone.now()
+    students = [cast.alice, cast.adam, cast.protected]
+
+    written = audit_record_reads(request=request, students=students, parts=["record", "progress"], roles=["mentor"])
+    again = audit_record_reads(request=request, students=students[:1], parts=["progress", "plan"], roles=["mentor"])
+
+    rows = list(RecordRead.objects.order_by("student_id", "part"))
+    assert (written, again) == (6, 1)  # a part already logged in this request is not logged again
+    assert sorted((r.student_id, r.part) for r in rows) == sorted(
+        [(s.pk, p) for s in students for p in ("record", "progress")] + [(cast.alice.pk, "plan")]
+    )
+    for r in rows:
+        assert (r.user_id, r.username, r.user_display, r.roles) == (
+            cast.mentor_a.pk,
+            "mentor_a",
+            cast.mentor_a.get_full_name(),
+            "mentor",
+        )
+        assert (r.path, r.client_address, r.via) == ("/progress/teams/group/1/?week=48", address, "Elevregistret")
+        assert before <= r.at <= timezone.now()

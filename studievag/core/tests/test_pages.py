@@ -119,7 +119,7 @@ def test_the_start_page_has_a_fixed_query_budget(cast, login, extra, django_asse
     # session, user; grants: the role assignments carrying the own student and guardian ids;
     # the worklists: mentees, the principal's units and their students, protected names,
     # the early signals of all of them at once (plain rows: enrolments, the course
-    # memberships' keys, course lines with their latest record's day and grade, settings,
+    # memberships' groups, course lines with their latest record's day and grade, settings,
     # attendance, plans, plan settings, overdue goals), the read log (one insert); teacher
     # groups with counts, unit cards and counts; the principal's follow-up interviews due
     # now (their attempts only when there are some); menu: nothing more (grants are

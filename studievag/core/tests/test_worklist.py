@@ -194,7 +194,7 @@ def test_the_worklist_costs_the_same_queries_for_3_and_30_mentees(cast, login, e
     client.get(HOME)
     # session, user; grants: the role assignments carrying the own student and guardian
     # ids; mentees; protected names; the early signals (the progress area's constant
-    # number, plain rows: enrolments, the course memberships' keys, the course lines with
+    # number, plain rows: enrolments, the course memberships' groups, the course lines with
     # their latest record's day and grade, settings, attendance, plans with their last
     # talk, plan settings, overdue goals); the read log (one insert for every row and
     # part); savepoint and release around the request. (20 before the worklist read plain

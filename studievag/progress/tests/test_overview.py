@@ -69,7 +69,7 @@ def build_team(cast, n: int) -> StudentGroup:
 # The whole overview page, whatever the number of students: the request's savepoint
 # and its release (2), session and user (2), grants: the role assignments carrying the
 # user's own student and guardian ids (1), the teams the user may open (1), the team's students with
-# their latest decision (1), protected names (1), enrolments (1), the memberships' keys
+# their latest decision (1), protected names (1), enrolments (1), the memberships' groups
 # and the course lines with their first and latest records, starting levels, planned
 # terms and grades (2), the scales with their goal steps' positions (1: the page shows
 # no other step; it was 2, the scales and then every step), thresholds (1), attendance

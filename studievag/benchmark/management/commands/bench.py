@@ -42,9 +42,11 @@ from studievag.quality.tasks import facts_refresh_task, report_pdf_task
 
 # The team overview's facts in one hand-written query: per student and course, the
 # first and latest step, the starting level mapped at intake, the goal step, the
-# planned term and the grade; per student the current enrolment's end, attendance
-# for each of the last eight weeks, the plan's creation, last review and overdue goals,
-# and the latest team decision. The page shows all of these (and runs the rules on them).
+# planned term and the grade; per student the current enrolment's start and end and
+# its organiser's thresholds (follow-up and plan settings, which the rules apply),
+# attendance for each of the last eight weeks, the plan's creation, last review and
+# overdue goals, and the latest team decision. The page shows all of these (and runs
+# the rules on them).
 TEAM_SQL = """
 WITH members AS (
     SELECT m.student_id FROM enrolments_groupmembership m
@@ -83,7 +85,7 @@ WITH members AS (
     FROM plans_plan pl JOIN plans_plancourse pc ON pc.plan_id = pl.id
     WHERE pl.student_id IN (SELECT student_id FROM members) AND pc.term <> ''
 ), enrolment AS (
-    SELECT DISTINCT ON (e.student_id) e.student_id, e.end_date, u.organiser_id
+    SELECT DISTINCT ON (e.student_id) e.student_id, e.start_date, e.end_date, u.organiser_id
     FROM enrolments_enrolment e JOIN organisations_schoolunit u ON u.id = e.school_unit_id
     WHERE e.student_id IN (SELECT student_id FROM members)
     ORDER BY e.student_id, (e.start_date <= %(day)s AND (e.end_date IS NULL OR e.end_date >= %(day)s)) DESC,
@@ -117,8 +119,10 @@ WITH members AS (
 SELECT s.id, s.first_name, s.last_name, c.course_id, c.start_date, l.position, l.colour,
        (SELECT g.position FROM progress_progressionstep g WHERE g.scale_id = l.scale_id
         ORDER BY g.is_goal DESC, g.position DESC LIMIT 1) AS goal,
-       l.recorded_on, f.position, f.recorded_on, sl.position, gr.grade, t.term, en.end_date,
-       en.organiser_id, att.weeks, att.sched, att.present, review.created_at, review.last_review,
+       l.recorded_on, f.position, f.recorded_on, sl.position, gr.grade, t.term, en.start_date, en.end_date,
+       en.organiser_id, fs.behind_steps, fs.far_behind_steps, fs.default_course_weeks, fs.attendance_percent,
+       fs.attendance_weeks, fs.no_progress_weeks, ps.review_interval_days, ps.plan_deadline_weeks,
+       att.weeks, att.sched, att.present, review.created_at, review.last_review,
        review.overdue, decision.decided_on, decision.kind, decision.text
 FROM people_student s
 JOIN members ON members.student_id = s.id
@@ -129,6 +133,8 @@ LEFT JOIN starting sl ON sl.student_id = s.id AND sl.subject_id = c.subject_id
 LEFT JOIN grades gr ON gr.student_id = s.id AND gr.course_id = c.course_id
 LEFT JOIN terms t ON t.student_id = s.id AND t.course_id = c.course_id
 LEFT JOIN enrolment en ON en.student_id = s.id
+LEFT JOIN progress_followupsettings fs ON fs.organiser_id = en.organiser_id
+LEFT JOIN plans_plansettings ps ON ps.organiser_id = en.organiser_id
 LEFT JOIN att ON att.student_id = s.id
 LEFT JOIN review ON review.student_id = s.id
 LEFT JOIN decision ON decision.student_id = s.id
