@@ -19,6 +19,7 @@ from studievag.access.policy import LABEL_FIELDS, label_students, visible_studen
 from studievag.catalogue.models import Course
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.intake.models import StartingLevel
+from studievag.kept_sql import kept_rows
 from studievag.organisations.models import SchoolUnit
 from studievag.people.models import Student
 from studievag.plans.models import PlanCourse
@@ -525,28 +526,56 @@ def team_students(user, team: Team, on: datetime.date) -> QuerySet[Student]:
     return students.order_by("last_name", "first_name", "pk")
 
 
-def _course_lines(ids: list[int], on: datetime.date) -> QuerySet[GroupMembership]:
-    """The students' current course-group memberships, in the order the pages list them.
-
-    One query here, for the memberships' groups, so that the caller's query reads the few
-    groups by key (given the students alone, PostgreSQL hashes every course group in the
-    country).
-    """
-    current = GroupMembership.objects.filter(student_id__in=ids, start_date__lte=on).filter(
+def _current_memberships(ids: list[int], on: datetime.date) -> QuerySet[GroupMembership]:
+    return GroupMembership.objects.filter(student_id__in=ids, start_date__lte=on).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=on)
     )
-    groups = set(current.values_list("group_id", flat=True).distinct())
-    return current.filter(
-        group_id__in=groups,
-        group__kind=StudentGroup.Kind.COURSE_GROUP,
-        group__course__isnull=False,
-    ).order_by("group__course__subject__name", "group__name", "group_id", "pk")
 
 
-def _overview_lines(ids: list[int], on: datetime.date):
+def _line_groups(ids: list[int], on: datetime.date) -> list[int]:
+    """The groups of the students' current memberships (one query, compiled once per shape)."""
+    rows = kept_rows(
+        GroupMembership,
+        "progress.line_groups",
+        lambda ids, on: _current_memberships(ids, on).values_list("group_id").distinct(),
+        ids=ids,
+        on=on,
+    )
+    return sorted(group_id for (group_id,) in rows)
+
+
+def _course_lines(ids: list[int], on: datetime.date, groups: list[int] | None = None) -> QuerySet[GroupMembership]:
+    """The students' current course-group memberships, in the order the pages list them.
+
+    One query here, for the memberships' groups (unless ``groups`` names them), so that the
+    caller's query reads the few groups by key (given the students alone, PostgreSQL hashes
+    every course group in the country).
+    """
+    if groups is None:
+        groups = _line_groups(ids, on)
+    return (
+        _current_memberships(ids, on)
+        .filter(
+            group_id__in=groups,
+            group__kind=StudentGroup.Kind.COURSE_GROUP,
+            group__course__isnull=False,
+        )
+        .order_by("group__course__subject__name", "group__name", "group_id", "pk")
+    )
+
+
+def _overview_lines(ids: list[int], on: datetime.date) -> list[tuple]:
     """Every current course-group membership of the students as one row of plain values, with
     each course's first and latest record, starting level, planned term and grade (two
-    queries, see :func:`_course_lines`)."""
+    queries, see :func:`_course_lines`; both compiled once per number of students and
+    groups, see ``studievag.kept_sql``)."""
+    groups = _line_groups(ids, on)
+    if not groups:
+        return []
+    return kept_rows(GroupMembership, "progress.overview_lines", _overview_lines_query, ids=ids, on=on, groups=groups)
+
+
+def _overview_lines_query(ids: list[int], on: datetime.date, groups: list[int]) -> QuerySet:
     line = {"student_id": OuterRef("student_id"), "course_id": OuterRef("group__course_id")}
     records = ProgressRecord.objects.filter(**line, recorded_on__lte=on)
     first, latest = records.order_by("recorded_on"), records.order_by("-recorded_on")
@@ -556,7 +585,7 @@ def _overview_lines(ids: list[int], on: datetime.date):
     term = PlanCourse.objects.filter(plan__student_id=OuterRef("student_id"), course_id=OuterRef("group__course_id"))
     grade = GradeRecord.objects.filter(**line, awarded_on__lte=on).order_by("-awarded_on", "-pk")
     return (
-        _course_lines(ids, on)
+        _course_lines(ids, on, groups)
         .annotate(
             latest_position=Subquery(latest.values("step__position")[:1]),
             latest_on=Subquery(latest.values("recorded_on")[:1]),
@@ -682,7 +711,7 @@ def team_overview(user, team: Team, *, on: datetime.date) -> TeamOverview:
         return TeamOverview(team=team, on=on, rows=[], settings=None)
     ids = [s.pk for s in students]
     enrolments, current = _enrolment_rows(ids, on)
-    lines = list(_overview_lines(ids, on))
+    lines = _overview_lines(ids, on)
     organiser_ids = {row[3] for row in current.values()}
     goals = GoalBook(organiser_ids | {line[3] for line in lines})
     settings = settings_for(organiser_ids)

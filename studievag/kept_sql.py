@@ -1,0 +1,136 @@
+"""A ``values_list`` query compiled once and run again with other values.
+
+Building a queryset with subqueries and compiling it to SQL costs a page more Python time
+than reading its rows (the team overview's course lines: seven correlated subqueries).
+:func:`kept_rows` builds and compiles a query once per shape, kept on the database
+connection as the report pages keep theirs (``quality.selectors.compiled_queries``), and
+afterwards only puts the values into the SQL's parameters.
+
+The shape is the query's name and the length of each list it is given (a list of ids
+becomes one placeholder per id). To know which parameter holds which value, the query is
+compiled with stand-in values no real row or constant has (negative ids, dates in the year
+1001 and on); each stand-in must reach the SQL as a parameter, never as text, and every
+value must reach it, or :func:`kept_rows` refuses the query. Rows are read live every
+time and converted as Django converts a ``values_list`` row.
+Infrastructure only: no area is imported here.
+"""
+
+import datetime
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections, router
+from django.db.models import Model, QuerySet
+from django.db.models.query import ValuesListIterable
+
+KEPT = 64  # compiled shapes kept per connection, the least recently used dropped
+
+_INT_BASE = -7_300_000_000_000
+
+
+@dataclass(frozen=True)
+class _Kept:
+    sql: str
+    # One per parameter: (None, constant) or (argument name, index in a list or None, as text).
+    slots: tuple[tuple[Any, Any, bool], ...]
+    converters: tuple[tuple[int, tuple, Any], ...]
+    width: int  # the columns values_list asked for (in their order: Django's ``query.selected``)
+    alias: str
+
+
+def _stand_ins(args: dict[str, Any]) -> tuple[dict[str, Any], dict[tuple[type, Any], tuple[str, int | None]]]:
+    """Stand-in arguments, and which argument (and list index) each stand-in's value is."""
+    made: dict[str, Any] = {}
+    known: dict[tuple[type, Any], tuple[str, int | None]] = {}
+    for n, (name, value) in enumerate(sorted(args.items())):
+        if isinstance(value, list | tuple):
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+                raise TypeError(f"{name}: a kept query's lists hold integers only")
+            made[name] = [_INT_BASE - 1_000_000 * n - i for i in range(len(value))]
+            for i, v in enumerate(made[name]):
+                known[(int, v)] = (name, i)
+        elif isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            made[name] = datetime.date(1001 + n, 2, 3)
+            known[(datetime.date, made[name])] = (name, None)
+            known[(str, made[name].isoformat())] = (name, None)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            made[name] = _INT_BASE + 1_000_000 * (n + 1)
+            known[(int, made[name])] = (name, None)
+        else:
+            raise TypeError(f"{name}: a kept query takes integers, lists of integers and dates")
+    return made, known
+
+
+def _compile(build: Callable[..., QuerySet], args: dict[str, Any]) -> _Kept:
+    made, known = _stand_ins(args)
+    qs = build(**made)
+    if qs._iterable_class is not ValuesListIterable:
+        raise TypeError("a kept query is a values_list() query (not flat, not named)")
+    query = qs.query
+    compiler = query.get_compiler(using=qs.db)
+    sql, params = compiler.as_sql()
+    slots = []
+    seen = set()
+    for param in params:
+        place = known.get((type(param), param))
+        if place is None:
+            slots.append((None, param, False))
+        else:
+            slots.append((place[0], place[1], isinstance(param, str)))
+            seen.add(place)
+    for (kind, value), place in known.items():
+        if kind is not str and str(value) in sql:
+            raise ValueError(f"{place[0]}: a value written into the SQL text cannot be kept")
+    if set(known.values()) - seen:
+        raise ValueError("every value of a kept query must reach its SQL as a parameter")
+    fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+    converters = tuple(
+        (pos, tuple(convs), expression) for pos, (convs, expression) in compiler.get_converters(fields).items()
+    )
+    return _Kept(sql, tuple(slots), converters, compiler.col_count, qs.db)
+
+
+def kept_rows(model: type[Model], name: str, build: Callable[..., QuerySet], **args: Any) -> list[tuple]:
+    """The rows of ``build(**args)`` (a ``values_list()`` queryset of ``model``), its SQL
+    compiled once per ``name`` and list lengths. ``build`` must depend on nothing but its
+    arguments: integers, lists of integers (none empty) and dates."""
+    if any(isinstance(v, list | tuple) and not v for v in args.values()):
+        return list(build(**args))  # an empty list: Django knows without asking the database
+    key = (name, tuple(sorted((k, len(v) if isinstance(v, list | tuple) else None) for k, v in args.items())))
+    connection = connections[router.db_for_read(model)]
+    kept: OrderedDict | None = getattr(connection, "_studievag_kept_sql", None)
+    if kept is None:
+        kept = OrderedDict()
+        connection._studievag_kept_sql = kept  # type: ignore[attr-defined]
+    found: _Kept | None = kept.get(key)
+    if found is None:
+        found = _compile(build, args)
+        kept[key] = found
+        while len(kept) > KEPT:
+            kept.popitem(last=False)
+    else:
+        kept.move_to_end(key)
+    params = []
+    for arg, index, as_text in found.slots:
+        if arg is None:
+            params.append(index)
+            continue
+        value = args[arg] if index is None else args[arg][index]
+        params.append(value.isoformat() if as_text else value)
+    if found.alias != connection.alias:
+        raise ValueError(f"{name}: the query reads another database than its model's")
+    with connection.cursor() as cursor:
+        cursor.execute(found.sql, params)
+        fetched = cursor.fetchall()
+    rows = []
+    for raw in fetched:
+        row = list(raw[: found.width])
+        for pos, convs, expression in found.converters:
+            value = row[pos]
+            for convert in convs:
+                value = convert(value, expression, connection)
+            row[pos] = value
+        rows.append(tuple(row))
+    return rows

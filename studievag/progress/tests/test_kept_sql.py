@@ -1,0 +1,77 @@
+"""A query compiled once and run again with other values (``studievag.kept_sql``): the same
+rows as Django's own evaluation, for other students, days and lengths, on either database."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.models import F, OuterRef, Subquery
+
+from studievag.enrolments.models import GroupMembership
+from studievag.kept_sql import kept_rows
+from studievag.progress.models import ProgressRecord
+from studievag.progress.selectors import _overview_lines, _overview_lines_query
+
+from .test_overview import build_team
+
+
+def _lines(ids, on):
+    latest = ProgressRecord.objects.filter(
+        student_id=OuterRef("student_id"), course_id=OuterRef("group__course_id"), recorded_on__lte=on
+    ).order_by("-recorded_on")
+    return (
+        GroupMembership.objects.filter(student_id__in=ids, start_date__lte=on)
+        .annotate(latest_on=Subquery(latest.values("recorded_on")[:1]), doubled=F("student_id") * 2)
+        .order_by("student_id", "pk")
+        .values_list("student_id", "latest_on", "start_date", "doubled")
+    )
+
+
+def test_kept_rows_equal_djangos_for_other_values_of_the_same_shape(cast, maths, today):
+    team = build_team(cast, 6)
+    ids = sorted(team.memberships.values_list("student_id", flat=True))
+    if hasattr(connection, "_studievag_kept_sql"):
+        del connection._studievag_kept_sql
+    days = [today, today - datetime.timedelta(days=20), today - datetime.timedelta(days=50)]
+    read = []
+    for day in days:
+        for chosen in (ids[:3], ids[3:], ids[1:4], ids):
+            got = kept_rows(GroupMembership, "test.lines", _lines, ids=chosen, on=day)
+            assert got == list(_lines(chosen, day))
+            read += got
+    # Dates come back as dates (SQLite's text converted as Django converts it), and one
+    # compiled query serves each length: 3 and 6 students.
+    assert any(isinstance(row[1], datetime.date) for row in read)
+    assert any(row[1] is None for row in read)  # 50 days ago: no record yet
+    assert all(isinstance(row[2], datetime.date) and row[3] == 2 * row[0] for row in read)
+    assert len([key for key in connection._studievag_kept_sql if key[0] == "test.lines"]) == 2
+
+
+def test_the_overview_lines_equal_the_querysets_rows(cast, maths, today):
+    team = build_team(cast, 5)
+    ids = sorted(team.memberships.values_list("student_id", flat=True))
+    for day in (today, today - datetime.timedelta(days=45)):
+        groups = sorted(
+            GroupMembership.objects.filter(student_id__in=ids, start_date__lte=day).values_list("group_id", flat=True)
+        )
+        groups = sorted(set(groups))
+        expected = list(_overview_lines_query(ids, day, groups)) if groups else []
+        assert _overview_lines(ids, day) == expected
+    assert expected and expected[0][0] in ids
+
+
+def test_an_empty_list_reads_nothing(cast, django_assert_num_queries, today):
+    with django_assert_num_queries(0):
+        assert kept_rows(GroupMembership, "test.lines", _lines, ids=[], on=today) == []
+
+
+@pytest.mark.parametrize("value", [1.5, "text", [1, "2"], True])
+def test_a_kept_query_takes_integers_lists_of_integers_and_dates(cast, today, value):
+    with pytest.raises(TypeError):
+        kept_rows(GroupMembership, "test.refused", lambda ids, on: _lines([1], today), ids=value, on=today)
+
+
+def test_a_value_that_does_not_reach_the_sql_is_refused(cast, today):
+    # The query ignores ``on``: run again on another day it would answer for the wrong day.
+    with pytest.raises(ValueError, match="parameter"):
+        kept_rows(GroupMembership, "test.ignores", lambda ids, on: _lines(ids, today), ids=[1, 2], on=today)
