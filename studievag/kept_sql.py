@@ -45,7 +45,7 @@ def _stand_ins(args: dict[str, Any]) -> tuple[dict[str, Any], dict[tuple[type, A
     made: dict[str, Any] = {}
     known: dict[tuple[type, Any], tuple[str, int | None]] = {}
     for n, (name, value) in enumerate(sorted(args.items())):
-        if isinstance(value, list | tuple):
+        if isinstance(value, list):
             if not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
                 raise TypeError(f"{name}: a kept query's lists hold integers only")
             made[name] = [_INT_BASE - 1_000_000 * n - i for i in range(len(value))]
@@ -96,9 +96,10 @@ def kept_rows(model: type[Model], name: str, build: Callable[..., QuerySet], **a
     """The rows of ``build(**args)`` (a ``values_list()`` queryset of ``model``), its SQL
     compiled once per ``name`` and list lengths. ``build`` must depend on nothing but its
     arguments: integers, lists of integers (none empty) and dates."""
-    if any(isinstance(v, list | tuple) and not v for v in args.values()):
+    args = {k: list(v) if isinstance(v, set | frozenset | tuple) else v for k, v in args.items()}
+    if any(isinstance(v, list) and not v for v in args.values()):
         return list(build(**args))  # an empty list: Django knows without asking the database
-    key = (name, tuple(sorted((k, len(v) if isinstance(v, list | tuple) else None) for k, v in args.items())))
+    key = (name, tuple(sorted((k, len(v) if isinstance(v, list) else None) for k, v in args.items())))
     connection = connections[router.db_for_read(model)]
     kept: OrderedDict | None = getattr(connection, "_studievag_kept_sql", None)
     if kept is None:

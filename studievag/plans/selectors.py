@@ -4,12 +4,13 @@ import datetime
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from studievag.access.policy import label_students, visible_students
 from studievag.enrolments.models import Enrolment
 from studievag.enrolments.selectors import with_current_enrolment
+from studievag.kept_sql import kept_rows
 
 from . import rules
 from .models import (
@@ -49,6 +50,23 @@ class PlanStatus:
 
 def _settings_by_organiser(organiser_ids: set[int]) -> dict[int, PlanSettings]:
     return {s.organiser_id: s for s in PlanSettings.objects.filter(organiser_id__in=organiser_ids)}
+
+
+# Plans and overdue goals: compiled once per number of students (``studievag.kept_sql``).
+def _plans_query(ids: list[int], on: datetime.date) -> QuerySet:
+    return (
+        Plan.objects.filter(student_id__in=ids)
+        .annotate(last_review=Max("reviews__held_on", filter=Q(reviews__held_on__lte=on)))
+        .values_list("student_id", "created_at", "last_review", "version", "approved_version")
+    )
+
+
+def _overdue_query(ids: list[int], on: datetime.date) -> QuerySet:
+    return (
+        PlanGoal.objects.filter(plan__student_id__in=ids, status__in=OPEN_GOAL_STATUSES, target_date__lt=on)
+        .order_by("target_date", "pk")
+        .values_list("plan__student_id", "title", "target_date")
+    )
 
 
 def plan_status_for(
@@ -99,19 +117,15 @@ def plan_status_for(
             current[student_id] = (start, organiser_id, active)
     # 2. Plans that existed on `on`, with the last review held by then.
     plans = {
-        row["student_id"]: row
-        for row in Plan.objects.filter(student_id__in=ids)
-        .annotate(last_review=Max("reviews__held_on", filter=Q(reviews__held_on__lte=on)))
-        .values("student_id", "created_at", "last_review", "version", "approved_version")
+        row[0]: dict(zip(("student_id", "created_at", "last_review", "version", "approved_version"), row, strict=True))
+        for row in kept_rows(Plan, "plans.plan_status_plans", _plans_query, ids=sorted(ids), on=on)
     }
     # 3. Settings of the organisers involved.
     organiser_settings = _settings_by_organiser({v[1] for v in current.values()})
     # 4. Goals not met whose target date has passed.
     overdue: dict[int, list[tuple[str, datetime.date]]] = {}
-    for student_id, title, target in (
-        PlanGoal.objects.filter(plan__student_id__in=ids, status__in=OPEN_GOAL_STATUSES, target_date__lt=on)
-        .order_by("target_date", "pk")
-        .values_list("plan__student_id", "title", "target_date")
+    for student_id, title, target in kept_rows(
+        PlanGoal, "plans.plan_status_overdue", _overdue_query, ids=sorted(ids), on=on
     ):
         overdue.setdefault(student_id, []).append((title, target))
 

@@ -216,26 +216,11 @@ def _course_memberships(ids: list[int], on: datetime.date) -> list[GroupMembersh
     return memberships
 
 
-def _attendance_weeks(
-    ids: list[int],
-    on: datetime.date,
-    settings: dict[int, FollowUpSettings],
-    *,
-    history: bool,
-    trend: bool = True,
-) -> dict[int, list[rules.WeekMinutes]]:
+def _attendance_query(ids: list[int], on: datetime.date, since: datetime.date | None = None) -> QuerySet:
     attendance = AttendanceWeek.objects.filter(student_id__in=ids, week_start__lte=on)
-    if not history:
-        # The weeks the sparkline (``trend``) and the longest attendance window in use read, no more.
-        span = max(
-            [TREND_WEEKS if trend else 1, FollowUpSettings().attendance_weeks]
-            + [conf.attendance_weeks for conf in settings.values()]
-        )
-        attendance = attendance.filter(week_start__gte=rules.recent_weeks(on, span)[0])
-    weeks = defaultdict(list)
-    # One row per student and week, summed over courses in SQL: every reader sums a week's
-    # courses (the rules' percentages are sums of minutes).
-    for student_id, week_start, scheduled, valid, invalid in (
+    if since is not None:
+        attendance = attendance.filter(week_start__gte=since)
+    return (
         attendance.values("student_id", "week_start")
         .annotate(
             scheduled=Sum("scheduled_minutes"),
@@ -244,7 +229,35 @@ def _attendance_weeks(
         )
         .order_by("student_id", "week_start")
         .values_list("student_id", "week_start", "scheduled", "valid", "invalid")
-    ):
+    )
+
+
+def _attendance_weeks(
+    ids: list[int],
+    on: datetime.date,
+    settings: dict[int, FollowUpSettings],
+    *,
+    history: bool,
+    trend: bool = True,
+) -> dict[int, list[rules.WeekMinutes]]:
+    since = None
+    if not history:
+        # The weeks the sparkline (``trend``) and the longest attendance window in use read, no more.
+        span = max(
+            [TREND_WEEKS if trend else 1, FollowUpSettings().attendance_weeks]
+            + [conf.attendance_weeks for conf in settings.values()]
+        )
+        since = rules.recent_weeks(on, span)[0]
+    weeks = defaultdict(list)
+    # One row per student and week, summed over courses in SQL: every reader sums a week's
+    # courses (the rules' percentages are sums of minutes). Compiled once per shape.
+    if since is None:
+        rows = kept_rows(AttendanceWeek, "progress.attendance_weeks", _attendance_query, ids=ids, on=on)
+    else:
+        rows = kept_rows(
+            AttendanceWeek, "progress.attendance_weeks_since", _attendance_query, ids=ids, on=on, since=since
+        )
+    for student_id, week_start, scheduled, valid, invalid in rows:
         weeks[student_id].append(rules.WeekMinutes(week_start, scheduled, valid, invalid))
     return weeks
 
@@ -615,10 +628,15 @@ def _overview_lines_query(ids: list[int], on: datetime.date, groups: list[int]) 
 def _enrolment_rows(ids: list[int], on: datetime.date) -> tuple[list[tuple], dict[int, tuple]]:
     """Every enrolment of the students as (student, start, end, organiser), and each student's
     current one: the latest active, else the latest of all (one query)."""
-    enrolments = list(
-        Enrolment.objects.filter(student_id__in=ids)
-        .order_by("start_date", "pk")
-        .values_list("student_id", "start_date", "end_date", "school_unit__organiser_id")
+    enrolments = kept_rows(
+        Enrolment,
+        "progress.enrolment_rows",
+        lambda ids: (
+            Enrolment.objects.filter(student_id__in=ids)
+            .order_by("start_date", "pk")
+            .values_list("student_id", "start_date", "end_date", "school_unit__organiser_id")
+        ),
+        ids=ids,
     )
     current: dict[int, tuple] = {}
     for row in enrolments:
