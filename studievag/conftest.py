@@ -5,6 +5,7 @@ where most things happen; school B (``unit_b``, organiser ``organiser_b`` in
 the same region) is the place whose staff must see nothing of A.
 """
 
+import copy
 import datetime
 import os
 import shutil
@@ -12,7 +13,7 @@ import shutil
 import pytest
 from django.utils import timezone, translation
 
-from studievag.testing import Cast, build_cast, ensure_reference_data
+from studievag.testing import Cast, build_cast, ensure_reference_data, shared_by_a_module
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -62,6 +63,21 @@ def today() -> datetime.date:
 @pytest.fixture
 def cast(db) -> Cast:
     return build_cast()
+
+
+@pytest.fixture(scope="module")
+def module_cast(django_db_setup, django_db_blocker) -> Cast:
+    """One cast for a whole module, rolled back after its last test (see
+    ``shared_by_a_module``). For the big matrices, which only call pages."""
+    with shared_by_a_module(django_db_blocker):
+        yield build_cast()
+
+
+@pytest.fixture
+def shared_cast(module_cast, db) -> Cast:
+    """The module's cast as a fresh copy per test: what one test caches on the
+    cast's objects does not reach the next, and its rows are rolled back."""
+    return copy.deepcopy(module_cast)
 
 
 @pytest.fixture

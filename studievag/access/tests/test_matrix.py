@@ -17,6 +17,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 import studievag
 from studievag.testing import ALL_ROLES, Route
 
+
+@pytest.fixture
+def cast(shared_cast):
+    # Thousands of cases only call pages: one cast per module, a copy per test.
+    return shared_cast
+
+
 # URLs that are not ours to police: Django's own admin and language switch,
 # and the login and logout pages every visitor needs (SAML sign-on's among them:
 # studievag/core/tests/test_saml.py tests them). The REST API answers a

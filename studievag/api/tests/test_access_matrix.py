@@ -21,6 +21,13 @@ from studievag.testing import assign
 
 from .endpoints import ENDPOINTS
 
+
+@pytest.fixture
+def cast(shared_cast):
+    # Thousands of cases only call pages: one cast per module, a copy per test.
+    return shared_cast
+
+
 SCOPES = sorted(Scope.values)
 DOCS = {"api:schema", "api:docs", "api:redoc"}
 
