@@ -98,7 +98,7 @@ def kept_rows(model: type[Model], name: str, build: Callable[..., QuerySet], **a
     arguments: integers, lists of integers (none empty) and dates."""
     args = {k: list(v) if isinstance(v, set | frozenset | tuple) else v for k, v in args.items()}
     if any(isinstance(v, list) and not v for v in args.values()):
-        return list(build(**args))  # an empty list: Django knows without asking the database
+        return list(build(**args))  # an empty list has no stand-ins: Django's own evaluation
     key = (name, tuple(sorted((k, len(v) if isinstance(v, list) else None) for k, v in args.items())))
     connection = connections[router.db_for_read(model)]
     kept: OrderedDict | None = getattr(connection, "_studievag_kept_sql", None)

@@ -5,6 +5,8 @@ from typing import Generic, TypeVar
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from studievag.kept_sql import kept_rows
+
 from .models import ProgressionScale, ProgressionStep
 
 T = TypeVar("T")
@@ -62,20 +64,27 @@ class ScaleBook:
         return None
 
 
+def _goal_rows(ids: list[int]) -> QuerySet:
+    """The scales with their goal step's position; a scale without one leads to its last
+    step (``goal_position``). Compiled once per number of organisers (``kept_sql``)."""
+    goal = ProgressionStep.objects.filter(scale=OuterRef("pk")).order_by("-is_goal", "-position")
+    return (
+        _scales_for(ids)
+        .annotate(goal=Subquery(goal.values("position")[:1]))
+        .values_list("pk", "organiser_id", "subject_codes", "is_generic", "goal")
+    )
+
+
 class GoalBook:
     """The goal step's position on the scale that applies to a subject (the choice of
     :class:`ScaleBook`), from one query of plain rows: for pages that show only where
     each course is heading (the team overview)."""
 
     def __init__(self, organiser_ids: Iterable[int | None]):
-        # The goal step; a scale without one leads to its last step (``goal_position``).
-        goal = ProgressionStep.objects.filter(scale=OuterRef("pk")).order_by("-is_goal", "-position")
-        rows = _scales_for(organiser_ids).annotate(goal=Subquery(goal.values("position")[:1]))
+        ids = sorted({i for i in organiser_ids if i is not None})
+        rows = kept_rows(ProgressionScale, "scales.goal_book", _goal_rows, ids=ids)
         self._choice = _Choice(
-            (pk, organiser_id, codes, generic, (pk, goal or 1))
-            for pk, organiser_id, codes, generic, goal in rows.values_list(
-                "pk", "organiser_id", "subject_codes", "is_generic", "goal"
-            )
+            (pk, organiser_id, codes, generic, (pk, goal or 1)) for pk, organiser_id, codes, generic, goal in rows
         )
 
     def for_subject(self, organiser_id: int | None, subject_code: str) -> tuple[int, int] | None:
