@@ -780,6 +780,24 @@ class StudentSignals:
     signals: list[rules.Signal]
 
 
+def _signal_lines_query(ids: list[int], on: datetime.date, groups: list[int]) -> QuerySet:
+    """The current course lines with their latest record's day and whether a grade is set
+    (compiled once per number of students and groups, see ``studievag.kept_sql``)."""
+    line = {"student_id": OuterRef("student_id"), "course_id": OuterRef("group__course_id")}
+    return (
+        _course_lines(ids, on, groups)
+        .annotate(
+            latest_on=Subquery(
+                ProgressRecord.objects.filter(**line, recorded_on__lte=on)
+                .order_by("-recorded_on")
+                .values("recorded_on")[:1]
+            ),
+            graded=Exists(GradeRecord.objects.filter(**line, awarded_on__lte=on)),
+        )
+        .values_list("student_id", "group__course__subject__name", "start_date", "latest_on", "graded")
+    )
+
+
 def student_signals(ids: Collection[int], *, on: datetime.date) -> dict[int, StudentSignals]:
     """The plan status and early signals of each student on ``on``: those of
     :func:`follow_up_for`, from plain rows in a number of queries that does not grow with
@@ -793,19 +811,10 @@ def student_signals(ids: Collection[int], *, on: datetime.date) -> dict[int, Stu
     if not ids:
         return {}
     enrolments, current = _enrolment_rows(ids, on)
-    line = {"student_id": OuterRef("student_id"), "course_id": OuterRef("group__course_id")}
-    lines = _course_lines(ids, on).annotate(
-        latest_on=Subquery(
-            ProgressRecord.objects.filter(**line, recorded_on__lte=on)
-            .order_by("-recorded_on")
-            .values("recorded_on")[:1]
-        ),
-        graded=Exists(GradeRecord.objects.filter(**line, awarded_on__lte=on)),
-    )
+    groups = _line_groups(ids, on)
+    lines = kept_rows(GroupMembership, "progress.signal_lines", _signal_lines_query, ids=ids, on=on, groups=groups)
     courses: dict[int, list[tuple]] = defaultdict(list)
-    for student_id, subject, joined, latest_on, graded in lines.values_list(
-        "student_id", "group__course__subject__name", "start_date", "latest_on", "graded"
-    ):
+    for student_id, subject, joined, latest_on, graded in lines:
         courses[student_id].append((subject, latest_on, joined, graded))
     settings = settings_for({row[3] for row in current.values()})
     weeks = _attendance_weeks(ids, on, settings, history=False, trend=False)
