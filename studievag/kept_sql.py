@@ -63,6 +63,20 @@ def _stand_ins(args: dict[str, Any]) -> tuple[dict[str, Any], dict[tuple[type, A
     return made, known
 
 
+def _derived_from_a_stand_in(param: Any) -> bool:
+    """A parameter near a stand-in (an id far below any real one, a date before 1100)."""
+    if isinstance(param, int) and not isinstance(param, bool):
+        return param <= _INT_BASE // 2
+    if isinstance(param, datetime.date):
+        return param.year < 1100
+    if isinstance(param, str) and len(param) >= 10 and param[4] == "-":
+        try:
+            return datetime.date.fromisoformat(param[:10]).year < 1100
+        except ValueError:
+            return False
+    return False
+
+
 def _compile(build: Callable[..., QuerySet], args: dict[str, Any]) -> _Kept:
     made, known = _stand_ins(args)
     qs = build(**made)
@@ -76,6 +90,10 @@ def _compile(build: Callable[..., QuerySet], args: dict[str, Any]) -> _Kept:
     for param in params:
         place = known.get((type(param), param))
         if place is None:
+            if _derived_from_a_stand_in(param):
+                # e.g. ``day - timedelta(days=28)`` inside build(): kept, it would stay
+                # the stand-in's value for every later call.
+                raise ValueError(f"{param!r}: a value computed from an argument cannot be kept (pass it in)")
             slots.append((None, param, False))
         else:
             slots.append((place[0], place[1], isinstance(param, str)))

@@ -75,3 +75,17 @@ def test_a_value_that_does_not_reach_the_sql_is_refused(cast, today):
     # The query ignores ``on``: run again on another day it would answer for the wrong day.
     with pytest.raises(ValueError, match="parameter"):
         kept_rows(GroupMembership, "test.ignores", lambda ids, on: _lines(ids, today), ids=[1, 2], on=today)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda ids, on: _lines(ids, on - datetime.timedelta(days=28)),  # a day computed from the argument
+        lambda ids, on: _lines(ids + [ids[0] + 1], on),  # an id computed from the argument
+    ],
+    ids=["day", "id"],
+)
+def test_a_value_computed_from_an_argument_is_refused(cast, today, build):
+    # Kept, the computed value would stay the stand-in's for every later call.
+    with pytest.raises(ValueError, match="computed from an argument"):
+        kept_rows(GroupMembership, "test.computed", build, ids=[1, 2], on=today)
