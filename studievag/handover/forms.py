@@ -5,26 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from studievag.organisations.models import Organiser, Programme, SchoolUnit
 from studievag.people.identity import parse_identity_number
 
-from .models import Handover
-
-STUDENT_FIELDS = ["identity_number", "first_name", "last_name", "date_of_birth", "protected_identity", "address"]
-PLACEMENT_FIELDS = ["programme", "starts_on"]
-PEDAGOGICAL_FIELDS = [
-    "grades",
-    "merit_value",
-    "subjects_levels",
-    "mother_tongue",
-    "languages",
-    "schooling_in_sweden",
-    "schooling_abroad_years",
-    "schooling_abroad",
-    "what_worked",
-    "support_measures",
-    "support_effect",
-    "attendance",
-    "student_voice",
-]
-OTHER_FIELDS = ["other_information", "consent_by", "consent_name", "consent_given_on"]
+from .models import OTHER_FIELDS, PEDAGOGICAL_FIELDS, PLACEMENT_FIELDS, STUDENT_FIELDS, Handover
 
 
 class DateInput(forms.DateInput):

@@ -316,3 +316,26 @@ class HandoverEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.handover_id} {self.status} {self.at:%Y-%m-%d}"
+
+
+# The handover's content, part by part, in the order the form shows it; the services
+# take exactly these fields.
+STUDENT_FIELDS = ["identity_number", "first_name", "last_name", "date_of_birth", "protected_identity", "address"]
+PLACEMENT_FIELDS = ["programme", "starts_on"]
+PEDAGOGICAL_FIELDS = [
+    "grades",
+    "merit_value",
+    "subjects_levels",
+    "mother_tongue",
+    "languages",
+    "schooling_in_sweden",
+    "schooling_abroad_years",
+    "schooling_abroad",
+    "what_worked",
+    "support_measures",
+    "support_effect",
+    "attendance",
+    "student_voice",
+]
+OTHER_FIELDS = ["other_information", "consent_by", "consent_name", "consent_given_on"]
+CONTENT_FIELDS = (*STUDENT_FIELDS, *PLACEMENT_FIELDS, *PEDAGOGICAL_FIELDS, *OTHER_FIELDS)

@@ -19,36 +19,16 @@ from studievag.plans.models import Plan
 from studievag.plans.services import plan_create
 
 from . import rules
-from .models import DEFAULT_DEADLINE_WEEKS, Handover, HandoverEvent, HandoverSettings, Status, default_start
-from .selectors import contact_candidates
-
-CONTENT_FIELDS = (
-    "identity_number",
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "protected_identity",
-    "address",
-    "programme",
-    "starts_on",
-    "grades",
-    "merit_value",
-    "subjects_levels",
-    "mother_tongue",
-    "languages",
-    "schooling_in_sweden",
-    "schooling_abroad_years",
-    "schooling_abroad",
-    "what_worked",
-    "support_measures",
-    "support_effect",
-    "attendance",
-    "student_voice",
-    "other_information",
-    "consent_by",
-    "consent_name",
-    "consent_given_on",
+from .models import (
+    CONTENT_FIELDS,
+    DEFAULT_DEADLINE_WEEKS,
+    Handover,
+    HandoverEvent,
+    HandoverSettings,
+    Status,
+    default_start,
 )
+from .selectors import contact_candidates
 
 
 def _event(handover: Handover, *, acting_user, what: str, at: datetime.datetime) -> HandoverEvent:
