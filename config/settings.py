@@ -151,6 +151,12 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("STUDIEVAG_CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Queries a page runs again and again with other values (studievag/kept_sql.py) are
+# prepared on each PostgreSQL connection: later runs skip parsing and planning. Turn off
+# (STUDIEVAG_PG_PREPARE=0) behind a connection pooler that cannot keep prepared statements
+# (PgBouncer before 1.21 in transaction mode).
+STUDIEVAG_PG_PREPARE = env.bool("STUDIEVAG_PG_PREPARE", default=True)
+
 # Background jobs (studievag/jobs): tasks are rows in the database; `manage.py
 # db_worker` runs them and `manage.py jobs_scheduler` enqueues the scheduled ones.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -21,11 +21,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, router
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Model, QuerySet
-from django.db.models.query import ValuesListIterable
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
 KEPT = 64  # compiled shapes kept per connection, the least recently used dropped
+# A kept query is prepared on PostgreSQL from its second run on the same connection (Django's
+# own queries bind on the client and are never prepared, whatever this number).
+PREPARE_AFTER = 1
 
 _INT_BASE = -7_300_000_000_000
 
@@ -38,6 +43,18 @@ class _Kept:
     converters: tuple[tuple[int, tuple, Any], ...]
     width: int  # the columns values_list asked for (in their order: Django's ``query.selected``)
     alias: str
+    # A model query (kept_objects): how Django's ModelIterable makes instances of a row.
+    objects: "_Objects | None" = None
+
+
+@dataclass(frozen=True)
+class _Objects:
+    model: type[Model]
+    init_list: tuple[str, ...]
+    start: int
+    end: int
+    related: tuple[Any, ...]  # Django's RelatedPopulators (select_related); they keep no row state
+    annotations: tuple[tuple[str, int], ...]
 
 
 def _stand_ins(args: dict[str, Any]) -> tuple[dict[str, Any], dict[tuple[type, Any], tuple[str, int | None]]]:
@@ -80,8 +97,10 @@ def _derived_from_a_stand_in(param: Any) -> bool:
 def _compile(build: Callable[..., QuerySet], args: dict[str, Any]) -> _Kept:
     made, known = _stand_ins(args)
     qs = build(**made)
-    if qs._iterable_class is not ValuesListIterable:
-        raise TypeError("a kept query is a values_list() query (not flat, not named)")
+    if qs._iterable_class not in (ValuesListIterable, ModelIterable):
+        raise TypeError("a kept query is a values_list() query (not flat, not named) or a model query")
+    if qs._prefetch_related_lookups or qs._known_related_objects or qs.query.combinator:
+        raise TypeError("a kept query cannot prefetch, come from a related manager or combine queries")
     query = qs.query
     compiler = query.get_compiler(using=qs.db)
     sql, params = compiler.as_sql()
@@ -107,16 +126,83 @@ def _compile(build: Callable[..., QuerySet], args: dict[str, Any]) -> _Kept:
     converters = tuple(
         (pos, tuple(convs), expression) for pos, (convs, expression) in compiler.get_converters(fields).items()
     )
-    return _Kept(sql, tuple(slots), converters, compiler.col_count, qs.db)
+    objects = None
+    if qs._iterable_class is ModelIterable:
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        objects = _Objects(
+            model=klass_info["model"],
+            init_list=tuple(f[0].target.attname for f in select[start:end]),
+            start=start,
+            end=end,
+            related=tuple(get_related_populators(klass_info, select, qs.db)),
+            annotations=tuple((compiler.annotation_col_map or {}).items()),
+        )
+    return _Kept(sql, tuple(slots), converters, compiler.col_count, qs.db, objects)
+
+
+def _cursor(connection):
+    """A cursor for a kept query: on PostgreSQL one that binds its values on the server, so
+    that the statement is prepared once per connection and later calls skip parsing and
+    planning it (``STUDIEVAG_PG_PREPARE``); elsewhere Django's own. Django's wrapper keeps
+    counting and logging the query either way."""
+    if connection.vendor != "postgresql" or not getattr(settings, "STUDIEVAG_PG_PREPARE", False):
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = PREPARE_AFTER
+    cursor = ServerBindingCursor(raw)
+    return _LoggedCursor(cursor, connection) if connection.queries_logged else CursorWrapper(cursor, connection)
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Django's query log for a prepared statement: the SQL with its values, as Django logs
+    its own queries (it reads them off the cursor, which a prepared statement leaves empty)."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params)):
+            return CursorWrapper.execute(self, sql, params)
 
 
 def kept_rows(model: type[Model], name: str, build: Callable[..., QuerySet], **args: Any) -> list[tuple]:
     """The rows of ``build(**args)`` (a ``values_list()`` queryset of ``model``), its SQL
     compiled once per ``name`` and list lengths. ``build`` must depend on nothing but its
     arguments: integers, lists of integers (none empty) and dates."""
+    found, rows = _kept(model, name, build, args, objects=False)
+    return rows if found is None else [tuple(row) for row in rows]
+
+
+def kept_objects(model: type[Model], name: str, build: Callable[..., QuerySet], **args: Any) -> list[Model]:
+    """The instances ``build(**args)`` gives (a model queryset, with ``select_related``,
+    ``only`` and annotations as Django makes them), its SQL compiled once per ``name`` and
+    list lengths, as :func:`kept_rows`. No ``prefetch_related``."""
+    found, rows = _kept(model, name, build, args, objects=True)
+    if found is None:
+        return rows
+    how = found.objects
+    assert how is not None
+    db = found.alias
+    result = []
+    for row in rows:
+        obj = how.model.from_db(db, how.init_list, row[how.start : how.end])
+        for populator in how.related:
+            populator.populate(row, obj)
+        for attr_name, pos in how.annotations:
+            setattr(obj, attr_name, row[pos])
+        result.append(obj)
+    return result
+
+
+def _kept(model, name: str, build, args: dict[str, Any], *, objects: bool) -> tuple[_Kept | None, list]:
+    """The kept query for ``name`` and these arguments' shape (compiled now if new) and its
+    rows with Django's conversions; (None, Django's own result) for an empty list."""
     args = {k: list(v) if isinstance(v, set | frozenset | tuple) else v for k, v in args.items()}
     if any(isinstance(v, list) and not v for v in args.values()):
-        return list(build(**args))  # an empty list has no stand-ins: Django's own evaluation
+        return None, list(build(**args))  # an empty list has no stand-ins: Django's own evaluation
     key = (name, tuple(sorted((k, len(v) if isinstance(v, list) else None) for k, v in args.items())))
     connection = connections[router.db_for_read(model)]
     kept: OrderedDict | None = getattr(connection, "_studievag_kept_sql", None)
@@ -131,6 +217,8 @@ def kept_rows(model: type[Model], name: str, build: Callable[..., QuerySet], **a
             kept.popitem(last=False)
     else:
         kept.move_to_end(key)
+    if (found.objects is not None) != objects:
+        raise TypeError(f"{name}: kept_objects takes a model query, kept_rows a values_list() query")
     params = []
     for arg, index, as_text in found.slots:
         if arg is None:
@@ -140,7 +228,7 @@ def kept_rows(model: type[Model], name: str, build: Callable[..., QuerySet], **a
         params.append(value.isoformat() if as_text else value)
     if found.alias != connection.alias:
         raise ValueError(f"{name}: the query reads another database than its model's")
-    with connection.cursor() as cursor:
+    with _cursor(connection) as cursor:
         cursor.execute(found.sql, params)
         fetched = cursor.fetchall()
     rows = []
@@ -151,5 +239,5 @@ def kept_rows(model: type[Model], name: str, build: Callable[..., QuerySet], **a
             for convert in convs:
                 value = convert(value, expression, connection)
             row[pos] = value
-        rows.append(tuple(row))
-    return rows
+        rows.append(row)
+    return found, rows

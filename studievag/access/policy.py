@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from studievag.audit.services import audit_record_read
+from studievag.kept_sql import kept_objects
 from studievag.enrolments.models import Enrolment, GroupMembership
 from studievag.organisations.models import SchoolUnit
 from studievag.people.models import AGE_OF_MAJORITY, GuardianLink, Student, add_years
@@ -105,6 +106,30 @@ class Grants:
         ]
 
 
+def _own_ids(user_id: int, day: datetime.date) -> dict[str, Subquery]:
+    """The user's own student record and guardian (if any), as subqueries."""
+    own_student = Student.objects.filter(user_id=user_id).order_by("pk")
+    guardian = (
+        GuardianLink.objects.filter(guardian__user_id=user_id)
+        .filter(valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by("pk")
+    )
+    return {
+        "own_student_id": Subquery(own_student.values("pk")[:1]),
+        "own_guardian_id": Subquery(guardian.values("guardian_id")[:1]),
+    }
+
+
+def _assignments_query(user_id: int, day: datetime.date) -> QuerySet[RoleAssignment]:
+    return (
+        RoleAssignment.objects.filter(user_id=user_id)
+        .active_on(day)
+        .select_related("region", "organiser", "school_unit__organiser", "group__school_unit")
+        .annotate(**_own_ids(user_id, day))
+    )
+
+
 def grants_for(user, day: datetime.date | None = None) -> Grants:
     day = day or timezone.localdate()
     cache = getattr(user, "_studievag_grants", None)
@@ -113,31 +138,22 @@ def grants_for(user, day: datetime.date | None = None) -> Grants:
     if not user.is_authenticated or not user.is_active:
         grants = Grants(day=day, assignments=(), student_id=None, guardian_id=None)
     else:
-        own_student = Student.objects.filter(user=user).order_by("pk")
-        guardian = (
-            GuardianLink.objects.filter(guardian__user=user)
-            .filter(valid_from__lte=day)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-            .order_by("pk")
-        )
-        own = {
-            "own_student_id": Subquery(own_student.values("pk")[:1]),
-            "own_guardian_id": Subquery(guardian.values("guardian_id")[:1]),
-        }
         # Staff: one query, the assignments carrying the user's own student and guardian
         # ids; a user without an assignment (a student, a guardian) asks for the two ids
-        # in a second one.
+        # in a second one. Every page asks this first: its SQL is compiled once per
+        # connection (``kept_sql``).
         assignments = tuple(
-            RoleAssignment.objects.filter(user=user)
-            .active_on(day)
-            .select_related("region", "organiser", "school_unit__organiser", "group__school_unit")
-            .annotate(**own)
+            kept_objects(RoleAssignment, "access.grants", _assignments_query, user_id=user.pk, day=day)
         )
         if assignments:
             student_id, guardian_id = assignments[0].own_student_id, assignments[0].own_guardian_id
         else:
             student_id, guardian_id = (
-                get_user_model()._default_manager.filter(pk=user.pk).annotate(**own).values_list(*own).get()
+                get_user_model()
+                ._default_manager.filter(pk=user.pk)
+                .annotate(**_own_ids(user.pk, day))
+                .values_list("own_student_id", "own_guardian_id")
+                .get()
             )
         grants = Grants(day=day, assignments=assignments, student_id=student_id, guardian_id=guardian_id)
     user._studievag_grants = grants

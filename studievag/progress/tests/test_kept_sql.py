@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import F, OuterRef, Subquery
 
 from studievag.enrolments.models import GroupMembership
-from studievag.kept_sql import kept_rows
+from studievag.kept_sql import kept_objects, kept_rows
 from studievag.progress.models import ProgressRecord
 from studievag.progress.selectors import _overview_lines, _overview_lines_query
 
@@ -89,3 +89,90 @@ def test_a_value_computed_from_an_argument_is_refused(cast, today, build):
     # Kept, the computed value would stay the stand-in's for every later call.
     with pytest.raises(ValueError, match="computed from an argument"):
         kept_rows(GroupMembership, "test.computed", build, ids=[1, 2], on=today)
+
+
+def _memberships(ids, on):
+    """A model query: instances with two related objects, deferred fields and an annotation."""
+    latest = ProgressRecord.objects.filter(
+        student_id=OuterRef("student_id"), course_id=OuterRef("group__course_id"), recorded_on__lte=on
+    ).order_by("-recorded_on")
+    return (
+        GroupMembership.objects.filter(student_id__in=ids, start_date__lte=on)
+        .select_related("group__school_unit", "student")
+        .only("pk", "start_date", "end_date", "group__name", "group__school_unit__name", "student__first_name")
+        .annotate(latest_on=Subquery(latest.values("recorded_on")[:1]))
+        .order_by("student_id", "pk")
+    )
+
+
+def _described(objects):
+    return [
+        (
+            m.pk,
+            m.start_date,
+            m.end_date,
+            m.latest_on,
+            m.group.pk,
+            m.group.name,
+            m.group.school_unit.name,
+            m.student.first_name,
+            sorted(m.get_deferred_fields()),
+            m._state.adding,
+            m._state.db,
+        )
+        for m in objects
+    ]
+
+
+def test_kept_objects_equal_djangos_instances(cast, maths, today, django_assert_num_queries):
+    team = build_team(cast, 6)
+    ids = sorted(team.memberships.values_list("student_id", flat=True))
+    if hasattr(connection, "_studievag_kept_sql"):
+        del connection._studievag_kept_sql
+    for day in (today, today - datetime.timedelta(days=50)):
+        for chosen in (ids[:3], ids[3:], ids):
+            expected = _described(_memberships(chosen, day))
+            with django_assert_num_queries(1):  # the related objects come with the row
+                got = _described(kept_objects(GroupMembership, "test.memberships", _memberships, ids=chosen, on=day))
+            assert got == expected
+    assert expected and expected[0][7] and not expected[0][9]
+    # A kept instance saves as Django's own does (it knows it is stored, and where).
+    member = kept_objects(GroupMembership, "test.memberships", _memberships, ids=ids[:3], on=today)[0]
+    member.end_date = today
+    member.save(update_fields=["end_date"])
+    assert GroupMembership.objects.get(pk=member.pk).end_date == today
+
+
+def test_a_kept_query_is_asked_as_it_was_kept(cast, today):
+    with pytest.raises(TypeError, match="kept_objects takes a model query"):
+        kept_objects(GroupMembership, "test.lines", _lines, ids=[1, 2], on=today)
+    kept_rows(GroupMembership, "test.kind", _lines, ids=[1], on=today)
+    with pytest.raises(TypeError, match="kept_objects takes a model query"):
+        kept_objects(GroupMembership, "test.kind", _lines, ids=[1], on=today)
+    with pytest.raises(TypeError, match="cannot prefetch"):
+        kept_objects(
+            GroupMembership,
+            "test.prefetch",
+            lambda ids: GroupMembership.objects.filter(student_id__in=ids).prefetch_related("group"),
+            ids=[1],
+        )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_on_postgresql_a_kept_query_is_prepared_once_per_connection(cast, maths, today, settings):
+    settings.STUDIEVAG_PG_PREPARE = True
+    team = build_team(cast, 4)
+    ids = sorted(team.memberships.values_list("student_id", flat=True))
+
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%latest_on%"])
+            return cursor.fetchone()[0]
+
+    before = prepared()
+    for day in (today, today - datetime.timedelta(days=3), today - datetime.timedelta(days=9)):
+        assert kept_rows(GroupMembership, "test.lines", _lines, ids=ids, on=day) == list(_lines(ids, day))
+    assert prepared() == before + 1
+    settings.STUDIEVAG_PG_PREPARE = False
+    assert kept_rows(GroupMembership, "test.lines", _lines, ids=ids, on=today) == list(_lines(ids, today))
+    assert prepared() == before + 1
