@@ -19,13 +19,15 @@ import datetime
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connections, router
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+
+M = TypeVar("M", bound=Model)
 
 KEPT = 64  # compiled shapes kept per connection, the least recently used dropped
 # A kept query is prepared on PostgreSQL from its second run on the same connection (Django's
@@ -148,7 +150,7 @@ def _cursor(connection):
     counting and logging the query either way."""
     if connection.vendor != "postgresql" or not getattr(settings, "STUDIEVAG_PG_PREPARE", False):
         return connection.cursor()
-    from django.db.backends.postgresql.base import ServerBindingCursor
+    from django.db.backends.postgresql.base import ServerBindingCursor  # noqa: PLC0415 (PostgreSQL only)
 
     connection.ensure_connection()
     connection.validate_thread_sharing()
@@ -176,7 +178,7 @@ def kept_rows(model: type[Model], name: str, build: Callable[..., QuerySet], **a
     return rows if found is None else [tuple(row) for row in rows]
 
 
-def kept_objects(model: type[Model], name: str, build: Callable[..., QuerySet], **args: Any) -> list[Model]:
+def kept_objects(model: type[M], name: str, build: Callable[..., QuerySet[M]], **args: Any) -> list[M]:
     """The instances ``build(**args)`` gives (a model queryset, with ``select_related``,
     ``only`` and annotations as Django makes them), its SQL compiled once per ``name`` and
     list lengths, as :func:`kept_rows`. No ``prefetch_related``."""

@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from studievag.audit.services import audit_record_read
-from studievag.kept_sql import kept_objects
 from studievag.enrolments.models import Enrolment, GroupMembership
+from studievag.kept_sql import kept_objects
 from studievag.organisations.models import SchoolUnit
 from studievag.people.models import AGE_OF_MAJORITY, GuardianLink, Student, add_years
 
@@ -142,18 +142,14 @@ def grants_for(user, day: datetime.date | None = None) -> Grants:
         # ids; a user without an assignment (a student, a guardian) asks for the two ids
         # in a second one. Every page asks this first: its SQL is compiled once per
         # connection (``kept_sql``).
-        assignments = tuple(
-            kept_objects(RoleAssignment, "access.grants", _assignments_query, user_id=user.pk, day=day)
-        )
+        assignments = tuple(kept_objects(RoleAssignment, "access.grants", _assignments_query, user_id=user.pk, day=day))
         if assignments:
-            student_id, guardian_id = assignments[0].own_student_id, assignments[0].own_guardian_id
+            first = cast(Any, assignments[0])  # annotated with the two ids
+            student_id, guardian_id = first.own_student_id, first.own_guardian_id
         else:
+            own = _own_ids(user.pk, day)
             student_id, guardian_id = (
-                get_user_model()
-                ._default_manager.filter(pk=user.pk)
-                .annotate(**_own_ids(user.pk, day))
-                .values_list("own_student_id", "own_guardian_id")
-                .get()
+                get_user_model()._default_manager.filter(pk=user.pk).annotate(**own).values_list(*own).get()
             )
         grants = Grants(day=day, assignments=assignments, student_id=student_id, guardian_id=guardian_id)
     user._studievag_grants = grants
