@@ -85,6 +85,9 @@ class Grants:
     assignments: tuple[RoleAssignment, ...]
     student_id: int | None
     guardian_id: int | None
+    # The earliest end of a former student's enrolment that still counts (``former_since``
+    # of ``day`` unless given: a kept query passes it in as a value of its own).
+    since: datetime.date | None = None
     # Answers about single students, kept as long as the grants (one request):
     # a page that asks the same question again gets it without a query.
     answers: dict = field(default_factory=dict, compare=False, repr=False)
@@ -171,16 +174,23 @@ def has_individual_access(user) -> bool:
 # --- Which students ---------------------------------------------------------
 
 
-def _unit_enrolments(unit_ids: list[int], day: datetime.date, *, former: bool = False) -> QuerySet[Enrolment]:
+def _unit_enrolments(
+    unit_ids: list[int], day: datetime.date, *, former: bool = False, since: datetime.date | None = None
+) -> QuerySet[Enrolment]:
     """Enrolments at the units that make a student reachable on ``day``: current ones; with
     ``former``, also a student's last enrolment anywhere when it was at one of the units
     and ended within ``FORMER_STUDENT_DAYS``."""
     reach = Q(end_date__isnull=True) | Q(end_date__gte=day)
     if former:
-        since = day - datetime.timedelta(days=FORMER_STUDENT_DAYS)
+        since = since or former_since(day)
         later = Enrolment.objects.filter(student_id=OuterRef("student_id"), start_date__gt=OuterRef("start_date"))
         reach |= cast(Q, Q(end_date__lt=day, end_date__gte=since) & ~Exists(later))
     return Enrolment.objects.filter(reach, school_unit_id__in=unit_ids)
+
+
+def former_since(day: datetime.date) -> datetime.date:
+    """The earliest end of a former student's last enrolment that still gives access."""
+    return day - datetime.timedelta(days=FORMER_STUDENT_DAYS)
 
 
 def _unit_students(unit_ids: list[int], day: datetime.date, *, former: bool = False) -> Q:
@@ -237,7 +247,8 @@ def _role_sources(grants: Grants, role: str) -> list[QuerySet]:
         return [links.values("student_id")]
     sources: list[QuerySet] = []
     if units := grants.scoped(role, "school_unit"):
-        sources.append(_unit_enrolments(units, day, former=role in FORMER_STUDENT_ROLES).values("student_id"))
+        former = role in FORMER_STUDENT_ROLES
+        sources.append(_unit_enrolments(units, day, former=former, since=grants.since).values("student_id"))
     if groups := grants.scoped(role, "group"):
         sources.append(_group_memberships(groups, day).values("student_id"))
     if students := grants.scoped(role, "student"):
@@ -266,6 +277,73 @@ def visible_students(user, part: str = Part.RECORD) -> QuerySet[Student]:
     if not roles:
         return Student.objects.none()
     return Student.objects.filter(q)
+
+
+@dataclass(frozen=True)
+class _Scoped:
+    """What a rebuilt grant holds (see :class:`StudentScope`): a role and one scope."""
+
+    role: str
+    school_unit_id: int | None = None
+    group_id: int | None = None
+    student_id: int | None = None
+
+
+SCOPE_KINDS = ("school_unit", "group", "student")
+
+
+@dataclass(frozen=True)
+class StudentScope:
+    """The students whose part a staff user may see, for a query kept by ``kept_sql``.
+
+    ``key`` names the query's shape (the roles and which scopes each holds, never an id);
+    ``args`` are its values: the day, the former students' limit and each role's ids.
+    :meth:`students` gives :func:`visible_students`' queryset from those values alone, so
+    the SQL compiled for one user serves every user whose grants have the same shape.
+    """
+
+    key: str
+    args: dict[str, Any]
+
+    def students(self, **args: Any) -> QuerySet[Student]:
+        held = []
+        for name, value in args.items():
+            if name.startswith("scope__"):
+                _, role, kind = name.split("__")
+                held += [_Scoped(role, **{f"{kind}_id": pk}) for pk in value]
+        grants = Grants(
+            day=args.get("scope_day", datetime.date.min),  # absent: no scope reads the day
+            assignments=cast(tuple[RoleAssignment, ...], tuple(held)),
+            student_id=None,
+            guardian_id=None,
+            since=args.get("scope_since"),
+        )
+        roles = sorted({a.role for a in held})
+        return Student.objects.filter(_roles_q(grants, roles))
+
+
+def student_scope(user, part: str = Part.RECORD) -> StudentScope | None:
+    """:func:`visible_students` as a kept query's shape and values; None when it cannot be
+    kept (no role reaches the part, or a student's or guardian's own access)."""
+    grants = grants_for(user)
+    roles = sorted(r for r in grants.roles if part in parts_of(r))
+    if not roles or set(roles) & FAMILY_ROLES:
+        return None
+    args: dict[str, Any] = {}
+    for role in roles:
+        for kind in SCOPE_KINDS:
+            if ids := sorted(set(grants.scoped(role, kind))):
+                args[f"scope__{role}__{kind}"] = ids
+    if not args:
+        return None
+    shape = sorted(args)
+    # The day and the former students' limit only where a scope asks for them: a kept
+    # query must use every value it is given.
+    if any(kind != "student" for name in shape for kind in [name.split("__")[2]]):
+        args["scope_day"] = grants.day
+    if any(name.split("__")[1:] == [role, "school_unit"] for name in shape for role in FORMER_STUDENT_ROLES):
+        args["scope_since"] = former_since(grants.day)
+    return StudentScope(key="|".join(shape), args=args)
 
 
 def _remembered(grants: Grants, key: tuple, answer):

@@ -15,11 +15,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.db.models.functions import RowNumber
 from django.utils.text import Truncator
 
-from studievag.access.policy import LABEL_FIELDS, label_students, visible_students
+from studievag.access.policy import LABEL_FIELDS, label_students, student_scope, visible_students
 from studievag.catalogue.models import Course
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.intake.models import StartingLevel
-from studievag.kept_sql import kept_rows
+from studievag.kept_sql import kept_objects, kept_rows
 from studievag.organisations.models import SchoolUnit
 from studievag.people.models import Student
 from studievag.plans.models import PlanCourse
@@ -526,17 +526,43 @@ class TeamOverview:
 
 def team_students(user, team: Team, on: datetime.date) -> QuerySet[Student]:
     """The team's current students that the user may follow (the progress part)."""
-    visible = visible_students(user, PROGRESS)
-    if team.kind == "group":
-        members = GroupMembership.objects.filter(group_id=team.pk, start_date__lte=on).filter(
+    return _team_members(visible_students(user, PROGRESS), team.kind, team.pk, on)
+
+
+def _team_members(visible: QuerySet[Student], kind: str, team_id: int, on: datetime.date) -> QuerySet[Student]:
+    if kind == "group":
+        members = GroupMembership.objects.filter(group_id=team_id, start_date__lte=on).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=on)
         )
         students = visible.filter(pk__in=members.values("student_id"))
     else:
         students = visible.filter(
-            pk__in=Enrolment.objects.active_on(on).filter(school_unit_id=team.pk).values("student_id")
+            pk__in=Enrolment.objects.active_on(on).filter(school_unit_id=team_id).values("student_id")
         )
     return students.order_by("last_name", "first_name", "pk")
+
+
+def _overview_students(user, team: Team, on: datetime.date) -> list[Student]:
+    """:func:`team_students` with the fields a name needs and the latest team decision; the
+    SQL compiled once per shape of the user's grants (``access.policy.student_scope``)."""
+
+    def build(team_id: int, on: datetime.date, **scope_args) -> QuerySet[Student]:
+        visible = scope.students(**scope_args) if scope else visible_students(user, PROGRESS)
+        return (
+            _team_members(visible, team.kind, team_id, on)
+            .only(*LABEL_FIELDS)
+            .annotate(
+                decision_on=_latest_decision("decided_on"),
+                decision_kind=_latest_decision("kind"),
+                decision_text=_latest_decision("text"),
+            )
+        )
+
+    scope = student_scope(user, PROGRESS)
+    if scope is None:
+        return list(build(team.pk, on))
+    name = f"progress.team_students.{team.kind}:{scope.key}"
+    return kept_objects(Student, name, build, team_id=team.pk, on=on, **scope.args)
 
 
 def _current_memberships(ids: list[int], on: datetime.date) -> QuerySet[GroupMembership]:
@@ -715,16 +741,7 @@ def team_overview(user, team: Team, *, on: datetime.date) -> TeamOverview:
     steps (1), thresholds (1), attendance by week (1), plan statuses (3). No model
     instances but the students; the rules run once per course line.
     """
-    students = label_students(
-        user,
-        team_students(user, team, on)
-        .only(*LABEL_FIELDS)
-        .annotate(
-            decision_on=_latest_decision("decided_on"),
-            decision_kind=_latest_decision("kind"),
-            decision_text=_latest_decision("text"),
-        ),
-    )
+    students = label_students(user, _overview_students(user, team, on))
     if not students:
         return TeamOverview(team=team, on=on, rows=[], settings=None)
     ids = [s.pk for s in students]
