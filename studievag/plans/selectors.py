@@ -10,7 +10,7 @@ from django.utils import timezone
 from studievag.access.policy import label_students, visible_students
 from studievag.enrolments.models import Enrolment
 from studievag.enrolments.selectors import with_current_enrolment
-from studievag.kept_sql import kept_rows
+from studievag.kept_sql import kept_objects, kept_rows
 
 from . import rules
 from .models import (
@@ -49,7 +49,15 @@ class PlanStatus:
 
 
 def _settings_by_organiser(organiser_ids: set[int]) -> dict[int, PlanSettings]:
-    return {s.organiser_id: s for s in PlanSettings.objects.filter(organiser_id__in=organiser_ids)}
+    if not organiser_ids:
+        return {}
+    kept = kept_objects(
+        PlanSettings,
+        "plans.settings_by_organiser",
+        lambda ids: PlanSettings.objects.filter(organiser_id__in=ids),
+        ids=sorted(organiser_ids),
+    )
+    return {s.organiser_id: s for s in kept}
 
 
 # Plans and overdue goals: compiled once per number of students (``studievag.kept_sql``).

@@ -15,7 +15,13 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.db.models.functions import RowNumber
 from django.utils.text import Truncator
 
-from studievag.access.policy import LABEL_FIELDS, label_students, student_scope, visible_students
+from studievag.access.policy import (
+    LABEL_FIELDS,
+    assignments_for_action,
+    label_students,
+    student_scope,
+    visible_students,
+)
 from studievag.catalogue.models import Course
 from studievag.enrolments.models import Enrolment, GroupMembership, StudentGroup
 from studievag.intake.models import StartingLevel
@@ -48,7 +54,13 @@ TREND_WEEKS = 8
 def settings_for(organiser_ids: Iterable[int]) -> dict[int, FollowUpSettings]:
     """Each organiser's settings; an unsaved row with the defaults where none is kept."""
     ids = set(organiser_ids)
-    found = {s.organiser_id: s for s in FollowUpSettings.objects.filter(organiser_id__in=ids)}
+    kept = kept_objects(
+        FollowUpSettings,
+        "progress.settings_for",
+        lambda ids: FollowUpSettings.objects.filter(organiser_id__in=ids),
+        ids=sorted(ids),
+    )
+    found = {s.organiser_id: s for s in kept}
     return {i: found.get(i) or FollowUpSettings(organiser_id=i) for i in ids}
 
 
@@ -850,12 +862,32 @@ def team_for(user, kind: str, pk: int) -> Team | None:
     """The team if the user may open its overview, else None (the view answers 404)."""
     if kind not in ("group", "unit"):
         return None
-    groups, units = teams_for(user)
     if kind == "group":
-        group = groups.filter(pk=pk).first()
-        return group and Team("group", group.pk, group.name, group.school_unit)
+        # The question every overview asks first: compiled once per shape (kept_sql).
+        assignments = assignments_for_action(user, "progress.team")
+        scopes = {
+            name: ids
+            for name, ids in (
+                ("group_ids", sorted({a.group_id for a in assignments if a.group_id})),
+                ("unit_ids", sorted({a.school_unit_id for a in assignments if a.school_unit_id})),
+            )
+            if ids
+        }
+        if not scopes:
+            return None
+        found = kept_objects(StudentGroup, "progress.team_for:" + "|".join(scopes), _team_group_query, pk=pk, **scopes)
+        return Team("group", found[0].pk, found[0].name, found[0].school_unit) if found else None
+    _groups, units = teams_for(user)
     unit = units.filter(pk=pk).first()
     return unit and Team("unit", unit.pk, unit.name, unit)
+
+
+def _team_group_query(pk: int, group_ids: list[int] | None = None, unit_ids: list[int] | None = None):
+    """The team with this id among those :func:`~.scope.teams_for` gives."""
+    scope = Q(pk__in=group_ids or []) | Q(school_unit_id__in=unit_ids or [])
+    return StudentGroup.objects.filter(
+        scope, pk=pk, kind__in=[StudentGroup.Kind.MENTOR_GROUP, StudentGroup.Kind.WORK_TEAM]
+    ).select_related("school_unit")
 
 
 # --- The course-group grid ------------------------------------------------------------
