@@ -68,11 +68,17 @@ class OverviewCells:
         }
 
     def fill(self, row: OverviewRow) -> None:
-        row.courses_html = mark_safe(self.courses(row))
-        row.attendance_html = mark_safe(self.attendance(row))
-        row.plan_html = mark_safe(self.plan(row))
-        row.signals_html = mark_safe(self.signals(row))
-        row.decision_html = mark_safe(self.decision(row))
+        """The row's whole table row (``row.html``), with the whitespace the template's loop had."""
+        row.html = mark_safe(
+            f'\n    <tr data-student="{escape(row.id)}">\n'
+            f'      <th scope="row"><a href="{escape(row.url)}">{escape(str(row.student.display_name))}</a></th>\n'
+            f"      <td>{self.courses(row)}</td>\n"
+            f'      <td class="attendance-cell">{self.attendance(row)}</td>\n'
+            f"      <td>{self.plan(row)}</td>\n"
+            f"      <td>{self.signals(row)}</td>\n"
+            f"      <td>{self.decision(row)}</td>\n"
+            "    </tr>\n  "
+        )
 
     def chip(self, line: OverviewLine) -> str:
         steps = f" ({line.position}/{line.standing.goal})" if line.position else ""

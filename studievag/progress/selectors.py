@@ -498,12 +498,8 @@ class OverviewRow:
     decision_url: str = ""
     attendance_text: str = ""
     reviewed_on: str = ""
-    # Set by the view: the row's cells as HTML (see ``overview_cells``).
-    courses_html: str = ""
-    attendance_html: str = ""
-    plan_html: str = ""
-    signals_html: str = ""
-    decision_html: str = ""
+    # Set by the view: the row's table row as HTML (see ``overview_cells``).
+    html: str = ""
 
     @property
     def worst_status(self) -> str:
