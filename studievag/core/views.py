@@ -20,7 +20,7 @@ from studievag.access.policy import Part, grants_for, may
 from studievag.access.reads import log_reads
 from studievag.enrolments.models import Enrolment, StudentGroup
 from studievag.organisations.models import Organiser, Region, SchoolUnit
-from studievag.outcomes.selectors import follow_up_tasks, kaa_referrals
+from studievag.outcomes.selectors import follow_ups_due_count, kaa_referrals
 from studievag.plans.permissions import PLAN
 from studievag.progress.permissions import PROGRESS
 from studievag.quality.linked import scope_summaries
@@ -74,7 +74,7 @@ def home(request):
     if Role.ADMIN in roles:
         context["setup"] = _setup_summary(today)
     if may(request.user, "outcomes.follow_up"):
-        context["follow_ups_due"] = len(follow_up_tasks(request.user, today).due)
+        context["follow_ups_due"] = follow_ups_due_count(request.user, today)
     if Role.KAA_CONTACT in roles:
         referrals = kaa_referrals(request.user)
         context["kaa"] = {"total": referrals.count(), "sent": referrals.filter(status="sent").count()}

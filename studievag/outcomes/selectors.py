@@ -21,6 +21,7 @@ from . import rules
 from .models import ContactAttempt, Exit, FollowUp, KaaReferral
 
 UPCOMING_DAYS = 30  # the list shows what opens within this many days
+RECENT_DAYS = 60  # and what was done within this many
 
 
 @dataclass
@@ -56,7 +57,7 @@ def follow_up_tasks(user, today: datetime.date) -> TaskList:
     labels (at most one).
     """
     horizon = today + datetime.timedelta(days=UPCOMING_DAYS + rules.EARLY_DAYS)
-    recent = today - datetime.timedelta(days=60)
+    recent = today - datetime.timedelta(days=RECENT_DAYS)
     tasks = list(
         follow_ups_for(user)
         .filter(exit__consent_to_contact=True, due_date__lte=horizon)
@@ -78,6 +79,23 @@ def follow_up_tasks(user, today: datetime.date) -> TaskList:
             case _:
                 result.due.append(task)
     return result
+
+
+def follow_ups_due_count(user, today: datetime.date) -> int:
+    """How many follow-ups are to be done now: ``len(follow_up_tasks(user, today).due)``,
+    counted by the database (the start page shows only the number). Open or due means no
+    outcome yet, consent given, and ``today`` inside the window around the due date."""
+    return (
+        FollowUp.objects.filter(
+            exit__student__in=students_for_action(user, "outcomes.follow_up"),
+            exit__consent_to_contact=True,
+            outcome="",
+            due_date__gte=today - datetime.timedelta(days=rules.WINDOW_DAYS),
+            due_date__lte=today + datetime.timedelta(days=rules.EARLY_DAYS),
+        )
+        .exclude(outcome_on__lt=today - datetime.timedelta(days=RECENT_DAYS))
+        .count()
+    )
 
 
 def exit_of(student: Student) -> Exit | None:

@@ -177,3 +177,33 @@ def test_the_record_shows_the_exit_and_logs_that_read(cast, client):
     response = client.get(reverse("people:student_detail", kwargs={"pk": cast.adam.pk}))
     assert "Exit and follow-up" in response.content.decode() or "Avgång och uppföljning" in response.content.decode()
     assert RecordRead.objects.filter(student=cast.adam, part=OUTCOMES, roles="counsellor").count() == 1
+
+
+def test_the_start_pages_count_of_follow_ups_to_do_is_the_task_lists(cast, today):
+    """The start page counts in the database what the task list sorts in Python: the same
+    number for every day around the windows, with and without consent and outcome."""
+    from studievag.outcomes.selectors import follow_up_tasks, follow_ups_due_count
+
+    adam_left(cast)
+    for i, (consent, outcome) in enumerate([(True, ""), (True, ""), (False, ""), (True, "work"), (True, "")]):
+        s = make_student(cast.unit_a, start=today - datetime.timedelta(days=400))
+        exit_record(
+            acting_user=cast.counsellor_a,
+            enrolment=s.enrolments.get(),
+            exit_date=today - datetime.timedelta(days=170 + 9 * i),
+            reason="work",
+            destination="ICA",
+            home_municipality=cast.organiser_a,
+            consent_to_contact=consent,
+        )
+        if outcome:
+            FollowUp.objects.filter(exit__student=s, months=6).update(outcome=outcome, outcome_on=today)
+    seen = set()
+    for user in (cast.counsellor_a, cast.principal_a, cast.mentor_a, cast.analyst):
+        for offset in range(-80, 420, 4):
+            day = today + datetime.timedelta(days=offset)
+            user.__dict__.pop("_studievag_grants", None)
+            expected = len(follow_up_tasks(user, day).due)
+            assert follow_ups_due_count(user, day) == expected, (user.username, offset)
+            seen.add(expected)
+    assert max(seen) >= 2 and 0 in seen
