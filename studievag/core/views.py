@@ -26,6 +26,7 @@ from studievag.progress.permissions import PROGRESS
 from studievag.quality.linked import scope_summaries
 
 from . import selectors
+from .worklist_rows import WorklistRows
 
 UNIT_PAGE_SIZE = 50
 log = logging.getLogger("studievag.health")
@@ -127,6 +128,10 @@ def _worklist_context(request, today) -> dict:
         row.last_talk_text = (
             _("Last: %(date)s") % {"date": row.last_talk.isoformat()} if row.last_talk else _("No talk held yet")
         )
+    cells = WorklistRows()
+    cells.fill(context.get("worklist", []), show_unit=False)
+    if "unit_page" in context:
+        cells.fill(list(context["unit_page"].object_list), show_unit=True)
     # A student on both lists (a principal who is also the mentor) is logged once.
     log_reads(request, {row.student.pk: row.student for row in shown}.values(), [Part.RECORD, PLAN, PROGRESS])
     return context
