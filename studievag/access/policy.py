@@ -322,18 +322,26 @@ class StudentScope:
         return Student.objects.filter(_roles_q(grants, roles))
 
 
-def student_scope(user, part: str = Part.RECORD) -> StudentScope | None:
-    """:func:`visible_students` as a kept query's shape and values; None when it cannot be
-    kept (no role reaches the part, or a student's or guardian's own access)."""
+def student_scope(
+    user, part: str | None = Part.RECORD, *, action: str | None = None, role: str | None = None
+) -> StudentScope | None:
+    """:func:`visible_students` for ``part`` — or :func:`students_for_action` for ``action``,
+    or :func:`students_through` for ``role`` — as a kept query's shape and values; None
+    when it cannot be kept (no role reaches them, or a student's or guardian's own access)."""
     grants = grants_for(user)
-    roles = sorted(r for r in grants.roles if part in parts_of(r))
+    if action is not None:
+        roles = sorted(r for r in grants.roles if r in action_roles(action))
+    elif role is not None:
+        roles = [role] if role in grants.roles else []
+    else:
+        roles = sorted(r for r in grants.roles if part in parts_of(r))
     if not roles or set(roles) & FAMILY_ROLES:
         return None
     args: dict[str, Any] = {}
-    for role in roles:
+    for held in roles:
         for kind in SCOPE_KINDS:
-            if ids := sorted(set(grants.scoped(role, kind))):
-                args[f"scope__{role}__{kind}"] = ids
+            if ids := sorted(set(grants.scoped(held, kind))):
+                args[f"scope__{held}__{kind}"] = ids
     if not args:
         return None
     shape = sorted(args)

@@ -20,8 +20,16 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from studievag.access.models import Role
-from studievag.access.policy import LABEL_FIELDS, grants_for, label_students, students_through, visible_students
+from studievag.access.policy import (
+    LABEL_FIELDS,
+    grants_for,
+    label_students,
+    student_scope,
+    students_through,
+    visible_students,
+)
 from studievag.enrolments.models import Enrolment
+from studievag.kept_sql import kept_objects
 from studievag.organisations.models import SchoolUnit
 from studievag.people.models import Student
 from studievag.plans.permissions import PLAN
@@ -192,19 +200,41 @@ def _action(row: WorklistRow, role: str, address: _Addresses) -> tuple[Promise, 
     return _("Open the plan"), address("plans:plan_detail", pk)
 
 
-def _principal_students(user, unit_ids: list[int], on: datetime.date) -> QuerySet[Student]:
-    """Current students at the principal's units, each with the unit it is enrolled at."""
-    at_units = Enrolment.objects.active_on(on).filter(school_unit_id__in=unit_ids)
-    return (
-        visible_students(user, PLAN)
-        .only(*LABEL_FIELDS)
-        .annotate(
-            worklist_unit=Subquery(
-                at_units.filter(student=OuterRef("pk")).order_by("-start_date").values("school_unit")[:1]
+def _principal_students(user, unit_ids: list[int], on: datetime.date) -> list[Student]:
+    """Current students at the principal's units, each with the unit it is enrolled at, by
+    name; compiled once per shape of the user's grants (``kept_sql``)."""
+
+    def build(unit_ids: list[int], on: datetime.date, **scope_args) -> QuerySet[Student]:
+        at_units = Enrolment.objects.active_on(on).filter(school_unit_id__in=unit_ids)
+        visible = scope.students(**scope_args) if scope else visible_students(user, PLAN)
+        return (
+            visible.only(*LABEL_FIELDS)
+            .annotate(
+                worklist_unit=Subquery(
+                    at_units.filter(student=OuterRef("pk")).order_by("-start_date").values("school_unit")[:1]
+                )
             )
+            .filter(pk__in=at_units.values("student_id"))
+            .order_by("last_name", "first_name")
         )
-        .filter(pk__in=at_units.values("student_id"))
-    )
+
+    scope = student_scope(user, PLAN)
+    if scope is None:
+        return list(build(unit_ids, on))
+    return kept_objects(Student, f"core.principal_students:{scope.key}", build, unit_ids=unit_ids, on=on, **scope.args)
+
+
+def _mentees(user) -> list[Student]:
+    """The students the user mentors, by name (compiled once per shape, ``kept_sql``)."""
+
+    def build(**scope_args) -> QuerySet[Student]:
+        students = scope.students(**scope_args) if scope else students_through(user, Role.MENTOR)
+        return students.only(*LABEL_FIELDS).order_by("last_name", "first_name")
+
+    scope = student_scope(user, role=Role.MENTOR)
+    if scope is None:
+        return list(build())
+    return kept_objects(Student, f"core.mentees:{scope.key}", build, **scope.args)
 
 
 def _mark_same_names(rows: Iterable[WorklistRow]) -> None:
@@ -228,11 +258,11 @@ def worklists(user, *, on: datetime.date) -> Worklists:
     unit_students: list[Student] = []
     units: list[SchoolUnit] = []
     if Role.MENTOR in grants.roles:
-        mentees = list(students_through(user, Role.MENTOR).only(*LABEL_FIELDS).order_by("last_name", "first_name"))
+        mentees = _mentees(user)
     unit_ids = sorted({a.school_unit_id for a in grants.assignments if a.role == Role.PRINCIPAL and a.school_unit_id})
     if unit_ids:
         units = list(SchoolUnit.objects.filter(pk__in=unit_ids).order_by("name"))
-        unit_students = list(_principal_students(user, unit_ids, on).order_by("last_name", "first_name"))
+        unit_students = _principal_students(user, unit_ids, on)
     everyone = {s.pk: s for s in unit_students} | {s.pk: s for s in mentees}
     label_students(user, everyone.values())
     follow = student_signals(everyone, on=on)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
-from studievag.access.policy import label_students, organiser_ids_for_action, students_for_action
+from studievag.access.policy import label_students, organiser_ids_for_action, student_scope, students_for_action
+from studievag.kept_sql import kept_rows
 from studievag.people.models import Student
 
 from . import rules
@@ -85,17 +86,34 @@ def follow_ups_due_count(user, today: datetime.date) -> int:
     """How many follow-ups are to be done now: ``len(follow_up_tasks(user, today).due)``,
     counted by the database (the start page shows only the number). Open or due means no
     outcome yet, consent given, and ``today`` inside the window around the due date."""
-    return (
-        FollowUp.objects.filter(
-            exit__student__in=students_for_action(user, "outcomes.follow_up"),
-            exit__consent_to_contact=True,
-            outcome="",
-            due_date__gte=today - datetime.timedelta(days=rules.WINDOW_DAYS),
-            due_date__lte=today + datetime.timedelta(days=rules.EARLY_DAYS),
+    scope = student_scope(user, action="outcomes.follow_up")
+    if scope is None:
+        return 0  # staff without a role that does follow-ups (families never do them)
+
+    def build(first: datetime.date, last: datetime.date, recent: datetime.date, **scope_args):
+        return (
+            FollowUp.objects.filter(
+                exit__student__in=scope.students(**scope_args),
+                exit__consent_to_contact=True,
+                outcome="",
+                due_date__gte=first,
+                due_date__lte=last,
+            )
+            .exclude(outcome_on__lt=recent)
+            .values_list("pk")
         )
-        .exclude(outcome_on__lt=today - datetime.timedelta(days=RECENT_DAYS))
-        .count()
+
+    # Compiled once per shape of the user's grants (kept_sql), as the rest of the start page.
+    rows = kept_rows(
+        FollowUp,
+        f"outcomes.due_count:{scope.key}",
+        build,
+        first=today - datetime.timedelta(days=rules.WINDOW_DAYS),
+        last=today + datetime.timedelta(days=rules.EARLY_DAYS),
+        recent=today - datetime.timedelta(days=RECENT_DAYS),
+        **scope.args,
     )
+    return len(rows)
 
 
 def exit_of(student: Student) -> Exit | None:

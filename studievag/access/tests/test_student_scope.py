@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from studievag.access.models import Role
-from studievag.access.policy import registry, student_scope, visible_students
+from studievag.access.policy import registry, student_scope, students_for_action, students_through, visible_students
 from studievag.enrolments.models import Enrolment
 from studievag.testing import assign, make_student, make_user
 
@@ -56,6 +56,21 @@ def test_the_rebuilt_scope_reaches_exactly_the_visible_students(cast, former):
             assert _ids(scope.students(**scope.args)) == expected, (who, part)
             checked += 1
     assert checked > 20
+    # By action (every action the registry declares) and through one role.
+    for who, user in cast.by_role().items():
+        for action in sorted(registry().actions):
+            _forget(user)
+            scope = student_scope(user, action=action)
+            if scope is not None:
+                assert _ids(scope.students(**scope.args)) == _ids(students_for_action(user, action)), (who, action)
+                checked += 1
+        for role in Role.values:
+            _forget(user)
+            scope = student_scope(user, role=role)
+            if scope is not None:
+                assert _ids(scope.students(**scope.args)) == _ids(students_through(user, role)), (who, role)
+                checked += 1
+    assert checked > 100
     recent, long_ago = former
     principal_sees = _ids(visible_students(cast.principal_a))
     assert recent.pk in principal_sees and long_ago.pk not in principal_sees
