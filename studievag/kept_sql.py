@@ -16,6 +16,7 @@ Infrastructure only: no area is imported here.
 """
 
 import datetime
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connections, router
-from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
@@ -40,13 +41,35 @@ _INT_BASE = -7_300_000_000_000
 @dataclass(frozen=True)
 class _Kept:
     sql: str
-    # One per parameter: (None, constant) or (argument name, index in a list or None, as text).
-    slots: tuple[tuple[Any, Any, bool], ...]
+    # One per parameter: (None, constant, None) or (argument name, index in a list or None,
+    # how the value goes in: "text" for a date Django sends as text, an int subclass (the
+    # driver's Int4, Int8 … that Django wraps an expression's integer in), or None).
+    slots: tuple[tuple[Any, Any, Any], ...]
     converters: tuple[tuple[int, tuple, Any], ...]
     width: int  # the columns values_list asked for (in their order: Django's ``query.selected``)
     alias: str
     # A model query (kept_objects): how Django's ModelIterable makes instances of a row.
     objects: "_Objects | None" = None
+    # The SQL with PostgreSQL's own placeholders ($1, $2, …), made once: psycopg would
+    # otherwise split a long query at every %s on every run (it caches short ones only).
+    native: bytes = b""
+
+
+def _native(sql: str) -> bytes:
+    """Django's ``%s`` placeholders as ``$1``, ``$2``, … and ``%%`` as ``%``."""
+    count = 0
+
+    def place(match: re.Match) -> str:
+        nonlocal count
+        if match.group() == "%%":
+            return "%"
+        count += 1
+        return f"${count}"
+
+    native = re.sub(r"%%|%s", place, sql)
+    if re.search(r"%[^%s]", sql.replace("%%", "")):
+        raise ValueError("a kept query's SQL holds a placeholder other than %s")
+    return native.encode()
 
 
 @dataclass(frozen=True)
@@ -109,15 +132,16 @@ def _compile(build: Callable[..., QuerySet], args: dict[str, Any]) -> _Kept:
     slots = []
     seen = set()
     for param in params:
-        place = known.get((type(param), param))
+        wrapped = isinstance(param, int) and not isinstance(param, bool) and type(param) is not int
+        place = known.get((int, int(param)) if wrapped else (type(param), param))
         if place is None:
             if _derived_from_a_stand_in(param):
                 # e.g. ``day - timedelta(days=28)`` inside build(): kept, it would stay
                 # the stand-in's value for every later call.
                 raise ValueError(f"{param!r}: a value computed from an argument cannot be kept (pass it in)")
-            slots.append((None, param, False))
+            slots.append((None, param, None))
         else:
-            slots.append((place[0], place[1], isinstance(param, str)))
+            slots.append((place[0], place[1], "text" if isinstance(param, str) else type(param) if wrapped else None))
             seen.add(place)
     for (kind, value), place in known.items():
         if kind is not str and str(value) in sql:
@@ -140,7 +164,7 @@ def _compile(build: Callable[..., QuerySet], args: dict[str, Any]) -> _Kept:
             related=tuple(get_related_populators(klass_info, select, qs.db)),
             annotations=tuple((compiler.annotation_col_map or {}).items()),
         )
-    return _Kept(sql, tuple(slots), converters, compiler.col_count, qs.db, objects)
+    return _Kept(sql, tuple(slots), converters, compiler.col_count, qs.db, objects, _native(sql))
 
 
 def _cursor(connection):
@@ -150,24 +174,32 @@ def _cursor(connection):
     counting and logging the query either way."""
     if connection.vendor != "postgresql" or not getattr(settings, "STUDIEVAG_PG_PREPARE", False):
         return connection.cursor()
-    from django.db.backends.postgresql.base import ServerBindingCursor  # noqa: PLC0415 (PostgreSQL only)
+    from psycopg import RawCursor  # noqa: PLC0415 (PostgreSQL only)
 
     connection.ensure_connection()
     connection.validate_thread_sharing()
     raw = connection.connection
     if raw.prepare_threshold is None:
         raw.prepare_threshold = PREPARE_AFTER
-    cursor = ServerBindingCursor(raw)
-    return _LoggedCursor(cursor, connection) if connection.queries_logged else CursorWrapper(cursor, connection)
+    return _NativeCursor(RawCursor(raw), connection)
 
 
-class _LoggedCursor(CursorDebugWrapper):
-    """Django's query log for a prepared statement: the SQL with its values, as Django logs
-    its own queries (it reads them off the cursor, which a prepared statement leaves empty)."""
+class _NativeCursor(CursorDebugWrapper):
+    """Runs a kept query's native SQL ($1, $2, …) on psycopg's RawCursor, which binds on the
+    server and so can prepare it, through Django's wrappers (``execute_wrapper``, the query
+    count); logged, when Django logs queries, with its values as Django logs its own (it
+    reads them off the cursor, which a prepared statement leaves empty)."""
 
-    def execute(self, sql, params=None):
+    def execute(self, sql, params=None, *, native: bytes = b""):
+        def run(_sql, params, many, context):  # Django's CursorWrapper._execute, on the native SQL
+            self.db.validate_no_broken_transaction()
+            with self.db.wrap_database_errors:
+                return self.cursor.execute(native, params)
+
+        if not self.db.queries_logged:
+            return self._execute_with_wrappers(sql, params, many=False, executor=run)
         with self.debug_sql(self.db.ops.compose_sql(sql, params)):
-            return CursorWrapper.execute(self, sql, params)
+            return self._execute_with_wrappers(sql, params, many=False, executor=run)
 
 
 def kept_rows(model: type[Model], name: str, build: Callable[..., QuerySet], **args: Any) -> list[tuple]:
@@ -222,16 +254,19 @@ def _kept(model, name: str, build, args: dict[str, Any], *, objects: bool) -> tu
     if (found.objects is not None) != objects:
         raise TypeError(f"{name}: kept_objects takes a model query, kept_rows a values_list() query")
     params = []
-    for arg, index, as_text in found.slots:
+    for arg, index, how in found.slots:
         if arg is None:
             params.append(index)
             continue
         value = args[arg] if index is None else args[arg][index]
-        params.append(value.isoformat() if as_text else value)
+        params.append(value if how is None else value.isoformat() if how == "text" else how(value))
     if found.alias != connection.alias:
         raise ValueError(f"{name}: the query reads another database than its model's")
     with _cursor(connection) as cursor:
-        cursor.execute(found.sql, params)
+        if isinstance(cursor, _NativeCursor):
+            cursor.execute(found.sql, params, native=found.native)
+        else:
+            cursor.execute(found.sql, params)
         fetched = cursor.fetchall()
     rows = []
     for raw in fetched:

@@ -176,3 +176,28 @@ def test_on_postgresql_a_kept_query_is_prepared_once_per_connection(cast, maths,
     settings.STUDIEVAG_PG_PREPARE = False
     assert kept_rows(GroupMembership, "test.lines", _lines, ids=ids, on=today) == list(_lines(ids, today))
     assert prepared() == before + 1
+
+
+def test_the_native_sql_numbers_each_placeholder_and_unescapes_percent():
+    from studievag.kept_sql import _native
+
+    sql = "SELECT a FROM t WHERE b LIKE '%%x%%' AND c = %s AND d IN (%s, %s)"
+    assert _native(sql) == b"SELECT a FROM t WHERE b LIKE '%x%' AND c = $1 AND d IN ($2, $3)"
+    with pytest.raises(ValueError, match="other than %s"):
+        _native("SELECT %(named)s")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_failing_kept_query_raises_djangos_error(cast, maths, today):
+    from django.db import DataError, transaction
+
+    team = build_team(cast, 2)
+    ids = sorted(team.memberships.values_list("student_id", flat=True))
+
+    def shares(ids, n):
+        return GroupMembership.objects.filter(student_id__in=ids).annotate(q=F("student_id") / n).values_list("q")
+
+    for _ in range(3):  # unprepared, then prepared
+        assert len(kept_rows(GroupMembership, "test.shares", shares, ids=ids, n=1)) >= 2
+    with pytest.raises(DataError, match="division by zero"), transaction.atomic():
+        kept_rows(GroupMembership, "test.shares", shares, ids=ids, n=0)
