@@ -306,30 +306,42 @@ class StudentScope:
     args: dict[str, Any]
 
     def students(self, **args: Any) -> QuerySet[Student]:
+        grants = self.grants(**args)
+        return Student.objects.filter(_roles_q(grants, sorted(grants.roles)))
+
+    def grants(self, **args: Any) -> Grants:
+        """The grants rebuilt from the values: the roles and scopes the shape names."""
         held = []
         for name, value in args.items():
             if name.startswith("scope__"):
                 _, role, kind = name.split("__")
                 held += [_Scoped(role, **{f"{kind}_id": pk}) for pk in value]
-        grants = Grants(
+        return Grants(
             day=args.get("scope_day", datetime.date.min),  # absent: no scope reads the day
             assignments=cast(tuple[RoleAssignment, ...], tuple(held)),
             student_id=None,
             guardian_id=None,
             since=args.get("scope_since"),
         )
-        roles = sorted({a.role for a in held})
-        return Student.objects.filter(_roles_q(grants, roles))
 
 
 def student_scope(
-    user, part: str | None = Part.RECORD, *, action: str | None = None, role: str | None = None
+    user,
+    part: str | None = Part.RECORD,
+    *,
+    action: str | None = None,
+    role: str | None = None,
+    every_role: bool = False,
 ) -> StudentScope | None:
     """:func:`visible_students` for ``part`` — or :func:`students_for_action` for ``action``,
     or :func:`students_through` for ``role`` — as a kept query's shape and values; None
     when it cannot be kept (no role reaches them, or a student's or guardian's own access)."""
     grants = grants_for(user)
-    if action is not None:
+    if every_role:  # every role held, each with a scope the shape can name (else None)
+        roles = sorted(grants.roles)
+        if any(not any(grants.scoped(r, kind) for kind in SCOPE_KINDS) for r in roles):
+            return None
+    elif action is not None:
         roles = sorted(r for r in grants.roles if r in action_roles(action))
     elif role is not None:
         roles = [role] if role in grants.roles else []
@@ -424,17 +436,19 @@ def student_for_view(request: HttpRequest, pk: int, parts: Iterable[str], also: 
     parts = list(parts)
     user = request.user
     grants = grants_for(user)
-    qs = visible_students(user, parts[0])
-    for part in parts[1:]:
-        qs = qs.filter(pk__in=visible_students(user, part).values("pk"))
-    # Which of the roles reach the student, asked in the same query: the grounds of the
-    # read-log row and every later question about this student in the request cost nothing.
     roles = sorted(r for r in grants.roles if parts[0] in parts_of(r))
-    reach = {
-        f"_reach_{i}": Case(When(_role_q(grants, role, user), then=Value(True)), default=Value(False))
-        for i, role in enumerate(roles)
-    }
-    student = qs.filter(pk=pk).annotate(**reach).first()
+    scope = student_scope(user, every_role=True)
+    if scope is not None and all(any(p in parts_of(r) for r in grants.roles) for p in parts):
+        # Every page about one student asks this first: compiled once per shape (kept_sql).
+
+        def build(pk: int, **scope_args) -> QuerySet[Student]:
+            return _for_view(scope.grants(**scope_args), parts, pk)
+
+        name = f"access.student_for_view:{','.join(parts)}:{scope.key}"
+        found = kept_objects(Student, name, build, pk=pk, **scope.args)
+    else:
+        found = list(_for_view(grants, parts, pk)) if all(visible_roles(grants, p) for p in parts) else []
+    student = found[0] if found else None
     if student is None:
         raise Http404(_("No such student."))
     for i, role in enumerate(roles):
@@ -442,6 +456,25 @@ def student_for_view(request: HttpRequest, pk: int, parts: Iterable[str], also: 
     shown = parts + [p for p in also if p not in parts and may_view(user, student, p)]
     audit_record_read(request=request, student=student, parts=shown, roles=grounds(user, student, parts[0]))
     return student
+
+
+def visible_roles(grants: Grants, part: str) -> list[str]:
+    """The roles held through which ``part`` of a student may be seen."""
+    return sorted(r for r in grants.roles if part in parts_of(r))
+
+
+def _for_view(grants: Grants, parts: list[str], pk: int) -> QuerySet[Student]:
+    """The student if every part is visible to these grants, annotated with which of the
+    roles that see the first part reach it (``_reach_0``, …): the grounds of the read-log
+    row, and every later question about this student in the request costs nothing."""
+    qs = Student.objects.filter(_roles_q(grants, visible_roles(grants, parts[0])))
+    for part in parts[1:]:
+        qs = qs.filter(pk__in=Student.objects.filter(_roles_q(grants, visible_roles(grants, part))).values("pk"))
+    reach = {
+        f"_reach_{i}": Case(When(_role_q(grants, role, None), then=Value(True)), default=Value(False))
+        for i, role in enumerate(visible_roles(grants, parts[0]))
+    }
+    return qs.filter(pk=pk).annotate(**reach)
 
 
 # --- Protected identity -----------------------------------------------------

@@ -94,3 +94,34 @@ def test_no_scope_for_a_students_or_guardians_own_access_or_no_role(cast):
     assert student_scope(cast.student) is None
     assert student_scope(cast.guardian) is None
     assert student_scope(cast.nobody) is None
+
+
+def test_a_student_page_finds_the_same_student_and_grounds_through_the_rebuilt_grants(cast, former):
+    from studievag.access.policy import _for_view, grants_for, visible_roles
+    from studievag.plans.permissions import PLAN
+    from studievag.progress.permissions import PROGRESS
+
+    recent, long_ago = former
+    assign(cast.mentor_a, Role.TEACHER, group=cast.course_group_a)
+    students = [cast.alice, cast.adam, cast.bertil, cast.protected, recent, long_ago]
+    compared = 0
+    for who, user in cast.by_role().items():
+        _forget(user)
+        scope = student_scope(user, every_role=True)
+        if scope is None:
+            continue
+        grants = grants_for(user)
+        for parts in (["record"], ["record", PROGRESS], [PLAN, "record"]):
+            if not all(visible_roles(grants, p) for p in parts):
+                continue
+            for s in students:
+
+                def described(queryset):
+                    return [
+                        (x.pk, sorted((k, v) for k, v in vars(x).items() if k.startswith("_reach_"))) for x in queryset
+                    ]
+
+                rebuilt = described(_for_view(scope.grants(**scope.args), parts, s.pk))
+                assert rebuilt == described(_for_view(grants, parts, s.pk)), (who, parts, s.first_name)
+                compared += bool(rebuilt)
+    assert compared > 10
