@@ -15,13 +15,18 @@ from studievag.progress.selectors import _overview_lines, _overview_lines_query
 from .test_overview import build_team
 
 
-def _lines(ids, on):
+def _latest_on(on):
+    """The day of the latest record in the membership's course by ``on``."""
     latest = ProgressRecord.objects.filter(
         student_id=OuterRef("student_id"), course_id=OuterRef("group__course_id"), recorded_on__lte=on
     ).order_by("-recorded_on")
+    return Subquery(latest.values("recorded_on")[:1])
+
+
+def _lines(ids, on):
     return (
         GroupMembership.objects.filter(student_id__in=ids, start_date__lte=on)
-        .annotate(latest_on=Subquery(latest.values("recorded_on")[:1]), doubled=F("student_id") * 2)
+        .annotate(latest_on=_latest_on(on), doubled=F("student_id") * 2)
         .order_by("student_id", "pk")
         .values_list("student_id", "latest_on", "start_date", "doubled")
     )
@@ -93,14 +98,11 @@ def test_a_value_computed_from_an_argument_is_refused(cast, today, build):
 
 def _memberships(ids, on):
     """A model query: instances with two related objects, deferred fields and an annotation."""
-    latest = ProgressRecord.objects.filter(
-        student_id=OuterRef("student_id"), course_id=OuterRef("group__course_id"), recorded_on__lte=on
-    ).order_by("-recorded_on")
     return (
         GroupMembership.objects.filter(student_id__in=ids, start_date__lte=on)
         .select_related("group__school_unit", "student")
         .only("pk", "start_date", "end_date", "group__name", "group__school_unit__name", "student__first_name")
-        .annotate(latest_on=Subquery(latest.values("recorded_on")[:1]))
+        .annotate(latest_on=_latest_on(on))
         .order_by("student_id", "pk")
     )
 
