@@ -44,6 +44,7 @@ from studievag.people.forms import (
 )
 from studievag.people.models import Guardian, GuardianConsent, Student
 
+from .list_rows import fill_rows
 from .selectors import reads_of, reads_visible_to, student_search, with_current_enrolment
 
 STAFF_PARTS = [Part.RECORD, Part.BACKGROUND, Part.ENROLMENTS]
@@ -71,6 +72,7 @@ def student_list(request):
     )
     page = Paginator(students, 50).get_page(params.get("page"))
     label_students(request.user, page.object_list)
+    fill_rows(page.object_list)
     log_reads(request, page.object_list, [Part.RECORD])
     visible = visible_students(request.user).values("pk")
     return render(

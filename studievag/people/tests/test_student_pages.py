@@ -102,6 +102,9 @@ def test_a_protected_student_is_shown_by_name_at_their_own_unit(cast, login):
     html = login(cast.mentor_a).get(LIST).content.decode()
 
     assert "Petra Skyddad" in html
+    # Shown by name, with the badge that says the identity is protected (in Swedish).
+    row = html[html.index("Petra Skyddad") :].split("</td>", 1)[0]
+    assert '<span class="badge protected">Skyddade personuppgifter</span>' in row
 
 
 def test_the_student_list_has_a_fixed_query_budget(cast, login, django_assert_num_queries):
