@@ -265,7 +265,9 @@ class Generator:
         self.rng = random.Random(seed)
         self.today = today
         self.log = log
-        self.now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(12)))
+        # Noon of the last day, but never later than the clock: a record saved "in the
+        # future" would count as changed at every incremental facts refresh until then.
+        self.now = min(timezone.make_aware(datetime.datetime.combine(today, datetime.time(12))), timezone.now())
         self.sink = Sink(self.now)
         self.summary = Summary()
 

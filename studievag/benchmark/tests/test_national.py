@@ -75,3 +75,23 @@ def test_hand_written_sql_agrees_with_the_application(national):
         req = bench.request_for(term_of(TODAY), units, dims, TODAY)
         assert bench.agree(bench.orm_raw(req), bench.run_hand_sql(req))
     assert report_cells(bench.request_for(term_of(TODAY), None, (), TODAY))["students"]
+
+
+def test_a_data_set_ending_today_has_no_record_saved_after_now(db):
+    """Generated in the morning, "saved that afternoon" would lie in the future: every
+    incremental facts refresh until then would take those students as changed."""
+    from django.utils import timezone
+
+    from studievag.intake.models import IntakeMapping
+    from studievag.progress.models import AttendanceWeek, ProgressRecord
+
+    today = timezone.localdate()
+    generate(students=40, seed=5, today=today)
+    now = timezone.now()
+    for model, field in (
+        (AttendanceWeek, "recorded_at"),
+        (ProgressRecord, "recorded_at"),
+        (IntakeMapping, "updated_at"),
+    ):
+        assert model.objects.exists()
+        assert not model.objects.filter(**{f"{field}__gt": now}).exists(), model.__name__
