@@ -55,7 +55,8 @@ demo: venv messages assets
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 ## The whole suite: on SQLite, and on PostgreSQL as well when one is reachable (there
-## only the tests that use the database: the others gave their answer on SQLite).
+## only the tests that use the database, and not the browser journeys or the checks of
+## the demo data set: those gave their answer on SQLite; see studievag/conftest.py).
 test: venv messages assets system-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	$(BIN)/ruff check .

@@ -61,14 +61,24 @@ def today() -> datetime.date:
 
 
 @pytest.fixture
-def cast(db) -> Cast:
-    return build_cast()
+def cast(module_cast, db) -> Cast:
+    """The fixed cast: the module's, copied for this test (see ``shared_cast``), or
+    built for this test alone where the module cannot share one: a transactional
+    test empties every table at its end and a browser's live server reads only
+    what was committed; a test without the cast may count on an empty database."""
+    if module_cast is None:
+        return build_cast()
+    return copy.deepcopy(module_cast)
 
 
 @pytest.fixture(scope="module")
-def module_cast(django_db_setup, django_db_blocker) -> Cast:
+def module_cast(request, django_db_setup, django_db_blocker) -> Cast | None:
     """One cast for a whole module, rolled back after its last test (see
-    ``shared_by_a_module``). For the big matrices, which only call pages."""
+    ``shared_by_a_module``); ``None`` in a module where a test commits or uses the
+    database without the cast (``_needs_own_cast``)."""
+    if request.module.__name__ in request.config.stash[OWN_CAST_MODULES]:
+        yield None
+        return
     with shared_by_a_module(django_db_blocker):
         yield build_cast()
 
@@ -77,6 +87,7 @@ def module_cast(django_db_setup, django_db_blocker) -> Cast:
 def shared_cast(module_cast, db) -> Cast:
     """The module's cast as a fresh copy per test: what one test caches on the
     cast's objects does not reach the next, and its rows are rolled back."""
+    assert module_cast is not None, "this module cannot share a cast (see _needs_own_cast)"
     return copy.deepcopy(module_cast)
 
 
@@ -115,7 +126,10 @@ def pytest_addoption(parser):
     parser.addoption(
         "--database-tests-only",
         action="store_true",
-        help="Run only the tests that use the database (make test runs the others once, on SQLite).",
+        help=(
+            "The second database's run: only the tests that use the database, and of those "
+            "not the ones marked to run once (make test runs every test on SQLite)."
+        ),
     )
 
 
@@ -128,6 +142,14 @@ DATABASE_FIXTURES = {
     "django_db_reset_sequences",
     "django_db_serialized_rollback",
 }
+# Fixtures that commit: the test's rows are really written and every table is
+# emptied after it.
+TRANSACTIONAL_FIXTURES = DATABASE_FIXTURES - {"db"}
+# Tests that give their answer once, on SQLite: what a browser sees (the same pages
+# and queries the HTTP tests run on both databases), and the demo data set, which
+# `make demo` builds on SQLite only.
+ONCE_MARKERS = ("browser", "demo")
+OWN_CAST_MODULES = pytest.StashKey[set[str]]()
 
 
 def _uses_database(item) -> bool:
@@ -136,12 +158,27 @@ def _uses_database(item) -> bool:
     )
 
 
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def _needs_own_cast(item) -> bool:
+    """A test that keeps its module from sharing one cast: one that commits, or one
+    that uses the database without the cast (it may count on finding it empty)."""
+    return _transactional(item) or (_uses_database(item) and "cast" not in getattr(item, "fixturenames", ()))
+
+
 def pytest_collection_modifyitems(config, items):
+    config.stash[OWN_CAST_MODULES] = {item.module.__name__ for item in items if _needs_own_cast(item)}
     if not config.getoption("--database-tests-only"):
         return
     kept, skipped = [], []
     for item in items:
-        (kept if _uses_database(item) else skipped).append(item)
+        once = any(item.get_closest_marker(name) for name in ONCE_MARKERS)
+        (kept if _uses_database(item) and not once else skipped).append(item)
     if skipped:
         config.hook.pytest_deselected(items=skipped)
         items[:] = kept

@@ -7,6 +7,8 @@ from django.utils import timezone
 from studievag.core.selectors import WorkStatus, worklists
 from studievag.demo.services import demo_seed
 
+pytestmark = pytest.mark.demo
+
 
 @pytest.mark.django_db
 def test_the_demo_mentor_and_principal_have_a_worklist_with_a_mix_of_statuses():

@@ -99,11 +99,20 @@ def test_hsts_over_https(client, db):
     assert response["Strict-Transport-Security"] == "max-age=31536000"
 
 
+class _ThirdPartyUncompressed(CompressedManifestStaticFilesStorage):
+    """The production storage, compressing only what the project serves itself: the
+    API viewer's and the admin's files (9 MB of JavaScript) cost 55 s of brotli here
+    and prove nothing the project's own files do not."""
+
+    def compress_files(self, paths):
+        return super().compress_files([p for p in paths if not p.startswith(("drf_spectacular_sidecar/", "admin/"))])
+
+
 def test_production_static_files_collect(tmp_path):
     """The README's production start: collectstatic with the manifest storage, which
     refuses a file that names a missing one (Chart.js names its source map)."""
     command = CollectStatic()
-    command.storage = CompressedManifestStaticFilesStorage(location=tmp_path)
+    command.storage = _ThirdPartyUncompressed(location=tmp_path)
     command.handle(
         interactive=False,
         verbosity=0,
@@ -116,7 +125,11 @@ def test_production_static_files_collect(tmp_path):
     )
     assert (tmp_path / "staticfiles.json").exists()
     assert list(tmp_path.glob("vendor/chart.js/chart.umd.min.js.*.map"))
-    assert command.storage.url("vendor/chart.js/chart.umd.min.js") != "vendor/chart.js/chart.umd.min.js"
+    hashed = command.storage.url("vendor/chart.js/chart.umd.min.js")
+    assert hashed != "vendor/chart.js/chart.umd.min.js"
+    # Served compressed: WhiteNoise finds the .br and .gz beside the hashed file.
+    chart = hashed.removeprefix("/static/")
+    assert (tmp_path / f"{chart}.gz").exists() and (tmp_path / f"{chart}.br").exists()
 
 
 def test_sqlite_is_set_up_for_concurrent_use(db):

@@ -18,7 +18,7 @@ from studievag.people.identity import parse_identity_number
 from studievag.people.models import Guardian, GuardianConsent, Student
 from studievag.testing import shared_by_a_module
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 TODAY = datetime.date(2026, 11, 23)
 
 

@@ -8,6 +8,8 @@ import pytest
 from studievag.demo.services import demo_seed
 from studievag.enrolments.models import Enrolment
 
+pytestmark = pytest.mark.demo
+
 TODAY = datetime.date(2026, 11, 23)
 
 

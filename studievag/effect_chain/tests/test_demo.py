@@ -8,6 +8,8 @@ from studievag.demo.services import demo_seed
 from studievag.effect_chain.models import EffectChain
 from studievag.effect_chain.selectors import chain_view
 
+pytestmark = pytest.mark.demo
+
 
 @pytest.mark.django_db
 def test_demo_chains_have_indicators_that_moved_since_their_baseline():

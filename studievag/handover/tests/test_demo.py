@@ -10,6 +10,8 @@ from studievag.handover import selectors
 from studievag.handover.models import Handover, Status
 from studievag.people.models import GuardianLink, Student
 
+pytestmark = pytest.mark.demo
+
 TODAY = datetime.date(2026, 11, 29)
 
 

@@ -10,7 +10,7 @@ from studievag.plans.selectors import plan_status_for
 from studievag.plans.snapshot import plan_snapshot
 from studievag.testing import shared_by_a_module
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
 @pytest.fixture(scope="module")
