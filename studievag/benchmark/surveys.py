@@ -86,11 +86,11 @@ def generate_wave(*, today: datetime.date, seed: int, log: Callable[[str], None]
                 if r < 0.04:
                     continue
                 answers[item.ref] = 0 if r < 0.09 else max(1, min(4, round(rng.gauss(2.9 + mood, 0.8))))
-            responses.append(
-                Response(
-                    wave=wave, school_unit_id=e.school_unit_id, answers=answers, **attributes_of(e.student, e, wave)
-                )
+            response = Response(
+                wave=wave, school_unit_id=e.school_unit_id, answers=answers, **attributes_of(e.student, e, wave)
             )
+            response.count_themes()  # the per-theme counts the reports sum, as a released answer has them
+            responses.append(response)
             participations.append(Participation(wave=wave, student_id=e.student_id))
         rng.shuffle(responses)
         t0 = time.monotonic()

@@ -77,6 +77,16 @@ def test_hand_written_sql_agrees_with_the_application(national):
     assert report_cells(bench.request_for(term_of(TODAY), None, (), TODAY))["students"]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="hand-written SQL is PostgreSQL")
+def test_the_benchmarks_survey_wave_gives_the_reports_the_hand_written_figures(national):
+    from studievag.benchmark import surveys as bench_surveys
+
+    assert bench_surveys.generate_wave(today=TODAY, seed=3) > 0
+    figures: dict[str, object] = {}
+    bench_surveys.lines(today=TODAY, line=lambda name, value, unit: figures.__setitem__(name, value))
+    assert figures["survey_report_national_same_figures"] == 1
+
+
 def test_a_data_set_ending_today_has_no_record_saved_after_now(db):
     """Generated in the morning, "saved that afternoon" would lie in the future: every
     incremental facts refresh until then would take those students as changed."""
