@@ -119,11 +119,31 @@ def _parallel_workers() -> int:
     return max(1, settings.STUDIEVAG_FACTS_WORKERS)
 
 
+STAGE_PREFIX = "quality_facts_stage_"
+
+
+def drop_leftover_stages() -> list[str]:
+    """Drop the staging tables of refreshes that never finished (a worker killed in
+    the middle leaves its unlogged table behind). Only for the job, which holds the
+    refresh lock: no other refresh can be using one. Returns the names dropped."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE %s",
+            [STAGE_PREFIX.replace("_", r"\_") + "%"],
+        )
+        names = [name for (name,) in cursor.fetchall()]
+        for name in names:
+            cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(name)}")
+    return names
+
+
 def _stage_in_parallel(period: Period, today: datetime.date, workers: int) -> str:
     """Compute every student's facts into a staging table, a share of the students per
     connection (``student_id % workers``), side by side; the table's name is returned."""
     qs, names = _facts_query(period, today, None)
-    stage = f"quality_facts_stage_{uuid.uuid4().hex[:16]}"
+    stage = f"{STAGE_PREFIX}{uuid.uuid4().hex[:16]}"
     columns = ", ".join(["student_id", *names])
     with connection.cursor() as cursor:
         cursor.execute(

@@ -1,6 +1,7 @@
 """Background jobs of the quality area (run by the worker, see ``studievag/jobs``)."""
 
 import datetime
+import logging
 
 from django.contrib.auth import get_user_model
 from django.http import QueryDict
@@ -12,10 +13,12 @@ from studievag.jobs.schedule import Every
 from studievag.jobs.services import job_run
 
 from . import exports
-from .facts import refresh_offered_periods
+from .facts import drop_leftover_stages, refresh_offered_periods
 from .forms import ReportForm
 from .models import ReportPdf
 from .reports import build
+
+logger = logging.getLogger(__name__)
 
 FACTS_REFRESH = "quality.facts_refresh"
 REPORT_PDF = "quality.report_pdf"
@@ -30,6 +33,8 @@ def facts_refresh_task(full: bool = False) -> dict:
         if not run.locked:
             run.skip(_("Another refresh of the facts was running."))
             return {"skipped": True}
+        for name in drop_leftover_stages():
+            logger.warning("Dropped %s, a staging table left by an unfinished refresh of the facts.", name)
         results = refresh_offered_periods(full=full, recorder=run)
         students = sum(r.students for r in results)
         run.summarise(

@@ -165,3 +165,15 @@ def test_a_full_refresh_side_by_side_writes_what_one_connection_writes(world, co
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'quality_facts_stage_%%'")
         assert cursor.fetchone()[0] == 0  # the staging table is gone
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="staging tables: PostgreSQL only")
+def test_the_job_drops_the_staging_table_a_killed_refresh_left(db, caplog):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE UNLOGGED TABLE quality_facts_stage_0123456789abcdef (student_id integer)")
+        cursor.execute("CREATE TABLE quality_facts_stages_of_someone_else (id integer)")  # not a stage: kept
+    facts_refresh_task.call()
+    tables = set(connection.introspection.table_names())
+    assert "quality_facts_stage_0123456789abcdef" not in tables
+    assert "quality_facts_stages_of_someone_else" in tables
+    assert "quality_facts_stage_0123456789abcdef" in caplog.text
