@@ -78,3 +78,35 @@ def test_a_counsellor_records_an_adult_students_consent_for_a_guardian(live_cast
     consent.refresh_from_db()
     assert consent.withdrawn_on is not None
     assert consent.withdrawal_recorded_by == cast.counsellor_a
+
+
+def test_on_a_phone_the_menu_folds_behind_a_button_and_opens(live_cast, live_server, page):
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "mentor_a")
+    page.fill("#id_password", "a-long-test-password")
+    page.locator("main button[type=submit]").click()
+    expect(page.locator("h1")).to_be_visible()
+
+    menu = page.get_by_role("button", name="Meny")
+    students = page.locator("#main-nav").get_by_role("link", name="Elever", exact=True)
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(students).to_be_hidden()
+    # The page starts with its own content, not a screenful of links.
+    assert page.locator("h1").bounding_box()["y"] < 250
+
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(students).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(students).to_be_hidden()
+    expect(menu).to_be_focused()
+
+    menu.click()
+    students.click()
+    expect(page).to_have_url(f"{live_server.url}/students/")
+
+    # On a wide screen every link is in sight and there is no button.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(page.get_by_role("button", name="Meny")).to_be_hidden()
+    expect(page.locator("#main-nav").get_by_role("link", name="Elever", exact=True)).to_be_visible()

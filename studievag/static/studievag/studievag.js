@@ -1,5 +1,25 @@
 // Small progressive enhancements; every page works without this file.
 document.addEventListener("DOMContentLoaded", () => {
+  // A staff member's links fold behind "Menu" on a phone (the CSS decides when the button
+  // shows); it says whether the menu is open, and Escape closes it again.
+  const toggle = document.querySelector(".nav-toggle");
+  if (toggle) {
+    const nav = toggle.closest("nav");
+    const setOpen = (open) => {
+      toggle.setAttribute("aria-expanded", String(open));
+      nav.classList.toggle("is-open", open);
+    };
+    nav.classList.add("js-foldable");
+    toggle.hidden = false;
+    toggle.addEventListener("click", () => setOpen(toggle.getAttribute("aria-expanded") !== "true"));
+    nav.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && nav.classList.contains("is-open")) {
+        setOpen(false);
+        toggle.focus();
+      }
+    });
+  }
+
   // Change language as soon as a language is picked; the button stays for no-JS use.
   for (const select of document.querySelectorAll("select.js-autosubmit")) {
     select.addEventListener("change", () => select.form.submit());
