@@ -60,6 +60,7 @@ def test_mentor_writes_and_compares_a_plan_and_the_student_reads_it(
     page.fill("input[name=courses-0-weekly_hours]", "12")
     assert "12" in page.inner_text("[data-hours-sum]")
     page.fill("textarea[name=reason]", "Första plansamtalet")
+    page.wait_for_load_state("networkidle")
     page.click("#save-bar button[type=submit]")
     page.wait_for_url(f"**/students/{alice.pk}/plan/")
     plan = Plan.objects.get(student=alice)
@@ -72,6 +73,10 @@ def test_mentor_writes_and_compares_a_plan_and_the_student_reads_it(
     page.wait_for_selector("input[name=courses-1-course]")
     page.fill("input[name=courses-1-course]", "MATMAT01a")  # a code typed without the list also works
     page.fill("textarea[name=reason]", "Plansamtal: matematik tillagd")
+    # The course list fetched while typing must be answered first: on SQLite the live
+    # server's threads share the test's one in-memory connection, and a form sent during
+    # that fetch would open its transaction inside the fetch's.
+    page.wait_for_load_state("networkidle")
     page.click("#save-bar button[type=submit]")
     page.wait_for_url(f"**/students/{alice.pk}/plan/")
     plan.refresh_from_db()

@@ -78,6 +78,7 @@ def test_a_mentor_chooses_a_subject_level_by_typing_its_name(transactional_db, l
     field.press("Enter")
     assert field.input_value().startswith("Matematik nivå 1b (MATMAT01b")
     page.fill("textarea[name=reason]", "Matematik nivå 1b")
+    page.wait_for_load_state("networkidle")  # no course list still being fetched (see test_browser.py)
     page.click("#save-bar button[type=submit]")
     page.wait_for_url(f"**/students/{alice.pk}/plan/")
     row = Plan.objects.get(student=alice).courses.select_related("course").get()
