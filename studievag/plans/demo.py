@@ -150,7 +150,8 @@ def seed_plans(builder) -> None:
 def mentor_worklist_mix(builder, today: datetime.date) -> None:
     """The demo mentor's start page shows every kind of work: chance gives late plans,
     talks due and unapproved or changed plans; two mentees are made up to date (a talk
-    this week, the current version approved) so the list also shows plans in order.
+    this week, the current version approved) so the list also shows plans in order,
+    and one has a talk overdue whatever chance gave.
     Called last by the demo builder, after every other area has changed plans."""
     mentor, principal = builder.users["mentor"], builder.users["principal"]
     groups = RoleAssignment.objects.filter(user=mentor, role=Role.MENTOR).values("group_id")
@@ -161,7 +162,18 @@ def mentor_worklist_mix(builder, today: datetime.date) -> None:
         .distinct()
         .order_by("student_id")
     )
-    for plan in list(plans[:2]):
+    chosen = list(plans[:3])
+    if len(chosen) == 3:
+        # One plan talk overdue whatever chance gave: its last talk, or lacking one its
+        # creation, two weeks past the organiser's interval.
+        plan = chosen.pop()
+        settings = PlanSettings.objects.filter(organiser__school_units__enrolments__student=plan.student).first()
+        interval = settings.review_interval_days if settings else rules.DEFAULT_REVIEW_INTERVAL_DAYS
+        long_ago = today - datetime.timedelta(days=interval + 14)
+        plan.reviews.filter(held_on__gt=long_ago).update(held_on=long_ago)
+        moment = timezone.make_aware(datetime.datetime.combine(long_ago, datetime.time(10)))
+        Plan.objects.filter(pk=plan.pk, created_at__gt=moment).update(created_at=moment)
+    for plan in chosen:
         services.plan_review_record(
             acting_user=mentor,
             plan=plan,

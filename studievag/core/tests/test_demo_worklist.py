@@ -6,12 +6,14 @@ from django.utils import timezone
 
 from studievag.core.selectors import WorkStatus, worklists
 from studievag.demo.services import demo_seed
+from studievag.people.models import Student
 
 pytestmark = pytest.mark.demo
 
 
 @pytest.mark.django_db
 def test_the_demo_mentor_and_principal_have_a_worklist_with_a_mix_of_statuses():
+    assert not Student.objects.exists(), "the demo is built into a database without students"
     demo_seed(students=80)
     today = timezone.localdate()
 
